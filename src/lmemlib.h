@@ -1,0 +1,104 @@
+/*
+** lmemlib.h - memory areas for Lua: the C API of the `memory` module.
+**
+** Semantics of lua-memory 2.0. Two kinds of memory userdata exist:
+**   allocated  (LUAMEM_TALLOC): a fixed block owned by the userdata;
+**   referenced (LUAMEM_TREF):   a pointer/length pair set by C code, with an
+**                               optional function called when it is dropped.
+** A referenced memory whose unref function is `luamem_free` is what the Lua
+** module calls "resizable"; any other referenced memory is "other".
+*/
+#ifndef LMEMLIB_H
+#define LMEMLIB_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#ifndef LUAMEMLIB_API
+#define LUAMEMLIB_API LUALIB_API
+#endif
+
+#ifndef LUAMEMMOD_API
+#define LUAMEMMOD_API LUAMOD_API
+#endif
+
+#define LUAMEM_VERSION "2.0"
+
+/* results of luamem_type */
+#define LUAMEM_TNONE  0
+#define LUAMEM_TALLOC 1
+#define LUAMEM_TREF   2
+
+/* registry names of the two metatables */
+#define LUAMEM_ALLOC "char[]"
+#define LUAMEM_REF   "luamem_Ref"
+
+/* largest size a memory may have (fits in size_t and lua_Integer) */
+#define LUAMEM_MAXSIZE \
+  ((size_t)(sizeof(size_t) < sizeof(lua_Integer) ? (~(size_t)0) \
+                                                 : (size_t)LUA_MAXINTEGER))
+
+/* the block every empty referenced memory points at (never NULL) */
+LUAMEMLIB_API extern char luamem_emptyblock[1];
+#define LUAMEM_EMPTY (luamem_emptyblock)
+
+/* called when a referenced memory stops pointing at `mem` */
+typedef void (*luamem_Unref) (lua_State *L, void *mem, size_t len);
+
+/* ---- creation ---- */
+LUAMEMLIB_API char *luamem_newalloc (lua_State *L, size_t len);
+LUAMEMLIB_API void luamem_newref (lua_State *L);
+
+/* Re-point the referenced memory at `idx`. Returns 1, or 0 when the value is
+** not a referenced memory. The previous unref function is called unless
+** `mem` is the block already pointed at or `cleanup` is 0. A NULL `mem`
+** makes the memory empty. */
+LUAMEMLIB_API int luamem_resetref (lua_State *L, int idx, char *mem,
+                                   size_t len, luamem_Unref unref,
+                                   int cleanup);
+LUAMEMLIB_API int luamem_setref (lua_State *L, int idx, char *mem,
+                                 size_t len, luamem_Unref unref);
+
+/* ---- inspection ---- */
+LUAMEMLIB_API int luamem_type (lua_State *L, int idx);
+#define luamem_ismemory(L,I)  (luamem_type(L,I) != LUAMEM_TNONE)
+#define luamem_isref(L,I)     (luamem_type(L,I) == LUAMEM_TREF)
+#define luamem_tomemory(L,I,S) (luamem_tomemoryx(L,I,S,NULL,NULL))
+LUAMEMLIB_API char *luamem_tomemoryx (lua_State *L, int idx, size_t *len,
+                                      luamem_Unref *unref, int *type);
+LUAMEMLIB_API char *luamem_checkmemory (lua_State *L, int arg, size_t *len);
+
+/* ---- memories or strings ("arrays") ---- */
+LUAMEMLIB_API int luamem_isarray (lua_State *L, int idx);
+LUAMEMLIB_API const char *luamem_toarray (lua_State *L, int idx, size_t *len);
+LUAMEMLIB_API const char *luamem_asarray (lua_State *L, int idx, size_t *len);
+LUAMEMLIB_API const char *luamem_checkarray (lua_State *L, int arg,
+                                             size_t *len);
+LUAMEMLIB_API const char *luamem_optarray (lua_State *L, int arg,
+                                           const char *def, size_t *len);
+
+/* ---- allocation through the state's allocator ---- */
+LUAMEMLIB_API size_t luamem_checklenarg (lua_State *L, int arg);
+LUAMEMLIB_API void *luamem_realloc (lua_State *L, void *mem, size_t osize,
+                                    size_t nsize);
+LUAMEMLIB_API void luamem_free (lua_State *L, void *mem, size_t size);
+
+/* ---- luaL_Buffer support ---- */
+LUAMEMLIB_API void luamem_addvalue (luaL_Buffer *B);
+/* push the buffer's contents as a new fixed memory (not a string) */
+LUAMEMLIB_API void luamem_pushresult (luaL_Buffer *B);
+LUAMEMLIB_API void luamem_pushresultsize (luaL_Buffer *B, size_t sz);
+
+/* ---- names used by older client code (lua-memory 1.x) ---- */
+#define luamem_isstring       luamem_isarray
+#define luamem_tostring       luamem_toarray
+#define luamem_asstring       luamem_asarray
+#define luamem_checkstring    luamem_checkarray
+#define luamem_optstring      luamem_optarray
+#define luamem_pushresbuf     luamem_pushresult
+#define luamem_pushresbufsize luamem_pushresultsize
+
+#endif
