@@ -1,0 +1,319 @@
+/*
+** lmemlib.c - memory areas for Lua: the C API (see lmemlib.h).
+**
+** An allocated memory is a full userdata whose block is the memory itself;
+** a referenced memory is a full userdata holding a RefMem. Both kinds are
+** told apart by their metatable, registered under the names LUAMEM_ALLOC
+** and LUAMEM_REF (so luaL_checkudata works for clients) and also cached in
+** the registry under light-userdata keys: the type check on the hot path is
+** then a pointer-keyed lookup instead of a string lookup.
+*/
+#include <string.h>
+
+#include "lmemlib.h"
+
+char luamem_emptyblock[1] = {0};
+
+typedef struct RefMem {
+  char *mem;            /* block pointed at; LUAMEM_EMPTY when empty */
+  size_t len;           /* its length in bytes */
+  luamem_Unref unref;   /* called when `mem` stops being pointed at */
+} RefMem;
+
+/* addresses used as registry keys of the cached metatables */
+static const char allockey = 'a';
+static const char refkey = 'r';
+
+
+/*
+** {======================================================
+** Metatables
+** =======================================================
+*/
+
+static void callunref (lua_State *L, RefMem *ref) {
+  luamem_Unref unref = ref->unref;
+  char *mem = ref->mem;
+  size_t len = ref->len;
+  /* clear first: an unref that raises must not leave a dangling block */
+  ref->mem = LUAMEM_EMPTY;
+  ref->len = 0;
+  ref->unref = NULL;
+  if (unref != NULL) unref(L, mem, len);
+}
+
+static int ref_gc (lua_State *L) {
+  RefMem *ref = (RefMem *)lua_touserdata(L, 1);
+  if (ref != NULL && lua_rawlen(L, 1) == sizeof(RefMem)) callunref(L, ref);
+  return 0;
+}
+
+/* __close: the memory becomes an empty "other" memory */
+static int ref_close (lua_State *L) {
+  luamem_setref(L, 1, NULL, 0, NULL);
+  return 0;
+}
+
+/*
+** Pushes the metatable of one kind of memory, creating it (or adopting
+** one already registered under its name) on first use in this state.
+*/
+static void pushmeta (lua_State *L, const char *key, const char *name) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  luaL_newmetatable(L, name);
+  if (key == &refkey) {
+    lua_pushcfunction(L, ref_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, ref_close);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Creation
+** =======================================================
+*/
+
+LUAMEMLIB_API char *luamem_newalloc (lua_State *L, size_t len) {
+  char *mem = (char *)lua_newuserdatauv(L, len, 0);
+  pushmeta(L, &allockey, LUAMEM_ALLOC);
+  lua_setmetatable(L, -2);
+  return mem;
+}
+
+LUAMEMLIB_API void luamem_newref (lua_State *L) {
+  RefMem *ref = (RefMem *)lua_newuserdatauv(L, sizeof(RefMem), 0);
+  ref->mem = LUAMEM_EMPTY;
+  ref->len = 0;
+  ref->unref = NULL;
+  pushmeta(L, &refkey, LUAMEM_REF);
+  lua_setmetatable(L, -2);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Inspection
+** =======================================================
+*/
+
+LUAMEMLIB_API int luamem_type (lua_State *L, int idx) {
+  int type = LUAMEM_TNONE;
+  if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &refkey);
+    if (lua_rawequal(L, -1, -2))
+      type = LUAMEM_TREF;
+    else {
+      lua_pop(L, 1);
+      lua_rawgetp(L, LUA_REGISTRYINDEX, &allockey);
+      if (lua_rawequal(L, -1, -2)) type = LUAMEM_TALLOC;
+    }
+    lua_pop(L, 2);
+  }
+  return type;
+}
+
+LUAMEMLIB_API char *luamem_tomemoryx (lua_State *L, int idx, size_t *len,
+                                      luamem_Unref *unref, int *type) {
+  int t = luamem_type(L, idx);
+  char *mem = NULL;
+  size_t l = 0;
+  luamem_Unref u = NULL;
+  if (t == LUAMEM_TALLOC) {
+    mem = (char *)lua_touserdata(L, idx);
+    l = lua_rawlen(L, idx);
+  }
+  else if (t == LUAMEM_TREF) {
+    RefMem *ref = (RefMem *)lua_touserdata(L, idx);
+    mem = ref->mem;
+    l = ref->len;
+    u = ref->unref;
+  }
+  if (len != NULL) *len = l;
+  if (unref != NULL) *unref = u;
+  if (type != NULL) *type = t;
+  return mem;
+}
+
+LUAMEMLIB_API char *luamem_checkmemory (lua_State *L, int arg, size_t *len) {
+  int type;
+  char *mem = luamem_tomemoryx(L, arg, len, NULL, &type);
+  if (type == LUAMEM_TNONE) luaL_typeerror(L, arg, "memory");
+  return mem;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Referenced memories
+** =======================================================
+*/
+
+LUAMEMLIB_API int luamem_resetref (lua_State *L, int idx, char *mem,
+                                   size_t len, luamem_Unref unref,
+                                   int cleanup) {
+  RefMem *ref;
+  if (luamem_type(L, idx) != LUAMEM_TREF) return 0;
+  ref = (RefMem *)lua_touserdata(L, idx);
+  if (mem == NULL) {  /* an empty memory */
+    mem = LUAMEM_EMPTY;
+    len = 0;
+  }
+  if (mem != ref->mem && cleanup) callunref(L, ref);
+  ref->mem = mem;
+  ref->len = len;
+  ref->unref = unref;
+  return 1;
+}
+
+LUAMEMLIB_API int luamem_setref (lua_State *L, int idx, char *mem,
+                                 size_t len, luamem_Unref unref) {
+  return luamem_resetref(L, idx, mem, len, unref, 1);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Memories or strings
+** =======================================================
+*/
+
+LUAMEMLIB_API int luamem_isarray (lua_State *L, int idx) {
+  return lua_type(L, idx) == LUA_TSTRING || luamem_ismemory(L, idx);
+}
+
+LUAMEMLIB_API const char *luamem_toarray (lua_State *L, int idx,
+                                          size_t *len) {
+  int type;
+  const char *mem = luamem_tomemoryx(L, idx, len, NULL, &type);
+  if (type != LUAMEM_TNONE) return mem;
+  return lua_tolstring(L, idx, len);  /* NULL (and *len 0) if no string */
+}
+
+LUAMEMLIB_API const char *luamem_asarray (lua_State *L, int idx,
+                                          size_t *len) {
+  if (luamem_ismemory(L, idx)) {
+    lua_pushvalue(L, idx);
+    return luamem_tomemory(L, -1, len);
+  }
+  return luaL_tolstring(L, idx, len);
+}
+
+LUAMEMLIB_API const char *luamem_checkarray (lua_State *L, int arg,
+                                             size_t *len) {
+  const char *s = luamem_toarray(L, arg, len);
+  if (s == NULL) luaL_typeerror(L, arg, "memory or string");
+  return s;
+}
+
+LUAMEMLIB_API const char *luamem_optarray (lua_State *L, int arg,
+                                           const char *def, size_t *len) {
+  if (lua_isnoneornil(L, arg)) {
+    if (len != NULL) *len = (def != NULL) ? strlen(def) : 0;
+    return def;
+  }
+  return luamem_checkarray(L, arg, len);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Allocation
+** =======================================================
+*/
+
+LUAMEMLIB_API size_t luamem_checklenarg (lua_State *L, int arg) {
+  lua_Integer n = luaL_checkinteger(L, arg);
+  luaL_argcheck(L, n >= 0 && (lua_Unsigned)n <= (lua_Unsigned)LUAMEM_MAXSIZE,
+                arg, "invalid size");
+  return (size_t)n;
+}
+
+/*
+** Through the state's allocator, so a host's memory limit covers memories.
+** LUAMEM_EMPTY is treated as NULL: empty references may be "freed".
+** Returns NULL when nsize is 0 or the allocation fails.
+*/
+LUAMEMLIB_API void *luamem_realloc (lua_State *L, void *mem, size_t osize,
+                                    size_t nsize) {
+  void *ud;
+  lua_Alloc allocf = lua_getallocf(L, &ud);
+  if (mem == (void *)LUAMEM_EMPTY) {
+    mem = NULL;
+    osize = 0;
+  }
+  if (mem == NULL && nsize == 0) return NULL;
+  return allocf(ud, mem, osize, nsize);
+}
+
+LUAMEMLIB_API void luamem_free (lua_State *L, void *mem, size_t size) {
+  luamem_realloc(L, mem, size, 0);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** luaL_Buffer support
+** =======================================================
+*/
+
+/*
+** The value is on top, above the buffer's slot. When it fits in the space
+** left, copy it directly; otherwise go through a string so the buffer's
+** own stack handling stays in charge.
+*/
+LUAMEMLIB_API void luamem_addvalue (luaL_Buffer *B) {
+  lua_State *L = B->L;
+  size_t len;
+  const char *mem = luamem_tomemory(L, -1, &len);
+  if (mem == NULL) {
+    luaL_addvalue(B);
+    return;
+  }
+  if (len <= B->size - B->n) {
+    if (len > 0) memcpy(B->b + B->n, mem, len);
+    luaL_addsize(B, len);
+    lua_pop(L, 1);
+  }
+  else {
+    lua_pushlstring(L, mem, len);
+    lua_remove(L, -2);
+    luaL_addvalue(B);
+  }
+}
+
+LUAMEMLIB_API void luamem_pushresult (luaL_Buffer *B) {
+  lua_State *L = B->L;
+  size_t len;
+  const char *s;
+  char *mem;
+  luaL_pushresult(B);
+  s = lua_tolstring(L, -1, &len);
+  mem = luamem_newalloc(L, len);
+  if (len > 0) memcpy(mem, s, len);
+  lua_remove(L, -2);  /* the string */
+}
+
+LUAMEMLIB_API void luamem_pushresultsize (luaL_Buffer *B, size_t sz) {
+  luaL_addsize(B, sz);
+  luamem_pushresult(B);
+}
+
+/* }====================================================== */
