@@ -42,7 +42,7 @@
                                                  : (size_t)LUA_MAXINTEGER))
 
 /* the block every empty referenced memory points at (never NULL) */
-LUAMEMLIB_API extern char luamem_emptyblock[1];
+LUAMEMLIB_API char luamem_emptyblock[1];
 #define LUAMEM_EMPTY (luamem_emptyblock)
 
 /* called when a referenced memory stops pointing at `mem` */
