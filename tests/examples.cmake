@@ -1,0 +1,16 @@
+# End-to-end tests of the generator, the captures/ it made and the example
+# scripts in lua/examples/, run against the real pktlua binary.
+set(_ex ${CMAKE_CURRENT_SOURCE_DIR}/integration/examples)
+
+# pktlua_examples_test(NAME SCRIPT ARGS...)
+function(pktlua_examples_test name script)
+  add_test(NAME ${name} COMMAND bash ${_ex}/${script} ${ARGN})
+  pktlua_test_env(${name})
+  set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT
+               "PKTGEN=$<TARGET_FILE:pktgen>")
+  set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77 LABELS examples)
+endfunction()
+
+foreach(mode reproducible checksums bulk)
+  pktlua_examples_test(examples.captures.${mode} captures.sh ${mode})
+endforeach()

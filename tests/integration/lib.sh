@@ -1,0 +1,118 @@
+# lib.sh - shared helpers for pktlua's integration tests (bash).
+#
+#   . "$(dirname "$0")/../lib.sh"        # from tests/integration/<part>/
+#   need tshark tcpdump                  # skip (77) when a tool is missing
+#   need_pktlua                          # fail when the binary is not built
+#   t=$(tmp)                             # a scratch dir removed at exit
+#   check "ttl of packet 3" [ "$a" = "$b" ]   # counts a failure, goes on
+#   finish                               # prints a summary, exit status
+#
+# Environment (set by ctest through pktlua_test_env, defaults for hand runs):
+#   PKTLUA_SOURCE_DIR, PKTLUA_BUILD_DIR, PKTLUA_SHARED_CAPTURES, PKTLUA (binary)
+# Keep this interface stable: tests of several parts source it.
+
+set -u
+
+SKIP_RC=77
+_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=${PKTLUA_SOURCE_DIR:-$(cd "$_here/../.." && pwd)}
+BUILD=${PKTLUA_BUILD_DIR:-$SRC/build}
+SHARED=${PKTLUA_SHARED_CAPTURES:-$SRC/../shared/captures}
+PKTLUA=${PKTLUA:-$BUILD/pktlua}
+PKTGEN=${PKTGEN:-$BUILD/tools/pktgen}
+EXAMPLES=$SRC/lua/examples
+CAPTURES=$SRC/captures
+
+_failures=0
+_checks=0
+_tmpdirs=()
+
+_cleanup() { local d; for d in "${_tmpdirs[@]}"; do rm -rf -- "$d"; done; }
+trap _cleanup EXIT
+
+# tmp: creates a scratch directory, removed when the test exits
+tmp() {
+  local d
+  d=$(mktemp -d "${TMPDIR:-/tmp}/pktlua-test.XXXXXX") || exit 1
+  _tmpdirs+=("$d")
+  printf '%s\n' "$d"
+}
+
+# die MSG: a broken test setup, not a failed check
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# skip MSG: the test cannot run here (missing tool, not root)
+skip() { printf 'SKIP: %s\n' "$*"; exit "$SKIP_RC"; }
+
+# need TOOL...: skips unless every tool is on PATH
+need() {
+  local t
+  for t in "$@"; do command -v "$t" >/dev/null 2>&1 || skip "$t not installed"; done
+}
+
+# need_pktlua: the binary must exist (a missing binary is a failure)
+need_pktlua() { [ -x "$PKTLUA" ] || die "pktlua binary not found at $PKTLUA"; }
+need_pktgen() { [ -x "$PKTGEN" ] || die "pktgen binary not found at $PKTGEN"; }
+
+# ok MSG / bad MSG: record one check's outcome
+ok() { _checks=$((_checks + 1)); }
+bad() {
+  _checks=$((_checks + 1)); _failures=$((_failures + 1))
+  printf 'FAIL: %s\n' "$*" >&2
+}
+
+# check DESCRIPTION CMD...: runs CMD, records a failure when it fails
+check() {
+  local what=$1; shift
+  if "$@"; then ok; else bad "$what"; fi
+}
+
+# same DESCRIPTION FILE_A FILE_B: the two files are equal (diff on failure)
+same() {
+  if cmp -s "$2" "$3"; then ok; else
+    bad "$1"; diff "$2" "$3" | head -20 >&2
+  fi
+}
+
+# finish: summary line, exit status 1 when any check failed
+finish() {
+  printf '%d checks, %d failed\n' "$_checks" "$_failures"
+  [ "$_failures" -eq 0 ]
+  exit $?
+}
+
+# captures: every capture file the end-to-end tests run over, the shared
+# real captures first (when present) and then the project's own
+captures() {
+  local f
+  for f in "$SHARED"/*.pcap "$SHARED"/*.pcapng "$CAPTURES"/*.pcap; do
+    [ -f "$f" ] && printf '%s\n' "$f"
+  done
+}
+
+# run_pktlua ARGS...: runs the binary quietly; its stderr goes to $LAST_ERR
+# (the caller's scratch file), the exit status is returned
+LAST_ERR=/dev/null
+run_pktlua() { "$PKTLUA" -q "$@" 2>"$LAST_ERR"; }
+
+# tshark_fields FILE FIELD...: one line per frame, tab-separated, quiet;
+# reassembly off so every frame is decoded on its own
+tshark_fields() {
+  local f=$1; shift
+  local args=() x
+  for x in "$@"; do args+=(-e "$x"); done
+  tshark -r "$f" -n -o ip.defragment:FALSE -o tcp.desegment_tcp_streams:FALSE \
+    -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+    -o udp.check_checksum:TRUE -T fields -E occurrence=f "${args[@]}" 2>/dev/null
+}
+
+# bad_cksums FILE [ip]: the numbers of the frames in which tcpdump -vv finds
+# a bad checksum (IPv4 header, TCP, UDP, ICMP, ICMPv6), one per line; with
+# "ip", only bad IPv4 header checksums
+bad_cksums() {
+  local re='bad cksum|bad udp cksum|incorrect ->|wrong icmp cksum|bad icmp6 cksum'
+  [ "${2:-}" = ip ] && re='bad cksum'
+  tcpdump -# -nn -vv -r "$1" 2>/dev/null | awk -v re="$re" '
+    /^ *[0-9]+  / { n = $1 }
+    $0 ~ re { if (!seen[n]++) print n }'
+}
