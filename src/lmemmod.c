@@ -1,7 +1,108 @@
 /*
-** lmemmod.c - the `memory` Lua module, written only against lmemlib.h.
+** lmemmod.c - the `memory` Lua module.
+**
+** Written only against the C API of lmemlib.h: memories made by C code
+** (luamem_newref/luamem_newalloc) and by this module are the same objects.
+** Indices follow string.sub: 1-based, negative from the end, clipped.
 */
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
 #include "lmemlib.h"
+
+
+/*
+** {======================================================
+** Indices
+** =======================================================
+*/
+
+/* start of a range as string.sub's `i`: the result is >= 1 */
+static size_t posstart (lua_Integer pos, size_t len) {
+  if (pos > 0) return (size_t)pos;
+  else if (pos == 0) return 1;
+  else if (pos < -(lua_Integer)len) return 1;
+  return len - (size_t)(-(pos + 1));  /* len + pos + 1, no overflow */
+}
+
+/* end of a range as string.sub's `j`: the result is <= len */
+static size_t posend (lua_Integer pos, size_t len) {
+  if (pos > (lua_Integer)len) return len;
+  else if (pos >= 0) return (size_t)pos;
+  else if (pos < -(lua_Integer)len) return 0;
+  return len - (size_t)(-(pos + 1));
+}
+
+/*
+** Reads the optional range arguments `i` (default 1) and `j` (default -1)
+** of an array of `len` bytes; returns the 0-based start and the count
+** (0 for an empty range).
+*/
+static size_t getrange (lua_State *L, int argi, size_t len, size_t *start) {
+  size_t i = posstart(luaL_optinteger(L, argi, 1), len);
+  size_t j = posend(luaL_optinteger(L, argi + 1, -1), len);
+  *start = i - 1;
+  return (i > j) ? 0 : j - i + 1;
+}
+
+/* a position inside a source string as `o` of find and fill: >= 1 */
+static size_t possource (lua_State *L, int arg, size_t len) {
+  return posstart(luaL_optinteger(L, arg, 1), len);
+}
+
+/* a byte value given as a number: 0..255 */
+static unsigned char checkbyte (lua_State *L, int arg) {
+  lua_Integer c = luaL_checkinteger(L, arg);
+  luaL_argcheck(L, 0 <= c && c <= UCHAR_MAX, arg, "value out of range");
+  return (unsigned char)c;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Creation and size
+** =======================================================
+*/
+
+static int mem_create (lua_State *L) {
+  if (lua_isnoneornil(L, 1)) {  /* a resizable memory, empty */
+    luamem_newref(L);
+    luamem_setref(L, -1, NULL, 0, luamem_free);
+  }
+  else if (lua_type(L, 1) == LUA_TNUMBER) {
+    size_t len = luamem_checklenarg(L, 1);
+    char *mem = luamem_newalloc(L, len);
+    if (len > 0) memset(mem, 0, len);
+  }
+  else {
+    size_t len, start, n;
+    const char *s = luamem_toarray(L, 1, &len);
+    char *mem;
+    if (s == NULL) return luaL_typeerror(L, 1, "number, string or memory");
+    n = getrange(L, 2, len, &start);
+    mem = luamem_newalloc(L, n);
+    /* `s` is still valid: argument 1 keeps it alive */
+    if (n > 0) memcpy(mem, s + start, n);
+  }
+  return 1;
+}
+
+static int mem_type (lua_State *L) {
+  luamem_Unref unref;
+  int type;
+  luaL_checkany(L, 1);
+  luamem_tomemoryx(L, 1, NULL, &unref, &type);
+  if (type == LUAMEM_TALLOC)
+    lua_pushliteral(L, "fixed");
+  else if (type == LUAMEM_TREF)
+    lua_pushstring(L, unref == luamem_free ? "resizable" : "other");
+  else
+    luaL_pushfail(L);
+  return 1;
+}
 
 static int mem_len (lua_State *L) {
   size_t len;
@@ -10,12 +111,620 @@ static int mem_len (lua_State *L) {
   return 1;
 }
 
+static const char *typename (lua_State *L, int arg) {
+  luamem_Unref unref;
+  int type;
+  luamem_tomemoryx(L, arg, NULL, &unref, &type);
+  if (type == LUAMEM_TALLOC) return "fixed";
+  if (type == LUAMEM_TREF) return "other";
+  return luaL_typename(L, arg);
+}
+
+/* copies `src` over `dst` repeatedly; both stay inside their blocks */
+static void fillpattern (char *dst, size_t n, const char *src, size_t sn) {
+  while (n > 0) {
+    size_t k = (n < sn) ? n : sn;
+    memmove(dst, src, k);
+    dst += k;
+    n -= k;
+  }
+}
+
+/*
+** resize(m, l [, s [, o]]): the old block goes back through the realloc,
+** so the reference is re-pointed with cleanup off (no double free).
+*/
+static int mem_resize (lua_State *L) {
+  size_t len, size, slen = 0, o = 1;
+  luamem_Unref unref;
+  int type;
+  char *mem = luamem_tomemoryx(L, 1, &len, &unref, &type);
+  if (type != LUAMEM_TREF || unref != luamem_free) {
+    const char *msg = lua_pushfstring(L, "resizable memory expected, got %s",
+                                      typename(L, 1));
+    return luaL_argerror(L, 1, msg);
+  }
+  size = luamem_checklenarg(L, 2);
+  if (!lua_isnoneornil(L, 3)) {
+    luamem_checkarray(L, 3, &slen);
+    if (lua_rawequal(L, 1, 3)) slen = len;  /* its own old contents */
+    o = possource(L, 4, slen);
+  }
+  if (size != len) {
+    char *nmem = (char *)luamem_realloc(L, mem, len, size);
+    if (nmem == NULL && size > 0) return luaL_error(L, "not enough memory");
+    luamem_resetref(L, 1, nmem, size, luamem_free, 0);
+    if (size > len) {
+      const char *s = NULL;
+      if (slen > 0 && o <= slen) {
+        size_t dummy;
+        s = luamem_toarray(L, 3, &dummy);  /* after realloc: may be `m` */
+      }
+      if (s != NULL) fillpattern(nmem + len, size - len, s + o - 1, slen - o + 1);
+      else memset(nmem + len, 0, size - len);
+    }
+  }
+  return 0;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Contents
+** =======================================================
+*/
+
+static int mem_tostring (lua_State *L) {
+  size_t len, start, n;
+  const char *s = luamem_checkarray(L, 1, &len);
+  n = getrange(L, 2, len, &start);
+  lua_pushlstring(L, s + start, n);
+  return 1;
+}
+
+/* diff(m1, m2): first differing index (or nil), and m1 < m2 */
+static int mem_diff (lua_State *L) {
+  size_t l1, l2, i, n;
+  const unsigned char *s1 = (const unsigned char *)luamem_checkarray(L, 1, &l1);
+  const unsigned char *s2 = (const unsigned char *)luamem_checkarray(L, 2, &l2);
+  n = (l1 < l2) ? l1 : l2;
+  for (i = 0; i < n && s1[i] == s2[i]; i++) ;
+  if (i < n) {
+    lua_pushinteger(L, (lua_Integer)i + 1);
+    lua_pushboolean(L, s1[i] < s2[i]);
+  }
+  else if (l1 == l2) {
+    luaL_pushfail(L);
+    lua_pushboolean(L, 0);
+  }
+  else {  /* one is a prefix of the other */
+    lua_pushinteger(L, (lua_Integer)n + 1);
+    lua_pushboolean(L, l1 < l2);
+  }
+  return 2;
+}
+
+/* get(m, i [, j]): the hot path (one byte) avoids the range code */
+static int mem_get (lua_State *L) {
+  size_t len, i, j;
+  int n;
+  const unsigned char *p = (const unsigned char *)luamem_checkmemory(L, 1, &len);
+  lua_Integer pi = luaL_checkinteger(L, 2);
+  if (lua_gettop(L) < 3) {  /* j defaults to i: one byte or none */
+    if (pi > 0 && (lua_Unsigned)pi <= len) i = (size_t)pi;
+    else if (pi < 0 && pi >= -(lua_Integer)len) i = posstart(pi, len);
+    else return 0;
+    lua_pushinteger(L, p[i - 1]);
+    return 1;
+  }
+  i = posstart(pi, len);
+  j = posend(luaL_optinteger(L, 3, pi), len);
+  if (i > j) return 0;
+  if (j - i >= (size_t)INT_MAX - LUA_MINSTACK)
+    return luaL_error(L, "memory slice too long");
+  n = (int)(j - i + 1);
+  luaL_checkstack(L, n, "memory slice too long");
+  for (; i <= j; i++) lua_pushinteger(L, p[i - 1]);
+  return n;
+}
+
+/* set(m, i, ...): values past the end of `m` are ignored */
+static int mem_set (lua_State *L) {
+  size_t len, i;
+  char *p = luamem_checkmemory(L, 1, &len);
+  lua_Integer pi = luaL_checkinteger(L, 2);
+  int arg, top = lua_gettop(L);
+  i = posstart(pi, len);
+  for (arg = 3; arg <= top && i <= len; arg++, i++)
+    p[i - 1] = (char)checkbyte(L, arg);
+  return 0;
+}
+
+/* the first occurrence of `s` (sl > 0) in `p`, or NULL */
+static const char *findbytes (const char *p, size_t pl,
+                              const char *s, size_t sl) {
+  const char *end;
+  if (sl > pl) return NULL;
+  end = p + (pl - sl);  /* last possible start */
+  while (p <= end) {
+    const char *c = (const char *)memchr(p, s[0], (size_t)(end - p) + 1);
+    if (c == NULL) return NULL;
+    if (memcmp(c + 1, s + 1, sl - 1) == 0) return c;
+    p = c + 1;
+  }
+  return NULL;
+}
+
+/* find(m, s [, i [, j [, o]]]) */
+static int mem_find (lua_State *L) {
+  size_t len, sl, start, n, o;
+  const char *p = luamem_checkarray(L, 1, &len);
+  const char *s = luamem_checkarray(L, 2, &sl);
+  const char *found = NULL;
+  n = getrange(L, 3, len, &start);
+  o = possource(L, 5, sl);
+  if (n > 0 && o <= sl)
+    found = findbytes(p + start, n, s + o - 1, sl - o + 1);
+  if (found == NULL) luaL_pushfail(L);
+  else lua_pushinteger(L, (lua_Integer)(found - p) + 1);
+  return 1;
+}
+
+/* fill(m, s [, i [, j [, o]]]): `s` a byte value or an array */
+static int mem_fill (lua_State *L) {
+  size_t len, start, n;
+  char *p = luamem_checkmemory(L, 1, &len);
+  n = getrange(L, 3, len, &start);
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    unsigned char c = checkbyte(L, 2);
+    if (n > 0) memset(p + start, c, n);
+  }
+  else {
+    size_t sl, o;
+    const char *s = luamem_checkarray(L, 2, &sl);
+    o = possource(L, 5, sl);
+    if (n > 0 && o <= sl) fillpattern(p + start, n, s + o - 1, sl - o + 1);
+  }
+  return 0;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** pack / unpack: the formats of string.pack, in place
+** =======================================================
+*/
+
+#define MAXINTSIZE 16  /* largest size of an integer option */
+#define SZINT ((size_t)sizeof(lua_Integer))
+#define PADBYTE 0x00
+
+static const union {
+  int one;
+  char little;  /* true on a little-endian machine */
+} nativeendian = {1};
+
+/* the strictest alignment of the platform: what a bare '!' means */
+struct alignprobe {
+  char c;
+  union { double d; void *p; lua_Integer i; lua_Number n; } u;
+};
+#define MAXALIGN ((size_t)offsetof(struct alignprobe, u))
+
+typedef enum Kind {
+  Kint,        /* signed integer */
+  Kuint,       /* unsigned integer */
+  Kfloat,      /* 'f' */
+  Kdouble,     /* 'd' */
+  Knumber,     /* 'n' */
+  Kchar,       /* fixed-size string */
+  Kstring,     /* string with a length prefix */
+  Kzstr,       /* zero-terminated string */
+  Kpadding,    /* 'x' */
+  Kpaddalign,  /* 'X' */
+  Knop         /* settings and spaces */
+} Kind;
+
+typedef struct Format {
+  lua_State *L;
+  const char *s;    /* next option */
+  int little;       /* current byte order */
+  size_t maxalign;  /* current limit of alignments */
+} Format;
+
+static int isdigitc (int c) { return '0' <= c && c <= '9'; }
+
+/* an optional decimal count; stays far below INT_MAX */
+static size_t readcount (const char **s, size_t def) {
+  size_t n = 0;
+  if (!isdigitc(**s)) return def;
+  do {
+    n = n * 10 + (size_t)(*(*s)++ - '0');
+  } while (isdigitc(**s) && n <= ((size_t)INT_MAX - 9) / 10);
+  return n;
+}
+
+/* the size of an integer option ('i', 'I', 's', '!'): 1..MAXINTSIZE */
+static size_t readintsize (Format *f, size_t def) {
+  size_t n = readcount(&f->s, def);
+  if (n < 1 || n > MAXINTSIZE)
+    luaL_error(f->L, "integral size (%d) out of limits [1,%d]", (int)n,
+               MAXINTSIZE);
+  return n;
+}
+
+/* reads one option; `size` gets its size in bytes (0 if none) */
+static Kind readoption (Format *f, size_t *size) {
+  int c = (unsigned char)*f->s++;
+  *size = 0;
+  switch (c) {
+    case 'b': *size = 1; return Kint;
+    case 'B': *size = 1; return Kuint;
+    case 'h': *size = sizeof(short); return Kint;
+    case 'H': *size = sizeof(short); return Kuint;
+    case 'l': *size = sizeof(long); return Kint;
+    case 'L': *size = sizeof(long); return Kuint;
+    case 'j': *size = sizeof(lua_Integer); return Kint;
+    case 'J': *size = sizeof(lua_Integer); return Kuint;
+    case 'T': *size = sizeof(size_t); return Kuint;
+    case 'f': *size = sizeof(float); return Kfloat;
+    case 'd': *size = sizeof(double); return Kdouble;
+    case 'n': *size = sizeof(lua_Number); return Knumber;
+    case 'i': *size = readintsize(f, sizeof(int)); return Kint;
+    case 'I': *size = readintsize(f, sizeof(int)); return Kuint;
+    case 's': *size = readintsize(f, sizeof(size_t)); return Kstring;
+    case 'c':
+      *size = readcount(&f->s, (size_t)-1);
+      if (*size == (size_t)-1)
+        luaL_error(f->L, "missing size for format option 'c'");
+      return Kchar;
+    case 'z': return Kzstr;
+    case 'x': *size = 1; return Kpadding;
+    case 'X': return Kpaddalign;
+    case ' ': break;
+    case '<': f->little = 1; break;
+    case '>': f->little = 0; break;
+    case '=': f->little = nativeendian.little; break;
+    case '!': f->maxalign = readintsize(f, MAXALIGN); break;
+    default: luaL_error(f->L, "invalid format option '%c'", c);
+  }
+  return Knop;
+}
+
+/*
+** Reads the next option and the padding it needs at 0-based offset `pos`
+** of the memory: alignment is relative to the memory's first byte.
+*/
+static Kind nextoption (Format *f, size_t pos, size_t *size, size_t *pad) {
+  Kind k = readoption(f, size);
+  size_t align = *size;
+  if (k == Kpaddalign) {  /* aligns as the option after it */
+    if (*f->s == '\0' || readoption(f, &align) == Kchar || align == 0)
+      luaL_argerror(f->L, 2, "invalid next option for option 'X'");
+  }
+  *pad = 0;
+  if (align > 1 && k != Kchar) {
+    if (align > f->maxalign) align = f->maxalign;
+    if ((align & (align - 1)) != 0)
+      luaL_argerror(f->L, 2, "format asks for alignment not power of 2");
+    *pad = (align - (pos & (align - 1))) & (align - 1);
+  }
+  return k;
+}
+
+/* `size` bytes of `v`, sign-extended past a lua_Integer when `neg` */
+static void putint (char *b, lua_Unsigned v, int little, size_t size,
+                    int neg) {
+  size_t i;
+  for (i = 0; i < size; i++) {
+    unsigned char byte = (i < SZINT) ? (unsigned char)(v >> (8 * i))
+                                     : (neg ? 0xff : 0x00);
+    b[little ? i : size - 1 - i] = (char)byte;
+  }
+}
+
+static lua_Integer getint (lua_State *L, const char *b, int little,
+                           size_t size, int issigned) {
+  const unsigned char *u = (const unsigned char *)b;
+  lua_Unsigned v = 0;
+  size_t i, lim = (size < SZINT) ? size : SZINT;
+  for (i = lim; i-- > 0; )
+    v = (v << 8) | u[little ? i : size - 1 - i];
+  if (size < SZINT) {
+    if (issigned) {  /* sign extension */
+      lua_Unsigned mask = (lua_Unsigned)1 << (size * 8 - 1);
+      v = (v ^ mask) - mask;
+    }
+  }
+  else if (size > SZINT) {  /* the extra bytes must be a pure extension */
+    unsigned char ext = (issigned && (lua_Integer)v < 0) ? 0xff : 0x00;
+    for (i = lim; i < size; i++)
+      if (u[little ? i : size - 1 - i] != ext)
+        luaL_error(L, "%d-byte integer does not fit into Lua Integer",
+                   (int)size);
+  }
+  return (lua_Integer)v;
+}
+
+/* copies `size` bytes, reversed when `little` is not the native order */
+static void copyorder (char *dst, const char *src, size_t size, int little) {
+  size_t i;
+  if (little == nativeendian.little) memcpy(dst, src, size);
+  else for (i = 0; i < size; i++) dst[i] = src[size - 1 - i];
+}
+
+/* pack failed: false, the next index, and the values not packed */
+static int packfail (lua_State *L, size_t pos, int arg) {
+  int top = lua_gettop(L);
+  lua_pushboolean(L, 0);
+  lua_pushinteger(L, (lua_Integer)pos + 1);
+  lua_rotate(L, arg, 2);
+  return top - arg + 1 + 2;
+}
+
+/*
+** Checks the value of one option and returns the bytes it needs after
+** its padding; `s`/`sl` get string contents for c, s and z.
+*/
+static size_t packvalue (lua_State *L, Kind k, size_t size, int arg,
+                         lua_Integer *n, lua_Number *x,
+                         const char **s, size_t *sl) {
+  switch (k) {
+    case Kint:
+      *n = luaL_checkinteger(L, arg);
+      if (size < SZINT) {
+        lua_Integer lim = (lua_Integer)1 << (size * 8 - 1);
+        luaL_argcheck(L, -lim <= *n && *n < lim, arg, "integer overflow");
+      }
+      return size;
+    case Kuint:
+      *n = luaL_checkinteger(L, arg);
+      if (size < SZINT)
+        luaL_argcheck(L, (lua_Unsigned)*n < ((lua_Unsigned)1 << (size * 8)),
+                      arg, "unsigned overflow");
+      return size;
+    case Kfloat: case Kdouble: case Knumber:
+      *x = luaL_checknumber(L, arg);
+      return size;
+    case Kchar:
+      *s = luamem_checkarray(L, arg, sl);
+      luaL_argcheck(L, *sl <= size, arg, "string longer than given size");
+      return size;
+    case Kstring:
+      *s = luamem_checkarray(L, arg, sl);
+      luaL_argcheck(L, size >= sizeof(size_t) ||
+                       *sl < ((size_t)1 << (size * 8)),
+                    arg, "string length does not fit in given size");
+      return (*sl > LUAMEM_MAXSIZE - size) ? LUAMEM_MAXSIZE : size + *sl;
+    case Kzstr:
+      *s = luamem_checkarray(L, arg, sl);
+      luaL_argcheck(L, memchr(*s, '\0', *sl) == NULL, arg,
+                    "string contains zeros");
+      return (*sl == LUAMEM_MAXSIZE) ? LUAMEM_MAXSIZE : *sl + 1;
+    default:
+      return size;  /* padding and no-ops take no value */
+  }
+}
+
+/* pack(m, fmt, i, v...) -> true, next | false, next, values not packed */
+static int mem_pack (lua_State *L) {
+  size_t len, pos;
+  char *mem = luamem_checkmemory(L, 1, &len);
+  Format f;
+  int arg = 4;  /* next value to pack */
+  f.L = L;
+  f.s = luaL_checkstring(L, 2);
+  f.little = nativeendian.little;
+  f.maxalign = 1;
+  pos = posstart(luaL_checkinteger(L, 3), len) - 1;
+  luaL_argcheck(L, pos <= len, 3, "initial position out of memory");
+  while (*f.s != '\0') {
+    size_t size, pad, need, sl = 0;
+    lua_Integer n = 0;
+    lua_Number x = 0;
+    const char *s = NULL;
+    Kind k = nextoption(&f, pos, &size, &pad);
+    int takes = (k != Kpadding && k != Kpaddalign && k != Knop);
+    need = takes ? packvalue(L, k, size, arg, &n, &x, &s, &sl) : size;
+    if (pad > len - pos || need > len - pos - pad)  /* does not fit */
+      return packfail(L, pos, arg);
+    memset(mem + pos, PADBYTE, pad);
+    pos += pad;
+    switch (k) {
+      case Kint: case Kuint:
+        putint(mem + pos, (lua_Unsigned)n, f.little, size, n < 0);
+        break;
+      case Kfloat: {
+        float v = (float)x;
+        copyorder(mem + pos, (const char *)&v, size, f.little);
+        break;
+      }
+      case Kdouble: {
+        double v = (double)x;
+        copyorder(mem + pos, (const char *)&v, size, f.little);
+        break;
+      }
+      case Knumber:
+        copyorder(mem + pos, (const char *)&x, size, f.little);
+        break;
+      case Kchar:  /* memmove: the source may be `m` itself */
+        memmove(mem + pos, s, sl);
+        memset(mem + pos + sl, PADBYTE, size - sl);
+        break;
+      case Kstring:
+        memmove(mem + pos + size, s, sl);
+        putint(mem + pos, (lua_Unsigned)sl, f.little, size, 0);
+        break;
+      case Kzstr:
+        memmove(mem + pos, s, sl);
+        mem[pos + sl] = '\0';
+        break;
+      case Kpadding:
+        mem[pos] = PADBYTE;
+        break;
+      default:
+        break;
+    }
+    pos += need;
+    if (takes) arg++;
+  }
+  lua_pushboolean(L, 1);
+  lua_pushinteger(L, (lua_Integer)pos + 1);
+  return 2;
+}
+
+/* unpack(m, fmt [, i]) -> values..., next */
+static int mem_unpack (lua_State *L) {
+  size_t ld, pos;
+  const char *data = luamem_checkarray(L, 1, &ld);
+  Format f;
+  int n = 0;  /* number of results */
+  f.L = L;
+  f.s = luaL_checkstring(L, 2);
+  f.little = nativeendian.little;
+  f.maxalign = 1;
+  pos = posstart(luaL_optinteger(L, 3, 1), ld) - 1;
+  luaL_argcheck(L, pos <= ld, 3, "initial position out of memory");
+  while (*f.s != '\0') {
+    size_t size, pad;
+    Kind k = nextoption(&f, pos, &size, &pad);
+    luaL_argcheck(L, pad <= ld - pos && size <= ld - pos - pad, 2,
+                  "data string too short");
+    pos += pad;
+    luaL_checkstack(L, 2, "too many results");
+    switch (k) {
+      case Kint: case Kuint:
+        lua_pushinteger(L, getint(L, data + pos, f.little, size, k == Kint));
+        break;
+      case Kfloat: {
+        float v;
+        copyorder((char *)&v, data + pos, size, f.little);
+        lua_pushnumber(L, (lua_Number)v);
+        break;
+      }
+      case Kdouble: {
+        double v;
+        copyorder((char *)&v, data + pos, size, f.little);
+        lua_pushnumber(L, (lua_Number)v);
+        break;
+      }
+      case Knumber: {
+        lua_Number v;
+        copyorder((char *)&v, data + pos, size, f.little);
+        lua_pushnumber(L, v);
+        break;
+      }
+      case Kchar:
+        lua_pushlstring(L, data + pos, size);
+        break;
+      case Kstring: {
+        size_t sl = (size_t)getint(L, data + pos, f.little, size, 0);
+        luaL_argcheck(L, sl <= ld - pos - size, 2, "data string too short");
+        lua_pushlstring(L, data + pos + size, sl);
+        pos += sl;
+        break;
+      }
+      case Kzstr: {
+        const char *z = (const char *)memchr(data + pos, '\0', ld - pos);
+        luaL_argcheck(L, z != NULL, 2, "unfinished string for format 'z'");
+        lua_pushlstring(L, data + pos, (size_t)(z - (data + pos)));
+        pos += (size_t)(z - (data + pos)) + 1;
+        break;
+      }
+      default:
+        n--;  /* padding and no-ops give no value */
+        break;
+    }
+    n++;
+    pos += size;
+  }
+  lua_pushinteger(L, (lua_Integer)pos + 1);
+  return n + 1;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Metamethods and the module
+** =======================================================
+*/
+
+/* a .. b: a string when both are arrays, else the other's __concat */
+static int mem_concat (lua_State *L) {
+  size_t l1, l2;
+  const char *s1 = luamem_toarray(L, 1, &l1);
+  const char *s2 = luamem_toarray(L, 2, &l2);
+  if (s1 != NULL && s2 != NULL) {
+    luaL_Buffer b;
+    char *p;
+    if (l2 > LUAMEM_MAXSIZE - l1) return luaL_error(L, "string too large");
+    p = luaL_buffinitsize(L, &b, l1 + l2);
+    memcpy(p, s1, l1);
+    memcpy(p + l1, s2, l2);
+    luaL_pushresultsize(&b, l1 + l2);
+    return 1;
+  }
+  else {
+    int other = luamem_ismemory(L, 1) ? 2 : 1;
+    if (luaL_getmetafield(L, other, "__concat") == LUA_TNIL)
+      return luaL_error(L, "attempt to concatenate a %s value",
+                        luaL_typename(L, other));
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_call(L, 2, 1);
+    return 1;
+  }
+}
+
 static const luaL_Reg mem_funcs[] = {
+  {"create", mem_create},
+  {"type", mem_type},
   {"len", mem_len},
+  {"resize", mem_resize},
+  {"diff", mem_diff},
+  {"tostring", mem_tostring},
+  {"get", mem_get},
+  {"set", mem_set},
+  {"find", mem_find},
+  {"fill", mem_fill},
+  {"pack", mem_pack},
+  {"unpack", mem_unpack},
   {NULL, NULL}
 };
 
+static const luaL_Reg mem_meta[] = {
+  {"__len", mem_len},
+  {"__tostring", mem_tostring},
+  {"__concat", mem_concat},
+  {"__index", NULL},  /* the module table, set below */
+  {NULL, NULL}
+};
+
+/*
+** The memory on top gives its kind's metatable (shared with memories
+** made from C before the module was loaded); the module is below it.
+*/
+static void setmethods (lua_State *L) {
+  lua_getmetatable(L, -1);
+  luaL_setfuncs(L, mem_meta, 0);
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 2);  /* metatable and memory */
+}
+
 LUAMEMMOD_API int luaopen_memory (lua_State *L) {
   luaL_newlib(L, mem_funcs);
+  luamem_newalloc(L, 0);
+  setmethods(L);
+  luamem_newref(L);
+  setmethods(L);
   return 1;
 }
+
+/* }====================================================== */
