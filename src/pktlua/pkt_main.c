@@ -1,0 +1,317 @@
+/*
+** pkt_main.c - pktlua's lifecycle: open the source, drop privileges, start
+** the script, open the sinks, run every packet through, and end cleanly
+** on EOF, -c, a signal or an error, flushing what passed.
+*/
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pkt.h"
+
+
+/*
+** {======================================================
+** Signals: handlers only set flags (and wake libpcap up)
+** =======================================================
+*/
+
+static volatile sig_atomic_t sig_stop;    /* SIGINT/SIGTERM seen */
+static volatile sig_atomic_t sig_reload;  /* SIGHUP */
+static volatile sig_atomic_t sig_report;  /* SIGUSR1 */
+static pcap_t *volatile sig_live;         /* live handle to break out of */
+static pkt_Script *volatile sig_script;   /* to interrupt a stuck script */
+
+static void onsignal (int sig) {
+  int saved = errno;
+  if (sig == SIGHUP) sig_reload = 1;
+  else if (sig == SIGUSR1) sig_report = 1;
+  else if (sig_stop) {
+    /* the second one: stop the script where it is; a third kills */
+    pkt_script_interrupt(sig_script);
+    signal(sig, SIG_DFL);
+  }
+  else sig_stop = 1;
+  /* pcap_breakloop is signal-safe: a live capture waiting in poll()
+  ** returns at once instead of at the next packet */
+  if (sig_live) pcap_breakloop(sig_live);
+  errno = saved;
+}
+
+static void setsignals (void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = onsignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  /* no SA_RESTART: a blocking read returns */
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Reporting: stats and the progress line
+** =======================================================
+*/
+
+static void printstats (const pkt_Options *o, const pkt_Stats *st) {
+  if (o->statsjson) {
+    fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"dropped\":%llu,"
+            "\"errors\":%llu,\"inject_errors\":%llu,\"lua_memory\":%zu",
+            (unsigned long long)st->read, (unsigned long long)st->passed,
+            (unsigned long long)st->dropped, (unsigned long long)st->errors,
+            (unsigned long long)st->injecterrors, st->luamem);
+    if (st->haskernel)
+      fprintf(stderr, ",\"kernel\":{\"received\":%u,\"dropped\":%u,"
+              "\"ifdropped\":%u}}\n", st->kreceived, st->kdropped,
+              st->kifdropped);
+    else
+      fputs(",\"kernel\":null}\n", stderr);
+    return;
+  }
+  fprintf(stderr, "pktlua: %llu packets read, %llu passed, %llu dropped by "
+          "the script, %llu script errors\n", (unsigned long long)st->read,
+          (unsigned long long)st->passed, (unsigned long long)st->dropped,
+          (unsigned long long)st->errors);
+  if (st->injecterrors)
+    fprintf(stderr, "pktlua: %llu packets could not be injected\n",
+            (unsigned long long)st->injecterrors);
+  if (st->haskernel)
+    fprintf(stderr, "pktlua: kernel: %u packets received, %u dropped, "
+            "%u dropped by the interface\n", st->kreceived, st->kdropped,
+            st->kifdropped);
+}
+
+static double now (void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct Progress {
+  int on;                   /* stderr is a terminal, a file is read, no -q */
+  double start, last;       /* times of the start and of the last line */
+  int shown;                /* a line is on screen */
+} Progress;
+
+static void progress (Progress *pg, pkt_Source *s, const pkt_Stats *st) {
+  double t = now(), f = s->ops->progress(s);
+  double rate;
+  if (t - pg->last < 0.25) return;
+  pg->last = t;
+  rate = t > pg->start ? (double)st->read / (t - pg->start) : 0.0;
+  if (f >= 0.0)
+    fprintf(stderr, "\rpktlua: %5.1f%%  %llu packets  %.0f packets/s\033[K",
+            100.0 * f, (unsigned long long)st->read, rate);
+  else
+    fprintf(stderr, "\rpktlua: %llu packets  %.0f packets/s\033[K",
+            (unsigned long long)st->read, rate);
+  pg->shown = 1;
+}
+
+static void progressclear (Progress *pg) {
+  if (pg->shown) fputs("\r\033[K", stderr);
+  pg->shown = 0;
+}
+
+/* }====================================================== */
+
+
+/*
+** -Z: become USER for good (groups first, then gid, then uid), and check
+** that root cannot be regained.
+*/
+static int droppriv (const char *user, char *err) {
+  struct passwd *pw;
+  errno = 0;
+  pw = getpwnam(user);
+  if (pw == NULL) {
+    snprintf(err, PKT_ERRSIZE, "-Z %s: %s", user,
+             errno ? strerror(errno) : "no such user");
+    return -1;
+  }
+  if (geteuid() == pw->pw_uid && getuid() == pw->pw_uid) return 0;
+  if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+      setuid(pw->pw_uid) != 0) {
+    snprintf(err, PKT_ERRSIZE, "-Z %s: cannot become that user: %s", user,
+             strerror(errno));
+    return -1;
+  }
+  if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
+    snprintf(err, PKT_ERRSIZE, "-Z %s: root privileges could be regained",
+             user);
+    return -1;
+  }
+  return 0;
+}
+
+/* -w naming the -r file would truncate the input before it is read */
+static int sameasinput (const pkt_Options *o) {
+  struct stat a, b;
+  if (!o->rfile || !o->wfile || strcmp(o->wfile, "-") == 0) return 0;
+  if (strcmp(o->rfile, "-") == 0) {
+    if (fstat(0, &a) != 0) return 0;
+  }
+  else if (stat(o->rfile, &a) != 0) return 0;
+  if (stat(o->wfile, &b) != 0) return 0;
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static void verbosestart (const pkt_Source *s) {
+  const char *name = pcap_datalink_val_to_name(s->dlt);
+  fprintf(stderr, "pktlua: %s: %s, link type %s (%d), snaplen %d, %s "
+          "timestamps\n", s->name, s->ops->kind, name ? name : "?",
+          s->linktype, s->snaplen, s->nano ? "nanosecond" : "microsecond");
+}
+
+int main (int argc, char **argv) {
+  pkt_Options o;
+  pkt_Source src;
+  pkt_Sink sink;
+  pkt_Script *script = NULL;
+  pkt_Stats st;
+  Progress pg;
+  char err[PKT_ERRSIZE] = "";
+  int status = PKT_EXIT_OK, rc;
+  memset(&src, 0, sizeof(src));
+  memset(&sink, 0, sizeof(sink));
+  memset(&st, 0, sizeof(st));
+  memset(&pg, 0, sizeof(pg));
+  rc = pkt_options_parse(&o, argc, argv);
+  if (rc != 0) {
+    pkt_options_free(&o);
+    return rc > 0 ? PKT_EXIT_OK : PKT_EXIT_USAGE;
+  }
+  if (sameasinput(&o)) {
+    fprintf(stderr, "pktlua: -w %s is the -r file: refusing to overwrite "
+            "the input\n", o.wfile);
+    status = PKT_EXIT_USAGE;
+    goto done;
+  }
+  /* a script that does not compile fails before anything is opened */
+  if ((o.script || o.chunk) && (script = pkt_script_new(&o, err)) == NULL) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_USAGE;
+    goto done;
+  }
+  rc = pkt_source_open(&src, &o, err);
+  if (rc != 0) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = rc == -2 ? PKT_EXIT_USAGE : PKT_EXIT_FAIL;
+    goto done;
+  }
+  if (o.verbose) verbosestart(&src);
+  if (o.oface && pkt_sink_openinject(&sink, &o, &src, err) != 0) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_FAIL;
+    goto done;
+  }
+  if (o.user && droppriv(o.user, err) != 0) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_FAIL;
+    goto done;
+  }
+  /* the script's own code runs as USER, and may not start: no output yet */
+  if (script && pkt_script_start(script, src.linktype, err) != 0) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_USAGE;
+    goto done;
+  }
+  if (o.wfile && pkt_sink_openfile(&sink, &o, &src, err) != 0) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_FAIL;
+    goto finish;
+  }
+  sig_script = script;
+  if (strcmp(src.ops->kind, "live") == 0) sig_live = src.pcap;
+  setsignals();
+  pg.on = !o.quiet && src.size > 0 && isatty(2);
+  pg.start = pg.last = now();
+
+  for (;;) {
+    struct pcap_pkthdr *h;
+    const u_char *cdata;
+    unsigned char *data;
+    int verdict = 1;
+    if (sig_stop) break;
+    if (sig_reload) {
+      sig_reload = 0;
+      if (script && pkt_script_reload(&script, src.linktype, &st) == 0)
+        sig_script = script;
+    }
+    if (sig_report) {
+      sig_report = 0;
+      progressclear(&pg);
+      src.ops->stats(&src, &st);
+      st.luamem = pkt_script_memory(script);
+      printstats(&o, &st);
+    }
+    if (o.count > 0 && st.read >= (uint64_t)o.count) break;
+    rc = src.ops->next(&src, &h, &cdata);
+    if (rc == 0) continue;      /* live: nothing yet */
+    if (rc == -2) {             /* end of file, or a signal woke us */
+      if (sig_live) continue;
+      break;
+    }
+    if (rc < 0) {
+      progressclear(&pg);
+      fprintf(stderr, "pktlua: %s: packet %llu: %s\n", src.name,
+              (unsigned long long)st.read + 1, pcap_geterr(src.pcap));
+      status = PKT_EXIT_FAIL;
+      break;
+    }
+    st.read++;
+    /* libpcap's buffer is ours until the next call: for savefiles a
+    ** malloc'd read buffer, live a frame of the writable (PROT_WRITE) ring
+    ** mapping. The script's writes go there, so what it changes is what
+    ** gets written or injected, without a copy. */
+    data = (unsigned char *)(uintptr_t)cdata;
+    if (script) {
+      long l3 = pkt_l3(src.linktype, data, h->caplen);
+      verdict = pkt_script_packet(script, h, data, src.nano, l3, st.read,
+                                  &st);
+      if (verdict < 0) {        /* --on-error=abort */
+        status = PKT_EXIT_FAIL;
+        break;
+      }
+    }
+    if (verdict) {
+      st.passed++;
+      pkt_sink_write(&sink, h, data, &st);
+    }
+    else st.dropped++;
+    if (pg.on && (st.read & 1023) == 0) progress(&pg, &src, &st);
+  }
+  progressclear(&pg);
+
+finish:
+  sig_live = NULL;
+  if (script && pkt_script_finish(script, &st) != 0 && status == PKT_EXIT_OK)
+    status = PKT_EXIT_FAIL;
+  if (pkt_sink_close(&sink, err) != 0) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_FAIL;
+  }
+  if (src.ops) src.ops->stats(&src, &st);
+  st.luamem = pkt_script_memory(script);
+  if (!o.quiet || o.statsjson) printstats(&o, &st);
+done:
+  sig_script = NULL;
+  pkt_sink_close(&sink, err);
+  pkt_script_close(script);
+  if (src.ops) src.ops->close(&src);
+  pkt_options_free(&o);
+  return status;
+}

@@ -1,0 +1,269 @@
+/*
+** pkt_options.c - pktlua's command line: tcpdump's flags where tcpdump has
+** one, awk/sed's -f/-e for the script. Every number is checked in full.
+*/
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lua.h>
+
+#include "pkt.h"
+
+#ifndef PKTLUA_VERSION
+#define PKTLUA_VERSION "0.0.0"
+#endif
+
+#define DEFAULT_SNAPLEN 262144  /* tcpdump's MAXIMUM_SNAPLEN */
+
+static const char usage_text[] =
+"usage: pktlua [-r FILE | -i IFACE] [-w FILE] [-o IFACE] [-f SCRIPT | -e CHUNK]\n"
+"              [-a NAME=VALUE] [-c COUNT] [-s SNAPLEN] [-B KIB] [-p] [-U]\n"
+"              [-Z USER] [-q] [-v] [--stats=json] [--on-error=pass|drop|abort]\n"
+"              [--max-instructions=N] [--max-lua-memory=SIZE] [BPF expression]\n";
+
+static const char help_text[] =
+"Run every packet of a capture file or an interface through a Lua script.\n"
+"\n"
+"Input (exactly one):\n"
+"  -r FILE        read a pcap/pcapng file; \"-\" reads standard input\n"
+"  -i IFACE       capture live on IFACE (needs root or CAP_NET_RAW)\n"
+"Output (any, or none):\n"
+"  -w FILE        write passed packets as pcap; \"-\" writes standard output\n"
+"  -o IFACE       inject passed packets on IFACE (-i A -o B bridges A to B)\n"
+"  -U             flush the -w output after every packet\n"
+"Script (none: every packet passes unchanged):\n"
+"  -f SCRIPT      run the Lua file SCRIPT\n"
+"  -e CHUNK       run the Lua text CHUNK\n"
+"  -a NAME=VALUE  set arg.NAME = \"VALUE\" for the script (repeatable)\n"
+"  --on-error=pass|drop|abort\n"
+"                 a script error on a packet passes it (default), drops\n"
+"                 it, or stops the run with status 1\n"
+"  --max-instructions=N\n"
+"                 a call into the script that runs more than N Lua VM\n"
+"                 instructions fails with a script error\n"
+"  --max-lua-memory=SIZE\n"
+"                 cap the Lua heap (bytes; suffix k, m or g); an\n"
+"                 allocation over it fails with a script error\n"
+"Capture:\n"
+"  -c COUNT       stop after COUNT packets\n"
+"  -s SNAPLEN     bytes captured per packet (live; default and 0: 262144)\n"
+"  -B KIB         kernel buffer size in KiB (live)\n"
+"  -p             do not put the interface in promiscuous mode\n"
+"  -Z USER        become USER once the capture is open, before the\n"
+"                 script runs and the -w file is opened\n"
+"  BPF expression filter before the script (in the kernel when live)\n"
+"Reporting:\n"
+"  -q             no progress line, no summary at exit\n"
+"  -v             more detail: link type at start, script tracebacks\n"
+"  --stats=json   the summary at exit as one JSON line on stderr\n"
+"  -h, --help     this text;  --version: versions of pktlua, Lua, libpcap\n"
+"\n"
+"Script contract: the chunk runs once; then packet(pkt, info) for every\n"
+"packet: pkt is a memory over the captured bytes (writes are what gets\n"
+"written), info has len, caplen, sec, nsec, linktype and l3 (1-based index\n"
+"of the IP header, nil when not IP). Returning false drops the packet;\n"
+"true or nil passes it. finish() (optional) runs once at the end.\n"
+"Signals: INT/TERM stop cleanly, HUP reloads the script, USR1 prints stats.\n"
+"Exit status: 0 ok, 1 runtime or input error, 2 usage or script error.\n"
+"See pktlua(1).\n";
+
+enum {
+  OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+  {"help", no_argument, NULL, 'h'},
+  {"version", no_argument, NULL, OPT_VERSION},
+  {"stats", required_argument, NULL, OPT_STATS},
+  {"on-error", required_argument, NULL, OPT_ONERROR},
+  {"max-instructions", required_argument, NULL, OPT_MAXINSTR},
+  {"max-lua-memory", required_argument, NULL, OPT_MAXMEM},
+  {"arg", required_argument, NULL, 'a'},
+  {NULL, 0, NULL, 0}
+};
+
+
+static int bad (const char *fmt, const char *a, const char *b) {
+  fputs("pktlua: ", stderr);
+  fprintf(stderr, fmt, a, b);
+  fputs("\n", stderr);
+  fputs("Try 'pktlua --help' for more information.\n", stderr);
+  return -1;
+}
+
+/*
+** A whole decimal number in [min, max]; anything else (sign where none
+** belongs, trailing text, overflow) is refused with the option's name.
+*/
+static int getnum (const char *opt, const char *s, long long min,
+                   long long max, long long *v) {
+  char *end;
+  errno = 0;
+  if (*s == '\0' || *s == ' ' || *s == '+')
+    return bad("option %s: '%s' is not a number", opt, s);
+  *v = strtoll(s, &end, 10);
+  if (*end != '\0')
+    return bad("option %s: '%s' is not a number", opt, s);
+  if (errno == ERANGE || *v < min || *v > max) {
+    char range[80];
+    snprintf(range, sizeof(range), "%s: out of range %lld..%lld", s, min, max);
+    return bad("option %s: %s", opt, range);
+  }
+  return 0;
+}
+
+/* a byte count with an optional k/m/g (binary) suffix */
+static int getsize (const char *opt, const char *s, size_t *v) {
+  char *end;
+  unsigned long long n, mul = 1;
+  errno = 0;
+  if (*s < '0' || *s > '9')
+    return bad("option %s: '%s' is not a size", opt, s);
+  n = strtoull(s, &end, 10);
+  if (end[0] != '\0') {
+    switch (end[0]) {
+      case 'k': case 'K': mul = 1ull << 10; break;
+      case 'm': case 'M': mul = 1ull << 20; break;
+      case 'g': case 'G': mul = 1ull << 30; break;
+      default: return bad("option %s: '%s' is not a size", opt, s);
+    }
+    if (end[1] != '\0' && !((end[1] == 'b' || end[1] == 'B') && end[2] == 0))
+      return bad("option %s: '%s' is not a size", opt, s);
+  }
+  if (errno == ERANGE || n == 0 || n > SIZE_MAX / mul)
+    return bad("option %s: '%s' is out of range", opt, s);
+  *v = (size_t)(n * mul);
+  return 0;
+}
+
+/* the arguments left after the options, joined by spaces (tcpdump's way) */
+static int joinfilter (pkt_Options *o, int argc, char **argv) {
+  size_t len = 0;
+  int i;
+  if (optind >= argc) return 0;
+  for (i = optind; i < argc; i++) len += strlen(argv[i]) + 1;
+  o->filter = malloc(len);
+  if (o->filter == NULL) return bad("%s%s", "out of memory", "");
+  o->filter[0] = '\0';
+  for (i = optind; i < argc; i++) {
+    if (i > optind) strcat(o->filter, " ");
+    strcat(o->filter, argv[i]);
+  }
+  return 0;
+}
+
+static void version (void) {
+  printf("pktlua %s\n%s\n%s\n", PKTLUA_VERSION, LUA_RELEASE,
+         pcap_lib_version());
+}
+
+/* checks that need every option seen */
+static int crosscheck (pkt_Options *o) {
+  if (o->rfile == NULL && o->iface == NULL)
+    return bad("%s%s", "no input: give -r FILE or -i IFACE", "");
+  if (o->rfile != NULL && o->iface != NULL)
+    return bad("%s%s", "-r and -i exclude each other", "");
+  if (o->script != NULL && o->chunk != NULL)
+    return bad("%s%s", "-f and -e exclude each other", "");
+  if (o->rfile && o->rfile[0] == '\0')
+    return bad("%s%s", "-r: empty file name", "");
+  if (o->wfile && o->wfile[0] == '\0')
+    return bad("%s%s", "-w: empty file name", "");
+  return 0;
+}
+
+int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
+  int c;
+  long long n;
+  memset(o, 0, sizeof(*o));
+  o->snaplen = DEFAULT_SNAPLEN;
+  o->promisc = 1;
+  o->buffered = 1;
+  o->onerror = PKT_ONERR_PASS;
+  opterr = 0;  /* our own messages */
+  while ((c = getopt_long(argc, argv, ":r:i:w:o:f:e:a:c:s:B:pUZ:qvh",
+                          longopts, NULL)) != -1) {
+    switch (c) {
+      case 'r': o->rfile = optarg; break;
+      case 'i': o->iface = optarg; break;
+      case 'w': o->wfile = optarg; break;
+      case 'o': o->oface = optarg; break;
+      case 'f': o->script = optarg; break;
+      case 'e': o->chunk = optarg; break;
+      case 'Z': o->user = optarg; break;
+      case 'p': o->promisc = 0; break;
+      case 'U': o->buffered = 0; break;
+      case 'q': o->quiet = 1; break;
+      case 'v': o->verbose++; break;
+      case 'a': {
+        const char *eq = strchr(optarg, '=');
+        const char **na;
+        if (eq == NULL || eq == optarg)
+          return bad("option -a: '%s' is not NAME=VALUE", optarg, "");
+        na = realloc(o->args, (size_t)(o->nargs + 1) * sizeof(*na));
+        if (na == NULL) return bad("%s%s", "out of memory", "");
+        o->args = na;
+        o->args[o->nargs++] = optarg;
+        break;
+      }
+      case 'c':
+        if (getnum("-c", optarg, 1, LLONG_MAX, &o->count)) return -1;
+        break;
+      case 's':
+        if (getnum("-s", optarg, 0, DEFAULT_SNAPLEN, &n)) return -1;
+        o->snaplen = n == 0 ? DEFAULT_SNAPLEN : (int)n;
+        break;
+      case 'B':
+        if (getnum("-B", optarg, 1, INT_MAX / 1024, &n)) return -1;
+        o->bufkib = (int)n;
+        break;
+      case OPT_STATS:
+        if (strcmp(optarg, "json") != 0)
+          return bad("option --stats: '%s' is not json", optarg, "");
+        o->statsjson = 1;
+        break;
+      case OPT_ONERROR:
+        if (strcmp(optarg, "pass") == 0) o->onerror = PKT_ONERR_PASS;
+        else if (strcmp(optarg, "drop") == 0) o->onerror = PKT_ONERR_DROP;
+        else if (strcmp(optarg, "abort") == 0) o->onerror = PKT_ONERR_ABORT;
+        else
+          return bad("option --on-error: '%s' is not pass, drop or abort",
+                     optarg, "");
+        break;
+      case OPT_MAXINSTR:
+        if (getnum("--max-instructions", optarg, 1, INT_MAX, &o->maxinstr))
+          return -1;
+        break;
+      case OPT_MAXMEM:
+        if (getsize("--max-lua-memory", optarg, &o->maxmem)) return -1;
+        break;
+      case 'h':
+        fputs(usage_text, stdout);
+        fputs(help_text, stdout);
+        return 1;
+      case OPT_VERSION:
+        version();
+        return 1;
+      case ':':
+        return bad("option %s needs an argument", argv[optind - 1], "");
+      default: {
+        char opt[3] = {'-', (char)optopt, '\0'};
+        if (optopt == 0) return bad("unknown option %s", argv[optind - 1], "");
+        return bad("unknown option %s", opt, "");
+      }
+    }
+  }
+  if (joinfilter(o, argc, argv)) return -1;
+  return crosscheck(o);
+}
+
+void pkt_options_free (pkt_Options *o) {
+  free(o->filter);
+  free((void *)o->args);
+  o->filter = NULL;
+  o->args = NULL;
+}

@@ -1,0 +1,480 @@
+/*
+** pkt_script.c - the Lua side of the daemon: the state (with an optional
+** heap cap and instruction budget), the module preload and paths, the
+** per-packet call, and error reporting that counts without flooding.
+*/
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "lmemlib.h"
+#include "pkt.h"
+
+int luaopen_memory (lua_State *L);
+#ifdef PKTLUA_HAVE_LAYOUT
+int luaopen_layout (lua_State *L);
+#endif
+#ifdef PKTLUA_HAVE_CHECKSUM
+int luaopen_checksum (lua_State *L);
+#endif
+
+/*
+** Fixed stack slots, set once by pkt_script_start: the per-packet path
+** pushes copies of these instead of looking anything up by name.
+*/
+#define SLOT_MSGH    1   /* message handler for lua_pcall */
+#define SLOT_FUNC    2   /* the script's packet function */
+#define SLOT_PKT     3   /* the one reference memory */
+#define SLOT_INFO    4   /* the one info table */
+#define SLOT_KLEN    5   /* interned keys of info's fields */
+#define SLOT_KCAPLEN 6
+#define SLOT_KSEC    7
+#define SLOT_KNSEC   8
+#define SLOT_KLINK   9
+#define SLOT_KL3     10
+#define NSLOTS       10
+
+#define MAXSHOWN 50      /* distinct error lines before going quiet */
+#define MAXSEEN  16      /* of those, how many are remembered */
+
+typedef struct Seen {
+  char msg[256];             /* the error, as shown */
+  uint64_t more;             /* times it came back since */
+  uint64_t lastpkt;          /* packet of the latest */
+} Seen;
+
+struct pkt_Script {
+  lua_State *L;
+  const pkt_Options *o;
+  size_t used;               /* bytes allocated by the state */
+  size_t cap;                /* --max-lua-memory, 0: none */
+  int linktype;              /* info.linktype */
+  int started;               /* the fixed slots are in place */
+  volatile sig_atomic_t inlua;  /* inside lua_pcall (for interrupts) */
+  Seen seen[MAXSEEN];        /* errors shown, to count their repeats */
+  int nseen;
+  unsigned shown;            /* distinct error lines shown */
+  int silenced;              /* said we stop showing them */
+};
+
+
+/*
+** {======================================================
+** State: allocator with a cap, hooks, message handler
+** =======================================================
+*/
+
+/*
+** Lua's allocator contract plus accounting. Shrinking and freeing always
+** succeed; growth that would pass the cap fails, which Lua turns into a
+** "not enough memory" error the daemon counts like any script error.
+*/
+static void *pkt_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
+  pkt_Script *S = (pkt_Script *)ud;
+  size_t old = ptr ? osize : 0;  /* without ptr, osize is a type tag */
+  void *np;
+  if (nsize == 0) {
+    free(ptr);
+    S->used -= old;
+    return NULL;
+  }
+  if (S->cap && nsize > old && nsize - old > S->cap - S->used)
+    return NULL;
+  np = realloc(ptr, nsize);
+  if (np == NULL) return NULL;
+  S->used = S->used - old + nsize;
+  return np;
+}
+
+static int pkt_panic (lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  fprintf(stderr, "pktlua: unprotected Lua error: %s\n",
+          msg ? msg : "(not a string)");
+  return 0;  /* Lua aborts */
+}
+
+/* --max-instructions: the count hook fires once the budget is spent */
+static void hook_budget (lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  luaL_error(L, "instruction limit exceeded");
+}
+
+/* a second SIGINT/SIGTERM while the script runs: stop it where it is */
+static void hook_interrupt (lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  luaL_error(L, "interrupted");
+}
+
+/* arm the budget for one call (lua_sethook also resets the count) */
+static void armbudget (pkt_Script *S) {
+  if (S->o->maxinstr > 0)
+    lua_sethook(S->L, hook_budget, LUA_MASKCOUNT, (int)S->o->maxinstr);
+}
+
+void pkt_script_interrupt (pkt_Script *S) {
+  /* lua_sethook is safe in a signal handler (lua.c does the same) */
+  if (S != NULL && S->inlua)
+    lua_sethook(S->L, hook_interrupt,
+                LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+/* error objects to one string; with -v, a traceback */
+static int msghandler (lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+      msg = lua_tostring(L, -1);
+    else
+      msg = lua_pushfstring(L, "(error object is a %s value)",
+                            luaL_typename(L, 1));
+  }
+  if (lua_toboolean(L, lua_upvalueindex(1)))
+    luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Modules and paths
+** =======================================================
+*/
+
+static void preload (lua_State *L) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  lua_pushcfunction(L, luaopen_memory);
+  lua_setfield(L, -2, "memory");
+#ifdef PKTLUA_HAVE_LAYOUT
+  lua_pushcfunction(L, luaopen_layout);
+  lua_setfield(L, -2, "layout");
+#endif
+#ifdef PKTLUA_HAVE_CHECKSUM
+  lua_pushcfunction(L, luaopen_checksum);
+  lua_setfield(L, -2, "checksum");
+#endif
+  lua_pop(L, 1);
+  /* loaded now, so the reference memory has its methods (pkt:get ...) */
+  luaL_requiref(L, "memory", luaopen_memory, 0);
+  lua_pop(L, 1);
+}
+
+static void prepend (lua_State *L, const char *field, const char *dirs) {
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, field);
+  lua_pushfstring(L, "%s;%s", dirs, lua_tostring(L, -1));
+  lua_setfield(L, -3, field);
+  lua_pop(L, 2);
+}
+
+/*
+** `require "layouts.ipv4"` and `require "pktlua.ipv4"` work from the build
+** tree (the binary sits in the build directory) and after install.
+*/
+static void setpaths (lua_State *L) {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  int inbuild = 0;
+  (void)L; (void)prepend;  /* used only when the directories are known */
+#ifdef PKTLUA_BINARY_DIR
+  if (n > 0) {
+    char *slash;
+    exe[n] = '\0';
+    slash = strrchr(exe, '/');
+    if (slash != NULL) {
+      *slash = '\0';
+      inbuild = strcmp(exe, PKTLUA_BINARY_DIR) == 0;
+    }
+  }
+#else
+  (void)n;
+#endif
+  if (inbuild) {
+#if defined(PKTLUA_SOURCE_DIR) && defined(PKTLUA_BINARY_DIR)
+    prepend(L, "path", PKTLUA_SOURCE_DIR "/?.lua;" PKTLUA_SOURCE_DIR
+                       "/lua/?.lua;" PKTLUA_SOURCE_DIR "/lua/?/init.lua");
+    prepend(L, "cpath", PKTLUA_BINARY_DIR "/lua/?.so");
+#endif
+  }
+  else {
+#if defined(PKTLUA_LMOD_DIR) && defined(PKTLUA_CMOD_DIR)
+    prepend(L, "path", PKTLUA_LMOD_DIR "/?.lua;" PKTLUA_LMOD_DIR
+                       "/?/init.lua");
+    prepend(L, "cpath", PKTLUA_CMOD_DIR "/?.so");
+#endif
+  }
+}
+
+/* arg[0] = the script, arg.NAME = "VALUE" for every -a */
+static void setargs (lua_State *L, const pkt_Options *o) {
+  int i;
+  lua_createtable(L, 0, o->nargs);
+  lua_pushstring(L, o->script ? o->script : "-e");
+  lua_rawseti(L, -2, 0);
+  for (i = 0; i < o->nargs; i++) {
+    const char *eq = strchr(o->args[i], '=');
+    lua_pushlstring(L, o->args[i], (size_t)(eq - o->args[i]));
+    lua_pushstring(L, eq + 1);
+    lua_rawset(L, -3);
+  }
+  lua_setglobal(L, "arg");
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Error reports
+** =======================================================
+*/
+
+/*
+** What the summary at the end says: how often each error already shown
+** came back, and when last.
+*/
+static void flushrepeats (pkt_Script *S) {
+  int i;
+  for (i = 0; i < S->nseen; i++) {
+    Seen *e = &S->seen[i];
+    if (e->more > 0)
+      fprintf(stderr, "pktlua: %s: %llu more time%s, last at packet %llu\n",
+              e->msg, (unsigned long long)e->more, e->more == 1 ? "" : "s",
+              (unsigned long long)e->lastpkt);
+    e->more = 0;
+  }
+}
+
+/* a string for the error at the top of the stack */
+static const char *errmsg (pkt_Script *S, int status) {
+  if (status == LUA_ERRMEM)
+    return S->cap ? "not enough memory (--max-lua-memory reached)"
+                  : "not enough memory";
+  if (lua_type(S->L, -1) == LUA_TSTRING) return lua_tostring(S->L, -1);
+  return "(error object is not a string)";
+}
+
+/*
+** "pktlua: script.lua:12: message (packet 37)" the first time; the same
+** message again (even interleaved with others) is only counted, and
+** summarised at the end, so a script failing on every packet prints a
+** couple of lines, not millions.
+*/
+static void report (pkt_Script *S, const char *msg, uint64_t pktno) {
+  int i;
+  for (i = 0; i < S->nseen; i++) {
+    if (strncmp(msg, S->seen[i].msg, sizeof(S->seen[i].msg) - 1) == 0) {
+      S->seen[i].more++;
+      S->seen[i].lastpkt = pktno;
+      return;
+    }
+  }
+  if (S->shown >= MAXSHOWN) {
+    if (!S->silenced)
+      fprintf(stderr, "pktlua: too many different script errors; the "
+              "rest are counted, not shown\n");
+    S->silenced = 1;
+    return;
+  }
+  fprintf(stderr, "pktlua: %s (packet %llu)\n", msg,
+          (unsigned long long)pktno);
+  S->shown++;
+  if (S->nseen < MAXSEEN) {
+    Seen *e = &S->seen[S->nseen++];
+    snprintf(e->msg, sizeof(e->msg), "%s", msg);
+    e->more = 0;
+    e->lastpkt = pktno;
+  }
+}
+
+/* }====================================================== */
+
+
+pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
+  pkt_Script *S = calloc(1, sizeof(*S));
+  lua_State *L;
+  int status;
+  if (S == NULL) {
+    snprintf(err, PKT_ERRSIZE, "out of memory");
+    return NULL;
+  }
+  S->o = o;
+  L = S->L = lua_newstate(pkt_alloc, S);
+  if (L == NULL) {
+    snprintf(err, PKT_ERRSIZE, "cannot create a Lua state");
+    free(S);
+    return NULL;
+  }
+  lua_atpanic(L, pkt_panic);
+  luaL_openlibs(L);
+  preload(L);
+  setpaths(L);
+  setargs(L, o);
+  lua_settop(L, 0);
+  lua_pushboolean(L, o->verbose > 0);
+  lua_pushcclosure(L, msghandler, 1);        /* SLOT_MSGH */
+  /* the cap applies to the script, not to the standard libraries */
+  S->cap = o->maxmem > 0 ? S->used + o->maxmem : 0;
+  if (o->script)
+    status = luaL_loadfile(L, o->script);
+  else
+    status = luaL_loadbuffer(L, o->chunk, strlen(o->chunk), "=(command line)");
+  if (status != LUA_OK) {
+    snprintf(err, PKT_ERRSIZE, "%s", errmsg(S, status));
+    pkt_script_close(S);
+    return NULL;
+  }
+  return S;  /* the compiled chunk waits at slot 2 */
+}
+
+int pkt_script_start (pkt_Script *S, int linktype, char *err) {
+  lua_State *L = S->L;
+  static const char *const keys[] = {
+    "len", "caplen", "sec", "nsec", "linktype", "l3"
+  };
+  size_t i;
+  int status;
+  S->linktype = linktype;
+  armbudget(S);
+  S->inlua = 1;
+  status = lua_pcall(L, 0, 0, SLOT_MSGH);
+  S->inlua = 0;
+  lua_sethook(L, NULL, 0, 0);
+  if (status != LUA_OK) {
+    snprintf(err, PKT_ERRSIZE, "%s", errmsg(S, status));
+    return -1;
+  }
+  if (lua_getglobal(L, "packet") != LUA_TFUNCTION) {   /* SLOT_FUNC */
+    snprintf(err, PKT_ERRSIZE, "%s: no function 'packet' defined "
+             "(the script must define packet(pkt, info))",
+             S->o->script ? S->o->script : "(command line)");
+    return -1;
+  }
+  if (!lua_checkstack(L, 20)) {
+    snprintf(err, PKT_ERRSIZE, "not enough memory");
+    return -1;
+  }
+  luamem_newref(L);                                    /* SLOT_PKT */
+  lua_createtable(L, 0, 8);                            /* SLOT_INFO */
+  for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    lua_pushstring(L, keys[i]);                        /* SLOT_K... */
+    lua_pushvalue(L, -1);
+    lua_pushinteger(L, i == 4 ? linktype : 0);
+    lua_rawset(L, SLOT_INFO);
+  }
+  S->started = 1;
+  return 0;
+}
+
+/* info[key] = v, with the key already on the stack: no lookup by name */
+static void setinfo (lua_State *L, int key, lua_Integer v) {
+  lua_pushvalue(L, key);
+  lua_pushinteger(L, v);
+  lua_rawset(L, SLOT_INFO);
+}
+
+/*
+** The per-packet path. Nothing here allocates a Lua object: the memory
+** is re-pointed, the info table's existing fields are overwritten, and
+** the function and arguments are copies of fixed stack slots.
+*/
+int pkt_script_packet (pkt_Script *S, const struct pcap_pkthdr *h,
+                       unsigned char *data, int nano, long l3,
+                       uint64_t pktno, pkt_Stats *st) {
+  lua_State *L = S->L;
+  int status;
+  luamem_setref(L, SLOT_PKT, (char *)data, h->caplen, NULL);
+  setinfo(L, SLOT_KLEN, (lua_Integer)h->len);
+  setinfo(L, SLOT_KCAPLEN, (lua_Integer)h->caplen);
+  setinfo(L, SLOT_KSEC, (lua_Integer)h->ts.tv_sec);
+  setinfo(L, SLOT_KNSEC, nano ? (lua_Integer)h->ts.tv_usec
+                              : (lua_Integer)h->ts.tv_usec * 1000);
+  setinfo(L, SLOT_KLINK, S->linktype);
+  lua_pushvalue(L, SLOT_KL3);
+  if (l3 >= 0) lua_pushinteger(L, (lua_Integer)l3 + 1);  /* 1-based */
+  else lua_pushnil(L);
+  lua_rawset(L, SLOT_INFO);
+  lua_pushvalue(L, SLOT_FUNC);
+  lua_pushvalue(L, SLOT_PKT);
+  lua_pushvalue(L, SLOT_INFO);
+  armbudget(S);
+  S->inlua = 1;
+  status = lua_pcall(L, 2, 1, SLOT_MSGH);
+  S->inlua = 0;
+  if (status == LUA_OK) {
+    /* only false drops: nil (no return) and any other value pass */
+    int drop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return !drop;
+  }
+  st->errors++;
+  report(S, errmsg(S, status), pktno);
+  lua_pop(L, 1);
+  switch (S->o->onerror) {
+    case PKT_ONERR_DROP: return 0;
+    case PKT_ONERR_ABORT: return -1;
+    default: return 1;
+  }
+}
+
+int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
+  lua_State *L = S->L;
+  int status;
+  flushrepeats(S);
+  /* a script that kept pkt now sees an empty memory, never freed bytes */
+  if (S->started) luamem_setref(L, SLOT_PKT, NULL, 0, NULL);
+  if (lua_getglobal(L, "finish") != LUA_TFUNCTION) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  armbudget(S);
+  S->inlua = 1;
+  status = lua_pcall(L, 0, 0, SLOT_MSGH);
+  S->inlua = 0;
+  lua_sethook(L, NULL, 0, 0);
+  if (status != LUA_OK) {
+    st->errors++;
+    fprintf(stderr, "pktlua: %s (in finish)\n", errmsg(S, status));
+    lua_pop(L, 1);
+    return -1;
+  }
+  return 0;
+}
+
+int pkt_script_reload (pkt_Script **pS, int linktype, pkt_Stats *st) {
+  char err[PKT_ERRSIZE];
+  pkt_Script *old = *pS;
+  pkt_Script *S = pkt_script_new(old->o, err);
+  if (S == NULL || pkt_script_start(S, linktype, err) != 0) {
+    fprintf(stderr, "pktlua: reload failed, the running script stays: "
+            "%s\n", err);
+    if (S) pkt_script_close(S);
+    return -1;
+  }
+  /* the old script ends as at exit: it may have something to report */
+  pkt_script_finish(old, st);
+  pkt_script_close(old);
+  *pS = S;
+  if (!S->o->quiet) fprintf(stderr, "pktlua: script reloaded\n");
+  return 0;
+}
+
+size_t pkt_script_memory (pkt_Script *S) {
+  return S ? S->used : 0;
+}
+
+void pkt_script_close (pkt_Script *S) {
+  if (S == NULL) return;
+  flushrepeats(S);
+  lua_close(S->L);
+  free(S);
+}

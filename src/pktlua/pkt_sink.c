@@ -1,0 +1,107 @@
+/*
+** pkt_sink.c - where passed packets go: a pcap file (-w) and/or an
+** interface (-o).
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pkt.h"
+
+/*
+** The injection handle is opened with the capture, before -Z drops the
+** privileges it needs. Frames are injected as they are, so the output
+** interface must speak the input's link layer.
+*/
+int pkt_sink_openinject (pkt_Sink *k, const pkt_Options *o,
+                         const pkt_Source *s, char *err) {
+  char perr[PCAP_ERRBUF_SIZE] = "";
+  int rc;
+  k->oname = o->oface;
+  k->out = pcap_create(o->oface, perr);
+  if (k->out == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s: %s", o->oface, perr);
+    return -1;
+  }
+  pcap_set_snaplen(k->out, 128);  /* we never read from it */
+  rc = pcap_activate(k->out);
+  if (rc < 0) {
+    pkt_explainactivate(err, o->oface, k->out, rc, "inject");
+    pcap_close(k->out);
+    k->out = NULL;
+    return -1;
+  }
+  if (pcap_datalink(k->out) != s->dlt) {
+    const char *in = pcap_datalink_val_to_name(s->dlt);
+    const char *out = pcap_datalink_val_to_name(pcap_datalink(k->out));
+    snprintf(err, PKT_ERRSIZE,
+             "%s: cannot inject %s frames on a %s interface", o->oface,
+             in ? in : "unknown", out ? out : "unknown");
+    pcap_close(k->out);
+    k->out = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+/*
+** The output file takes the input's link type, snaplen and timestamp
+** unit: the dead handle tells pcap_dump_open which header to write, and
+** pcap_dump copies ts.tv_usec as is, which holds nanoseconds exactly when
+** the source was opened at nanosecond precision.
+*/
+int pkt_sink_openfile (pkt_Sink *k, const pkt_Options *o,
+                       const pkt_Source *s, char *err) {
+  k->wname = strcmp(o->wfile, "-") == 0 ? "(stdout)" : o->wfile;
+  k->flush = !o->buffered;
+  k->dead = pcap_open_dead_with_tstamp_precision(s->dlt,
+              s->snaplen > 0 ? s->snaplen : 262144,
+              s->nano ? PCAP_TSTAMP_PRECISION_NANO
+                      : PCAP_TSTAMP_PRECISION_MICRO);
+  if (k->dead == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s: cannot make a pcap handle", k->wname);
+    return -1;
+  }
+  k->dumper = pcap_dump_open(k->dead, o->wfile);
+  if (k->dumper == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s", pcap_geterr(k->dead));
+    pcap_close(k->dead);
+    k->dead = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+void pkt_sink_write (pkt_Sink *k, const struct pcap_pkthdr *h,
+                     const u_char *data, pkt_Stats *st) {
+  if (k->dumper) {
+    pcap_dump((u_char *)k->dumper, h, data);
+    if (k->flush) pcap_dump_flush(k->dumper);
+  }
+  if (k->out && pcap_inject(k->out, data, h->caplen) < 0) {
+    st->injecterrors++;
+    if (!k->injectreported) {  /* once: the count is in the stats */
+      fprintf(stderr, "pktlua: %s: inject failed: %s\n", k->oname,
+              pcap_geterr(k->out));
+      k->injectreported = 1;
+    }
+  }
+}
+
+int pkt_sink_close (pkt_Sink *k, char *err) {
+  int rc = 0;
+  if (k->dumper) {
+    FILE *f = pcap_dump_file(k->dumper);
+    if (pcap_dump_flush(k->dumper) != 0 || ferror(f)) {
+      snprintf(err, PKT_ERRSIZE, "%s: write error: %s", k->wname,
+               strerror(errno));
+      rc = -1;
+    }
+    pcap_dump_close(k->dumper);
+    k->dumper = NULL;
+  }
+  if (k->dead) pcap_close(k->dead);
+  if (k->out) pcap_close(k->out);
+  k->dead = k->out = NULL;
+  return rc;
+}

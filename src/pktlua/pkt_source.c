@@ -1,0 +1,247 @@
+/*
+** pkt_source.c - packet sources, one table of operations per kind as
+** libpcap does it: a savefile (-r) or a live interface (-i).
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pkt.h"
+
+
+/*
+** {======================================================
+** Savefiles
+** =======================================================
+*/
+
+/*
+** The file's own timestamp unit, so the output keeps it: a pcap file with
+** the microsecond magic is written back in microseconds; nanosecond pcap,
+** pcapng (whose resolution is per interface) and anything we cannot peek
+** at (a pipe) are read and written in nanoseconds, which loses nothing.
+*/
+static int nativenano (FILE *f) {
+  unsigned char m[4];
+  long pos = ftell(f);
+  int nano = 1;
+  if (pos < 0) return 1;  /* not seekable */
+  if (fread(m, 1, 4, f) == 4) {
+    if ((m[0] == 0xa1 && m[1] == 0xb2 && m[2] == 0xc3 && m[3] == 0xd4) ||
+        (m[0] == 0xd4 && m[1] == 0xc3 && m[2] == 0xb2 && m[3] == 0xa1))
+      nano = 0;
+  }
+  if (fseek(f, pos, SEEK_SET) != 0) return -1;
+  clearerr(f);
+  return nano;
+}
+
+static int file_next (pkt_Source *s, struct pcap_pkthdr **h,
+                      const u_char **data) {
+  int rc = pcap_next_ex(s->pcap, h, data);
+  return rc == PCAP_ERROR_BREAK ? -2 : rc;  /* -2: end of file */
+}
+
+static double file_progress (pkt_Source *s) {
+  FILE *f = pcap_file(s->pcap);
+  long pos;
+  if (s->size <= 0 || f == NULL || (pos = ftell(f)) < 0) return -1.0;
+  return (double)pos / (double)s->size;
+}
+
+static void file_stats (pkt_Source *s, pkt_Stats *st) {
+  (void)s;
+  st->haskernel = 0;
+}
+
+static void any_close (pkt_Source *s) {
+  if (s->pcap) pcap_close(s->pcap);
+  s->pcap = NULL;
+}
+
+static const pkt_SourceOps file_ops = {
+  "file", file_next, file_stats, file_progress, any_close
+};
+
+static int openfile (pkt_Source *s, const char *name, char *err) {
+  char perr[PCAP_ERRBUF_SIZE] = "";
+  struct stat sb;
+  FILE *f;
+  int nano, isstdin = strcmp(name, "-") == 0;
+  if (isstdin) {
+    f = stdin;
+    s->name = "(stdin)";
+  }
+  else if ((f = fopen(name, "rb")) == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s: %s", name, strerror(errno));
+    return -1;
+  }
+  if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    snprintf(err, PKT_ERRSIZE, "%s: is a directory", name);
+    if (!isstdin) fclose(f);
+    return -1;
+  }
+  if (S_ISREG(sb.st_mode) && !isstdin) s->size = sb.st_size;
+  nano = nativenano(f);
+  if (nano < 0) {
+    snprintf(err, PKT_ERRSIZE, "%s: %s", s->name, strerror(errno));
+    if (!isstdin) fclose(f);
+    return -1;
+  }
+  s->pcap = pcap_fopen_offline_with_tstamp_precision(f,
+              nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO,
+              perr);
+  if (s->pcap == NULL) {  /* libpcap's words are clear ("unknown file format") */
+    snprintf(err, PKT_ERRSIZE, "%s: %s", s->name, perr);
+    if (!isstdin) fclose(f);
+    return -1;
+  }
+  s->nano = nano;
+  s->ops = &file_ops;
+  return 0;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Live capture
+** =======================================================
+*/
+
+static int live_next (pkt_Source *s, struct pcap_pkthdr **h,
+                      const u_char **data) {
+  int rc = pcap_next_ex(s->pcap, h, data);
+  return rc == PCAP_ERROR_BREAK ? -2 : rc;  /* -2: pcap_breakloop (signal) */
+}
+
+static void live_stats (pkt_Source *s, pkt_Stats *st) {
+  struct pcap_stat ps;
+  if (pcap_stats(s->pcap, &ps) == 0) {
+    st->haskernel = 1;
+    st->kreceived = ps.ps_recv;
+    st->kdropped = ps.ps_drop;
+    st->kifdropped = ps.ps_ifdrop;
+  }
+}
+
+static double live_progress (pkt_Source *s) {
+  (void)s;
+  return -1.0;
+}
+
+static const pkt_SourceOps live_ops = {
+  "live", live_next, live_stats, live_progress, any_close
+};
+
+/*
+** pcap_activate's codes in words a user can act on. `what` says what the
+** handle was for ("capture" or "inject").
+*/
+void pkt_explainactivate (char *err, const char *dev, pcap_t *p, int rc,
+                          const char *what) {
+  const char *detail = pcap_geterr(p);
+  switch (rc) {
+    case PCAP_ERROR_NO_SUCH_DEVICE:
+      snprintf(err, PKT_ERRSIZE, "%s: no such device (%s)", dev, detail);
+      break;
+    case PCAP_ERROR_PERM_DENIED:
+      snprintf(err, PKT_ERRSIZE,
+               "%s: permission denied: to %s, pktlua needs root or "
+               "CAP_NET_RAW (%s)", dev, what, detail);
+      break;
+    case PCAP_ERROR_PROMISC_PERM_DENIED:
+      snprintf(err, PKT_ERRSIZE,
+               "%s: permission denied for promiscuous mode (try -p)", dev);
+      break;
+    case PCAP_ERROR_IFACE_NOT_UP:
+      snprintf(err, PKT_ERRSIZE, "%s: interface is down", dev);
+      break;
+    default:
+      snprintf(err, PKT_ERRSIZE, "%s: %s%s%s", dev, pcap_statustostr(rc),
+               detail[0] ? ": " : "", detail);
+      break;
+  }
+}
+
+static int openlive (pkt_Source *s, const pkt_Options *o, char *err) {
+  char perr[PCAP_ERRBUF_SIZE] = "";
+  int rc;
+  s->name = o->iface;
+  s->pcap = pcap_create(o->iface, perr);
+  if (s->pcap == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s: %s", o->iface, perr);
+    return -1;
+  }
+  pcap_set_snaplen(s->pcap, o->snaplen);
+  pcap_set_promisc(s->pcap, o->promisc);
+  /* a packet reaches the script when it arrives, not when a buffer fills */
+  pcap_set_immediate_mode(s->pcap, 1);
+  if (o->bufkib > 0) pcap_set_buffer_size(s->pcap, o->bufkib * 1024);
+  s->nano = pcap_set_tstamp_precision(s->pcap,
+                                      PCAP_TSTAMP_PRECISION_NANO) == 0;
+  rc = pcap_activate(s->pcap);
+  if (rc < 0) {
+    pkt_explainactivate(err, o->iface, s->pcap, rc, "capture");
+    any_close(s);
+    return -1;
+  }
+  if (rc > 0)  /* a warning: the capture runs, but the user should know */
+    fprintf(stderr, "pktlua: warning: %s: %s%s%s\n", o->iface,
+            pcap_statustostr(rc), pcap_geterr(s->pcap)[0] ? ": " : "",
+            pcap_geterr(s->pcap));
+  /* the precision actually in effect */
+  s->nano = pcap_get_tstamp_precision(s->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+  /* a bridge forwards what it receives; without this, -i X -o X would
+  ** capture its own injections */
+  if (o->oface != NULL && pcap_setdirection(s->pcap, PCAP_D_IN) != 0 &&
+      o->verbose)
+    fprintf(stderr, "pktlua: %s: cannot capture inbound only: %s\n",
+            o->iface, pcap_geterr(s->pcap));
+  s->ops = &live_ops;
+  return 0;
+}
+
+/* }====================================================== */
+
+
+static int setfilter (pkt_Source *s, const pkt_Options *o, char *err) {
+  struct bpf_program prog;
+  bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
+  char perr[PCAP_ERRBUF_SIZE];
+  if (o->filter == NULL) return 0;
+  /* the netmask only matters for "ip broadcast" */
+  if (o->iface && pcap_lookupnet(o->iface, &net, &mask, perr) != 0)
+    mask = PCAP_NETMASK_UNKNOWN;
+  if (pcap_compile(s->pcap, &prog, o->filter, 1, mask) != 0) {
+    snprintf(err, PKT_ERRSIZE, "bad filter expression '%s': %s", o->filter,
+             pcap_geterr(s->pcap));
+    return -2;
+  }
+  if (pcap_setfilter(s->pcap, &prog) != 0) {
+    snprintf(err, PKT_ERRSIZE, "%s: cannot set the filter: %s", s->name,
+             pcap_geterr(s->pcap));
+    pcap_freecode(&prog);
+    return -1;
+  }
+  pcap_freecode(&prog);
+  return 0;
+}
+
+int pkt_source_open (pkt_Source *s, const pkt_Options *o, char *err) {
+  int rc;
+  memset(s, 0, sizeof(*s));
+  s->name = o->rfile ? o->rfile : o->iface;
+  rc = o->rfile ? openfile(s, o->rfile, err) : openlive(s, o, err);
+  if (rc != 0) return rc;
+  s->dlt = pcap_datalink(s->pcap);
+  s->linktype = pkt_linktype(s->dlt);
+  s->snaplen = pcap_snapshot(s->pcap);
+  if ((rc = setfilter(s, o, err)) != 0) {
+    s->ops->close(s);
+    return rc;
+  }
+  return 0;
+}
