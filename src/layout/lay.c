@@ -1,0 +1,350 @@
+/*
+** lay.c - the layout engine (see lay.h for the bit placement rule).
+*/
+#include <string.h>
+
+#include "lay.h"
+#include "cksum.h"
+
+/* ======================================================================
+** Compiling
+** ====================================================================== */
+
+int lay_hostbig (void) {
+  const union { uint16_t u; unsigned char c[2]; } probe = { 1 };
+  return probe.c[0] == 0;
+}
+
+const char *lay_strerror (int err) {
+  switch (err) {
+    case LAY_OK: return "ok";
+    case LAY_EBOUNDS: return "out of bounds";
+    case LAY_EOVERFLOW: return "unsigned overflow";
+    case LAY_ESIZE: return "size mismatch";
+    case LAY_EUNSUPPORTED: return "unsupported";
+    case LAY_ETYPE: return "unsupported type";
+    default: return "unknown error";
+  }
+}
+
+void lay_init (lay_Struct *S, lay_Field *fields, int cap) {
+  S->fields = fields;
+  S->nfields = 0;
+  S->cap = cap;
+  S->first = -1;
+  S->cksum = -1;
+  S->bits = 0;
+  S->open = -1;
+  S->last = -1;
+  S->pos = 0;
+  S->err = LAY_OK;
+}
+
+static int fail (lay_Struct *S, int err) {
+  if (S->err == LAY_OK) S->err = err;
+  return S->err;
+}
+
+/* bit where the innermost open struct starts: alignment is relative to it,
+** so a nested struct lays out the same wherever it is placed */
+static size_t openstart (const lay_Struct *S) {
+  return S->open < 0 ? 0 : S->fields[S->open].offset;
+}
+
+/* size in bits of a spec size; 0 when invalid or too large */
+static size_t tobits (size_t size, int inbytes) {
+  if (size == 0 || size > LAY_MAXBITS / 8) return 0;
+  return inbytes ? size * 8 : size;
+}
+
+/* Appends a field record at the current position (aligned first for bytes
+** fields). Returns its index or -1 (error recorded). */
+static int newfield (lay_Struct *S, const char *key, int type, int inbytes) {
+  lay_Field *f;
+  if (S->err != LAY_OK) return -1;
+  if (S->nfields >= S->cap) { fail(S, LAY_ETYPE); return -1; }
+  if (inbytes) {
+    size_t rel = S->pos - openstart(S);
+    S->pos += (8 - (rel & 7)) & 7;
+  }
+  f = &S->fields[S->nfields];
+  f->key = key;
+  f->offset = S->pos;
+  f->bits = 0;
+  f->type = (unsigned char)type;
+  f->big = 0;
+  f->parent = S->open;
+  f->next = -1;
+  f->first = -1;
+  f->declared = 0;
+  if (S->last >= 0) S->fields[S->last].next = S->nfields;
+  else if (S->open >= 0) S->fields[S->open].first = S->nfields;
+  else S->first = S->nfields;
+  S->last = S->nfields;
+  return S->nfields++;
+}
+
+/* moves the position past `bits`, keeping every offset under LAY_MAXBITS */
+static int advance (lay_Struct *S, size_t bits) {
+  if (bits > LAY_MAXBITS - S->pos) return fail(S, LAY_ETYPE);
+  S->pos += bits;
+  return LAY_OK;
+}
+
+int lay_add (lay_Struct *S, const char *key, int type, size_t size,
+             int inbytes, int endian) {
+  size_t bits = tobits(size, inbytes);
+  int i;
+  if (S->err != LAY_OK) return S->err;
+  if (bits == 0 || endian < LAY_NATIVE || endian > LAY_BIG)
+    return fail(S, LAY_ETYPE);
+  switch (type) {
+    case LAY_NUMBER: case LAY_BOOLEAN:
+      if (bits > 64) return fail(S, LAY_ETYPE);
+      break;
+    case LAY_STRING:
+      if (bits % 8 != 0) return fail(S, LAY_ETYPE);
+      break;
+    default:  /* structs go through lay_open */
+      return fail(S, LAY_ETYPE);
+  }
+  if ((i = newfield(S, key, type, inbytes)) < 0) return S->err;
+  S->fields[i].bits = bits;
+  S->fields[i].big = (unsigned char)(endian == LAY_NATIVE ? lay_hostbig()
+                                                          : endian == LAY_BIG);
+  /* strings are byte arrays: they must start on a byte of the buffer */
+  if (type == LAY_STRING && S->pos % 8 != 0) return fail(S, LAY_ETYPE);
+  return advance(S, bits);
+}
+
+int lay_open (lay_Struct *S, const char *key, size_t size, int inbytes) {
+  size_t declared = 0;
+  int i;
+  if (S->err != LAY_OK) return S->err;
+  if (size != 0 && (declared = tobits(size, inbytes)) == 0)
+    return fail(S, LAY_ETYPE);
+  if ((i = newfield(S, key, LAY_STRUCT, inbytes)) < 0) return S->err;
+  S->fields[i].declared = declared;
+  S->open = i;
+  S->last = -1;
+  return LAY_OK;
+}
+
+int lay_close (lay_Struct *S) {
+  lay_Field *f;
+  size_t content;
+  if (S->err != LAY_OK) return S->err;
+  if (S->open < 0) return fail(S, LAY_ETYPE);
+  f = &S->fields[S->open];
+  content = S->pos - f->offset;
+  if (f->declared != 0) {
+    if (content > f->declared) return fail(S, LAY_ETYPE);
+    f->bits = f->declared;
+    S->pos = f->offset;
+    if (advance(S, f->bits) != LAY_OK) return S->err;
+  }
+  else
+    f->bits = content;
+  S->last = S->open;
+  S->open = f->parent;
+  return LAY_OK;
+}
+
+int lay_finish (lay_Struct *S) {
+  if (S->err == LAY_OK && S->open >= 0) fail(S, LAY_ETYPE);
+  S->bits = S->pos;
+  return S->err;
+}
+
+int lay_setchecksum (lay_Struct *S, int f) {
+  const lay_Field *fd;
+  if (f < 0 || f >= S->nfields) return LAY_ETYPE;
+  fd = &S->fields[f];
+  if (fd->type != LAY_NUMBER || fd->bits != 16 || fd->parent != -1 ||
+      fd->offset % 16 != 0)
+    return LAY_ETYPE;
+  S->cksum = f;
+  return LAY_OK;
+}
+
+/* ======================================================================
+** Bit access
+** ====================================================================== */
+
+static uint64_t mask (size_t w) {
+  return w >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << w) - 1);
+}
+
+/* the n (1..8) bytes at p as an unsigned integer */
+static uint64_t loadint (const unsigned char *p, size_t n, int big) {
+  uint64_t x = 0;
+  size_t i;
+  if (big)
+    for (i = 0; i < n; i++) x = (x << 8) | p[i];
+  else
+    for (i = n; i-- > 0; ) x = (x << 8) | p[i];
+  return x;
+}
+
+static void storeint (unsigned char *p, size_t n, int big, uint64_t x) {
+  size_t i;
+  if (big)
+    for (i = n; i-- > 0; x >>= 8) p[i] = (unsigned char)(x & 0xff);
+  else
+    for (i = 0; i < n; i++, x >>= 8) p[i] = (unsigned char)(x & 0xff);
+}
+
+/* A field spanning 9 bytes (o mod 8 + w > 64) is split at the boundary
+** between its 8th and 9th byte into two fields of at most 8 bytes each.
+** Little-endian: the low (64 - s) bits are in bytes 0..7. Big-endian: the
+** low (s + w - 64) bits are in byte 8. */
+uint64_t lay_getbits (const unsigned char *base, size_t o, size_t w,
+                      int big) {
+  const unsigned char *p = base + o / 8;
+  size_t s = o % 8, n = (s + w + 7) / 8;
+  if (n > 8) {
+    if (big) {
+      size_t lo = s + w - 64;
+      return (lay_getbits(base, o, w - lo, 1) << lo) |
+             lay_getbits(base, o + w - lo, lo, 1);
+    }
+    else {
+      size_t lo = 64 - s;
+      return lay_getbits(base, o, lo, 0) |
+             (lay_getbits(base, o + lo, w - lo, 0) << lo);
+    }
+  }
+  return (loadint(p, n, big) >> (big ? 8 * n - s - w : s)) & mask(w);
+}
+
+void lay_putbits (unsigned char *base, size_t o, size_t w, int big,
+                  uint64_t v) {
+  unsigned char *p = base + o / 8;
+  size_t s = o % 8, n = (s + w + 7) / 8, sh;
+  uint64_t m, x;
+  if (n > 8) {
+    if (big) {
+      size_t lo = s + w - 64;
+      lay_putbits(base, o, w - lo, 1, v >> lo);
+      lay_putbits(base, o + w - lo, lo, 1, v & mask(lo));
+    }
+    else {
+      size_t lo = 64 - s;
+      lay_putbits(base, o, lo, 0, v & mask(lo));
+      lay_putbits(base, o + lo, w - lo, 0, v >> lo);
+    }
+    return;
+  }
+  sh = big ? 8 * n - s - w : s;
+  m = mask(w) << sh;
+  x = loadint(p, n, big);
+  x = (x & ~m) | ((v << sh) & m);
+  storeint(p, n, big, x);
+}
+
+/* ======================================================================
+** Checked access
+** ====================================================================== */
+
+int lay_check (const lay_Struct *S, size_t len, size_t pos) {
+  size_t size = lay_bytes(S->bits);
+  return (pos <= len && size <= len - pos) ? LAY_OK : LAY_EBOUNDS;
+}
+
+/* the struct lies in the memory and so do the bytes of field f */
+static int checkfield (const lay_Struct *S, const lay_Field *f, size_t len,
+                       size_t pos) {
+  size_t first = f->offset / 8;
+  size_t n = ((f->offset % 8) + f->bits + 7) / 8;
+  if (lay_check(S, len, pos) != LAY_OK) return LAY_EBOUNDS;
+  len -= pos;
+  return (first <= len && n <= len - first) ? LAY_OK : LAY_EBOUNDS;
+}
+
+/* Running 16-bit one's complement sum (not complemented) of the struct's
+** words covering bytes [first, first+n) of the struct at `base`. */
+static uint16_t wordsum (const lay_Struct *S, const unsigned char *base,
+                         size_t first, size_t n) {
+  size_t size = lay_bytes(S->bits);
+  size_t from = first & ~(size_t)1;
+  size_t to = first + n + ((first + n) & 1);  /* up to a whole word */
+  if (to > size) to = size;  /* an odd last byte is padded by cksum_add */
+  return (uint16_t)~cksum_finish(cksum_add(0, base + from, to - from));
+}
+
+/* The checksum after the words over [first, first+n) changed from sum
+** `old` to their current sum: RFC 1624 eqn. 3 applied to the folded sums
+** of the changed words, which equals applying it word by word. */
+static void ckupdate (const lay_Struct *S, unsigned char *base, size_t first,
+                      size_t n, uint16_t old) {
+  size_t at = S->fields[S->cksum].offset / 8;
+  uint16_t ck = (uint16_t)((base[at] << 8) | base[at + 1]);
+  ck = cksum_update16(ck, old, wordsum(S, base, first, n));
+  base[at] = (unsigned char)(ck >> 8);
+  base[at + 1] = (unsigned char)(ck & 0xff);
+}
+
+static int tracks (const lay_Struct *S, int f, int autock) {
+  return autock && S->cksum >= 0 && f != S->cksum;
+}
+
+int lay_get (const lay_Struct *S, int f, const unsigned char *mem,
+             size_t len, size_t pos, uint64_t *v) {
+  const lay_Field *fd = &S->fields[f];
+  if (fd->type != LAY_NUMBER && fd->type != LAY_BOOLEAN) return LAY_ETYPE;
+  if (checkfield(S, fd, len, pos) != LAY_OK) return LAY_EBOUNDS;
+  *v = lay_getbits(mem + pos, fd->offset, fd->bits, fd->big);
+  return LAY_OK;
+}
+
+int lay_set (const lay_Struct *S, int f, unsigned char *mem, size_t len,
+             size_t pos, uint64_t v, int autock) {
+  const lay_Field *fd = &S->fields[f];
+  unsigned char *base;
+  if (fd->type != LAY_NUMBER && fd->type != LAY_BOOLEAN) return LAY_ETYPE;
+  if (checkfield(S, fd, len, pos) != LAY_OK) return LAY_EBOUNDS;
+  if ((v & ~mask(fd->bits)) != 0) return LAY_EOVERFLOW;
+  base = mem + pos;  /* only now: mem may be NULL for an empty memory */
+  if (tracks(S, f, autock)) {
+    size_t first = fd->offset / 8, n = ((fd->offset % 8) + fd->bits + 7) / 8;
+    uint16_t old = wordsum(S, base, first, n);
+    lay_putbits(base, fd->offset, fd->bits, fd->big, v);
+    ckupdate(S, base, first, n, old);
+  }
+  else
+    lay_putbits(base, fd->offset, fd->bits, fd->big, v);
+  return LAY_OK;
+}
+
+int lay_getbytes (const lay_Struct *S, int f, const unsigned char *mem,
+                  size_t len, size_t pos, const unsigned char **p,
+                  size_t *n) {
+  const lay_Field *fd = &S->fields[f];
+  if (fd->type != LAY_STRING && fd->type != LAY_STRUCT) return LAY_ETYPE;
+  if (fd->offset % 8 != 0 || fd->bits % 8 != 0) return LAY_EUNSUPPORTED;
+  if (checkfield(S, fd, len, pos) != LAY_OK) return LAY_EBOUNDS;
+  *p = mem + pos + fd->offset / 8;
+  *n = fd->bits / 8;
+  return LAY_OK;
+}
+
+int lay_setbytes (const lay_Struct *S, int f, unsigned char *mem,
+                  size_t len, size_t pos, const unsigned char *src,
+                  size_t n, int autock) {
+  const lay_Field *fd = &S->fields[f];
+  unsigned char *base;
+  size_t first = fd->offset / 8;
+  if (fd->type != LAY_STRING && fd->type != LAY_STRUCT) return LAY_ETYPE;
+  if (n > LAY_MAXBITS / 8 || n * 8 != fd->bits) return LAY_ESIZE;
+  if (fd->offset % 8 != 0) return LAY_EUNSUPPORTED;
+  if (checkfield(S, fd, len, pos) != LAY_OK) return LAY_EBOUNDS;
+  base = mem + pos;
+  if (tracks(S, f, autock)) {
+    uint16_t old = wordsum(S, base, first, n);
+    memmove(base + first, src, n);  /* src may overlap: same memory */
+    ckupdate(S, base, first, n, old);
+  }
+  else
+    memmove(base + first, src, n);
+  return LAY_OK;
+}
