@@ -1,0 +1,94 @@
+-- filter.lua - keep the packets a Lua predicate accepts, drop the others.
+-- By default it keeps DNS: UDP with source or destination port 53, over
+-- IPv4 or IPv6 - the packets tcpdump's 'udp port 53' selects.
+--
+--   pktlua -r captures/ipv4.pcap -w dns.pcap -f lua/examples/filter.lua
+--   pktlua -r in.pcap -w out.pcap -f filter.lua -a proto=tcp -a port=443
+--   pktlua -r in.pcap -w out.pcap -f filter.lua \
+--          -a expr='proto == 17 and dport >= 33434 and ttl < 4'
+--
+-- Arguments (-a NAME=VALUE):
+--   proto=udp|tcp   transport protocol of the port match (default udp)
+--   port=N          port that the source or destination must be (default 53)
+--   expr=LUA        instead: a Lua expression over the numbers
+--                     v      IP version, 4 or 6
+--                     proto  IPv4 protocol / IPv6 next header (6 TCP, 17 UDP)
+--                     sport, dport  TCP/UDP ports (nil for other protocols,
+--                            non-first fragments and truncated headers)
+--                     ttl    TTL / hop limit
+--                     len    the packet's length on the wire
+--                   the packet is kept when it is true
+--   invert=1        keep what the predicate rejects
+--
+-- The predicate is a plain function, keep(v, proto, sport, dport, ttl, len):
+-- to filter on anything else, copy this file and edit keep(). Non-IP packets
+-- never match.
+--
+-- Like tcpdump's filter, the ports of IPv4 are read only from unfragmented
+-- packets and first fragments, and the ports of IPv6 only when the UDP/TCP
+-- header follows the fixed header directly (no extension headers). Unlike a
+-- tcpdump filter, 802.1Q/802.1ad tags need no "vlan" keyword: the daemon
+-- finds the IP header behind them (info.l3).
+local layout = require "layout"
+
+local args = arg or {}
+local setpointer = layout.setpointer
+local ip4 = layout.newpointer(require "layouts.ipv4")
+local ip6 = layout.newpointer(require "layouts.ipv6")
+-- UDP and TCP both start with the two ports: one 4-byte view serves both,
+-- and needs no more of the header captured than tcpdump's filter does
+local l4 = layout.newpointer(layout.struct{
+  { key="sourceport"     , type="number", bytes=2, endian="big" },
+  { key="destinationport", type="number", bytes=2, endian="big" },
+})
+
+local PROTO = { udp = 17, tcp = 6 }
+
+local keep
+if args.expr then
+  local f, err = load("local v, proto, sport, dport, ttl, len = ...\nreturn "
+                      .. args.expr, "=expr", "t", { math = math })
+  if not f then error("filter.lua: bad expr: " .. err, 0) end
+  keep = f
+else
+  local want = PROTO[args.proto or "udp"]
+  if not want then
+    error("filter.lua: proto must be udp or tcp, got '" .. args.proto .. "'", 0)
+  end
+  local port = math.tointeger(tonumber(args.port or "53"))
+  if not port or port < 0 or port > 65535 then
+    error("filter.lua: port must be 0..65535, got '" .. args.port .. "'", 0)
+  end
+  keep = function(v, proto, sport, dport)
+    return proto == want and (sport == port or dport == port)
+  end
+end
+local invert = args.invert == "1"
+
+function packet(pkt, info)
+  local l3, caplen = info.l3, info.caplen
+  local v, proto, ttl, sport, dport
+  if not l3 or caplen < l3 + 19 then return invert end
+  setpointer(ip4, pkt, l3)
+  v = ip4.version
+  local at  -- where the transport header starts
+  if v == 4 then
+    proto, ttl = ip4.protocol, ip4.timetolive
+    if ip4.fragoffset == 0 then at = l3 + ip4.ihl * 4 end
+  elseif v == 6 then
+    if caplen < l3 + 39 then return invert end
+    setpointer(ip6, pkt, l3)
+    proto, ttl = ip6.nextheader, ip6.hoplimit
+    at = l3 + 40
+  else
+    return invert
+  end
+  if at and (proto == 17 or proto == 6) and caplen >= at + 3 then
+    setpointer(l4, pkt, at)
+    sport, dport = l4.sourceport, l4.destinationport
+  end
+  if keep(v, proto, sport, dport, ttl, info.len) then
+    return not invert
+  end
+  return invert
+end

@@ -1,0 +1,152 @@
+-- stats.lua - count packets and bytes per protocol and find the top talkers;
+-- the report is printed at the end, in finish(). Every packet passes.
+--
+--   pktlua -r captures/ipv4.pcap -f lua/examples/stats.lua
+--   pktlua -i eth0 -f stats.lua -a top=5          (Ctrl-C prints the report)
+--
+-- Arguments (-a NAME=VALUE):
+--   top=N      how many talkers to list (default 10; 0 lists all)
+--   out=FILE   write the report to FILE instead of standard output (use it
+--              with -w -, where standard output carries the packets)
+--
+-- Bytes are lengths on the wire (info.len), whatever the snap length cut.
+-- Protocols: the IPv4 protocol / IPv6 next header field of the outer IP
+-- header as the daemon finds it (info.l3); "non-IP" is everything else
+-- (ARP, MPLS, ...), "truncated IP" an IP packet captured too short to hold
+-- its fixed header. Talkers are source addresses, ranked by bytes sent.
+local layout = require "layout"
+
+local args = arg or {}
+local top = math.tointeger(tonumber(args.top or "10"))
+if not top or top < 0 then
+  error("stats.lua: top must be a number >= 0, got '" .. args.top .. "'", 0)
+end
+
+local setpointer = layout.setpointer
+local ip4 = layout.newpointer(require "layouts.ipv4")
+local ip6 = layout.newpointer(require "layouts.ipv6")
+-- the IPv4 source address as one 32-bit number (layouts.ipv4 has 4 bytes)
+local src4 = layout.newpointer(layout.struct{
+  { key="address", type="number", bytes=4, endian="big" },
+})
+
+-- counters: [1] IPv4 and [2] IPv6 by protocol number, plus two lone ones
+local pkts = { {}, {} }
+local bytes = { {}, {} }
+for v = 1, 2 do
+  for p = 0, 255 do pkts[v][p], bytes[v][p] = 0, 0 end
+end
+local nonip, nonipbytes, trunc, truncbytes = 0, 0, 0, 0
+local total, totalbytes = 0, 0
+-- talkers: IPv4 addresses as integer keys, IPv6 as 16-byte strings
+local tpkts, tbytes = {}, {}
+
+function packet(pkt, info)
+  local l3, len, caplen = info.l3, info.len, info.caplen
+  total, totalbytes = total + 1, totalbytes + len
+  if not l3 then
+    nonip, nonipbytes = nonip + 1, nonipbytes + len
+    return true
+  end
+  local v, proto, who
+  if caplen >= l3 + 19 then
+    setpointer(ip4, pkt, l3)
+    v = ip4.version
+  end
+  if v == 4 then
+    proto = ip4.protocol
+    setpointer(src4, pkt, l3 + 12)
+    who = src4.address
+    v = 1
+  elseif v == 6 and caplen >= l3 + 39 then
+    setpointer(ip6, pkt, l3)
+    proto, who = ip6.nextheader, ip6.source
+    v = 2
+  else
+    trunc, truncbytes = trunc + 1, truncbytes + len
+    return true
+  end
+  local p, b = pkts[v], bytes[v]
+  p[proto], b[proto] = p[proto] + 1, b[proto] + len
+  tpkts[who] = (tpkts[who] or 0) + 1
+  tbytes[who] = (tbytes[who] or 0) + len
+  return true
+end
+
+-- ---- the report ---------------------------------------------------------
+
+local NAMES = { [1] = "ICMP", [2] = "IGMP", [4] = "IPIP", [6] = "TCP",
+                [17] = "UDP", [41] = "IPv6", [47] = "GRE", [50] = "ESP",
+                [51] = "AH", [58] = "ICMPv6", [89] = "OSPF", [103] = "PIM",
+                [112] = "VRRP", [132] = "SCTP" }
+
+-- IPv6 text as RFC 5952 writes it: lowercase, no leading zeros, the longest
+-- run (the first one on a tie) of two or more zero groups as "::"
+local function ip6tostring(s)
+  local g = { string.unpack(">I2I2I2I2I2I2I2I2", s) }
+  local best, bestlen, run = 0, 1, 0
+  for i = 1, 8 do
+    run = g[i] == 0 and run + 1 or 0
+    if run > bestlen then best, bestlen = i - run + 1, run end
+  end
+  local parts = {}
+  local i = 1
+  while i <= 8 do
+    if i == best then
+      parts[#parts + 1] = (i == 1 and ":" or "") .. (i + bestlen > 8 and ":" or "")
+      i = i + bestlen
+    else
+      parts[#parts + 1] = string.format("%x", g[i])
+      i = i + 1
+    end
+  end
+  return table.concat(parts, ":")
+end
+
+local function addrtostring(a)
+  if math.type(a) == "integer" then
+    return string.format("%d.%d.%d.%d", a >> 24, a >> 16 & 0xff,
+                         a >> 8 & 0xff, a & 0xff)
+  end
+  return ip6tostring(a)
+end
+
+function finish()
+  local out = io.stdout
+  if args.out then out = assert(io.open(args.out, "w")) end
+  local function line(name, n, b)
+    out:write(string.format("%-16s %12d %14d\n", name, n, b))
+  end
+  out:write(string.format("%-16s %12s %14s\n", "protocol", "packets", "bytes"))
+  line("all", total, totalbytes)
+  for v, vname in ipairs{ "IPv4", "IPv6" } do
+    local n, b = 0, 0
+    for p = 0, 255 do n, b = n + pkts[v][p], b + bytes[v][p] end
+    line(vname, n, b)
+    for p = 0, 255 do
+      if pkts[v][p] > 0 then
+        line("  " .. (NAMES[p] or "proto " .. p), pkts[v][p], bytes[v][p])
+      end
+    end
+  end
+  line("truncated IP", trunc, truncbytes)
+  line("non-IP", nonip, nonipbytes)
+  -- talkers, by bytes, then packets, then address text for a stable order
+  local list = {}
+  for who in pairs(tbytes) do
+    list[#list + 1] = { addrtostring(who), tpkts[who], tbytes[who] }
+  end
+  table.sort(list, function(x, y)
+    if x[3] ~= y[3] then return x[3] > y[3] end
+    if x[2] ~= y[2] then return x[2] > y[2] end
+    return x[1] < y[1]
+  end)
+  local n = (top == 0 or top > #list) and #list or top
+  out:write(string.format("\ntop %d of %d talkers, by bytes sent\n", n, #list))
+  out:write(string.format("  %-39s %12s %14s\n", "source", "packets", "bytes"))
+  for i = 1, n do
+    out:write(string.format("  %-39s %12d %14d\n", list[i][1], list[i][2],
+                            list[i][3]))
+  end
+  if out ~= io.stdout then out:close() else out:flush() end
+end
