@@ -1,0 +1,17 @@
+# Daemon integration tests: bash scripts running the real pktlua binary,
+# checked with tcpdump and tshark. Each tests/integration/daemon/test_*.sh
+# is one ctest test; 77 means skipped (e.g. live capture without root).
+# They get their own environment, not pktlua_test_env's: an ASan preload
+# would be injected into tcpdump and tshark too.
+if(TARGET pktlua)
+  file(GLOB _daemon_tests
+       ${CMAKE_CURRENT_SOURCE_DIR}/integration/daemon/test_*.sh)
+  list(SORT _daemon_tests)
+  foreach(_t ${_daemon_tests})
+    get_filename_component(_n ${_t} NAME_WE)
+    string(REGEX REPLACE "^test_" "daemon_" _n ${_n})
+    add_test(NAME ${_n} COMMAND bash ${_t} $<TARGET_FILE:pktlua>)
+    set_tests_properties(${_n} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
+      ENVIRONMENT "PKTLUA_SHARED_CAPTURES=${PKTLUA_SHARED_CAPTURES}")
+  endforeach()
+endif()

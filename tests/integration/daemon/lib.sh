@@ -1,0 +1,31 @@
+# Shared helpers of the daemon integration tests (sourced, not run).
+# Usage in a test: . "$(dirname "$0")/lib.sh" "$@"   ($1: the pktlua binary)
+set -u
+PKTLUA=${1:?usage: test.sh PATH/TO/pktlua}
+CAPS=${PKTLUA_SHARED_CAPTURES:-$(cd "$(dirname "$0")/../../.." && pwd)/../shared/captures}
+[ -d "$CAPS" ] || { echo "SKIP: no captures at $CAPS"; exit 77; }
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/pktlua-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+FAILS=0
+
+fail () { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+ok () { echo "ok: $*"; }
+# check DESCRIPTION COMMAND...: the command must succeed
+check () { local d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
+finish () { [ "$FAILS" -eq 0 ] && { echo "all passed"; exit 0; }; echo "$FAILS failed"; exit 1; }
+need_root () { [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }; }
+
+# tcpdump's text for a capture (the independent view of its packets)
+dump () { tcpdump -n -tt --nano -r "$1" 2>/dev/null; }
+# number of packets in a capture, by tcpdump
+count () { tcpdump -n -r "$1" 2>/dev/null | wc -l; }
+# a field of the --stats=json line in file $1
+jsonfield () { grep -o "\"$2\":[0-9]*" "$1" | head -1 | cut -d: -f2; }
+# every pcap/pcapng in the shared set that libpcap reads to the end
+readable_captures () {
+  local f
+  for f in "$CAPS"/*.pcap "$CAPS"/*.pcapng; do
+    case $f in *mixed-linktypes*) continue ;; esac
+    echo "$f"
+  done
+}
