@@ -18,7 +18,7 @@ need_root () { [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }; }
 # tcpdump's text for a capture (the independent view of its packets)
 dump () { tcpdump -n -tt --nano -r "$1" 2>/dev/null; }
 # number of packets in a capture, by tcpdump
-count () { tcpdump -n -r "$1" 2>/dev/null | wc -l; }
+count () { tcpdump -n -r "$1" 2>/dev/null | grep -c '^[0-9]'; }
 # a field of the --stats=json line in file $1
 jsonfield () { grep -o "\"$2\":[0-9]*" "$1" | head -1 | cut -d: -f2; }
 # every pcap/pcapng in the shared set that libpcap reads to the end

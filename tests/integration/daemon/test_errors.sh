@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Script errors and bad input: the message, the exit status, the output.
+. "$(dirname "$0")/lib.sh" "$@"
+f=$CAPS/tcpreplay-test.pcap
+n=$(count "$f")
+
+# a script that does not compile: exit 2, Lua's message, no output file
+printf 'function packet(pkt, info)\n  return (\nend\n' > "$TMP/syntax.lua"
+"$PKTLUA" -r "$f" -w "$TMP/o.pcap" -f "$TMP/syntax.lua" 2>"$TMP/err"; rc=$?
+check "syntax error: exit 2" test $rc -eq 2
+check "syntax error: file:line in the message" grep -q "syntax.lua:3:" "$TMP/err"
+check "syntax error: no output written" test ! -e "$TMP/o.pcap"
+"$PKTLUA" -r "$f" -f "$TMP/nonexistent.lua" 2>"$TMP/err"; rc=$?
+check "missing script: exit 2 and says so" test $rc -eq 2 -a -n "$(grep 'nonexistent.lua' "$TMP/err")"
+"$PKTLUA" -r "$f" -w "$TMP/o.pcap" -e 'x = 1' 2>"$TMP/err"; rc=$?
+check "no packet function: exit 2" test $rc -eq 2
+check "no packet function: says so" grep -q "no function 'packet'" "$TMP/err"
+check "no packet function: no output written" test ! -e "$TMP/o.pcap"
+"$PKTLUA" -r "$f" -e 'error("at start")' 2>"$TMP/err"; rc=$?
+check "error in the chunk: exit 2 with the message" test $rc -eq 2 -a -n "$(grep 'at start' "$TMP/err")"
+
+# a script that raises on every packet: counted, summarised, packets pass
+printf 'function packet(pkt, info)\n  error("boom " .. (info.len > 1000 and "big" or "small"))\nend\n' > "$TMP/raise.lua"
+"$PKTLUA" -r "$f" -w "$TMP/o.pcap" -f "$TMP/raise.lua" --stats=json 2>"$TMP/err"; rc=$?
+check "raise on every packet: exit 0" test $rc -eq 0
+check "raise: the first error has file:line and packet number" \
+  grep -q "^pktlua: .*raise.lua:2: boom small (packet 1)$" "$TMP/err"
+check "raise: every error counted" test "$(jsonfield "$TMP/err" errors)" -eq "$n"
+check "raise: summarised, not one line per packet" test "$(wc -l < "$TMP/err")" -le 6
+check "raise: the summary gives the repeat count" grep -q "more times, last at packet" "$TMP/err"
+check "raise: packets pass by default" test "$(count "$TMP/o.pcap")" -eq "$n"
+"$PKTLUA" -q -r "$f" -w "$TMP/o.pcap" -f "$TMP/raise.lua" --on-error=drop --stats=json 2>"$TMP/err"; rc=$?
+check "--on-error=drop: exit 0, nothing written" test $rc -eq 0 -a "$(count "$TMP/o.pcap")" -eq 0
+check "--on-error=drop: counted as dropped" test "$(jsonfield "$TMP/err" dropped)" -eq "$n"
+"$PKTLUA" -q -r "$f" -w "$TMP/o.pcap" --on-error=abort --stats=json \
+  -e 'function packet(p, i) if i.len > 1000 then error("too big") end end' 2>"$TMP/err"; rc=$?
+first=$(tshark -r "$f" -T fields -e frame.len 2>/dev/null | awk '$1 > 1000 {print NR; exit}')
+check "--on-error=abort: exit 1" test $rc -eq 1
+check "--on-error=abort: names the packet" grep -q "too big (packet $first)" "$TMP/err"
+check "--on-error=abort: packets before it are written" test "$(count "$TMP/o.pcap")" -eq $((first - 1))
+"$PKTLUA" -q -r "$f" -e 'function packet() error(setmetatable({}, {__tostring = function() return "custom" end})) end' 2>"$TMP/err"
+check "error objects with __tostring are shown" grep -q "custom (packet 1)" "$TMP/err"
+"$PKTLUA" -q -r "$f" -e 'function packet() end function finish() error("late") end' 2>"$TMP/err"; rc=$?
+check "error in finish: reported, exit 1" test $rc -eq 1 -a -n "$(grep 'late (in finish)' "$TMP/err")"
+
+# bad input files
+printf 'this is not a capture file\n' > "$TMP/text.pcap"
+"$PKTLUA" -r "$TMP/text.pcap" -w "$TMP/o.pcap" 2>"$TMP/err"; rc=$?
+check "not a capture: exit 1, names the file" test $rc -eq 1 -a -n "$(grep "text.pcap: unknown file format" "$TMP/err")"
+"$PKTLUA" -r "$TMP/nothere.pcap" 2>"$TMP/err"; rc=$?
+check "missing file: exit 1" test $rc -eq 1 -a -n "$(grep 'nothere.pcap: No such file' "$TMP/err")"
+"$PKTLUA" -r "$TMP" 2>"$TMP/err"; rc=$?
+check "a directory: exit 1" test $rc -eq 1
+head -c 1000 "$CAPS/zeek-ftp-cwd-navigation.pcap" > "$TMP/trunc.pcap"
+good=$(count "$TMP/trunc.pcap")
+"$PKTLUA" -r "$TMP/trunc.pcap" -w "$TMP/o.pcap" 2>"$TMP/err"; rc=$?
+check "truncated file: exit 1" test $rc -eq 1
+check "truncated file: file and packet number in the message" \
+  grep -q "trunc.pcap: packet $((good + 1)): truncated" "$TMP/err"
+check "truncated file: the packets before the fault are written" \
+  cmp -s <(dump "$TMP/o.pcap") <(tcpdump -n -tt --nano -r "$TMP/trunc.pcap" 2>/dev/null)
+"$PKTLUA" -r "$CAPS/zeek-ldap-mixed-linktypes.pcapng" -w "$TMP/o.pcap" 2>"$TMP/err"; rc=$?
+check "mixed link types: exit 1 with libpcap's reason" test $rc -eq 1 -a -n "$(grep 'mixed-linktypes.pcapng: packet' "$TMP/err")"
+"$PKTLUA" -i pktlua-no-such-if0 2>"$TMP/err"; rc=$?
+check "unknown interface: exit 1, says no such device" test $rc -eq 1 -a -n "$(grep 'no such device' "$TMP/err")"
+
+# the output over the input is refused, and the input stays intact
+cp "$f" "$TMP/in.pcap"
+"$PKTLUA" -r "$TMP/in.pcap" -w "$TMP/in.pcap" 2>"$TMP/err"; rc=$?
+check "-w same as -r: exit 2" test $rc -eq 2
+check "-w same as -r: input untouched" cmp -s "$f" "$TMP/in.pcap"
+ln -s in.pcap "$TMP/link.pcap"
+"$PKTLUA" -r "$TMP/in.pcap" -w "$TMP/link.pcap" 2>/dev/null; rc=$?
+check "-w a symlink to the -r file: refused" test $rc -eq 2 -a "$(cmp -s "$f" "$TMP/in.pcap"; echo $?)" -eq 0
+finish
