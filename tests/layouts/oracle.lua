@@ -321,6 +321,11 @@ local function link(m, linktype, eq)
   return nil
 end
 
+-- the network header of a packet: index and ethertype, or nil
+function M.l3(m, linktype)
+  return link(m, linktype, function() end)
+end
+
 -- compares every packet of the capture at `path`
 function M.compare(path)
   local frames = M.tshark(path)
