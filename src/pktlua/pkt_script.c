@@ -85,7 +85,10 @@ static void *pkt_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
     S->used -= old;
     return NULL;
   }
-  if (S->cap && nsize > old && nsize - old > S->cap - S->used)
+  /* the cap holds while the script runs; the daemon's own few
+  ** allocations outside a protected call must not fail (Lua would panic) */
+  if (S->cap && S->inlua && nsize > old &&
+      (S->used >= S->cap || nsize - old > S->cap - S->used))
     return NULL;
   np = realloc(ptr, nsize);
   if (np == NULL) return NULL;
@@ -103,14 +106,20 @@ static int pkt_panic (lua_State *L) {
 /* --max-instructions: the count hook fires once the budget is spent */
 static void hook_budget (lua_State *L, lua_Debug *ar) {
   (void)ar;
-  luaL_error(L, "instruction limit exceeded");
+  luaL_where(L, 0);  /* level 0 in a hook: the Lua function running */
+  lua_pushliteral(L, "instruction limit exceeded");
+  lua_concat(L, 2);
+  lua_error(L);
 }
 
 /* a second SIGINT/SIGTERM while the script runs: stop it where it is */
 static void hook_interrupt (lua_State *L, lua_Debug *ar) {
   (void)ar;
   lua_sethook(L, NULL, 0, 0);
-  luaL_error(L, "interrupted");
+  luaL_where(L, 0);
+  lua_pushliteral(L, "interrupted");
+  lua_concat(L, 2);
+  lua_error(L);
 }
 
 /* arm the budget for one call (lua_sethook also resets the count) */
@@ -338,7 +347,7 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
 
 int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   lua_State *L = S->L;
-  static const char *const keys[] = {
+  static const char *const keys[] = {  /* the order of the SLOT_K... */
     "len", "caplen", "sec", "nsec", "linktype", "l3"
   };
   size_t i;
@@ -364,7 +373,13 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
     return -1;
   }
   luamem_newref(L);                                    /* SLOT_PKT */
+  /* l3 comes and goes (nil when not IP). Inserted first, it sits in its
+  ** main position of the node array, where re-inserting it always finds
+  ** room: no rehash, so no allocation, however often it changes. */
   lua_createtable(L, 0, 8);                            /* SLOT_INFO */
+  lua_pushstring(L, "l3");
+  lua_pushinteger(L, 0);
+  lua_rawset(L, SLOT_INFO);
   for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
     lua_pushstring(L, keys[i]);                        /* SLOT_K... */
     lua_pushvalue(L, -1);

@@ -20,7 +20,7 @@ dump () { tcpdump -n -tt --nano -r "$1" 2>/dev/null; }
 # number of packets in a capture, by tcpdump
 count () { tcpdump -n -r "$1" 2>/dev/null | grep -c '^[0-9]'; }
 # a field of the --stats=json line in file $1
-jsonfield () { grep -o "\"$2\":[0-9]*" "$1" | head -1 | cut -d: -f2; }
+jsonfield () { grep -o "\"$2\":[0-9]*" "$1" | tail -1 | cut -d: -f2; }
 # every pcap/pcapng in the shared set that libpcap reads to the end
 readable_captures () {
   local f
@@ -28,4 +28,10 @@ readable_captures () {
     case $f in *mixed-linktypes*) continue ;; esac
     echo "$f"
   done
+}
+# a long capture: the largest shared one, N times over (default 13: ~108k)
+long_capture () {
+  local i files=()
+  for i in $(seq "${2:-13}"); do files+=("$CAPS/zeek-ftp-cwd-navigation.pcap"); done
+  mergecap -a -F pcap -w "$1" "${files[@]}"
 }

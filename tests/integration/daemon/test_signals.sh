@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Signals in the middle of a long replay: SIGTERM/SIGINT stop cleanly with a
+# complete output holding exactly the packets counted as passed; SIGUSR1
+# prints the stats; SIGHUP reloads the script (or keeps it if the new one
+# does not load) without losing a packet.
+. "$(dirname "$0")/lib.sh" "$@"
+long_capture "$TMP/long.pcap"
+total=$(count "$TMP/long.pcap")
+# slow enough to be caught in the middle; drops every third packet
+slow='local n = 0
+function packet() n = n + 1; for k = 1, 5000 do end; return n % 3 ~= 0 end'
+
+for sig in TERM INT; do
+  "$PKTLUA" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -e "$slow" 2>"$TMP/err" &
+  pid=$!
+  sleep 0.7
+  kill -"$sig" $pid
+  wait $pid; rc=$?
+  read=$(jsonfield "$TMP/err" read); passed=$(jsonfield "$TMP/err" passed)
+  dropped=$(jsonfield "$TMP/err" dropped)
+  check "SIG$sig: exit 0" test $rc -eq 0
+  check "SIG$sig: stopped in the middle ($read of $total)" test "$read" -gt 0 -a "$read" -lt "$total"
+  check "SIG$sig: read = passed + dropped" test "$read" -eq $((passed + dropped))
+  check "SIG$sig: the output is complete (no truncation)" \
+    test -z "$(tcpdump -r "$TMP/o.pcap" 2>&1 >/dev/null | grep -iv 'reading from file')"
+  check "SIG$sig: the output holds exactly the passed packets" test "$(count "$TMP/o.pcap")" -eq "$passed"
+  check "SIG$sig: they are the first ones not dropped" \
+    cmp -s <(dump "$TMP/o.pcap") <(dump "$TMP/long.pcap" | head -n "$read" | awk 'NR % 3 != 0')
+done
+
+# SIGUSR1: stats now, the run goes on
+"$PKTLUA" -r "$TMP/long.pcap" -e "$slow" 2>"$TMP/err" &
+pid=$!
+sleep 0.5; kill -USR1 $pid; sleep 0.3; kill -TERM $pid; wait $pid
+check "SIGUSR1 prints the stats during the run" test "$(grep -c 'packets read' "$TMP/err")" -eq 2
+
+# SIGHUP: v1 passes everything, v2 drops everything, v3 does not compile
+cat > "$TMP/s.lua" <<'LUA'
+local n = 0
+function packet() n = n + 1; for k = 1, 5000 do end; return true end
+function finish() io.stderr:write("finish v1 after ", n, "\n") end
+LUA
+"$PKTLUA" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -f "$TMP/s.lua" 2>"$TMP/err" &
+pid=$!
+sleep 0.5
+cat > "$TMP/s.lua" <<'LUA'
+local n = 0
+function packet() n = n + 1; for k = 1, 5000 do end; return false end
+function finish() io.stderr:write("finish v2 after ", n, "\n") end
+LUA
+kill -HUP $pid
+sleep 0.5
+printf 'function packet( return end\n' > "$TMP/s.lua"
+kill -HUP $pid
+sleep 0.3
+kill -TERM $pid; wait $pid; rc=$?
+read=$(jsonfield "$TMP/err" read); passed=$(jsonfield "$TMP/err" passed)
+dropped=$(jsonfield "$TMP/err" dropped)
+v1=$(sed -n 's/^finish v1 after //p' "$TMP/err"); v2=$(sed -n 's/^finish v2 after //p' "$TMP/err")
+check "SIGHUP: exit 0" test $rc -eq 0
+check "SIGHUP: says the script was reloaded" grep -q "script reloaded" "$TMP/err"
+check "SIGHUP: the old script's finish ran at the reload" test -n "$v1"
+check "SIGHUP: a reload that does not compile keeps the script and says why" \
+  grep -q "reload failed, the running script stays: .*s.lua:1:" "$TMP/err"
+check "SIGHUP: v1 passed, v2 dropped ($passed/$dropped)" test "$passed" -eq "$v1" -a "$dropped" -eq "$v2"
+check "SIGHUP: no packet lost (read = v1 + v2)" test "$read" -eq $((v1 + v2))
+check "SIGHUP: the output holds the passed packets" test "$(count "$TMP/o.pcap")" -eq "$passed"
+finish
