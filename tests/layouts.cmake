@@ -3,3 +3,4 @@
 pktlua_add_lua_test(test_layouts_oracle lua/test_layouts_oracle.lua)
 set_tests_properties(test_layouts_oracle PROPERTIES SKIP_RETURN_CODE 77
                      TIMEOUT 300)
+pktlua_add_lua_test(test_layouts lua/test_layouts.lua)
