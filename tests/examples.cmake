@@ -14,3 +14,11 @@ endfunction()
 foreach(mode reproducible checksums bulk)
   pktlua_examples_test(examples.captures.${mode} captures.sh ${mode})
 endforeach()
+
+# the example scripts, end to end over ../shared/captures and captures/
+foreach(script ttl filter nat anonymize stats)
+  if(EXISTS ${_ex}/${script}.sh)
+    pktlua_examples_test(examples.${script} ${script}.sh)
+    set_tests_properties(examples.${script} PROPERTIES TIMEOUT 300)
+  endif()
+endforeach()

@@ -20,7 +20,7 @@ BUILD=${PKTLUA_BUILD_DIR:-$SRC/build}
 SHARED=${PKTLUA_SHARED_CAPTURES:-$SRC/../shared/captures}
 PKTLUA=${PKTLUA:-$BUILD/pktlua}
 PKTGEN=${PKTGEN:-$BUILD/tools/pktgen}
-EXAMPLES=$SRC/lua/examples
+EXAMPLES=${PKTLUA_EXAMPLES:-$SRC/lua/examples}
 CAPTURES=$SRC/captures
 
 _failures=0
@@ -115,4 +115,24 @@ bad_cksums() {
   tcpdump -# -nn -vv -r "$1" 2>/dev/null | awk -v re="$re" '
     /^ *[0-9]+  / { n = $1 }
     $0 ~ re { if (!seen[n]++) print n }'
+}
+
+# ip_frames FILE: one line per frame, tab-separated, decoded by tshark:
+#   number  v  hops  proto  src  dst  len
+# v is the outer IP version where pktlua's l3 finder sees one (Ethernet with
+# any 802.1Q/802.1ad tags, SLL/SLL2, NULL/LOOP, raw IP): 4 or 6; "t" when
+# that IP header is not fully captured; "-" for no IP (ARP, MPLS, ...).
+# hops is the TTL / hop limit, proto the protocol / next header of that
+# outer header, len the length on the wire.
+ip_frames() {
+  tshark_fields "$1" frame.number frame.protocols frame.len ip.ttl ip.proto \
+      ip.src ip.dst ipv6.hlim ipv6.nxt ipv6.src ipv6.dst |
+    awk -F'\t' -v OFS='\t' '
+      { v = "-"
+        if (match($2, /^(eth:ethertype:((vlan|ieee8021ad):ethertype:)*|sll:ethertype:|null:|loop:|raw:)?ipv6(:|$)/)) v = 6
+        else if (match($2, /^(eth:ethertype:((vlan|ieee8021ad):ethertype:)*|sll:ethertype:|null:|loop:|raw:)?ip(:|$)/)) v = 4
+        if (v == 4 && $4 == "" || v == 6 && $8 == "") v = "t"
+        if (v == 4) print $1, 4, $4, $5, $6, $7, $3
+        else if (v == 6) print $1, 6, $8, $9, $10, $11, $3
+        else print $1, v, "", "", "", "", $3 }'
 }
