@@ -4,9 +4,18 @@
 ** An allocated memory is a full userdata whose block is the memory itself;
 ** a referenced memory is a full userdata holding a RefMem. Both kinds are
 ** told apart by their metatable, registered under the names LUAMEM_ALLOC
-** and LUAMEM_REF (so luaL_checkudata works for clients) and also cached in
-** the registry under light-userdata keys: the type check on the hot path is
-** then a pointer-keyed lookup instead of a string lookup.
+** and LUAMEM_REF (so luaL_checkudata works for clients).
+**
+** The type check is the hot path of every memory function (the daemon's
+** setref per packet, get/set per byte), so it avoids string lookups:
+**  - each memory carries one user value, a light userdata pointing at a
+**    static of this file (allockey or refkey), which Lua code cannot forge:
+**    checking it costs no table lookup at all;
+**  - each metatable carries a marker under the light-userdata key kindkey
+**    (the marker's Lua type gives the kind). A second copy of this library
+**    in the process (a module linking the static one) does not know the
+**    first copy's user values: it falls back to that marker, found by
+**    metatable name once and then added under its own key.
 */
 #include <string.h>
 
@@ -23,6 +32,12 @@ typedef struct RefMem {
 /* addresses used as registry keys of the cached metatables */
 static const char allockey = 'a';
 static const char refkey = 'r';
+/* address used as the key of the kind marker inside both metatables */
+static const char kindkey = 'k';
+
+/* the Lua type of a marker tells the kind */
+#define ALLOCMARK LUA_TBOOLEAN
+#define REFMARK   LUA_TNUMBER
 
 
 /*
@@ -67,9 +82,34 @@ static void pushmeta (lua_State *L, const char *key, const char *name) {
     lua_setfield(L, -2, "__gc");
     lua_pushcfunction(L, ref_close);
     lua_setfield(L, -2, "__close");
+    lua_pushinteger(L, LUAMEM_TREF);
   }
+  else
+    lua_pushboolean(L, 1);
+  lua_rawsetp(L, -2, &kindkey);
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+}
+
+/*
+** Slow path of luamem_type, metatable on top: is it one of the named
+** metatables (made by another copy of this library)? Marks it if so.
+*/
+static int typebyname (lua_State *L) {
+  int type = LUAMEM_TNONE;
+  luaL_getmetatable(L, LUAMEM_REF);
+  if (lua_rawequal(L, -1, -2))
+    type = LUAMEM_TREF;
+  else {
+    lua_pop(L, 1);
+    luaL_getmetatable(L, LUAMEM_ALLOC);
+    if (lua_rawequal(L, -1, -2)) type = LUAMEM_TALLOC;
+  }
+  lua_pop(L, 1);
+  if (type == LUAMEM_TREF) lua_pushinteger(L, LUAMEM_TREF);
+  else if (type == LUAMEM_TALLOC) lua_pushboolean(L, 1);
+  if (type != LUAMEM_TNONE) lua_rawsetp(L, -2, &kindkey);
+  return type;
 }
 
 /* }====================================================== */
@@ -82,17 +122,21 @@ static void pushmeta (lua_State *L, const char *key, const char *name) {
 */
 
 LUAMEMLIB_API char *luamem_newalloc (lua_State *L, size_t len) {
-  char *mem = (char *)lua_newuserdatauv(L, len, 0);
+  char *mem = (char *)lua_newuserdatauv(L, len, 1);
+  lua_pushlightuserdata(L, (void *)&allockey);
+  lua_setiuservalue(L, -2, 1);
   pushmeta(L, &allockey, LUAMEM_ALLOC);
   lua_setmetatable(L, -2);
   return mem;
 }
 
 LUAMEMLIB_API void luamem_newref (lua_State *L) {
-  RefMem *ref = (RefMem *)lua_newuserdatauv(L, sizeof(RefMem), 0);
+  RefMem *ref = (RefMem *)lua_newuserdatauv(L, sizeof(RefMem), 1);
   ref->mem = LUAMEM_EMPTY;
   ref->len = 0;
   ref->unref = NULL;
+  lua_pushlightuserdata(L, (void *)&refkey);
+  lua_setiuservalue(L, -2, 1);
   pushmeta(L, &refkey, LUAMEM_REF);
   lua_setmetatable(L, -2);
 }
@@ -106,25 +150,40 @@ LUAMEMLIB_API void luamem_newref (lua_State *L) {
 ** =======================================================
 */
 
-LUAMEMLIB_API int luamem_type (lua_State *L, int idx) {
+/* the kind of a userdata from its metatable's marker (slower path) */
+static int markedtype (lua_State *L, int idx) {
   int type = LUAMEM_TNONE;
-  if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &refkey);
-    if (lua_rawequal(L, -1, -2))
-      type = LUAMEM_TREF;
-    else {
-      lua_pop(L, 1);
-      lua_rawgetp(L, LUA_REGISTRYINDEX, &allockey);
-      if (lua_rawequal(L, -1, -2)) type = LUAMEM_TALLOC;
+  if (lua_getmetatable(L, idx)) {
+    switch (lua_rawgetp(L, -1, &kindkey)) {
+      case REFMARK: type = LUAMEM_TREF; break;
+      case ALLOCMARK: type = LUAMEM_TALLOC; break;
+      case LUA_TNIL:  /* not marked by this copy of the library */
+        lua_pop(L, 1);
+        type = typebyname(L);
+        lua_pushnil(L);  /* same stack shape for the pop below */
+        break;
+      default: break;
     }
     lua_pop(L, 2);
   }
   return type;
 }
 
-LUAMEMLIB_API char *luamem_tomemoryx (lua_State *L, int idx, size_t *len,
-                                      luamem_Unref *unref, int *type) {
-  int t = luamem_type(L, idx);
+/* the kind of memory at `idx`; static so the hot paths inline it */
+static int memtype (lua_State *L, int idx) {
+  const void *mark;
+  if (lua_type(L, idx) != LUA_TUSERDATA) return LUAMEM_TNONE;
+  lua_getiuservalue(L, idx, 1);
+  mark = lua_touserdata(L, -1);  /* NULL unless a (light) userdata */
+  lua_pop(L, 1);
+  if (mark == &refkey) return LUAMEM_TREF;
+  if (mark == &allockey) return LUAMEM_TALLOC;
+  return markedtype(L, idx);
+}
+
+static char *tomem (lua_State *L, int idx, size_t *len,
+                    luamem_Unref *unref, int *type) {
+  int t = memtype(L, idx);
   char *mem = NULL;
   size_t l = 0;
   luamem_Unref u = NULL;
@@ -144,9 +203,18 @@ LUAMEMLIB_API char *luamem_tomemoryx (lua_State *L, int idx, size_t *len,
   return mem;
 }
 
+LUAMEMLIB_API int luamem_type (lua_State *L, int idx) {
+  return memtype(L, idx);
+}
+
+LUAMEMLIB_API char *luamem_tomemoryx (lua_State *L, int idx, size_t *len,
+                                      luamem_Unref *unref, int *type) {
+  return tomem(L, idx, len, unref, type);
+}
+
 LUAMEMLIB_API char *luamem_checkmemory (lua_State *L, int arg, size_t *len) {
   int type;
-  char *mem = luamem_tomemoryx(L, arg, len, NULL, &type);
+  char *mem = tomem(L, arg, len, NULL, &type);
   if (type == LUAMEM_TNONE) luaL_typeerror(L, arg, "memory");
   return mem;
 }
@@ -164,7 +232,7 @@ LUAMEMLIB_API int luamem_resetref (lua_State *L, int idx, char *mem,
                                    size_t len, luamem_Unref unref,
                                    int cleanup) {
   RefMem *ref;
-  if (luamem_type(L, idx) != LUAMEM_TREF) return 0;
+  if (memtype(L, idx) != LUAMEM_TREF) return 0;
   ref = (RefMem *)lua_touserdata(L, idx);
   if (mem == NULL) {  /* an empty memory */
     mem = LUAMEM_EMPTY;
@@ -192,22 +260,22 @@ LUAMEMLIB_API int luamem_setref (lua_State *L, int idx, char *mem,
 */
 
 LUAMEMLIB_API int luamem_isarray (lua_State *L, int idx) {
-  return lua_type(L, idx) == LUA_TSTRING || luamem_ismemory(L, idx);
+  return lua_type(L, idx) == LUA_TSTRING || memtype(L, idx) != LUAMEM_TNONE;
 }
 
 LUAMEMLIB_API const char *luamem_toarray (lua_State *L, int idx,
                                           size_t *len) {
   int type;
-  const char *mem = luamem_tomemoryx(L, idx, len, NULL, &type);
+  const char *mem = tomem(L, idx, len, NULL, &type);
   if (type != LUAMEM_TNONE) return mem;
   return lua_tolstring(L, idx, len);  /* NULL (and *len 0) if no string */
 }
 
 LUAMEMLIB_API const char *luamem_asarray (lua_State *L, int idx,
                                           size_t *len) {
-  if (luamem_ismemory(L, idx)) {
+  if (memtype(L, idx) != LUAMEM_TNONE) {
     lua_pushvalue(L, idx);
-    return luamem_tomemory(L, -1, len);
+    return tomem(L, -1, len, NULL, NULL);
   }
   return luaL_tolstring(L, idx, len);
 }
@@ -282,7 +350,7 @@ LUAMEMLIB_API void luamem_free (lua_State *L, void *mem, size_t size) {
 LUAMEMLIB_API void luamem_addvalue (luaL_Buffer *B) {
   lua_State *L = B->L;
   size_t len;
-  const char *mem = luamem_tomemory(L, -1, &len);
+  const char *mem = tomem(L, -1, &len, NULL, NULL);
   if (mem == NULL) {
     luaL_addvalue(B);
     return;

@@ -51,9 +51,17 @@ static size_t possource (lua_State *L, int arg, size_t len) {
   return posstart(luaL_optinteger(L, arg, 1), len);
 }
 
+/* luaL_checkinteger without a call layer, for get/set's hot path */
+static lua_Integer checkint (lua_State *L, int arg) {
+  int isnum;
+  lua_Integer n = lua_tointegerx(L, arg, &isnum);
+  if (!isnum) n = luaL_checkinteger(L, arg);  /* raises the usual error */
+  return n;
+}
+
 /* a byte value given as a number: 0..255 */
 static unsigned char checkbyte (lua_State *L, int arg) {
-  lua_Integer c = luaL_checkinteger(L, arg);
+  lua_Integer c = checkint(L, arg);
   luaL_argcheck(L, 0 <= c && c <= UCHAR_MAX, arg, "value out of range");
   return (unsigned char)c;
 }
@@ -211,7 +219,7 @@ static int mem_get (lua_State *L) {
   size_t len, i, j;
   int n;
   const unsigned char *p = (const unsigned char *)luamem_checkmemory(L, 1, &len);
-  lua_Integer pi = luaL_checkinteger(L, 2);
+  lua_Integer pi = checkint(L, 2);
   if (lua_gettop(L) < 3) {  /* j defaults to i: one byte or none */
     if (pi > 0 && (lua_Unsigned)pi <= len) i = (size_t)pi;
     else if (pi < 0 && pi >= -(lua_Integer)len) i = posstart(pi, len);
@@ -234,7 +242,7 @@ static int mem_get (lua_State *L) {
 static int mem_set (lua_State *L) {
   size_t len, i;
   char *p = luamem_checkmemory(L, 1, &len);
-  lua_Integer pi = luaL_checkinteger(L, 2);
+  lua_Integer pi = checkint(L, 2);
   int arg, top = lua_gettop(L);
   i = posstart(pi, len);
   for (arg = 3; arg <= top && i <= len; arg++, i++)
