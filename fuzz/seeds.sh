@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# seeds.sh OUTDIR - builds the seed corpora of the fuzz targets in
+# OUTDIR/<target>/ from the project's captures/ and ../shared/captures/
+# (read-only; nothing is copied into the repository) plus the regression
+# inputs in tests/fuzz-regress/<target>/.
+#   capture: each capture file, cut to its first 64 KiB (libFuzzer's
+#            -max_len; a cut record is a useful input in itself)
+#   cksum:   the first bytes of each capture (real headers to sum)
+#   memory, layout: a few hand-made inputs (formats, specs) written here
+set -euo pipefail
+out=${1:?usage: seeds.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+shared=${PKTLUA_SHARED_CAPTURES:-$src/../shared/captures}
+mkdir -p "$out"/{capture,cksum,memory,layout}
+
+n=0
+for f in "$src"/captures/*.pcap "$src"/captures/*.pcapng \
+         "$shared"/*.pcap "$shared"/*.pcapng; do
+  [ -f "$f" ] || continue
+  b=$(basename "$f")
+  head -c 65536 "$f" > "$out/capture/$b"
+  # a 17-byte prefix (running sum, split, word, value, alignment) + data
+  { printf '\0\0\0\0\0\0\0\0\0\x10\0\x07\x12\x34\x56\x78\x01'
+    head -c 1600 "$f" | tail -c 1500; } > "$out/cksum/$b"
+  n=$((n + 1))
+done
+
+# memory: length 16, contents, then calls (function, nargs, args); the
+# format strings are the interesting part
+p() { printf "$@"; }
+p '\0\x10ABCDEFGHIJKLMNOP\x04\x03>i4\n\x05' > "$out/memory/unpack-i4"
+p '\0\x08\x01\x02\x03\x04\x05\x06\x07\x08\x03\x04<I2s1\n\x05\x03x' \
+  > "$out/memory/pack-s1"
+p '\0\x04abcd\x01\x04\x03zz\n\x05\x07' > "$out/memory/fill"
+p '\0\x04abcd\x00\x03\x03bc\n\x05' > "$out/memory/find"
+p '\0\x04abcd\x02\x02\x01' > "$out/memory/diff"
+p '\0\x20................................\x04\x03!4 i3 Xi8 j n z\n\x05' \
+  > "$out/memory/unpack-mixed"
+
+# layout: n-1 fields, 3 bytes each (flags, size, extra), checksum index,
+# memory size (2), seed (4), position, then operations
+p '\x02\x00\x04\x00\x00\x04\x00\x10\x02\x00\xff\0\x40\1\2\3\4\x03\x00\x00\x03\x01\x05\x00\x00\x00\x00\x00\x00\x00\x07\x08\x00' \
+  > "$out/layout/bits"
+p '\x01\x10\x01\x00\x10\x02\x00\x01\0\x20\5\6\7\x08\x03\x03\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00' \
+  > "$out/layout/checksum"
+
+for t in capture cksum memory layout; do
+  if [ -d "$src/tests/fuzz-regress/$t" ]; then
+    cp "$src/tests/fuzz-regress/$t"/* "$out/$t/" 2>/dev/null || true
+  fi
+done
+echo "seeds: $n capture files; corpora in $out"
