@@ -10,6 +10,7 @@ local memory = require "memory"
 local layout = require "layout"
 local checksum = require "checksum"
 local ipv4 = require "pktlua.ipv4"
+local ipv6 = require "pktlua.ipv6"
 local pcapread = require "tests.layouts.pcapread"
 
 local M = {}
@@ -244,9 +245,13 @@ local function check_ipv6(m, l3, eq, row)
   eq("ipv6.version", p.version); eq("ipv6.tclass", p.trafficclass)
   eq("ipv6.flow", p.flowlabel); eq("ipv6.plen", p.payloadlength)
   eq("ipv6.nxt", p.nextheader); eq("ipv6.hlim", p.hoplimit)
+  -- as bytes (tshark's text parsed here), and as text (pktlua.ipv6)
   local function norm(text) return mac(ipv6bytes(text)) end
   eq("ipv6.src", mac(p.source), 1, norm)
   eq("ipv6.dst", mac(p.destination), 1, norm)
+  eq("ipv6.src", ipv6.tostring(p.source))
+  eq("ipv6.dst", ipv6.tostring(p.destination))
+  eq("ipv6.src", mac(ipv6.parse(row["ipv6.src"] and row["ipv6.src"][1] or "::")), 1, norm)
   local l4, nh = l3 + 40, p.nextheader
   if nh == 6 and fits(m, l4, L.tcpsize) then
     check_tcp(m, l4, eq)

@@ -279,6 +279,30 @@ T.case("pktlua.ipv4 helpers", function()
   T.eq(ipv4.tostring(t), "8.8.4.4"); T.eq(t.c, 4)
 end)
 
+T.case("pktlua.ipv6 helpers", function()
+  local ipv6 = require "pktlua.ipv6"
+  local six = ptr("ipv6", string.rep("\0", 40))
+  six.source = ipv6.parse("2001:db8::1")
+  T.eq(six.source, "\32\1\13\184" .. string.rep("\0", 11) .. "\1")
+  T.eq(ipv6.tostring(six.source), "2001:db8::1")
+  T.eq(ipv6.tostring(six.destination), "::")
+  -- RFC 5952: longest zero run, first on a tie, a single 0 group stays
+  for text, want in pairs{ ["2001:db8:0:0:1:0:0:1"] = "2001:db8::1:0:0:1",
+                           ["2001:0db8:0:1:1:1:1:1"] = "2001:db8:0:1:1:1:1:1",
+                           ["0:0:1:0:0:0:1:0"] = "0:0:1::1:0",
+                           ["FE80::ABCD"] = "fe80::abcd", ["::1"] = "::1",
+                           ["1::"] = "1::", ["::"] = "::" } do
+    T.eq(ipv6.tostring(assert(ipv6.parse(text))), want, text)
+  end
+  for _, bad in ipairs{ ":::", "1::2::3", "12345::", "g::", "1:2:3:4:5:6:7",
+                        "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::8", "", "1.2.3.4" } do
+    local r, msg = ipv6.parse(bad)
+    T.eq(r, nil, bad); T.ok(type(msg) == "string")
+  end
+  T.errors("bad argument #1 to 'tostring' (16-byte string expected, got 4 bytes)",
+           ipv6.tostring, "abcd")
+end)
+
 T.case("a layout past the end of the memory is out of bounds", function()
   local ip = ptr("ipv4", string.rep("\0", 19))
   T.errors("out of bounds", function() return ip.destination.d end)
