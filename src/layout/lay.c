@@ -34,6 +34,7 @@ void lay_init (lay_Struct *S, lay_Field *fields, int cap) {
   S->first = -1;
   S->cksum = -1;
   S->bits = 0;
+  S->size = 0;
   S->open = -1;
   S->last = -1;
   S->pos = 0;
@@ -77,6 +78,9 @@ static int newfield (lay_Struct *S, const char *key, int type, int inbytes) {
   f->next = -1;
   f->first = -1;
   f->declared = 0;
+  f->byte = f->offset / 8;
+  f->nbytes = 0;
+  f->shift = 0;
   if (S->last >= 0) S->fields[S->last].next = S->nfields;
   else if (S->open >= 0) S->fields[S->open].first = S->nfields;
   else S->first = S->nfields;
@@ -94,6 +98,7 @@ static int advance (lay_Struct *S, size_t bits) {
 int lay_add (lay_Struct *S, const char *key, int type, size_t size,
              int inbytes, int endian) {
   size_t bits = tobits(size, inbytes);
+  lay_Field *f;
   int i;
   if (S->err != LAY_OK) return S->err;
   if (bits == 0 || endian < LAY_NATIVE || endian > LAY_BIG)
@@ -109,9 +114,16 @@ int lay_add (lay_Struct *S, const char *key, int type, size_t size,
       return fail(S, LAY_ETYPE);
   }
   if ((i = newfield(S, key, type, inbytes)) < 0) return S->err;
-  S->fields[i].bits = bits;
-  S->fields[i].big = (unsigned char)(endian == LAY_NATIVE ? lay_hostbig()
-                                                          : endian == LAY_BIG);
+  f = &S->fields[i];
+  f->bits = bits;
+  f->big = (unsigned char)(endian == LAY_NATIVE ? lay_hostbig()
+                                                : endian == LAY_BIG);
+  if (type != LAY_STRING) {  /* precomputed for the fast path of lay_get */
+    size_t s = f->offset % 8;
+    f->byte = f->offset / 8;
+    f->nbytes = (unsigned char)((s + bits + 7) / 8);
+    f->shift = (unsigned char)(f->big ? 8 * f->nbytes - s - bits : s);
+  }
   /* strings are byte arrays: they must start on a byte of the buffer */
   if (type == LAY_STRING && S->pos % 8 != 0) return fail(S, LAY_ETYPE);
   return advance(S, bits);
@@ -153,6 +165,7 @@ int lay_close (lay_Struct *S) {
 int lay_finish (lay_Struct *S) {
   if (S->err == LAY_OK && S->open >= 0) fail(S, LAY_ETYPE);
   S->bits = S->pos;
+  S->size = lay_bytes(S->bits);
   return S->err;
 }
 
@@ -171,9 +184,7 @@ int lay_setchecksum (lay_Struct *S, int f) {
 ** Bit access
 ** ====================================================================== */
 
-static uint64_t mask (size_t w) {
-  return w >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << w) - 1);
-}
+#define mask lay_mask
 
 /* the n (1..8) bytes at p as an unsigned integer */
 static uint64_t loadint (const unsigned char *p, size_t n, int big) {
@@ -246,11 +257,6 @@ void lay_putbits (unsigned char *base, size_t o, size_t w, int big,
 ** Checked access
 ** ====================================================================== */
 
-int lay_check (const lay_Struct *S, size_t len, size_t pos) {
-  size_t size = lay_bytes(S->bits);
-  return (pos <= len && size <= len - pos) ? LAY_OK : LAY_EBOUNDS;
-}
-
 /* the struct lies in the memory and so do the bytes of field f */
 static int checkfield (const lay_Struct *S, const lay_Field *f, size_t len,
                        size_t pos) {
@@ -293,7 +299,10 @@ int lay_get (const lay_Struct *S, int f, const unsigned char *mem,
   const lay_Field *fd = &S->fields[f];
   if (fd->type != LAY_NUMBER && fd->type != LAY_BOOLEAN) return LAY_ETYPE;
   if (checkfield(S, fd, len, pos) != LAY_OK) return LAY_EBOUNDS;
-  *v = lay_getbits(mem + pos, fd->offset, fd->bits, fd->big);
+  if (fd->nbytes <= 8)  /* the common case, without recomputing the rule */
+    *v = lay_fastget(fd, mem + pos);
+  else
+    *v = lay_getbits(mem + pos, fd->offset, fd->bits, fd->big);
   return LAY_OK;
 }
 

@@ -50,6 +50,9 @@ typedef struct lay_Field {
   int next;             /* next field of the same struct; -1: none */
   int first;            /* struct: its first field; -1: none */
   size_t declared;      /* builder only: a struct's declared size, 0: none */
+  size_t byte;          /* number/boolean: first byte covered, ... */
+  unsigned char nbytes; /* ... how many (1..9), ... */
+  unsigned char shift;  /* ... and the right shift of their integer */
 } lay_Field;
 
 typedef struct lay_Struct {
@@ -59,6 +62,7 @@ typedef struct lay_Struct {
   int first;            /* first outermost field; -1: empty struct */
   int cksum;            /* checksum field; -1: none */
   size_t bits;          /* size of the outermost struct */
+  size_t size;          /* the same in bytes, rounded up */
   int open;             /* builder: innermost open struct; -1: outermost */
   int last;             /* builder: last field added to the open struct */
   size_t pos;           /* builder: next free bit */
@@ -88,13 +92,51 @@ int lay_hostbig (void);
 #define lay_bytes(bits) (((bits) >> 3) + (((bits) & 7) != 0))
 
 /* ---- raw bit access (no bounds checks: the caller checked them) ---- */
+static inline uint64_t lay_mask (size_t w) {
+  return w >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << w) - 1);
+}
+
+/* The value of number or boolean field f (with f->nbytes <= 8) of the
+** struct at `base`: the rule with its byte range and shift precomputed. */
+static inline uint64_t lay_fastget (const lay_Field *f,
+                                    const unsigned char *base) {
+  const unsigned char *p = base + f->byte;
+  uint64_t x = 0;
+  unsigned i;
+  if (f->big)
+    for (i = 0; i < f->nbytes; i++) x = (x << 8) | p[i];
+  else
+    for (i = f->nbytes; i-- > 0; ) x = (x << 8) | p[i];
+  return (x >> f->shift) & lay_mask(f->bits);
+}
+
+/* Stores v (already known to fit) in field f (f->nbytes <= 8) of the
+** struct at `base`, leaving every other bit as it was. */
+static inline void lay_fastput (const lay_Field *f, unsigned char *base,
+                                uint64_t v) {
+  unsigned char *p = base + f->byte;
+  uint64_t x = 0, m = lay_mask(f->bits) << f->shift;
+  unsigned i;
+  if (f->big)
+    for (i = 0; i < f->nbytes; i++) x = (x << 8) | p[i];
+  else
+    for (i = f->nbytes; i-- > 0; ) x = (x << 8) | p[i];
+  x = (x & ~m) | ((v << f->shift) & m);
+  if (f->big)
+    for (i = f->nbytes; i-- > 0; x >>= 8) p[i] = (unsigned char)(x & 0xff);
+  else
+    for (i = 0; i < f->nbytes; i++, x >>= 8) p[i] = (unsigned char)(x & 0xff);
+}
+
 uint64_t lay_getbits (const unsigned char *base, size_t o, size_t w, int big);
 void lay_putbits (unsigned char *base, size_t o, size_t w, int big,
                   uint64_t v);
 
 /* ---- checked access to the struct at byte `pos` of mem[0..len) ---- */
 /* LAY_OK when the whole struct lies in the memory */
-int lay_check (const lay_Struct *S, size_t len, size_t pos);
+static inline int lay_check (const lay_Struct *S, size_t len, size_t pos) {
+  return (pos <= len && S->size <= len - pos) ? LAY_OK : LAY_EBOUNDS;
+}
 int lay_get (const lay_Struct *S, int f, const unsigned char *mem,
              size_t len, size_t pos, uint64_t *v);
 /* Stores `v` (LAY_EOVERFLOW when it needs more than the field's bits);

@@ -2,10 +2,17 @@
 ** llaylib.c - the `layout` Lua module: structs compiled by the engine in
 ** lay.c, and pointers that read and write their fields in a memory.
 **
-** Hot path (p.f, p.f = v, p.inner.f): no Lua allocation. A pointer keeps
-** the key -> field index table of its struct and one pre-made pointer per
-** nested struct, so an access is a table lookup plus the engine's shifts.
+** Hot path (p.f, p.f = v, p.inner.f): no Lua allocation and few API calls.
+** The field is found by the address of the key string in a C hash (keys
+** are interned strings the struct keeps alive), a fixed memory's address
+** is cached in the pointer, and a pointer holds one pre-made pointer per
+** nested struct in its user values, re-pointed along with it.
+**
+** The debug library can break any userdata's invariants (debug.setmetatable
+** on a foreign userdata, debug.setuservalue); that is outside this module's
+** guarantees, as it is for every C library.
 */
+#include <stdint.h>
 #include <string.h>
 
 #include <lua.h>
@@ -19,32 +26,44 @@
 
 #define MAXDEPTH 64  /* nesting limit of a spec, to bound the C recursion */
 
-/* a compiled struct: the engine's header and its field records */
+/* one slot of the key hash */
+typedef struct Slot {
+  const void *id;       /* the key string (lua_topointer); NULL: empty */
+  int node;             /* the struct the field is in (-1: outermost) */
+  int field;            /* the field */
+} Slot;
+
+/* A compiled struct: the engine's header and field records, then (in the
+** same block) the key hash, each field's key id and, for struct fields,
+** which user value of the enclosing pointer holds their pointer. */
 typedef struct Struct {
   lay_Struct s;
+  Slot *hash;           /* hsize slots */
+  unsigned hbits;       /* hsize = 2^hbits >= 2 * fields */
+  const void **id;      /* per field: key string id, NULL for padding */
+  int *uv;              /* per struct field: its user value in the parent */
   lay_Field fields[];
 } Struct;
 
-/* User values of a struct userdata */
-#define SUV_KEYS 1  /* [1]: key table of the outermost struct, [i+2]: of
-                       struct field i; each maps key -> field index */
+#define SUV_KEYS 1  /* user value of a struct: table keeping the key strings */
 
 /* A pointer to a struct (root) or to one of its nested structs (child).
-** A child is made once with its root and kept in sync by setpointer and
-** autochecksum, so an access needs nothing but the pointer itself. */
+** Children are made with their root, and setpointer and autochecksum keep
+** them in step, so an access needs nothing but the pointer itself. */
 typedef struct Pointer {
-  const lay_Struct *s;  /* compiled struct (kept alive by PUV_OWNER) */
+  const Struct *st;     /* compiled struct (kept alive by PUV_OWNER) */
   int node;             /* -1: the outermost struct; else its struct field */
   int autock;           /* update the checksum field on writes */
+  int isref;            /* referenced memory: ask luamem at each access */
   size_t pos;           /* 0-based byte where the outermost struct starts */
+  unsigned char *mem;   /* a fixed memory never moves nor resizes: its */
+  size_t len;           /* address and length are cached (unset: empty) */
 } Pointer;
 
 /* User values of a pointer */
-#define PUV_MEM      1  /* the memory, or nil (unset) */
-#define PUV_KEYS     2  /* key table of the struct it views */
-#define PUV_CHILDREN 3  /* [i+1]: the child pointer of struct field i */
-#define PUV_OWNER    4  /* root: the struct userdata; child: the root */
-#define PUV_COUNT    4
+#define PUV_MEM   1  /* the memory, or nil (unset) */
+#define PUV_OWNER 2  /* root: the struct userdata; child: the root */
+#define PUV_KIDS  3  /* PUV_KIDS + k: pointer of its (k+1)th nested struct */
 
 /* an empty buffer for unset pointers (never dereferenced: len is 0) */
 static unsigned char emptybuf[1];
@@ -129,35 +148,48 @@ static int getoption (lua_State *L, int idx, const char *name,
   return r;
 }
 
-/* The key of the field table at `idx`, stored in the key table at `keys`
-** (which keeps the string, so its address stays valid). NULL: padding. */
-static const char *getkey (lua_State *L, int idx, int keys, int index) {
+/* The key of the field table at `idx`, checked against the other keys of
+** its struct (table at `keys`) and kept alive in the table at `all`, so
+** its address stays valid and identifies it. NULL: padding. */
+static const char *getkey (lua_State *L, int idx, int keys, int all,
+                           const void **id) {
   const char *key;
   int t = lua_getfield(L, idx, "key");
+  *id = NULL;
   if (t == LUA_TNIL) { lua_pop(L, 1); return NULL; }
   if (t != LUA_TSTRING) specerror(L, NULL, "field key must be a string");
   key = lua_tostring(L, -1);
+  if (strlen(key) != lua_rawlen(L, -1))
+    specerror(L, NULL, "field key contains a zero byte");
   lua_pushvalue(L, -1);
   if (lua_rawget(L, keys) != LUA_TNIL)
     specerror(L, NULL, lua_pushfstring(L, "duplicate key '%s'", key));
   lua_pop(L, 1);
-  lua_pushinteger(L, index);
-  lua_rawset(L, keys);  /* keys[key] = index; pops key and index */
+  *id = lua_topointer(L, -1);  /* the string object itself */
+  lua_pushvalue(L, -1);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, keys);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, all);  /* pops the key */
   return key;
 }
 
-/* Adds the fields of the spec table at `idx` to S; `keys` is the key table
-** of that struct, `all` the struct's table of key tables. */
-static void addfields (lua_State *L, lay_Struct *S, int idx, int keys,
-                       int all) {
+/* Adds the fields of the spec table at `idx` to the struct; `keys` is the
+** key table of that (nested) struct, `all` the one of the whole struct. */
+static void addfields (lua_State *L, Struct *st, int idx, int keys, int all,
+                       int depth) {
+  lay_Struct *S = &st->s;
   lua_Integer i, n = (lua_Integer)lua_rawlen(L, idx);
+  luaL_checkstack(L, 8, "struct nesting");
   for (i = 1; i <= n; i++) {
     int field = lua_gettop(L) + 1, index = S->nfields, type, endian, r;
     const char *key;
+    const void *id;
     size_t size;
     int inbytes;
     lua_rawgeti(L, idx, i);  /* countfields checked it is a table */
-    key = getkey(L, field, keys, index);
+    key = getkey(L, field, keys, all, &id);
+    st->id[index] = id;
     type = getoption(L, field, "type", "number", typenames);
     endian = getoption(L, field, "endian", "native", endiannames);
     r = getsize(L, field, &size, &inbytes);
@@ -165,10 +197,8 @@ static void addfields (lua_State *L, lay_Struct *S, int idx, int keys,
       specerror(L, key, "unsupported type");
     if (type == LAY_STRUCT) {
       lua_newtable(L);  /* key table of the nested struct */
-      lua_pushvalue(L, -1);
-      lua_rawseti(L, all, index + 2);
       lay_open(S, key, size, inbytes);
-      addfields(L, S, field, lua_gettop(L), all);
+      addfields(L, st, field, lua_gettop(L), all, depth + 1);
       lay_close(S);
       lua_pop(L, 1);
     }
@@ -179,32 +209,93 @@ static void addfields (lua_State *L, lay_Struct *S, int idx, int keys,
   }
 }
 
+/* multiplicative hash of a key id within struct `node` */
+static unsigned hashkey (const Struct *st, const void *id, int node) {
+  uint64_t h = ((uint64_t)(uintptr_t)id + (uint64_t)(node + 1)) *
+               0x9e3779b97f4a7c15u;
+  return (unsigned)(h >> (64 - st->hbits));
+}
+
+static void buildhash (Struct *st) {
+  unsigned i, size = 1u << st->hbits;
+  int f, kids;
+  for (i = 0; i < size; i++) st->hash[i].id = NULL;
+  for (f = 0; f < st->s.nfields; f++) {
+    const void *id = st->id[f];
+    int node = st->fields[f].parent;
+    if (id == NULL) continue;
+    i = hashkey(st, id, node);
+    while (st->hash[i].id != NULL) i = (i + 1) & (size - 1);
+    st->hash[i].id = id;
+    st->hash[i].node = node;
+    st->hash[i].field = f;
+  }
+  /* user value of each struct field's pointer in its parent's pointer */
+  for (f = 0; f < st->s.nfields; f++) {
+    const lay_Field *fd = &st->fields[f];
+    int c = fd->type == LAY_STRUCT ? fd->first : -1;
+    st->uv[f] = 0;
+    for (kids = 0; c >= 0; c = st->fields[c].next)
+      if (st->fields[c].type == LAY_STRUCT) st->uv[c] = PUV_KIDS + kids++;
+  }
+  for (f = st->s.first, kids = 0; f >= 0; f = st->fields[f].next)
+    if (st->fields[f].type == LAY_STRUCT) st->uv[f] = PUV_KIDS + kids++;
+}
+
+/* The field of struct `node` whose key is the value at `k`, or -1. Fast
+** path: that value is the very string compiled into the struct (interned
+** strings are unique). Else compare contents (long strings are not
+** interned); a miss costs a scan, but it is an error anyway. */
+static int findfield (lua_State *L, const Struct *st, int node, int k) {
+  const void *id = lua_topointer(L, k);
+  unsigned mask = (1u << st->hbits) - 1, i = hashkey(st, id, node);
+  const char *key;
+  size_t kl;
+  int f;
+  for (; st->hash[i].id != NULL; i = (i + 1) & mask)
+    if (st->hash[i].id == id && st->hash[i].node == node)
+      return st->hash[i].field;
+  if (lua_type(L, k) != LUA_TSTRING) return -1;
+  key = lua_tolstring(L, k, &kl);
+  f = node < 0 ? st->s.first : st->fields[node].first;
+  for (; f >= 0; f = st->fields[f].next) {
+    const char *fk = st->fields[f].key;
+    if (fk && strlen(fk) == kl && memcmp(fk, key, kl) == 0) return f;
+  }
+  return -1;
+}
+
 /* layout.struct(spec) -> struct */
 static int lay_struct (lua_State *L) {
   int n, keys, all;
+  unsigned hbits;
+  size_t size;
   Struct *st;
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   n = countfields(L, 1, 0);
-  st = (Struct *)lua_newuserdatauv(L, sizeof(Struct) +
-                                   (size_t)n * sizeof(lay_Field), 1);
+  for (hbits = 2; (1u << hbits) < 2 * (unsigned)n; hbits++) {}
+  size = sizeof(Struct) + (size_t)n * sizeof(lay_Field) +
+         ((size_t)1 << hbits) * sizeof(Slot) +
+         (size_t)n * (sizeof(const void *) + sizeof(int));
+  st = (Struct *)lua_newuserdatauv(L, size, 1);
   lay_init(&st->s, st->fields, n);
-  lua_newtable(L);  /* all key tables */
+  st->hbits = hbits;
+  st->hash = (Slot *)(void *)(st->fields + n);
+  st->id = (const void **)(void *)(st->hash + ((size_t)1 << hbits));
+  st->uv = (int *)(void *)(st->id + n);
+  lua_newtable(L);  /* keeps every key string */
   all = lua_gettop(L);
   lua_newtable(L);  /* key table of the outermost struct */
   keys = lua_gettop(L);
-  lua_pushvalue(L, keys);
-  lua_rawseti(L, all, 1);
-  addfields(L, &st->s, 1, keys, all);
+  addfields(L, st, 1, keys, all, 0);
   if (lay_finish(&st->s) != LAY_OK)
     specerror(L, NULL, lay_strerror(st->s.err));
+  buildhash(st);
   if (lua_getfield(L, 1, "checksum") != LUA_TNIL) {
     const char *ck = lua_tostring(L, -1);
-    int f;
-    if (lua_type(L, -1) != LUA_TSTRING)
-      specerror(L, NULL, "checksum must name a field");
-    lua_rawget(L, keys);
-    f = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : -1;
+    int f = lua_type(L, -1) == LUA_TSTRING
+            ? findfield(L, st, -1, lua_gettop(L)) : -1;
     if (f < 0) specerror(L, NULL, "checksum must name a field");
     if (lay_setchecksum(&st->s, f) != LAY_OK)
       specerror(L, ck, "unsupported type (a checksum is 16 bits at an even "
@@ -225,15 +316,11 @@ static int lay_struct (lua_State *L) {
 ** =======================================================
 */
 
-/* The pointer at `idx`: metamethods compare the metatable with their
-** upvalue, cheaper than a registry lookup on the hot path. */
+/* The pointer at `idx` of a metamethod. Only our metatable has these
+** metamethods and scripts cannot get it (__metatable), so no check is
+** needed beyond the one the debug library would defeat anyway. */
 static Pointer *toptr (lua_State *L, int idx) {
-  Pointer *p = NULL;
-  if (lua_getmetatable(L, idx)) {
-    if (lua_rawequal(L, -1, lua_upvalueindex(1)))
-      p = (Pointer *)lua_touserdata(L, idx);
-    lua_pop(L, 1);
-  }
+  Pointer *p = (Pointer *)lua_touserdata(L, idx);
   if (p == NULL) luaL_typeerror(L, idx, "layout pointer");
   return p;
 }
@@ -242,70 +329,64 @@ static Pointer *checkptr (lua_State *L, int arg) {
   return (Pointer *)luaL_checkudata(L, arg, POINTERMT);
 }
 
-/* the struct (S) or pointer (p) at `arg`, as the compiled struct and the
-** field it views (-1: outermost) */
-static const lay_Struct *checkview (lua_State *L, int arg, int *node) {
+/* the struct or pointer at `arg`, as the compiled struct and the field it
+** views (-1: outermost) */
+static const Struct *checkview (lua_State *L, int arg, int *node) {
   Pointer *p = (Pointer *)luaL_testudata(L, arg, POINTERMT);
-  if (p) { *node = p->node; return p->s; }
+  if (p) { *node = p->node; return p->st; }
   *node = -1;
-  return &((Struct *)luaL_checkudata(L, arg, STRUCTMT))->s;
+  return (Struct *)luaL_checkudata(L, arg, STRUCTMT);
 }
 
-/* The field index for the key at `k`, or -1. */
-static int lookup (lua_State *L, int k) {
-  int f = -1;
-  if (lua_getiuservalue(L, 1, PUV_KEYS) == LUA_TTABLE) {
-    lua_pushvalue(L, k);
-    if (lua_rawget(L, -2) == LUA_TNUMBER) f = (int)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  return f;
-}
-
-/* the memory of the pointer at `idx` (an empty buffer when unset) */
-static unsigned char *getmem (lua_State *L, int idx, size_t *len) {
+/* the memory of the pointer p at `idx` (an empty buffer when unset) */
+static unsigned char *getmem (lua_State *L, const Pointer *p, int idx,
+                              size_t *len) {
   char *mem;
+  if (!p->isref) {
+    *len = p->len;
+    return p->mem;
+  }
   lua_getiuservalue(L, idx, PUV_MEM);
   mem = luamem_tomemory(L, -1, len);
-  lua_pop(L, 1);
+  lua_pop(L, 1);  /* still referenced by the pointer */
   if (mem == NULL) { *len = 0; return emptybuf; }
   return (unsigned char *)mem;
 }
 
-static int accesserror (lua_State *L, const lay_Struct *s, int f, int err) {
-  const char *key = s->fields[f].key;
+static int nofield (lua_State *L) {
+  return luaL_argerror(L, 2, lua_pushfstring(L, "no field '%s'",
+                                             luaL_tolstring(L, 2, NULL)));
+}
+
+static int accesserror (lua_State *L, const Struct *st, int f, int err) {
+  const char *key = st->fields[f].key;
   return luaL_error(L, "%s (field '%s')", lay_strerror(err),
                     key ? key : "?");
 }
 
-/* pushes the value of field f of the pointer at index 1 */
-static void pushfield (lua_State *L, const Pointer *p, int f) {
-  const lay_Struct *s = p->s;
-  const lay_Field *fd = &s->fields[f];
+/* pushes the value of field f of the pointer p at index `idx` */
+static void pushfield (lua_State *L, const Pointer *p, int idx, int f) {
+  const Struct *st = p->st;
+  const lay_Field *fd = &st->fields[f];
   size_t len;
   unsigned char *mem;
   int err;
   if (fd->type == LAY_STRUCT) {
-    if (lua_getiuservalue(L, 1, PUV_CHILDREN) == LUA_TTABLE)
-      lua_rawgeti(L, -1, f + 1);
-    else
-      lua_pushnil(L);
-    lua_remove(L, -2);
+    lua_getiuservalue(L, idx, st->uv[f]);
     return;
   }
-  mem = getmem(L, 1, &len);
+  mem = getmem(L, p, idx, &len);
   if (fd->type == LAY_STRING) {
     const unsigned char *b;
     size_t n;
-    if ((err = lay_getbytes(s, f, mem, len, p->pos, &b, &n)) != LAY_OK)
-      accesserror(L, s, f, err);
+    if ((err = lay_getbytes(&st->s, f, mem, len, p->pos, &b, &n)) != LAY_OK)
+      accesserror(L, st, f, err);
     lua_pushlstring(L, (const char *)b, n);
   }
   else {
     uint64_t v;
-    if ((err = lay_get(s, f, mem, len, p->pos, &v)) != LAY_OK)
-      accesserror(L, s, f, err);
+    if ((err = lay_get(&st->s, f, mem, len, p->pos, &v)) != LAY_OK)
+      accesserror(L, st, f, err);
     if (fd->type == LAY_BOOLEAN) lua_pushboolean(L, v != 0);
     else lua_pushinteger(L, (lua_Integer)v);  /* 64 bits wrap like I8 */
   }
@@ -313,114 +394,129 @@ static void pushfield (lua_State *L, const Pointer *p, int f) {
 
 static int ptr_index (lua_State *L) {
   Pointer *p = toptr(L, 1);
-  int f = lookup(L, 2);
-  if (f < 0 || f >= p->s->nfields)
-    return luaL_argerror(L, 2, lua_pushfstring(L, "no field '%s'",
-                                               luaL_tolstring(L, 2, NULL)));
-  pushfield(L, p, f);
+  const Struct *st = p->st;
+  int f = findfield(L, st, p->node, 2);
+  const lay_Field *fd;
+  if (f < 0) return nofield(L);
+  fd = &st->fields[f];
+  /* fast path: a number in a fixed memory (what pushfield would do) */
+  if (fd->type == LAY_NUMBER && fd->nbytes <= 8 && !p->isref &&
+      lay_check(&st->s, p->len, p->pos) == LAY_OK) {
+    lua_pushinteger(L, (lua_Integer)lay_fastget(fd, p->mem + p->pos));
+    return 1;
+  }
+  pushfield(L, p, 1, f);
   return 1;
 }
 
-/* Copies the struct viewed by the pointer at `v` into struct field f. */
+/* Copies into struct field f the struct viewed by the pointer at `v`, or
+** the bytes of a string or memory of the same size. */
 static int copystruct (lua_State *L, Pointer *p, int f, int v,
                        unsigned char *mem, size_t len) {
-  const lay_Field *fd = &p->s->fields[f];
+  const lay_Struct *s = &p->st->s;
   Pointer *q = (Pointer *)luaL_testudata(L, v, POINTERMT);
   const unsigned char *src;
   size_t srclen, off, bits;
   unsigned char *srcmem;
-  if (q == NULL) {  /* raw bytes: a string or memory of the exact size */
+  if (q == NULL) {
     src = (const unsigned char *)luamem_toarray(L, v, &srclen);
     if (src == NULL || lua_type(L, v) == LUA_TNUMBER)
-      return luaL_typeerror(L, 3, "layout pointer, string or memory");
-    return lay_setbytes(p->s, f, mem, len, p->pos, src, srclen, p->autock);
+      return luaL_typeerror(L, v, "layout pointer, string or memory");
+    return lay_setbytes(s, f, mem, len, p->pos, src, srclen, p->autock);
   }
-  off = q->node < 0 ? 0 : q->s->fields[q->node].offset;
-  bits = q->node < 0 ? q->s->bits : q->s->fields[q->node].bits;
-  if (bits != fd->bits) return LAY_ESIZE;
+  off = q->node < 0 ? 0 : q->st->fields[q->node].offset;
+  bits = q->node < 0 ? q->st->s.bits : q->st->fields[q->node].bits;
+  if (bits != s->fields[f].bits) return LAY_ESIZE;
   if (off % 8 != 0 || bits % 8 != 0) return LAY_EUNSUPPORTED;
-  srcmem = getmem(L, v, &srclen);
-  if (lay_check(q->s, srclen, q->pos) != LAY_OK) return LAY_EBOUNDS;
+  srcmem = getmem(L, q, v, &srclen);
+  if (lay_check(&q->st->s, srclen, q->pos) != LAY_OK) return LAY_EBOUNDS;
   src = srcmem + q->pos + off / 8;
-  return lay_setbytes(p->s, f, mem, len, p->pos, src, bits / 8, p->autock);
+  return lay_setbytes(s, f, mem, len, p->pos, src, bits / 8, p->autock);
 }
 
 static int ptr_newindex (lua_State *L) {
   Pointer *p = toptr(L, 1);
-  int f = lookup(L, 2), err;
+  const Struct *st = p->st;
+  const lay_Struct *s = &st->s;
+  int f = findfield(L, st, p->node, 2), err;
   const lay_Field *fd;
   unsigned char *mem;
   size_t len;
-  if (f < 0 || f >= p->s->nfields)
-    return luaL_argerror(L, 2, lua_pushfstring(L, "no field '%s'",
-                                               luaL_tolstring(L, 2, NULL)));
-  fd = &p->s->fields[f];
-  mem = getmem(L, 1, &len);
-  switch (fd->type) {
-    case LAY_NUMBER: {
-      int isint;
-      lua_Integer v = lua_tointegerx(L, 3, &isint);
-      if (!isint) {
-        if (lua_type(L, 3) == LUA_TNUMBER)
-          return luaL_argerror(L, 3, "number has no integer representation");
-        return luaL_typeerror(L, 3, "integer");
-      }
-      /* only a full 64-bit field takes negative values (two's complement,
-      ** as reading it gives them) */
-      if (v < 0 && fd->bits < 64) err = LAY_EOVERFLOW;
-      else err = lay_set(p->s, f, mem, len, p->pos, (uint64_t)v, p->autock);
-      break;
+  if (f < 0) return nofield(L);
+  fd = &s->fields[f];
+  if (fd->type == LAY_NUMBER) {
+    int isint;
+    lua_Integer v = lua_tointegerx(L, 3, &isint);
+    if (!isint) {
+      if (lua_type(L, 3) == LUA_TNUMBER)
+        return luaL_argerror(L, 3, "number has no integer representation");
+      return luaL_typeerror(L, 3, "integer");
     }
-    case LAY_BOOLEAN:
-      luaL_checktype(L, 3, LUA_TBOOLEAN);
-      err = lay_set(p->s, f, mem, len, p->pos, lua_toboolean(L, 3), p->autock);
-      break;
-    case LAY_STRING: {
-      size_t n;
-      const char *src = luamem_toarray(L, 3, &n);
-      if (src == NULL || lua_type(L, 3) == LUA_TNUMBER)
-        return luaL_typeerror(L, 3, "string or memory");
-      err = lay_setbytes(p->s, f, mem, len, p->pos,
-                         (const unsigned char *)src, n, p->autock);
-      break;
+    /* only a full 64-bit field takes negative values (two's complement,
+    ** as reading it gives them) */
+    if (v < 0 && fd->bits < 64) return accesserror(L, st, f, LAY_EOVERFLOW);
+    /* fast path: fixed memory, no checksum to keep (what lay_set does) */
+    if (fd->nbytes <= 8 && !p->isref &&
+        lay_check(s, p->len, p->pos) == LAY_OK &&
+        ((uint64_t)v & ~lay_mask(fd->bits)) == 0 &&
+        (s->cksum < 0 || !p->autock || f == s->cksum)) {
+      lay_fastput(fd, p->mem + p->pos, (uint64_t)v);
+      return 0;
     }
-    default:
-      err = copystruct(L, p, f, 3, mem, len);
-      break;
+    mem = getmem(L, p, 1, &len);
+    err = lay_set(s, f, mem, len, p->pos, (uint64_t)v, p->autock);
   }
-  if (err != LAY_OK) accesserror(L, p->s, f, err);
+  else {
+    mem = getmem(L, p, 1, &len);
+    switch (fd->type) {
+      case LAY_BOOLEAN:
+        luaL_checktype(L, 3, LUA_TBOOLEAN);
+        err = lay_set(s, f, mem, len, p->pos, lua_toboolean(L, 3),
+                      p->autock);
+        break;
+      case LAY_STRING: {
+        size_t n;
+        const char *src = luamem_toarray(L, 3, &n);
+        if (src == NULL || lua_type(L, 3) == LUA_TNUMBER)
+          return luaL_typeerror(L, 3, "string or memory");
+        err = lay_setbytes(s, f, mem, len, p->pos,
+                           (const unsigned char *)src, n, p->autock);
+        break;
+      }
+      default:
+        err = copystruct(L, p, f, 3, mem, len);
+        break;
+    }
+  }
+  if (err != LAY_OK) accesserror(L, st, f, err);
   return 0;
 }
 
-/* first field of the struct a pointer views, skipping padding */
-static int firstfield (const Pointer *p) {
-  int f = p->node < 0 ? p->s->first : p->s->fields[p->node].first;
-  while (f >= 0 && p->s->fields[f].key == NULL) f = p->s->fields[f].next;
+/* the field after f (f -1: the first) of the struct p views, skipping
+** padding; -1 at the end */
+static int nextfield (const Pointer *p, int f) {
+  const lay_Field *fields = p->st->fields;
+  if (f < 0) f = p->node < 0 ? p->st->s.first : fields[p->node].first;
+  else f = fields[f].next;
+  while (f >= 0 && fields[f].key == NULL) f = fields[f].next;
   return f;
 }
 
-/* pairs iterator: key, value of the field after key `2`, in order */
+/* pairs iterator: the key and value of the field after key `2` */
 static int ptr_next (lua_State *L) {
-  Pointer *p = toptr(L, 1);
-  int f;
-  if (lua_isnil(L, 2))
-    f = firstfield(p);
-  else {
-    f = lookup(L, 2);
-    if (f < 0 || f >= p->s->nfields)
-      return luaL_argerror(L, 2, "no such field");
-    do f = p->s->fields[f].next;
-    while (f >= 0 && p->s->fields[f].key == NULL);
-  }
-  if (f < 0) return 0;
-  lua_pushstring(L, p->s->fields[f].key);
-  pushfield(L, p, f);
+  Pointer *p = checkptr(L, 1);
+  int f = -1;
+  if (!lua_isnil(L, 2) && (f = findfield(L, p->st, p->node, 2)) < 0)
+    return nofield(L);
+  if ((f = nextfield(p, f)) < 0) return 0;
+  lua_pushstring(L, p->st->fields[f].key);
+  pushfield(L, p, 1, f);
   return 2;
 }
 
 static int ptr_pairs (lua_State *L) {
-  toptr(L, 1);
-  lua_pushvalue(L, lua_upvalueindex(2));  /* ptr_next closure */
+  checkptr(L, 1);
+  lua_pushcfunction(L, ptr_next);
   lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
@@ -447,7 +543,7 @@ static void addbytes (luaL_Buffer *B, const unsigned char *b, size_t n) {
 /* appends {k=v, ...} for the fields from f on (a struct's first field) */
 static void addstruct (lua_State *L, luaL_Buffer *B, const Pointer *p, int f,
                        const unsigned char *mem, size_t len) {
-  const lay_Struct *s = p->s;
+  const lay_Struct *s = &p->st->s;
   int sep = 0;
   luaL_addchar(B, '{');
   for (; f >= 0; f = s->fields[f].next) {
@@ -480,86 +576,94 @@ static void addstruct (lua_State *L, luaL_Buffer *B, const Pointer *p, int f,
 }
 
 static int ptr_tostring (lua_State *L) {
-  Pointer *p = toptr(L, 1);
+  Pointer *p = checkptr(L, 1);
+  const lay_Struct *s = &p->st->s;
   size_t len;
-  unsigned char *mem = getmem(L, 1, &len);
+  unsigned char *mem = getmem(L, p, 1, &len);
   luaL_Buffer B;
-  if (lay_check(p->s, len, p->pos) != LAY_OK) {
+  lua_settop(L, 1);
+  if (lay_check(s, len, p->pos) != LAY_OK) {
     lua_pushliteral(L, "layout pointer (out of bounds)");
     return 1;
   }
-  luaL_checkstack(L, MAXDEPTH + 10, "tostring");
   luaL_buffinit(L, &B);
   luaL_addstring(&B, "layout pointer ");
-  addstruct(L, &B, p, p->node < 0 ? p->s->first : p->s->fields[p->node].first,
+  addstruct(L, &B, p, p->node < 0 ? s->first : s->fields[p->node].first,
             mem, len);
   luaL_pushresult(&B);
   return 1;
 }
 
-/* creates a pointer userdata viewing `node` of the struct */
-static Pointer *newptr (lua_State *L, const lay_Struct *s, int node) {
-  Pointer *p = (Pointer *)lua_newuserdatauv(L, sizeof(Pointer), PUV_COUNT);
-  p->s = s;
+/* number of nested structs directly in struct `node` */
+static int countkids (const Struct *st, int node) {
+  int f = node < 0 ? st->s.first : st->fields[node].first, n = 0;
+  for (; f >= 0; f = st->fields[f].next)
+    n += st->fields[f].type == LAY_STRUCT;
+  return n;
+}
+
+/* Pushes a new pointer viewing `node`, with the pointers of its nested
+** structs in its user values; `owner` keeps the struct alive (the struct
+** userdata for the root, the root for the others). */
+static void newptr (lua_State *L, const Struct *st, int node, int owner) {
+  Pointer *p;
+  int f, self;
+  luaL_checkstack(L, 4, "struct nesting");
+  p = (Pointer *)lua_newuserdatauv(L, sizeof(Pointer),
+                                   PUV_KIDS + countkids(st, node));
+  self = lua_gettop(L);
+  p->st = st;
   p->node = node;
   p->autock = 1;
+  p->isref = 0;
   p->pos = 0;
+  p->mem = emptybuf;
+  p->len = 0;
   luaL_setmetatable(L, POINTERMT);
-  return p;
+  lua_pushvalue(L, owner ? owner : self);
+  lua_setiuservalue(L, self, PUV_OWNER);
+  f = node < 0 ? st->s.first : st->fields[node].first;
+  for (; f >= 0; f = st->fields[f].next) {
+    if (st->fields[f].type != LAY_STRUCT) continue;
+    newptr(L, st, f, owner ? owner : self);
+    lua_setiuservalue(L, self, st->uv[f]);
+  }
 }
 
 /* layout.newpointer(struct) -> pointer, unset */
 static int lay_newpointer (lua_State *L) {
   Struct *st = (Struct *)luaL_checkudata(L, 1, STRUCTMT);
-  int i, root, children, keys;
   lua_settop(L, 1);
-  lua_getiuservalue(L, 1, SUV_KEYS);
-  keys = lua_gettop(L);
-  newptr(L, &st->s, -1);
-  root = lua_gettop(L);
-  lua_createtable(L, st->s.nfields, 0);
-  children = lua_gettop(L);
-  for (i = 0; i < st->s.nfields; i++) {
-    if (st->fields[i].type != LAY_STRUCT) continue;
-    newptr(L, &st->s, i);
-    lua_rawgeti(L, keys, i + 2);
-    lua_setiuservalue(L, -2, PUV_KEYS);
-    lua_pushvalue(L, children);
-    lua_setiuservalue(L, -2, PUV_CHILDREN);
-    lua_pushvalue(L, root);
-    lua_setiuservalue(L, -2, PUV_OWNER);
-    lua_rawseti(L, children, i + 1);
-  }
-  lua_setiuservalue(L, root, PUV_CHILDREN);
-  lua_rawgeti(L, keys, 1);
-  lua_setiuservalue(L, root, PUV_KEYS);
-  lua_pushvalue(L, 1);
-  lua_setiuservalue(L, root, PUV_OWNER);
+  newptr(L, st, -1, 0);
+  lua_pushvalue(L, 1);  /* the root owns the struct */
+  lua_setiuservalue(L, 2, PUV_OWNER);
   return 1;
 }
 
-/* Applies memory, position and checksum flag of the root at index 1 to all
-** its children. */
-static void syncchildren (lua_State *L, const Pointer *root) {
-  int i;
-  if (lua_getiuservalue(L, 1, PUV_CHILDREN) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    return;
-  }
-  for (i = 0; i < root->s->nfields; i++) {
+/* Gives the nested pointers of the pointer at the top the memory (at
+** `mem`), position and checksum flag of `from`. */
+static void synckids (lua_State *L, const Pointer *from, int mem) {
+  const Struct *st = from->st;
+  Pointer *p = (Pointer *)lua_touserdata(L, -1);
+  int f = p->node < 0 ? st->s.first : st->fields[p->node].first;
+  luaL_checkstack(L, 4, "struct nesting");
+  for (; f >= 0; f = st->fields[f].next) {
     Pointer *c;
-    if (root->s->fields[i].type != LAY_STRUCT) continue;
-    lua_rawgeti(L, -1, i + 1);
+    if (st->fields[f].type != LAY_STRUCT) continue;
+    lua_getiuservalue(L, -1, st->uv[f]);
     c = (Pointer *)luaL_testudata(L, -1, POINTERMT);
-    if (c != NULL && c->s == root->s) {
-      c->pos = root->pos;
-      c->autock = root->autock;
-      lua_getiuservalue(L, 1, PUV_MEM);
+    if (c != NULL && c->st == st) {
+      c->pos = from->pos;
+      c->autock = from->autock;
+      c->isref = from->isref;
+      c->mem = from->mem;
+      c->len = from->len;
+      lua_pushvalue(L, mem);
       lua_setiuservalue(L, -2, PUV_MEM);
+      synckids(L, from, mem);
     }
     lua_pop(L, 1);
   }
-  lua_pop(L, 1);
 }
 
 /* layout.setpointer(p, mem [, pos]) -> p; mem nil unsets */
@@ -567,35 +671,48 @@ static int lay_setpointer (lua_State *L) {
   Pointer *p = checkptr(L, 1);
   lua_Integer pos = luaL_optinteger(L, 3, 1);
   luaL_argcheck(L, p->node < 0, 1, "pointer to a nested struct");
-  if (lua_isnoneornil(L, 2)) {
-    lua_settop(L, 1);
-    lua_pushnil(L);
+  p->isref = 0;
+  p->mem = emptybuf;
+  p->len = 0;
+  if (lua_isnoneornil(L, 2))
     pos = 1;
-  }
   else {
-    luaL_argexpected(L, luamem_ismemory(L, 2), 2, "memory");
+    int type;
+    size_t len;
+    char *mem = luamem_tomemoryx(L, 2, &len, NULL, &type);
+    luaL_argexpected(L, type != LUAMEM_TNONE, 2, "memory");
     luaL_argcheck(L, pos >= 1, 3, "position out of range");
-    lua_settop(L, 2);
+    if (type == LUAMEM_TREF)  /* may be re-pointed or resized any time */
+      p->isref = 1;
+    else if (mem != NULL) {
+      p->mem = (unsigned char *)mem;
+      p->len = len;
+    }
   }
   p->pos = (size_t)(pos - 1);
+  lua_settop(L, 2);
+  lua_pushvalue(L, 2);
   lua_setiuservalue(L, 1, PUV_MEM);
-  syncchildren(L, p);
+  lua_pushvalue(L, 1);
+  synckids(L, p, 2);
+  lua_settop(L, 1);
   return 1;
 }
 
-/* layout.autochecksum(p, on) -> p */
+/* layout.autochecksum(p, on) -> p: for the whole pointer, nested ones too */
 static int lay_autochecksum (lua_State *L) {
-  Pointer *p = checkptr(L, 1);
+  Pointer *p = checkptr(L, 1), *root;
   luaL_checktype(L, 2, LUA_TBOOLEAN);
   lua_settop(L, 2);
-  if (p->node >= 0) {  /* apply to the whole pointer, from its root */
-    lua_getiuservalue(L, 1, PUV_OWNER);
-    p = (Pointer *)luaL_testudata(L, 3, POINTERMT);
-    if (p == NULL) return luaL_argerror(L, 1, "corrupted pointer");
-    lua_replace(L, 1);
-  }
-  p->autock = lua_toboolean(L, 2);
-  syncchildren(L, p);
+  if (p->node >= 0) lua_getiuservalue(L, 1, PUV_OWNER);
+  else lua_pushvalue(L, 1);
+  root = (Pointer *)luaL_testudata(L, 3, POINTERMT);
+  if (root == NULL || root->node >= 0)
+    return luaL_argerror(L, 1, "corrupted pointer");
+  root->autock = lua_toboolean(L, 2);
+  lua_getiuservalue(L, 3, PUV_MEM);
+  lua_pushvalue(L, 3);
+  synckids(L, root, 4);
   lua_settop(L, 1);
   return 1;
 }
@@ -612,8 +729,8 @@ static int lay_autochecksum (lua_State *L) {
 /* layout.sizeof(struct or pointer) -> bytes, bits */
 static int lay_sizeof (lua_State *L) {
   int node;
-  const lay_Struct *s = checkview(L, 1, &node);
-  size_t bits = node < 0 ? s->bits : s->fields[node].bits;
+  const Struct *st = checkview(L, 1, &node);
+  size_t bits = node < 0 ? st->s.bits : st->fields[node].bits;
   lua_pushinteger(L, (lua_Integer)lay_bytes(bits));
   lua_pushinteger(L, (lua_Integer)bits);
   return 2;
@@ -623,24 +740,24 @@ static int lay_sizeof (lua_State *L) {
 ** the field starts, counted from the start of the given struct */
 static int lay_offsetof (lua_State *L) {
   int node, f;
-  const lay_Struct *s = checkview(L, 1, &node);
+  const Struct *st = checkview(L, 1, &node);
+  const lay_Field *fields = st->fields;
   const char *path = luaL_checkstring(L, 2);
-  size_t base = node < 0 ? 0 : s->fields[node].offset, rel;
-  f = node < 0 ? s->first : s->fields[node].first;
+  size_t base = node < 0 ? 0 : fields[node].offset, rel;
+  f = node < 0 ? st->s.first : fields[node].first;
   for (;;) {
     const char *dot = strchr(path, '.');
     size_t n = dot ? (size_t)(dot - path) : strlen(path);
-    while (f >= 0 && !(s->fields[f].key && strlen(s->fields[f].key) == n &&
-                       memcmp(s->fields[f].key, path, n) == 0))
-      f = s->fields[f].next;
-    if (f < 0) return luaL_argerror(L, 2, "no such field");
+    while (f >= 0 && !(fields[f].key && strlen(fields[f].key) == n &&
+                       memcmp(fields[f].key, path, n) == 0))
+      f = fields[f].next;
+    if (f < 0) return nofield(L);
     if (dot == NULL) break;
-    if (s->fields[f].type != LAY_STRUCT)
-      return luaL_argerror(L, 2, "no such field");
-    f = s->fields[f].first;
+    if (fields[f].type != LAY_STRUCT) return nofield(L);
+    f = fields[f].first;
     path = dot + 1;
   }
-  rel = s->fields[f].offset - base;
+  rel = fields[f].offset - base;
   lua_pushinteger(L, (lua_Integer)(rel / 8));
   lua_pushinteger(L, (lua_Integer)rel);
   return 2;
@@ -648,8 +765,8 @@ static int lay_offsetof (lua_State *L) {
 
 static int struct_tostring (lua_State *L) {
   Struct *st = (Struct *)luaL_checkudata(L, 1, STRUCTMT);
-  lua_pushfstring(L, "layout struct (%d bytes, %d bits)",
-                  (int)lay_bytes(st->s.bits), (int)st->s.bits);
+  lua_pushfstring(L, "layout struct (%I bytes, %I bits)",
+                  (lua_Integer)lay_bytes(st->s.bits), (lua_Integer)st->s.bits);
   return 1;
 }
 
@@ -666,11 +783,11 @@ static const luaL_Reg lay_funcs[] = {
   {NULL, NULL}
 };
 
-/* metamethods of pointers; upvalue 1 is the metatable itself */
 static const luaL_Reg ptr_meta[] = {
   {"__index", ptr_index},
   {"__newindex", ptr_newindex},
   {"__tostring", ptr_tostring},
+  {"__pairs", ptr_pairs},
   {NULL, NULL}
 };
 
@@ -679,17 +796,13 @@ LUAMOD_API int luaopen_layout (lua_State *L) {
   luaL_newmetatable(L, STRUCTMT);
   lua_pushcfunction(L, struct_tostring);
   lua_setfield(L, -2, "__tostring");
+  lua_pushliteral(L, "layout struct");
+  lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
   luaL_newmetatable(L, POINTERMT);
-  lua_pushvalue(L, -1);
-  luaL_setfuncs(L, ptr_meta, 1);
-  lua_pushvalue(L, -1);
-  lua_pushvalue(L, -1);
-  lua_pushcclosure(L, ptr_next, 1);
-  lua_pushcclosure(L, ptr_pairs, 2);
-  lua_setfield(L, -2, "__pairs");
+  luaL_setfuncs(L, ptr_meta, 0);
   lua_pushliteral(L, "layout pointer");
-  lua_setfield(L, -2, "__metatable");  /* keep scripts off the metamethods */
+  lua_setfield(L, -2, "__metatable");  /* keeps scripts off the metamethods */
   lua_pop(L, 1);
   return 1;
 }
