@@ -122,10 +122,10 @@ static const uint8_t mac_client[6] = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x01};
 static const uint8_t mac_server[6] = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x02};
 
 /*
-** Writes the frame described by `s` into f (MAXFRAME bytes) and returns its
+** Writes the frame described by `s` into f (`room` bytes) and returns its
 ** length, with every length and checksum field filled in.
 */
-static size_t build (uint8_t *f, const Spec *s, Rng *r) {
+static size_t build (uint8_t *f, size_t room, const Spec *s, Rng *r) {
   size_t o, l3, l4, hl, l4hl, l4len, total;
   uint64_t acc;
   uint16_t ck;
@@ -148,7 +148,7 @@ static size_t build (uint8_t *f, const Spec *s, Rng *r) {
   }
   l4len = l4hl + s->paylen;
   total = l4 + l4len;
-  if (total > MAXFRAME) {
+  if (total > room) {
     fprintf(stderr, "pktgen: internal error: frame of %zu bytes\n", total);
     exit(1);
   }
@@ -350,8 +350,32 @@ static size_t ntp_msg (uint8_t *p, int server, uint64_t t) {
 /* Emits one frame of a demo; demo frames are 1 ms (+ jitter) apart. */
 static void emit (Out *o, Spec *s, Rng *r) {
   uint8_t f[MAXFRAME];
-  size_t n = build(f, s, r);
+  size_t n = build(f, sizeof f, s, r);
   out_frame(o, f, n, 1000000u + rng_below(r, 1000000u) + 7);
+}
+
+/* Emits the IPv4 datagram described by s as fragments carrying at most
+** `chunk` bytes of IP payload each (a multiple of 8), in order. */
+static void emit_fragments (Out *o, Spec *s, Rng *r, size_t chunk) {
+  uint8_t whole[4096], f[MAXFRAME];
+  size_t n = build(whole, sizeof whole, s, r);
+  size_t hdr = 14 + 4 * (size_t)s->vlans + 20 + s->ipoptlen;  /* up to L4 */
+  size_t off, len;
+  for (off = 0; hdr + off < n; off += len) {
+    uint8_t *ip = f + hdr - 20 - s->ipoptlen;
+    int more;
+    len = n - hdr - off;
+    if (len > chunk) len = chunk;
+    more = hdr + off + len < n;
+    memcpy(f, whole, hdr);
+    memcpy(f + hdr, whole + hdr + off, len);
+    put16(ip + 2, (unsigned)(20 + s->ipoptlen + len));
+    put16(ip + 6, (s->df ? 0x4000u : 0) | (more ? 0x2000u : 0)
+                  | (unsigned)(off / 8));
+    put16(ip + 10, 0);
+    put16(ip + 10, sum_fold(sum_bytes(0, ip, 20 + s->ipoptlen)));
+    out_frame(o, f, hdr + len, 20000u + rng_below(r, 1000u));
+  }
 }
 
 static void set4 (Spec *s, const uint8_t *src, const uint8_t *dst) {
@@ -469,6 +493,23 @@ static void demo_ipv4 (Out *o, Rng *r) {
   s = b; s.proto = P_ICMP; set4(&s, h_phone, h_router);
   s.icmptype = 8; s.sport = 0x77; s.dport = 1; s.paylen = 24; s.ttl = 1;
   s.ident = 0x7002; emit(o, &s, r);
+  /* a DNS response too big for one 256-byte fragment: a TXT answer of two
+  ** strings. The second fragment's first bytes are 00 35 00 35, so a filter
+  ** that reads "ports" in a non-first fragment sees port 53 there. */
+  {
+    uint8_t txt[2 + 255 + 150], msg[512];
+    size_t len;
+    txt[0] = 255;
+    for (int i = 0; i < 255; i++) txt[1 + i] = (uint8_t)('a' + i % 26);
+    txt[256] = 150;
+    for (int i = 0; i < 150; i++) txt[257 + i] = (uint8_t)('A' + i % 26);
+    len = dns(msg, 0x5353, 1, "example.com", 16, txt, sizeof txt);
+    msg[248] = 0; msg[249] = 53; msg[250] = 0; msg[251] = 53;  /* in a string */
+    s = b; s.proto = P_UDP; set4(&s, h_dns, h_laptop); s.reply = 1;
+    s.sport = 53; s.dport = 33002; s.ident = 0x5354;
+    s.payload = msg; s.paylen = len;
+    emit_fragments(o, &s, r, 256);
+  }
   /* UDP without a checksum (0 is legal over IPv4) */
   s = b; s.proto = P_UDP; set4(&s, h_client2, h_lab);
   s.sport = 9999; s.dport = 9; s.paylen = 16; s.nocsum = 1; s.ident = 0x7003;
@@ -564,7 +605,7 @@ static void bulk_udp64 (Out *o, Rng *r, uint64_t n) {
     s.dport = ((v >> 16) & 7) == 0 ? 53 : (uint16_t)(1024 + ((v >> 20) & 0xfff));
     s.ttl = (uint8_t)(2 + (v >> 32) % 254);
     s.ident = (uint16_t)i;
-    out_frame(o, f, build(f, &s, r), 1000);
+    out_frame(o, f, build(f, sizeof f, &s, r), 1000);
   }
 }
 
@@ -596,7 +637,7 @@ static void bulk_mixed (Out *o, Rng *r, uint64_t n) {
       s.dport = (uint16_t)i;
       s.paylen = size - 14 - 20 - 8;
     }
-    out_frame(o, f, build(f, &s, r), 1000);
+    out_frame(o, f, build(f, sizeof f, &s, r), 1000);
   }
 }
 

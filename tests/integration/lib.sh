@@ -96,12 +96,15 @@ LAST_ERR=/dev/null
 run_pktlua() { "$PKTLUA" -q "$@" 2>"$LAST_ERR"; }
 
 # tshark_fields FILE FIELD...: one line per frame, tab-separated, quiet;
-# reassembly off so every frame is decoded on its own
+# first occurrence of each field; reassembly off so every frame is decoded on
+# its own (TSHARK_DEFRAG=1: IPv4 reassembly on, so that the transport
+# checksum of a fragmented datagram is verified in its last fragment)
 tshark_fields() {
   local f=$1; shift
   local args=() x
   for x in "$@"; do args+=(-e "$x"); done
-  tshark -r "$f" -n -o ip.defragment:FALSE -o tcp.desegment_tcp_streams:FALSE \
+  tshark -r "$f" -n -o "ip.defragment:$([ "${TSHARK_DEFRAG:-0}" = 1 ] && echo TRUE || echo FALSE)" \
+    -o tcp.desegment_tcp_streams:FALSE \
     -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
     -o udp.check_checksum:TRUE -T fields -E occurrence=f "${args[@]}" 2>/dev/null
 }

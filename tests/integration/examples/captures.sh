@@ -29,8 +29,9 @@ checksums)
     check "$d: has packets" [ "$n" -gt 0 ]
     b=$(bad_cksums "$f")
     check "$d: tcpdump -vv sees no bad checksum (frames: $b)" [ -z "$b" ]
-    # tshark: status 1 = good, 3 = not present (UDP without checksum)
-    tshark_fields "$f" frame.number ip.checksum.status tcp.checksum.status \
+    # tshark: status 1 = good, 3 = not present (UDP without checksum); the
+    # fragmented datagram's UDP checksum is verified reassembled
+    TSHARK_DEFRAG=1 tshark_fields "$f" frame.number ip.checksum.status tcp.checksum.status \
       udp.checksum.status icmp.checksum.status icmpv6.checksum.status \
       >"$t/st" || die "tshark failed on $f"
     check "$d: tshark decodes every frame" [ "$(wc -l <"$t/st")" -eq "$n" ]
