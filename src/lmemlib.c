@@ -260,7 +260,8 @@ LUAMEMLIB_API int luamem_setref (lua_State *L, int idx, char *mem,
 */
 
 LUAMEMLIB_API int luamem_isarray (lua_State *L, int idx) {
-  return lua_type(L, idx) == LUA_TSTRING || memtype(L, idx) != LUAMEM_TNONE;
+  /* numbers count, as lua_isstring says; luamem_toarray converts them */
+  return lua_isstring(L, idx) || memtype(L, idx) != LUAMEM_TNONE;
 }
 
 LUAMEMLIB_API const char *luamem_toarray (lua_State *L, int idx,
