@@ -1,12 +1,16 @@
 /*
 ** replay.c - a main() for the fuzz targets in a normal (non-libFuzzer)
 ** build: runs LLVMFuzzerTestOneInput once on each file named on the command
-** line, so crash inputs kept in tests/fuzz-regress/ are replayed by ctest
-** under gcc, with or without sanitizers.
+** line (or on each file in a directory named there), so crash inputs kept
+** in tests/fuzz-regress/ are replayed by ctest under gcc, with or without
+** sanitizers.
 */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -42,22 +46,59 @@ static uint8_t *readall (const char *name, size_t *size) {
   }
 }
 
+/* runs one file; 0 ok, -1 unreadable */
+static int replayfile (const char *prog, const char *name) {
+  size_t size = 0;
+  uint8_t *data = readall(name, &size);
+  if (data == NULL) {
+    fprintf(stderr, "%s: cannot read %s\n", prog, name);
+    return -1;
+  }
+  fprintf(stderr, "replay %s (%zu bytes)\n", name, size);
+  LLVMFuzzerTestOneInput(data, size);
+  free(data);
+  return 0;
+}
+
+/* a directory: every regular file in it, except README* */
+static int replaydir (const char *prog, const char *dir, int *count) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int rc = 0;
+  if (d == NULL) {
+    fprintf(stderr, "%s: cannot open %s\n", prog, dir);
+    return -1;
+  }
+  while ((e = readdir(d)) != NULL) {
+    char path[4096];
+    struct stat sb;
+    if (e->d_name[0] == '.' || strncmp(e->d_name, "README", 6) == 0)
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) continue;
+    if (replayfile(prog, path) != 0) rc = -1;
+    (*count)++;
+  }
+  closedir(d);
+  return rc;
+}
+
 int main (int argc, char **argv) {
-  int i;
+  int i, count = 0, rc = 0;
   if (argc < 2) {
-    fprintf(stderr, "usage: %s INPUT...\n", argv[0]);
+    fprintf(stderr, "usage: %s INPUT|DIR...\n", argv[0]);
     return 2;
   }
   for (i = 1; i < argc; i++) {
-    size_t size = 0;
-    uint8_t *data = readall(argv[i], &size);
-    if (data == NULL) {
-      fprintf(stderr, "%s: cannot read %s\n", argv[0], argv[i]);
-      return 2;
+    struct stat sb;
+    if (stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+      if (replaydir(argv[0], argv[i], &count) != 0) rc = 2;
     }
-    fprintf(stderr, "replay %s (%zu bytes)\n", argv[i], size);
-    LLVMFuzzerTestOneInput(data, size);
-    free(data);
+    else {
+      if (replayfile(argv[0], argv[i]) != 0) rc = 2;
+      count++;
+    }
   }
-  return 0;
+  fprintf(stderr, "%d input(s) replayed without a crash\n", count);
+  return rc;
 }

@@ -1,0 +1,24 @@
+# reliability: hostile captures and scripts through the real binary, and
+# the fuzz targets' regression inputs replayed through the normal build.
+set(_hostile ${CMAKE_CURRENT_SOURCE_DIR}/integration/hostile)
+foreach(kind captures scripts)
+  add_test(NAME hostile.${kind} COMMAND bash ${_hostile}/${kind}.sh)
+  pktlua_test_env(hostile.${kind})
+  set_tests_properties(hostile.${kind} PROPERTIES SKIP_RETURN_CODE 77
+                       LABELS hostile TIMEOUT 600)
+endforeach()
+
+# fuzz/targets.cmake defines the targets; REPLAY gives them fuzz/replay.c
+# as main(). Each replays tests/fuzz-regress/<name>/ (crash inputs found
+# by fuzzing, plus one seed per target so the path always runs).
+include(${PROJECT_SOURCE_DIR}/fuzz/targets.cmake)
+pktlua_fuzz_targets(REPLAY)
+get_property(_fuzz GLOBAL PROPERTY PKTLUA_FUZZ_TARGETS)
+foreach(name ${_fuzz})
+  set(_dir ${CMAKE_CURRENT_SOURCE_DIR}/fuzz-regress/${name})
+  if(EXISTS ${_dir})
+    add_test(NAME fuzz-regress.${name} COMMAND fuzz_replay_${name} ${_dir})
+    set_tests_properties(fuzz-regress.${name} PROPERTIES LABELS fuzz
+                         TIMEOUT 300)
+  endif()
+endforeach()
