@@ -231,10 +231,10 @@ static void buildhash (Struct *st) {
     st->hash[i].field = f;
   }
   /* user value of each struct field's pointer in its parent's pointer */
+  for (f = 0; f < st->s.nfields; f++) st->uv[f] = 0;
   for (f = 0; f < st->s.nfields; f++) {
     const lay_Field *fd = &st->fields[f];
     int c = fd->type == LAY_STRUCT ? fd->first : -1;
-    st->uv[f] = 0;
     for (kids = 0; c >= 0; c = st->fields[c].next)
       if (st->fields[c].type == LAY_STRUCT) st->uv[c] = PUV_KIDS + kids++;
   }
@@ -419,8 +419,8 @@ static int copystruct (lua_State *L, Pointer *p, int f, int v,
   size_t srclen, off, bits;
   unsigned char *srcmem;
   if (q == NULL) {
-    src = (const unsigned char *)luamem_toarray(L, v, &srclen);
-    if (src == NULL || lua_type(L, v) == LUA_TNUMBER)
+    if (lua_type(L, v) == LUA_TNUMBER ||  /* toarray would convert it */
+        (src = (const unsigned char *)luamem_toarray(L, v, &srclen)) == NULL)
       return luaL_typeerror(L, v, "layout pointer, string or memory");
     return lay_setbytes(s, f, mem, len, p->pos, src, srclen, p->autock);
   }
@@ -476,8 +476,9 @@ static int ptr_newindex (lua_State *L) {
         break;
       case LAY_STRING: {
         size_t n;
-        const char *src = luamem_toarray(L, 3, &n);
-        if (src == NULL || lua_type(L, 3) == LUA_TNUMBER)
+        const char *src = NULL;
+        if (lua_type(L, 3) == LUA_TNUMBER ||  /* toarray would convert it */
+            (src = luamem_toarray(L, 3, &n)) == NULL)
           return luaL_typeerror(L, 3, "string or memory");
         err = lay_setbytes(s, f, mem, len, p->pos,
                            (const unsigned char *)src, n, p->autock);

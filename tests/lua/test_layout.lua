@@ -1,0 +1,677 @@
+-- test_layout.lua: the `layout` module through Lua: the issue's reference
+-- IPv4 example (checked byte by byte and by tcpdump), bit placement against
+-- a Lua reference of DESIGN.md's rule, errors, bounds, checksum fields,
+-- introspection and allocation-free access.
+local T = require "testlib"
+memory = require "memory"
+layout = require "layout"
+local okck, checksum = pcall(require, "checksum")
+if not okck then checksum = nil end
+
+-- RFC 1071 in plain Lua, used when the checksum module is not built and as
+-- an independent second opinion when it is
+local function rfc1071 (m, i, j)
+  local sum = 0
+  for k = i, j, 2 do
+    local hi = memory.get(m, k)
+    local lo = k + 1 <= j and memory.get(m, k + 1) or 0
+    sum = sum + (hi << 8) + lo
+  end
+  while sum > 0xffff do sum = (sum & 0xffff) + (sum >> 16) end
+  return ~sum & 0xffff
+end
+
+local function hex (m, i, j)
+  return (memory.tostring(m, i, j):gsub(".", function (c)
+    return string.format("%02x", c:byte())
+  end))
+end
+
+local function fromhex (s)
+  return (s:gsub("%x%x", function (h) return string.char(tonumber(h, 16)) end))
+end
+
+-- ======================================================================
+-- The reference example, verbatim but for calcchecksum
+-- ======================================================================
+local function calcchecksum (m)
+  if checksum then return checksum.inet(m, 1, 20) end
+  return rfc1071(m, 1, 20)
+end
+
+T.case("reference IPv4 example", function ()
+ipv4hdr = layout.struct{
+	{ key="version"    , type="number",  bits=4,  endian="big" },
+	{ key="ihl"        , type="number",  bits=4,  endian="big" },
+	{ key="dscp"       , type="number",  bits=6,  endian="big" },
+	{ key="ecn"        , type="number",  bits=2,  endian="big" },
+	{ key="totallength", type="number",  bytes=2, endian="big" },
+	{ key="ident"      , type="number",  bytes=2, endian="big" },
+	{ key="flagnull"   , type="boolean", bits=1,  endian="big" },
+	{ key="flagdf"     , type="boolean", bits=1,  endian="big" },
+	{ key="flagmf"     , type="boolean", bits=1,  endian="big" },
+	{ key="fragoffset" , type="number",  bits=13, endian="big" },
+	{ key="timetolive" , type="number",  bytes=1               },
+	{ key="protocol"   , type="number",  bytes=1               },
+	{ key="checksum"   , type="number",  bytes=2, endian="big" },
+	{ key="source"     , type="struct",
+		{ key="a"        , type="number",  bytes=1 },
+		{ key="b"        , type="number",  bytes=1 },
+		{ key="c"        , type="number",  bytes=1 },
+		{ key="d"        , type="number",  bytes=1 },
+	},
+	{ key="destination", type="struct",
+		{ key="a"        , type="number",  bytes=1 },
+		{ key="b"        , type="number",  bytes=1 },
+		{ key="c"        , type="number",  bytes=1 },
+		{ key="d"        , type="number",  bytes=1 },
+	},
+}
+m = memory.create(576)
+p = layout.newpointer(ipv4hdr)
+layout.setpointer(p, m)
+p.version = 4
+p.ihl = 5
+p.dscp = 0
+p.ecn = 0
+p.totallength = memory.len(m)
+p.ident = 1024
+p.flagnull = false
+p.flagdf = false
+p.flagmf = false
+p.fragoffset = 0
+p.timetolive = 20
+p.protocol = 0x11
+p.source.a = 192
+p.source.b = 168
+p.source.c = 0
+p.source.d = 10
+p.destination = p.source -- bytes are copied
+p.destination.d = 1
+p.checksum = calcchecksum(m)   -- with pktlua's checksum helper in place of calcchecksum
+
+  -- by hand: 45 | 00 | 0240 (576) | 0400 (1024) | 0000 (no flags, offset 0)
+  -- | 14 (ttl 20) | 11 (UDP) | checksum | c0a8000a | c0a80001
+  -- checksum: 4500+0240+0400+0000+1411+c0a8+000a+c0a8+0001 = 1e0ac,
+  -- folded e0ad, complemented 1f52
+  T.eq(hex(m, 1, 20), "450002400400000014111f52c0a8000ac0a80001")
+  T.eq(rfc1071(m, 1, 20), 0)  -- a valid header sums to 0xffff
+  T.eq(hex(m, 21, 576), string.rep("00", 556))  -- nothing else touched
+  T.eq(p.checksum, 0x1f52)
+  T.eq(p.destination.a, 192)
+  T.eq(p.destination.d, 1)
+  T.eq(p.flagdf, false)
+end)
+
+-- tcpdump as the oracle: a pcap with one LINKTYPE_RAW record
+local function writepcap (path, data)
+  local f = assert(io.open(path, "wb"))
+  f:write(string.pack("<I4I2I2i4I4I4I4", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
+  f:write(string.pack("<I4I4I4I4", 1, 0, #data, #data), data)
+  f:close()
+end
+
+local function tcpdump (path)
+  local h = io.popen("tcpdump -v -n -r " .. path .. " 2>&1")
+  local out = h:read("a")
+  h:close()
+  return out
+end
+
+local havetcpdump = os.execute("command -v tcpdump >/dev/null 2>&1")
+
+T.case("tcpdump accepts the reference header", function ()
+  if not havetcpdump then print("skip: no tcpdump") return end
+  local path = os.tmpname()
+  writepcap(path, memory.tostring(m))
+  local out = tcpdump(path)
+  T.ok(out:find("ttl 20", 1, true), out)
+  T.ok(out:find("id 1024", 1, true), out)
+  T.ok(out:find("length 576", 1, true), out)
+  T.ok(out:find("proto UDP (17)", 1, true), out)
+  T.ok(out:find("192.168.0.10", 1, true), out)
+  T.ok(out:find("192.168.0.1", 1, true), out)
+  T.ok(not out:find("bad cksum", 1, true), out)
+  -- the oracle can fail: a wrong checksum is reported
+  local bad = memory.create(m)
+  memory.set(bad, 12, memory.get(bad, 12) ~ 1)
+  writepcap(path, memory.tostring(bad))
+  out = tcpdump(path)
+  T.ok(out:find("bad cksum", 1, true), out)
+  os.remove(path)
+end)
+
+-- ======================================================================
+-- Bit placement against the rule, one bit at a time
+-- ======================================================================
+
+-- bit j of a field (width w at bit o, in byte order big) lives in
+-- byte index (1-based, from the struct start) and bit (0 = LSB) returned
+local function refpos (o, w, big, j)
+  local s = o % 8
+  local n = (s + w + 7) // 8
+  local k = j + (big and (8 * n - s - w) or s)
+  local byte = o // 8 + (big and (n - 1 - k // 8) or k // 8)
+  return byte + 1, k % 8
+end
+
+local function refget (m, base, o, w, big)
+  local v = 0
+  for j = 0, w - 1 do
+    local byte, bit = refpos(o, w, big, j)
+    v = v | (((memory.get(m, base + byte - 1) >> bit) & 1) << j)
+  end
+  return v
+end
+
+local function refput (m, base, o, w, big, v)
+  for j = 0, w - 1 do
+    local byte, bit = refpos(o, w, big, j)
+    local i = base + byte - 1
+    local b = memory.get(m, i) & ~(1 << bit)
+    memory.set(m, i, b | (((v >> j) & 1) << bit))
+  end
+end
+
+local function randfill (m)
+  for i = 1, memory.len(m) do memory.set(m, i, math.random(0, 255)) end
+end
+
+local function randbits (w)
+  local v = math.random(0, 0xffffffff) << 32 | math.random(0, 0xffffffff)
+  if w < 64 then v = v & ((1 << w) - 1) end
+  return v
+end
+
+local hostbig = string.pack("=I2", 1) == "\0\1"
+
+T.case("every width 1..64 at bit offsets 0..17, all byte orders", function ()
+  math.randomseed(7)
+  local a, b = memory.create(16), memory.create(16)
+  for _, endian in ipairs{"big", "little", "native"} do
+    local big = endian == "big" or (endian == "native" and hostbig)
+    for w = 1, 64 do
+      for o = 0, 17 do
+        local spec = {}
+        if o > 0 then spec[1] = { bits = o } end  -- padding: no key
+        spec[#spec + 1] = { key = "v", bits = w, endian = endian }
+        local ptr = layout.newpointer(layout.struct(spec))
+        layout.setpointer(ptr, a, 3)
+        for _ = 1, 3 do
+          randfill(a)
+          memory.set(b, 1, memory.get(a, 1, 16))
+          T.eq(ptr.v, refget(a, 3, o, w, big), endian .. w .. "@" .. o)
+          local v = randbits(w)
+          ptr.v = v
+          refput(b, 3, o, w, big, v)
+          T.eq(memory.tostring(a), memory.tostring(b), endian .. w .. "@" .. o)
+          T.eq(ptr.v, v)
+        end
+      end
+    end
+  end
+end)
+
+T.case("mixed byte orders, nested structs at odd bits, booleans, strings",
+       function ()
+  local S = layout.struct{
+    { key = "b5", bits = 5, endian = "big" },
+    { key = "in", type = "struct",
+      { key = "l11", bits = 11, endian = "little" },
+      { key = "f", type = "boolean", bits = 1 },
+      { key = "deep", type = "struct",
+        { bits = 2 },
+        { key = "b9", bits = 9, endian = "big" },
+      },
+    },
+    { key = "s", type = "string", bytes = 3 },
+    { key = "n16", bytes = 2, endian = "native" },
+  }
+  T.eq(select(2, layout.sizeof(S)), 56 + 16)
+  T.eq(select(2, layout.offsetof(S, "in")), 5)
+  T.eq(select(2, layout.offsetof(S, "in.deep.b9")), 5 + 11 + 1 + 2)
+  T.eq(select(2, layout.offsetof(S, "s")), 32)
+  local a, b = memory.create(12), memory.create(12)
+  local q = layout.newpointer(S)
+  layout.setpointer(q, a, 2)
+  math.randomseed(11)
+  for _ = 1, 200 do
+    randfill(a)
+    memory.set(b, 1, memory.get(a, 1, 12))
+    T.eq(q.b5, refget(a, 2, 0, 5, true))
+    T.eq(q["in"].l11, refget(a, 2, 5, 11, false))
+    T.eq(q["in"].f, refget(a, 2, 16, 1, hostbig) == 1)
+    T.eq(q["in"].deep.b9, refget(a, 2, 19, 9, true))
+    T.eq(q.n16, refget(a, 2, 32 + 24, 16, hostbig))
+    local v1, v2, v3, v4 = randbits(5), randbits(11), randbits(9), randbits(16)
+    local fl = math.random(0, 1) == 1
+    q.b5 = v1; refput(b, 2, 0, 5, true, v1)
+    q["in"].l11 = v2; refput(b, 2, 5, 11, false, v2)
+    q["in"].f = fl; refput(b, 2, 16, 1, hostbig, fl and 1 or 0)
+    q["in"].deep.b9 = v3; refput(b, 2, 19, 9, true, v3)
+    q.n16 = v4; refput(b, 2, 56, 16, hostbig, v4)
+    q.s = "x\0y"; memory.set(b, 2 + 4, 120, 0, 121)
+    T.eq(memory.tostring(a), memory.tostring(b))
+    T.eq(q.s, "x\0y")
+  end
+end)
+
+T.case("64-bit fields wrap like string.pack's I8", function ()
+  local S = layout.struct{ { bits = 3 }, { key = "v", bits = 64, endian = "big" } }
+  local mm = memory.create(9)
+  local q = layout.setpointer(layout.newpointer(S), mm)
+  q.v = -1
+  T.eq(q.v, -1)
+  T.eq(hex(mm), "1fffffffffffffffe0")
+  q.v = math.mininteger
+  T.eq(q.v, math.mininteger)
+  T.eq(hex(mm), "1000000000000000" .. "00")
+end)
+
+-- ======================================================================
+-- Errors
+-- ======================================================================
+T.case("spec errors: unsupported type", function ()
+  local bad = {
+    { { key = "s", type = "string", bits = 12 } },
+    { { key = "n", bits = 65 } },
+    { { key = "n", bytes = 9 } },
+    { { key = "b", type = "boolean", bits = 65 } },
+    { { key = "n", type = "float", bits = 32 } },
+    { { key = "n", bits = 8, endian = "middle" } },
+    { { key = "n", bits = 0 } },
+    { { key = "n", bits = -8 } },
+    { { key = "n", bits = 8.5 } },
+    { { key = "n", bits = "8" } },
+    { { key = "n", bits = 8, bytes = 1 } },
+    { { key = "n" } },
+    { { key = "n", type = 3, bits = 8 } },
+    { { key = "f", type = "boolean", bits = 1 }, { key = "s", type = "string", bits = 8 } },
+    { { key = "x", bits = 4 }, { key = "in", type = "struct", { key = "s", type = "string", bytes = 1 } } },
+    { { key = "in", type = "struct", bits = 4, { key = "a", bits = 5 } } },
+    { { key = "n", bytes = math.maxinteger } },
+  }
+  for i, spec in ipairs(bad) do
+    local err = T.errors("unsupported type", layout.struct, spec)
+    T.ok(err:find("bad argument #1 to '", 1, true), i .. ": " .. err)
+  end
+  -- checksum fields: 16 bits at an even byte offset of the outermost struct
+  T.errors("unsupported type", layout.struct,
+           { checksum = "c", { key = "c", bytes = 1 } })
+  T.errors("unsupported type", layout.struct,
+           { checksum = "c", { key = "x", bytes = 1 }, { key = "c", bytes = 2 } })
+  T.errors("unsupported type", layout.struct,
+           { checksum = "c", { key = "x", bits = 4 }, { key = "c", bits = 16 } })
+  T.errors("unsupported type", layout.struct,
+           { checksum = "c", { key = "c", type = "string", bytes = 2 } })
+  T.errors("checksum must name a field", layout.struct,
+           { checksum = "nope", { key = "c", bytes = 2 } })
+  T.errors("checksum must name a field", layout.struct,
+           { checksum = "a", { key = "in", type = "struct", { key = "a", bytes = 2 } } })
+end)
+
+T.case("spec errors: misuse", function ()
+  T.errors("bad argument #1 to '", layout.struct, 42)
+  T.errors("table expected", layout.struct, 42)
+  T.errors("field #2 is not a table", layout.struct, { { bits = 1 }, 7 })
+  T.errors("duplicate key 'a'", layout.struct, { { key = "a", bits = 1 }, { key = "a", bits = 1 } })
+  T.errors("key must be a string", layout.struct, { { key = 1, bits = 1 } })
+  T.errors("zero byte", layout.struct, { { key = "a\0b", bits = 1 } })
+  -- the same key in different nested structs is fine
+  layout.struct{ { key = "a", bits = 1 }, { key = "s", type = "struct", { key = "a", bits = 1 } } }
+  local deep = { key = "x", bits = 1 }
+  for _ = 1, 100 do deep = { key = "s", type = "struct", deep } end
+  T.errors("nested too deep", layout.struct, { deep })
+end)
+
+local S4 = layout.struct{
+  { key = "a", bits = 3, endian = "big" },
+  { key = "b", bits = 13, endian = "little" },
+  { key = "s", type = "string", bytes = 1 },
+  { key = "f", type = "boolean", bits = 1 },
+  { key = "in", type = "struct", { key = "x", bits = 7 } },
+}  -- 32 bits
+
+T.case("access errors", function ()
+  local q = layout.newpointer(S4)
+  -- never set, then unset
+  T.errors("out of bounds", function () return q.a end)
+  T.errors("out of bounds", function () q.b = 1 end)
+  T.errors("out of bounds", function () return q["in"].x end)
+  T.errors("out of bounds", function () return q.s end)
+  local mm = memory.create(4)
+  layout.setpointer(q, mm)
+  q.a = 7
+  layout.setpointer(q, nil)
+  T.errors("out of bounds", function () return q.a end)
+  T.errors("out of bounds", function () q["in"].x = 1 end)
+  layout.setpointer(q, mm)
+  T.eq(q.a, 7)
+  T.errors("unsigned overflow", function () q.a = 8 end)
+  T.errors("unsigned overflow", function () q.a = -1 end)
+  T.errors("unsigned overflow", function () q.b = 1 << 13 end)
+  T.errors("unsigned overflow", function () q["in"].x = 128 end)
+  T.eq(q.a, 7)  -- nothing written
+  T.errors("size mismatch", function () q.s = "ab" end)
+  T.errors("size mismatch", function () q.s = "" end)
+  T.errors("size mismatch", function () q["in"] = "ab" end)
+  T.errors("number has no integer representation", function () q.a = 1.5 end)
+  T.errors("integer expected", function () q.a = "x" end)
+  T.errors("integer expected", function () q.a = nil end)
+  T.errors("boolean expected", function () q.f = 1 end)
+  T.errors("string or memory expected", function () q.s = 65 end)
+  T.errors("no field 'zz'", function () return q.zz end)
+  T.errors("no field 'zz'", function () q.zz = 1 end)
+  T.errors("no field", function () return q[1] end)
+  T.errors("no field", function () q[true] = 1 end)
+  q.a = 3.0  -- integral floats are fine
+  T.eq(q.a, 3)
+  q.s = memory.create("Z")  -- a memory works as bytes too
+  T.eq(q.s, "Z")
+end)
+
+T.case("struct assignment", function ()
+  local S = layout.struct{
+    { key = "x", bits = 4 },
+    { key = "odd", type = "struct", { key = "a", bytes = 1 } },  -- at bit 4
+    { key = "r", type = "struct", bytes = 2, { key = "a", bytes = 1 }, { key = "b", bytes = 1 } },
+    { key = "t", type = "struct", { key = "a", bytes = 1 }, { key = "b", bytes = 1 } },
+    { key = "u", type = "struct", { key = "a", bytes = 1 } },
+    { key = "h", type = "struct", { key = "a", bits = 4 } },
+    { key = "k", type = "struct", { key = "a", bits = 4 } },
+  }
+  local mm = memory.create(8)
+  local q = layout.setpointer(layout.newpointer(S), mm)
+  q.r.a, q.r.b = 1, 2
+  q.t = q.r
+  T.eq(q.t.a, 1); T.eq(q.t.b, 2)
+  q.t = "\7\8"
+  T.eq(q.t.b, 8)
+  T.errors("size mismatch", function () q.u = q.r end)
+  T.errors("size mismatch", function () q.r = q.u end)
+  T.errors("unsupported", function () q.odd = q.u end)   -- destination at bit 4
+  T.errors("unsupported", function () q.u = q.odd end)   -- source at bit 4
+  T.errors("unsupported", function () q.h = q.k end)     -- half a byte
+  T.errors("layout pointer, string or memory expected", function () q.t = 5 end)
+  -- between memories and from a whole (root) pointer of the same size
+  local R = layout.struct{ { key = "a", bytes = 1 }, { key = "b", bytes = 1 } }
+  local other = memory.create("\9\10")
+  local rp = layout.setpointer(layout.newpointer(R), other)
+  q.t = rp
+  T.eq(q.t.a, 9); T.eq(q.t.b, 10)
+  layout.setpointer(rp, memory.create(1))
+  T.errors("out of bounds", function () q.t = rp end)
+  -- overlapping copy within one memory
+  local O = layout.struct{ { key = "a", type = "struct", { key = "s", type = "string", bytes = 3 } },
+                           { key = "b", type = "struct", { key = "s", type = "string", bytes = 3 } } }
+  local om = memory.create("abcdefgh")
+  local op = layout.setpointer(layout.newpointer(O), om, 2)
+  op.a = op.b
+  T.eq(memory.tostring(om), "aefgefgh")
+end)
+
+T.case("bounds: every position and memory length", function ()
+  for len = 0, 9 do
+    for pos = 1, len + 3 do
+      local mm = memory.create(len)
+      for i = 1, len do memory.set(mm, i, 0xa5) end
+      local q = layout.setpointer(layout.newpointer(S4), mm, pos)
+      local fits = pos - 1 + 4 <= len
+      local ok1 = pcall(function () return q.a end)
+      local ok2 = pcall(function () q.b = 0 end)
+      local ok3 = pcall(function () q.s = "x" end)
+      local ok4 = pcall(function () q["in"].x = 0 end)
+      local ok5 = pcall(function () return q.f end)
+      local ok6 = pcall(function () return q.s end)
+      T.eq(ok1 and ok2 and ok3 and ok4 and ok5 and ok6, fits, len .. "/" .. pos)
+      T.eq(ok1 or ok2 or ok3 or ok4 or ok5 or ok6, fits, len .. "/" .. pos)
+      -- bytes before and after the struct are untouched
+      for i = 1, len do
+        if i < pos or i >= pos + 4 then T.eq(memory.get(mm, i), 0xa5) end
+      end
+      if not fits then
+        T.errors("out of bounds", function () return q.a end)
+        T.eq(tostring(q), "layout pointer (out of bounds)")
+      end
+    end
+  end
+  T.errors("position out of range", layout.setpointer, layout.newpointer(S4), memory.create(4), 0)
+  T.errors("position out of range", layout.setpointer, layout.newpointer(S4), memory.create(4), -1)
+  T.errors("bad argument #2 to '", layout.setpointer, layout.newpointer(S4), "abcd")
+  T.errors("memory expected", layout.setpointer, layout.newpointer(S4), "abcd")
+  T.errors("bad argument #1 to '", layout.setpointer, {}, memory.create(4))
+  T.errors("nested struct", layout.setpointer, layout.newpointer(S4)["in"], memory.create(4))
+  T.errors("bad argument #1 to '", layout.newpointer, {})
+  -- huge positions do not wrap around
+  local q = layout.setpointer(layout.newpointer(S4), memory.create(4), math.maxinteger)
+  T.errors("out of bounds", function () return q.a end)
+end)
+
+T.case("resizable memories: length checked at each access", function ()
+  local mm = memory.create()
+  local q = layout.setpointer(layout.newpointer(S4), mm, 2)
+  T.errors("out of bounds", function () return q.a end)
+  memory.resize(mm, 5)
+  q.a = 5
+  q["in"].x = 100
+  T.eq(q.a, 5)
+  T.eq(q["in"].x, 100)
+  memory.resize(mm, 4)
+  T.errors("out of bounds", function () return q.a end)
+  T.errors("out of bounds", function () return q["in"].x end)
+  memory.resize(mm, 4096)  -- probably moves: the pointer follows
+  T.eq(q.a, 5)  -- byte 2 survived both resizes
+  q["in"].x = 99
+  T.eq(q["in"].x, 99)
+  T.eq((memory.get(mm, 5) >> (hostbig and 0 or 1)) & 0x7f, 99)  -- native, bit 25
+end)
+
+-- ======================================================================
+-- Checksum fields
+-- ======================================================================
+local ipspec = {
+  checksum = "checksum",
+  { key="version"    , type="number",  bits=4,  endian="big" },
+  { key="ihl"        , type="number",  bits=4,  endian="big" },
+  { key="dscp"       , type="number",  bits=6,  endian="big" },
+  { key="ecn"        , type="number",  bits=2,  endian="big" },
+  { key="totallength", type="number",  bytes=2, endian="big" },
+  { key="ident"      , type="number",  bytes=2, endian="big" },
+  { key="flagnull"   , type="boolean", bits=1,  endian="big" },
+  { key="flagdf"     , type="boolean", bits=1,  endian="big" },
+  { key="flagmf"     , type="boolean", bits=1,  endian="big" },
+  { key="fragoffset" , type="number",  bits=13, endian="big" },
+  { key="timetolive" , type="number",  bytes=1               },
+  { key="protocol"   , type="number",  bytes=1               },
+  { key="checksum"   , type="number",  bytes=2, endian="big" },
+  { key="source"     , type="struct",
+    { key="a", bytes=1 }, { key="b", bytes=1 }, { key="c", bytes=1 }, { key="d", bytes=1 } },
+  { key="destination", type="struct",
+    { key="a", bytes=1 }, { key="b", bytes=1 }, { key="c", bytes=1 }, { key="d", bytes=1 } },
+  -- an odd tail: the last 16-bit word is padded
+  { key="odd", type="struct", { key="x", bits=3, endian="little" }, { key="y", bits=5, endian="big" } },
+}
+local IPCK = layout.struct(ipspec)
+
+-- stored checksum == full recompute (field zeroed) of the 21-byte struct
+local function fullcheck (q, mm, base)
+  local stored = q.checksum
+  layout.autochecksum(q, false)
+  q.checksum = 0
+  local want = rfc1071(mm, base, base + 20)
+  q.checksum = stored
+  layout.autochecksum(q, true)
+  T.eq(stored, want, "checksum")
+  T.eq(rfc1071(mm, base, base + 20), 0, "verifies")
+  if checksum then T.eq(checksum.inet(mm, base, base + 20), 0) end
+end
+
+T.case("checksum follows every write (RFC 1624)", function ()
+  math.randomseed(3)
+  local nums = { "version", "ihl", "dscp", "ecn", "totallength", "ident",
+                 "fragoffset", "timetolive", "protocol" }
+  local bools = { "flagnull", "flagdf", "flagmf" }
+  local widths = { version=4, ihl=4, dscp=6, ecn=2, totallength=16, ident=16,
+                   fragoffset=13, timetolive=8, protocol=8 }
+  for base = 1, 2 do  -- the struct at an even and an odd memory index
+    local mm = memory.create(30)
+    randfill(mm)
+    local q = layout.setpointer(layout.newpointer(IPCK), mm, base)
+    layout.autochecksum(q, false)
+    q.checksum = 0
+    q.checksum = rfc1071(mm, base, base + 20)
+    layout.autochecksum(q, true)
+    for _ = 1, 3000 do
+      local r = math.random(1, 7)
+      if r <= 3 then
+        local k = nums[math.random(#nums)]
+        q[k] = randbits(widths[k])
+      elseif r == 4 then
+        q[bools[math.random(#bools)]] = math.random(0, 1) == 1
+      elseif r == 5 then
+        local s = math.random(0, 1) == 1 and q.source or q.destination
+        s[({ "a", "b", "c", "d" })[math.random(4)]] = math.random(0, 255)
+      elseif r == 6 then
+        if math.random(0, 1) == 1 then q.destination = q.source
+        else q.source = string.pack("BBBB", math.random(0, 255), 1, 2, math.random(0, 255)) end
+      else
+        q.odd.x = math.random(0, 7)
+        q.odd.y = math.random(0, 31)
+      end
+      fullcheck(q, mm, base)
+    end
+    -- the example's decrement leaves a valid header
+    q.timetolive = 64
+    q.timetolive = q.timetolive - 1
+    fullcheck(q, mm, base)
+  end
+end)
+
+T.case("autochecksum off; writing the checksum just stores", function ()
+  local mm = memory.create(21)
+  local q = layout.setpointer(layout.newpointer(IPCK), mm)
+  q.checksum = 0x1234
+  T.eq(q.checksum, 0x1234)
+  q.timetolive = 9  -- on by default
+  T.ok(q.checksum ~= 0x1234)
+  T.eq(layout.autochecksum(q, false), q)
+  local ck = q.checksum
+  q.timetolive = 10
+  q.source.a = 7
+  q.destination = q.source
+  q.flagdf = true
+  T.eq(q.checksum, ck)
+  -- through a nested pointer: applies to the whole pointer
+  layout.autochecksum(q.source, true)
+  q.timetolive = 11
+  T.ok(q.checksum ~= ck)
+  layout.autochecksum(q.destination, false)
+  ck = q.checksum
+  q.timetolive = 12
+  T.eq(q.checksum, ck)
+  T.errors("boolean expected", layout.autochecksum, q, 1)
+  -- a struct without a checksum field: writes just store
+  local plain = layout.setpointer(layout.newpointer(ipv4hdr), mm)
+  plain.checksum = 0x4242
+  plain.timetolive = 1
+  T.eq(plain.checksum, 0x4242)
+end)
+
+-- ======================================================================
+-- Introspection
+-- ======================================================================
+T.case("sizeof and offsetof", function ()
+  T.eq(select("#", layout.sizeof(ipv4hdr)), 2)
+  local bytes, bits = layout.sizeof(ipv4hdr)
+  T.eq(bytes, 20); T.eq(bits, 160)
+  bytes, bits = layout.sizeof(IPCK)
+  T.eq(bytes, 21); T.eq(bits, 168)
+  bytes, bits = layout.sizeof(p)
+  T.eq(bytes, 20)
+  bytes, bits = layout.sizeof(p.source)
+  T.eq(bytes, 4); T.eq(bits, 32)
+  bytes, bits = layout.sizeof(S4)
+  T.eq(bytes, 4); T.eq(bits, 32)
+  local ms = layout.struct{ { key = "a", bits = 3 } }
+  bytes, bits = layout.sizeof(ms)
+  T.eq(bytes, 1); T.eq(bits, 3)
+  local o, ob = layout.offsetof(ipv4hdr, "fragoffset")
+  T.eq(o, 6); T.eq(ob, 51)
+  o, ob = layout.offsetof(ipv4hdr, "destination.c")
+  T.eq(o, 18); T.eq(ob, 144)
+  o, ob = layout.offsetof(p, "checksum")
+  T.eq(o, 10); T.eq(ob, 80)
+  o, ob = layout.offsetof(p.destination, "c")  -- from the nested struct
+  T.eq(o, 2); T.eq(ob, 16)
+  T.errors("no field", layout.offsetof, ipv4hdr, "nope")
+  T.errors("no field", layout.offsetof, ipv4hdr, "source.e")
+  T.errors("no field", layout.offsetof, ipv4hdr, "ihl.x")
+  T.errors("bad argument #1 to '", layout.sizeof, {})
+  T.eq(tostring(ipv4hdr), "layout struct (20 bytes, 160 bits)")
+end)
+
+T.case("pairs in declaration order, padding skipped", function ()
+  local keys, vals = {}, {}
+  for k, v in pairs(p) do keys[#keys + 1] = k; vals[k] = v end
+  T.eq(table.concat(keys, " "), "version ihl dscp ecn totallength ident "
+       .. "flagnull flagdf flagmf fragoffset timetolive protocol checksum "
+       .. "source destination")
+  T.eq(vals.ident, 1024)
+  T.eq(vals.flagmf, false)
+  T.eq(vals.source.d, 10)
+  T.eq(rawequal(vals.source, p.source), true)  -- the same nested pointer
+  keys = {}
+  for k, v in pairs(p.destination) do keys[#keys + 1] = k .. "=" .. v end
+  T.eq(table.concat(keys, ","), "a=192,b=168,c=0,d=1")
+  local P = layout.struct{ { bits = 3 }, { key = "a", bits = 5 }, { bits = 8 }, { key = "b", bytes = 1 } }
+  keys = {}
+  for k in pairs(layout.setpointer(layout.newpointer(P), memory.create(3))) do
+    keys[#keys + 1] = k
+  end
+  T.eq(table.concat(keys, ","), "a,b")
+end)
+
+T.case("tostring shows names and values", function ()
+  T.eq(tostring(p), "layout pointer {version=4, ihl=5, dscp=0, ecn=0, "
+       .. "totallength=576, ident=1024, flagnull=false, flagdf=false, "
+       .. "flagmf=false, fragoffset=0, timetolive=20, protocol=17, "
+       .. "checksum=8018, source={a=192, b=168, c=0, d=10}, "
+       .. "destination={a=192, b=168, c=0, d=1}}")
+  T.eq(tostring(p.source), "layout pointer {a=192, b=168, c=0, d=10}")
+  local Sx = layout.struct{ { key = "mac", type = "string", bytes = 4 } }
+  local q = layout.setpointer(layout.newpointer(Sx), memory.create("A\0\"\255"))
+  T.eq(tostring(q), 'layout pointer {mac="A\\x00\\x22\\xff"}')
+  T.eq(tostring(layout.newpointer(Sx)), "layout pointer (out of bounds)")
+  T.eq(getmetatable(q), "layout pointer")  -- metamethods stay private
+end)
+
+-- ======================================================================
+-- No allocation per access
+-- ======================================================================
+T.case("no heap growth over 1e6 accesses", function ()
+  local mm = memory.create(40)
+  local q = layout.setpointer(layout.newpointer(ipv4hdr), mm, 3)
+  local c = layout.setpointer(layout.newpointer(IPCK), mm, 3)
+  local r = memory.create()  -- referenced memory: the other access path
+  memory.resize(r, 20)
+  local qr = layout.setpointer(layout.newpointer(ipv4hdr), r)
+  collectgarbage()
+  collectgarbage("stop")
+  local before = collectgarbage("count")
+  local x = 0
+  for i = 1, 1000000 do
+    q.timetolive = i & 0xff
+    x = x + q.timetolive + q.fragoffset
+    q.source.a = q.destination.d
+    q.flagdf = not q.flagdf
+    c.ident = i & 0xffff
+    c.destination = c.source
+    qr.timetolive = qr.source.b
+  end
+  local after = collectgarbage("count")
+  collectgarbage("restart")
+  T.eq(after - before, 0, "KiB allocated")
+  T.ok(x > 0)
+end)
+
+os.exit(T.summary())
