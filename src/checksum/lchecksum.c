@@ -18,16 +18,17 @@
 #include "lmemlib.h"
 #include "cksum.h"
 
-#define IPPROTO_HOPOPTS_  0
-#define IPPROTO_ICMP_     1
-#define IPPROTO_TCP_      6
-#define IPPROTO_UDP_      17
-#define IPPROTO_ROUTING_  43
-#define IPPROTO_FRAGMENT_ 44
-#define IPPROTO_AH_       51
-#define IPPROTO_ICMPV6_   58
-#define IPPROTO_NONE_     59
-#define IPPROTO_DSTOPTS_  60
+/* IP protocol / IPv6 next-header numbers (IANA) */
+#define PROTO_HOPOPTS  0
+#define PROTO_ICMP     1
+#define PROTO_TCP      6
+#define PROTO_UDP      17
+#define PROTO_ROUTING  43
+#define PROTO_FRAGMENT 44
+#define PROTO_AH       51
+#define PROTO_ICMPV6   58
+#define PROTO_NONE     59
+#define PROTO_DSTOPTS  60
 
 
 static unsigned get16 (const unsigned char *p) {
@@ -198,10 +199,10 @@ typedef struct L4 {
 ** returns 0 for protocols this module does not handle */
 static int l4proto (int proto, int v6, size_t *ckoff, size_t *minlen) {
   switch (proto) {
-    case IPPROTO_TCP_: *ckoff = 16; *minlen = 20; return 1;
-    case IPPROTO_UDP_: *ckoff = 6; *minlen = 8; return 1;
-    case IPPROTO_ICMP_: *ckoff = 2; *minlen = 4; return !v6;
-    case IPPROTO_ICMPV6_: *ckoff = 2; *minlen = 4; return v6;
+    case PROTO_TCP: *ckoff = 16; *minlen = 20; return 1;
+    case PROTO_UDP: *ckoff = 6; *minlen = 8; return 1;
+    case PROTO_ICMP: *ckoff = 2; *minlen = 4; return !v6;
+    case PROTO_ICMPV6: *ckoff = 2; *minlen = 4; return v6;
     default: return 0;
   }
 }
@@ -215,13 +216,13 @@ static const char *l4segment (L4 *k, int v6, size_t avail) {
     return unsupported;
   if (k->len < minlen) return "bad transport length";
   if (k->len > avail) return "truncated transport segment";
-  if (k->proto == IPPROTO_UDP_) {
+  if (k->proto == PROTO_UDP) {
     /* trust the UDP length when it fits: bytes after it are not UDP's */
     size_t ulen = get16(k->seg + 4);
     if (ulen < 8 || ulen > k->len) return "bad UDP length";
     k->len = ulen;
   }
-  if (k->proto != IPPROTO_ICMP_) {  /* length and protocol words */
+  if (k->proto != PROTO_ICMP) {  /* length and protocol words */
     k->pseudo += (uint64_t)(k->len >> 16) + (k->len & 0xffff);
     k->pseudo += (uint64_t)k->proto;
   }
@@ -240,8 +241,8 @@ static const char *l4ipv4 (const unsigned char *p, size_t len, L4 *k) {
   k->proto = p[9];
   k->seg = p + hlen;
   k->len = total - hlen;
-  k->zeroisnone = (k->proto == IPPROTO_UDP_);
-  k->pseudo = (k->proto == IPPROTO_ICMP_) ? 0 : cksum_add(0, p + 12, 8);
+  k->zeroisnone = (k->proto == PROTO_UDP);
+  k->pseudo = (k->proto == PROTO_ICMP) ? 0 : cksum_add(0, p + 12, 8);
   return l4segment(k, 0, len - hlen);
 }
 
@@ -252,33 +253,33 @@ static const char *l4ipv6 (const unsigned char *p, size_t len, L4 *k) {
   int nh;
   if (len < 40) return "truncated IPv6 header";
   end = 40 + get16(p + 4);
-  if (end == 40 && p[6] != IPPROTO_NONE_)
+  if (end == 40 && p[6] != PROTO_NONE)
     return "unsupported payload length 0 (jumbogram)";
   nh = p[6];
   for (;;) {
     size_t hl;
     switch (nh) {
-      case IPPROTO_HOPOPTS_: case IPPROTO_DSTOPTS_: case IPPROTO_ROUTING_:
+      case PROTO_HOPOPTS: case PROTO_DSTOPTS: case PROTO_ROUTING:
         if (off + 2 > end || off + 2 > len) return "truncated IPv6 header";
         hl = ((size_t)p[off + 1] + 1) * 8;
-        if (nh == IPPROTO_ROUTING_) {
+        if (nh == PROTO_ROUTING) {
           if (off + 4 > len) return "truncated IPv6 header";
           /* segments left: the pseudo-header would need the final
           ** destination from inside the routing header */
           if (p[off + 3] != 0) return "unsupported routing header";
         }
         break;
-      case IPPROTO_FRAGMENT_:
+      case PROTO_FRAGMENT:
         if (off + 8 > end || off + 8 > len) return "truncated IPv6 header";
         if ((get16(p + off + 2) & 0xfff9) != 0)  /* offset or M flag */
           return "fragment";
         hl = 8;
         break;
-      case IPPROTO_AH_:
+      case PROTO_AH:
         if (off + 2 > end || off + 2 > len) return "truncated IPv6 header";
         hl = ((size_t)p[off + 1] + 2) * 4;
         break;
-      case IPPROTO_NONE_:
+      case PROTO_NONE:
         return "no transport header";
       default:
         goto transport;
