@@ -61,6 +61,7 @@ struct pkt_Script {
   Seen seen[MAXSEEN];        /* errors shown, to count their repeats */
   int nseen;
   unsigned shown;            /* distinct error lines shown */
+  lua_Integer info[NSLOTS - SLOT_KLEN + 1];  /* info's fields as last set */
   int silenced;              /* said we stop showing them */
 };
 
@@ -386,14 +387,27 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
     lua_pushinteger(L, i == 4 ? linktype : 0);
     lua_rawset(L, SLOT_INFO);
   }
+  for (i = 0; i < sizeof(S->info) / sizeof(S->info[0]); i++)
+    S->info[i] = LUA_MININTEGER;  /* no value: the first packet sets all */
   S->started = 1;
   return 0;
 }
 
-/* info[key] = v, with the key already on the stack: no lookup by name */
-static void setinfo (lua_State *L, int key, lua_Integer v) {
+/*
+** info[key] = v, with the key already on the stack (no lookup by name),
+** and only when v differs from what the previous packet left there: a
+** rawset is the most expensive step of the path, and sec, linktype and
+** l3 rarely change from one packet to the next. So info is read-only for
+** scripts: a field they overwrite may stay overwritten.
+*/
+static void setinfo (pkt_Script *S, int key, lua_Integer v) {
+  lua_State *L = S->L;
+  lua_Integer *last = &S->info[key - SLOT_KLEN];
+  if (*last == v) return;
+  *last = v;
   lua_pushvalue(L, key);
-  lua_pushinteger(L, v);
+  if (v > 0 || key != SLOT_KL3) lua_pushinteger(L, v);
+  else lua_pushnil(L);  /* l3 0: not IP */
   lua_rawset(L, SLOT_INFO);
 }
 
@@ -408,16 +422,13 @@ int pkt_script_packet (pkt_Script *S, const struct pcap_pkthdr *h,
   lua_State *L = S->L;
   int status;
   luamem_setref(L, SLOT_PKT, (char *)data, h->caplen, NULL);
-  setinfo(L, SLOT_KLEN, (lua_Integer)h->len);
-  setinfo(L, SLOT_KCAPLEN, (lua_Integer)h->caplen);
-  setinfo(L, SLOT_KSEC, (lua_Integer)h->ts.tv_sec);
-  setinfo(L, SLOT_KNSEC, nano ? (lua_Integer)h->ts.tv_usec
+  setinfo(S, SLOT_KLEN, (lua_Integer)h->len);
+  setinfo(S, SLOT_KCAPLEN, (lua_Integer)h->caplen);
+  setinfo(S, SLOT_KSEC, (lua_Integer)h->ts.tv_sec);
+  setinfo(S, SLOT_KNSEC, nano ? (lua_Integer)h->ts.tv_usec
                               : (lua_Integer)h->ts.tv_usec * 1000);
-  setinfo(L, SLOT_KLINK, S->linktype);
-  lua_pushvalue(L, SLOT_KL3);
-  if (l3 >= 0) lua_pushinteger(L, (lua_Integer)l3 + 1);  /* 1-based */
-  else lua_pushnil(L);
-  lua_rawset(L, SLOT_INFO);
+  setinfo(S, SLOT_KLINK, S->linktype);
+  setinfo(S, SLOT_KL3, l3 >= 0 ? (lua_Integer)l3 + 1 : 0);  /* 1-based */
   lua_pushvalue(L, SLOT_FUNC);
   lua_pushvalue(L, SLOT_PKT);
   lua_pushvalue(L, SLOT_INFO);
