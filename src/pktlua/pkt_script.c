@@ -41,6 +41,19 @@ int luaopen_checksum (lua_State *L);
 #define SLOT_KL3     10
 #define NSLOTS       10
 
+/* set by CMake; these defaults let the file compile on its own */
+#ifndef PKTLUA_BINARY_DIR
+#define PKTLUA_BINARY_DIR "/nonexistent"
+#define PKTLUA_SOURCE_DIR "/nonexistent"
+#endif
+#ifndef PKTLUA_PREFIX
+#define PKTLUA_PREFIX "/usr/local"
+#endif
+#ifndef PKTLUA_LMOD_DIR
+#define PKTLUA_LMOD_DIR "share/lua/5.4"   /* relative to the prefix */
+#define PKTLUA_CMOD_DIR "lib/lua/5.4"
+#endif
+
 #define MAXSHOWN 50      /* distinct error lines before going quiet */
 #define MAXSEEN  16      /* of those, how many are remembered */
 
@@ -188,39 +201,33 @@ static void prepend (lua_State *L, const char *field, const char *dirs) {
 
 /*
 ** `require "layouts.ipv4"` and `require "pktlua.ipv4"` work from the build
-** tree (the binary sits in the build directory) and after install.
+** tree (the binary sits in its build directory: the sources are used) and
+** after install: under the configured prefix, and first next to the
+** binary (<bin>/../share/lua/5.4), so an installed tree can be moved.
 */
 static void setpaths (lua_State *L) {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-  int inbuild = 0;
-  (void)L; (void)prepend;  /* used only when the directories are known */
-#ifdef PKTLUA_BINARY_DIR
-  if (n > 0) {
-    char *slash;
-    exe[n] = '\0';
-    slash = strrchr(exe, '/');
-    if (slash != NULL) {
-      *slash = '\0';
-      inbuild = strcmp(exe, PKTLUA_BINARY_DIR) == 0;
-    }
-  }
-#else
-  (void)n;
-#endif
-  if (inbuild) {
-#if defined(PKTLUA_SOURCE_DIR) && defined(PKTLUA_BINARY_DIR)
+  char dir[PATH_MAX], *slash;
+  ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+  dir[n > 0 ? n : 0] = '\0';
+  slash = strrchr(dir, '/');
+  if (slash != NULL) *slash = '\0';
+  else dir[0] = '\0';
+  if (dir[0] != '\0' && strcmp(dir, PKTLUA_BINARY_DIR) == 0) {
     prepend(L, "path", PKTLUA_SOURCE_DIR "/?.lua;" PKTLUA_SOURCE_DIR
                        "/lua/?.lua;" PKTLUA_SOURCE_DIR "/lua/?/init.lua");
     prepend(L, "cpath", PKTLUA_BINARY_DIR "/lua/?.so");
-#endif
+    return;
   }
-  else {
-#if defined(PKTLUA_LMOD_DIR) && defined(PKTLUA_CMOD_DIR)
-    prepend(L, "path", PKTLUA_LMOD_DIR "/?.lua;" PKTLUA_LMOD_DIR
-                       "/?/init.lua");
-    prepend(L, "cpath", PKTLUA_CMOD_DIR "/?.so");
-#endif
+  prepend(L, "path", PKTLUA_PREFIX "/" PKTLUA_LMOD_DIR "/?.lua;"
+                     PKTLUA_PREFIX "/" PKTLUA_LMOD_DIR "/?/init.lua");
+  prepend(L, "cpath", PKTLUA_PREFIX "/" PKTLUA_CMOD_DIR "/?.so");
+  if (dir[0] != '\0') {
+    lua_pushfstring(L, "%s/../" PKTLUA_LMOD_DIR "/?.lua;%s/../"
+                    PKTLUA_LMOD_DIR "/?/init.lua", dir, dir);
+    prepend(L, "path", lua_tostring(L, -1));
+    lua_pushfstring(L, "%s/../" PKTLUA_CMOD_DIR "/?.so", dir);
+    prepend(L, "cpath", lua_tostring(L, -1));
+    lua_pop(L, 2);
   }
 }
 
