@@ -248,8 +248,9 @@ int main (int argc, char **argv) {
     if (sig_stop) break;
     if (sig_reload) {
       sig_reload = 0;
-      if (script && pkt_script_reload(&script, src.linktype, &st) == 0)
-        sig_script = script;
+      sig_script = NULL;  /* the old state may be closed meanwhile */
+      if (script) pkt_script_reload(&script, src.linktype, &st);
+      sig_script = script;
     }
     if (sig_report) {
       sig_report = 0;

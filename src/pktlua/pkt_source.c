@@ -77,12 +77,14 @@ static int openfile (pkt_Source *s, const char *name, char *err) {
     snprintf(err, PKT_ERRSIZE, "%s: %s", name, strerror(errno));
     return -1;
   }
-  if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-    snprintf(err, PKT_ERRSIZE, "%s: is a directory", name);
-    if (!isstdin) fclose(f);
-    return -1;
+  if (fstat(fileno(f), &sb) == 0) {
+    if (S_ISDIR(sb.st_mode)) {
+      snprintf(err, PKT_ERRSIZE, "%s: is a directory", name);
+      if (!isstdin) fclose(f);
+      return -1;
+    }
+    if (S_ISREG(sb.st_mode) && !isstdin) s->size = sb.st_size;
   }
-  if (S_ISREG(sb.st_mode) && !isstdin) s->size = sb.st_size;
   nano = nativenano(f);
   if (nano < 0) {
     snprintf(err, PKT_ERRSIZE, "%s: %s", s->name, strerror(errno));
