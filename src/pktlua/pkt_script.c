@@ -231,6 +231,36 @@ static void setpaths (lua_State *L) {
   }
 }
 
+/* print() for a script whose standard output carries the capture (-w -) */
+static int stderr_print (lua_State *L) {
+  int i, n = lua_gettop(L);
+  for (i = 1; i <= n; i++) {
+    size_t len;
+    const char *s = luaL_tolstring(L, i, &len);
+    if (i > 1) fputc('\t', stderr);
+    fwrite(s, 1, len, stderr);
+    lua_pop(L, 1);
+  }
+  fputc('\n', stderr);
+  fflush(stderr);
+  return 0;
+}
+
+/*
+** With -w -, the script's print and io.write go to stderr: one stray line
+** on stdout would corrupt the pcap stream a reader is parsing.
+*/
+static void guardstdout (lua_State *L, const pkt_Options *o) {
+  if (o->wfile == NULL || strcmp(o->wfile, "-") != 0) return;
+  lua_pushcfunction(L, stderr_print);
+  lua_setglobal(L, "print");
+  lua_getglobal(L, "io");
+  lua_getfield(L, -1, "output");
+  lua_getfield(L, -2, "stderr");
+  lua_call(L, 1, 0);
+  lua_pop(L, 1);
+}
+
 /* arg[0] = the script, arg.NAME = "VALUE" for every -a */
 static void setargs (lua_State *L, const pkt_Options *o) {
   int i;
@@ -336,6 +366,7 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
   preload(L);
   setpaths(L);
   setargs(L, o);
+  guardstdout(L, o);
   lua_settop(L, 0);
   lua_pushboolean(L, o->verbose > 0);
   lua_pushcclosure(L, msghandler, 1);        /* SLOT_MSGH */

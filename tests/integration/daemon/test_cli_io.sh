@@ -29,6 +29,13 @@ cat "$big" | "$PKTLUA" -q -r - -w - -e 'function packet(p,i) return i.len < 100 
 check "a pipe in, a script, a pipe out" \
   test "$(cat "$TMP/n.txt")" -eq "$(tcpdump -n -r "$big" 'len < 100' 2>/dev/null | wc -l)"
 
+# with -w -, the script's print/io.write go to stderr, not into the capture
+"$PKTLUA" -q -r "$big" -w - -e 'function packet(p, i) print("len", i.len) io.write("w\n") end' \
+  2>"$TMP/printed" | tcpdump -n -tt --nano -r - 2>/dev/null > "$TMP/pipe.txt"
+check "-w -: print does not corrupt the capture" cmp -s "$TMP/pipe.txt" <(dump "$big")
+check "-w -: print and io.write go to stderr" \
+  test "$(grep -c '^len' "$TMP/printed")" -eq "$(count "$big")" -a "$(grep -c '^w$' "$TMP/printed")" -eq "$(count "$big")"
+
 # nanosecond in, nanosecond out; microsecond in, microsecond out
 nano=$CAPS/tcpdump-tcp-handshake-nano-sll.pcap
 "$PKTLUA" -q -r "$nano" -w "$TMP/nano.pcap"
