@@ -35,3 +35,9 @@ long_capture () {
   for i in $(seq "${2:-13}"); do files+=("$CAPS/zeek-ftp-cwd-navigation.pcap"); done
   mergecap -a -F pcap -w "$1" "${files[@]}"
 }
+# wait_for FILE [TRIES]: until FILE exists (a script's "I am running" mark)
+wait_for () {
+  local i
+  for i in $(seq "${2:-200}"); do [ -e "$1" ] && return 0; sleep 0.05; done
+  echo "timeout waiting for $1"; return 1
+}

@@ -6,14 +6,21 @@
 . "$(dirname "$0")/lib.sh" "$@"
 long_capture "$TMP/long.pcap"
 total=$(count "$TMP/long.pcap")
-# slow enough to be caught in the middle; drops every third packet
+# slow enough to be caught in the middle; drops every third packet; leaves
+# a mark at packet 1000 so signals come when the run is under way
+export MARK=$TMP/mark
 slow='local n = 0
-function packet() n = n + 1; for k = 1, 5000 do end; return n % 3 ~= 0 end'
+function packet()
+  n = n + 1
+  if n == 1000 then io.open(os.getenv("MARK"), "w"):close() end
+  for k = 1, 5000 do end
+  return n % 3 ~= 0
+end'
 
 for sig in TERM INT; do
   "$PKTLUA" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -e "$slow" 2>"$TMP/err" &
   pid=$!
-  sleep 0.7
+  rm -f "$MARK"; wait_for "$MARK"
   kill -"$sig" $pid
   wait $pid; rc=$?
   read=$(jsonfield "$TMP/err" read); passed=$(jsonfield "$TMP/err" passed)
@@ -31,25 +38,34 @@ done
 # SIGUSR1: stats now, the run goes on
 "$PKTLUA" -r "$TMP/long.pcap" -e "$slow" 2>"$TMP/err" &
 pid=$!
-sleep 0.5; kill -USR1 $pid; sleep 0.3; kill -TERM $pid; wait $pid
+rm -f "$MARK"; wait_for "$MARK"
+kill -USR1 $pid; sleep 0.3; kill -TERM $pid; wait $pid
 check "SIGUSR1 prints the stats during the run" test "$(grep -c 'packets read' "$TMP/err")" -eq 2
 
 # SIGHUP: v1 passes everything, v2 drops everything, v3 does not compile
 cat > "$TMP/s.lua" <<'LUA'
 local n = 0
-function packet() n = n + 1; for k = 1, 5000 do end; return true end
+function packet()
+  n = n + 1
+  if n == 1000 then io.open(os.getenv("MARK"), "w"):close() end
+  for k = 1, 5000 do end
+  return true
+end
 function finish() io.stderr:write("finish v1 after ", n, "\n") end
 LUA
+rm -f "$MARK"
 "$PKTLUA" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -f "$TMP/s.lua" 2>"$TMP/err" &
 pid=$!
-sleep 0.5
+wait_for "$MARK"
 cat > "$TMP/s.lua" <<'LUA'
 local n = 0
+io.open(os.getenv("MARK") .. "2", "w"):close()
 function packet() n = n + 1; for k = 1, 5000 do end; return false end
 function finish() io.stderr:write("finish v2 after ", n, "\n") end
 LUA
 kill -HUP $pid
-sleep 0.5
+wait_for "$MARK"2
+sleep 0.2
 printf 'function packet( return end\n' > "$TMP/s.lua"
 kill -HUP $pid
 sleep 0.3
