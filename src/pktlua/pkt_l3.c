@@ -27,13 +27,8 @@
 ** OpenBSD; LINKTYPE_RAW is 101).
 */
 int pkt_linktype (int dlt) {
-#ifdef DLT_RAW
   if (dlt == DLT_RAW) return LT_RAW;
-#endif
-  if (dlt == 12 || dlt == 14) return LT_RAW;
-#ifdef DLT_LOOP
   if (dlt == DLT_LOOP) return LT_LOOP;
-#endif
   return dlt;
 }
 
