@@ -283,7 +283,8 @@ int main (int argc, char **argv) {
       long l3 = pkt_l3(src.linktype, data, h->caplen);
       verdict = pkt_script_packet(script, h, data, src.nano, l3, st.read,
                                   &st);
-      if (verdict < 0) {        /* --on-error=abort */
+      if (verdict < 0) {        /* --on-error=abort: not written */
+        st.dropped++;
         status = PKT_EXIT_FAIL;
         break;
       }

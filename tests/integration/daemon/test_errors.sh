@@ -38,6 +38,8 @@ first=$(tshark -r "$f" -T fields -e frame.len 2>/dev/null | awk '$1 > 1000 {prin
 check "--on-error=abort: exit 1" test $rc -eq 1
 check "--on-error=abort: names the packet" grep -q "too big (packet $first)" "$TMP/err"
 check "--on-error=abort: packets before it are written" test "$(count "$TMP/o.pcap")" -eq $((first - 1))
+check "--on-error=abort: the failed packet counts as read and dropped" \
+  test "$(jsonfield "$TMP/err" read)" -eq "$first" -a "$(jsonfield "$TMP/err" dropped)" -eq 1
 "$PKTLUA" -q -r "$f" -e 'function packet() error(setmetatable({}, {__tostring = function() return "custom" end})) end' 2>"$TMP/err"
 check "error objects with __tostring are shown" grep -q "custom (packet 1)" "$TMP/err"
 "$PKTLUA" -q -r "$f" -e 'function packet() end function finish() error("late") end' 2>"$TMP/err"; rc=$?
