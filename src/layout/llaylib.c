@@ -399,11 +399,19 @@ static int ptr_index (lua_State *L) {
   const lay_Field *fd;
   if (f < 0) return nofield(L);
   fd = &st->fields[f];
-  /* fast path: a number in a fixed memory (what pushfield would do) */
-  if (fd->type == LAY_NUMBER && fd->nbytes <= 8 && !p->isref &&
-      lay_check(&st->s, p->len, p->pos) == LAY_OK) {
-    lua_pushinteger(L, (lua_Integer)lay_fastget(fd, p->mem + p->pos));
-    return 1;
+  /* fast path: a number within bounds (what pushfield would do) */
+  if (fd->type == LAY_NUMBER && fd->nbytes <= 8) {
+    const unsigned char *mem = p->mem;
+    size_t len = p->len;
+    if (p->isref) {  /* the memory stays on the stack: results come last */
+      lua_getiuservalue(L, 1, PUV_MEM);
+      if ((mem = (unsigned char *)luamem_tomemory(L, -1, &len)) == NULL)
+        len = 0;
+    }
+    if (lay_check(&st->s, len, p->pos) == LAY_OK) {
+      lua_pushinteger(L, (lua_Integer)lay_fastget(fd, mem + p->pos));
+      return 1;
+    }
   }
   pushfield(L, p, 1, f);
   return 1;
@@ -455,15 +463,14 @@ static int ptr_newindex (lua_State *L) {
     /* only a full 64-bit field takes negative values (two's complement,
     ** as reading it gives them) */
     if (v < 0 && fd->bits < 64) return accesserror(L, st, f, LAY_EOVERFLOW);
-    /* fast path: fixed memory, no checksum to keep (what lay_set does) */
-    if (fd->nbytes <= 8 && !p->isref &&
-        lay_check(s, p->len, p->pos) == LAY_OK &&
+    mem = getmem(L, p, 1, &len);
+    /* fast path: no checksum to keep (what lay_set does) */
+    if (fd->nbytes <= 8 && lay_check(s, len, p->pos) == LAY_OK &&
         ((uint64_t)v & ~lay_mask(fd->bits)) == 0 &&
         (s->cksum < 0 || !p->autock || f == s->cksum)) {
-      lay_fastput(fd, p->mem + p->pos, (uint64_t)v);
+      lay_fastput(fd, mem + p->pos, (uint64_t)v);
       return 0;
     }
-    mem = getmem(L, p, 1, &len);
     err = lay_set(s, f, mem, len, p->pos, (uint64_t)v, p->autock);
   }
   else {
@@ -690,7 +697,9 @@ static int lay_setpointer (lua_State *L) {
       p->len = len;
     }
   }
-  p->pos = (size_t)(pos - 1);
+  /* a position past SIZE_MAX (32-bit size_t) stays out of bounds */
+  p->pos = (lua_Unsigned)(pos - 1) > (lua_Unsigned)SIZE_MAX
+           ? SIZE_MAX : (size_t)(pos - 1);
   lua_settop(L, 2);
   lua_pushvalue(L, 2);
   lua_setiuservalue(L, 1, PUV_MEM);
