@@ -119,7 +119,7 @@ static int mem_len (lua_State *L) {
   return 1;
 }
 
-static const char *typename (lua_State *L, int arg) {
+static const char *kindname (lua_State *L, int arg) {
   luamem_Unref unref;
   int type;
   luamem_tomemoryx(L, arg, NULL, &unref, &type);
@@ -149,7 +149,7 @@ static int mem_resize (lua_State *L) {
   char *mem = luamem_tomemoryx(L, 1, &len, &unref, &type);
   if (type != LUAMEM_TREF || unref != luamem_free) {
     const char *msg = lua_pushfstring(L, "resizable memory expected, got %s",
-                                      typename(L, 1));
+                                      kindname(L, 1));
     return luaL_argerror(L, 1, msg);
   }
   size = luamem_checklenarg(L, 2);
@@ -168,8 +168,10 @@ static int mem_resize (lua_State *L) {
         size_t dummy;
         s = luamem_toarray(L, 3, &dummy);  /* after realloc: may be `m` */
       }
-      if (s != NULL) fillpattern(nmem + len, size - len, s + o - 1, slen - o + 1);
-      else memset(nmem + len, 0, size - len);
+      if (s != NULL)
+        fillpattern(nmem + len, size - len, s + o - 1, slen - o + 1);
+      else
+        memset(nmem + len, 0, size - len);
     }
   }
   return 0;
@@ -218,7 +220,8 @@ static int mem_diff (lua_State *L) {
 static int mem_get (lua_State *L) {
   size_t len, i, j;
   int n;
-  const unsigned char *p = (const unsigned char *)luamem_checkmemory(L, 1, &len);
+  const unsigned char *p =
+      (const unsigned char *)luamem_checkmemory(L, 1, &len);
   lua_Integer pi = checkint(L, 2);
   if (lua_gettop(L) < 3) {  /* j defaults to i: one byte or none */
     if (pi > 0 && (lua_Unsigned)pi <= len) i = (size_t)pi;
