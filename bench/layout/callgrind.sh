@@ -21,6 +21,7 @@ for c in "empty loop" "memory.get(m, 9)" "memory.set(m, 9, v)" \
          "p.timetolive (referenced memory)" \
          "p.timetolive = v (referenced memory)" \
          "memory.get(rm, 9) (referenced)" \
+         "layout.setpointer(p, rm, 1)" \
          "p.timetolive = v (autochecksum)" \
          "pure-Lua q.timetolive" "pure-Lua q.timetolive = v" \
          "pure-Lua q.fragoffset" "pure-Lua q.fragoffset = v" \

@@ -48,11 +48,15 @@ typedef struct Struct {
 #define SUV_KEYS 1  /* user value of a struct: table keeping the key strings */
 
 /* A pointer to a struct (root) or to one of its nested structs (child).
-** Children are made with their root, and setpointer and autochecksum keep
-** them in step, so an access needs nothing but the pointer itself. */
+** Children are made with their root and keep it alive; position, memory
+** and flags live in the root only, so re-pointing costs the same whatever
+** the nesting. Each child also holds the memory in its PUV_MEM, updated
+** only when setpointer gets a different memory object. */
 typedef struct Pointer {
   const Struct *st;     /* compiled struct (kept alive by PUV_OWNER) */
+  struct Pointer *root; /* the outermost pointer (itself for the root) */
   int node;             /* -1: the outermost struct; else its struct field */
+  /* root only: */
   int autock;           /* update the checksum field on writes */
   int isref;            /* referenced memory: ask luamem at each access */
   size_t pos;           /* 0-based byte where the outermost struct starts */
@@ -342,9 +346,9 @@ static const Struct *checkview (lua_State *L, int arg, int *node) {
 static unsigned char *getmem (lua_State *L, const Pointer *p, int idx,
                               size_t *len) {
   char *mem;
-  if (!p->isref) {
-    *len = p->len;
-    return p->mem;
+  if (!p->root->isref) {
+    *len = p->root->len;
+    return p->root->mem;
   }
   lua_getiuservalue(L, idx, PUV_MEM);
   mem = luamem_tomemory(L, -1, len);
@@ -379,13 +383,13 @@ static void pushfield (lua_State *L, const Pointer *p, int idx, int f) {
   if (fd->type == LAY_STRING) {
     const unsigned char *b;
     size_t n;
-    if ((err = lay_getbytes(&st->s, f, mem, len, p->pos, &b, &n)) != LAY_OK)
+    if ((err = lay_getbytes(&st->s, f, mem, len, p->root->pos, &b, &n)) != LAY_OK)
       accesserror(L, st, f, err);
     lua_pushlstring(L, (const char *)b, n);
   }
   else {
     uint64_t v;
-    if ((err = lay_get(&st->s, f, mem, len, p->pos, &v)) != LAY_OK)
+    if ((err = lay_get(&st->s, f, mem, len, p->root->pos, &v)) != LAY_OK)
       accesserror(L, st, f, err);
     if (fd->type == LAY_BOOLEAN) lua_pushboolean(L, v != 0);
     else lua_pushinteger(L, (lua_Integer)v);  /* 64 bits wrap like I8 */
@@ -401,15 +405,15 @@ static int ptr_index (lua_State *L) {
   fd = &st->fields[f];
   /* fast path: a number within bounds (what pushfield would do) */
   if (fd->type == LAY_NUMBER && fd->nbytes <= 8) {
-    const unsigned char *mem = p->mem;
-    size_t len = p->len;
-    if (p->isref) {  /* the memory stays on the stack: results come last */
+    const unsigned char *mem = p->root->mem;
+    size_t len = p->root->len;
+    if (p->root->isref) {  /* the memory stays on the stack: results come last */
       lua_getiuservalue(L, 1, PUV_MEM);
       if ((mem = (unsigned char *)luamem_tomemory(L, -1, &len)) == NULL)
         len = 0;
     }
-    if (lay_check(&st->s, len, p->pos) == LAY_OK) {
-      lua_pushinteger(L, (lua_Integer)lay_fastget(fd, mem + p->pos));
+    if (lay_check(&st->s, len, p->root->pos) == LAY_OK) {
+      lua_pushinteger(L, (lua_Integer)lay_fastget(fd, mem + p->root->pos));
       return 1;
     }
   }
@@ -430,16 +434,16 @@ static int copystruct (lua_State *L, Pointer *p, int f, int v,
     if (lua_type(L, v) == LUA_TNUMBER ||  /* toarray would convert it */
         (src = (const unsigned char *)luamem_toarray(L, v, &srclen)) == NULL)
       return luaL_typeerror(L, v, "layout pointer, string or memory");
-    return lay_setbytes(s, f, mem, len, p->pos, src, srclen, p->autock);
+    return lay_setbytes(s, f, mem, len, p->root->pos, src, srclen, p->root->autock);
   }
   off = q->node < 0 ? 0 : q->st->fields[q->node].offset;
   bits = q->node < 0 ? q->st->s.bits : q->st->fields[q->node].bits;
   if (bits != s->fields[f].bits) return LAY_ESIZE;
   if (off % 8 != 0 || bits % 8 != 0) return LAY_EUNSUPPORTED;
   srcmem = getmem(L, q, v, &srclen);
-  if (lay_check(&q->st->s, srclen, q->pos) != LAY_OK) return LAY_EBOUNDS;
-  src = srcmem + q->pos + off / 8;
-  return lay_setbytes(s, f, mem, len, p->pos, src, bits / 8, p->autock);
+  if (lay_check(&q->st->s, srclen, q->root->pos) != LAY_OK) return LAY_EBOUNDS;
+  src = srcmem + q->root->pos + off / 8;
+  return lay_setbytes(s, f, mem, len, p->root->pos, src, bits / 8, p->root->autock);
 }
 
 static int ptr_newindex (lua_State *L) {
@@ -465,21 +469,21 @@ static int ptr_newindex (lua_State *L) {
     if (v < 0 && fd->bits < 64) return accesserror(L, st, f, LAY_EOVERFLOW);
     mem = getmem(L, p, 1, &len);
     /* fast path: no checksum to keep (what lay_set does) */
-    if (fd->nbytes <= 8 && lay_check(s, len, p->pos) == LAY_OK &&
+    if (fd->nbytes <= 8 && lay_check(s, len, p->root->pos) == LAY_OK &&
         ((uint64_t)v & ~lay_mask(fd->bits)) == 0 &&
-        (s->cksum < 0 || !p->autock || f == s->cksum)) {
-      lay_fastput(fd, mem + p->pos, (uint64_t)v);
+        (s->cksum < 0 || !p->root->autock || f == s->cksum)) {
+      lay_fastput(fd, mem + p->root->pos, (uint64_t)v);
       return 0;
     }
-    err = lay_set(s, f, mem, len, p->pos, (uint64_t)v, p->autock);
+    err = lay_set(s, f, mem, len, p->root->pos, (uint64_t)v, p->root->autock);
   }
   else {
     mem = getmem(L, p, 1, &len);
     switch (fd->type) {
       case LAY_BOOLEAN:
         luaL_checktype(L, 3, LUA_TBOOLEAN);
-        err = lay_set(s, f, mem, len, p->pos, lua_toboolean(L, 3),
-                      p->autock);
+        err = lay_set(s, f, mem, len, p->root->pos, lua_toboolean(L, 3),
+                      p->root->autock);
         break;
       case LAY_STRING: {
         size_t n;
@@ -487,8 +491,8 @@ static int ptr_newindex (lua_State *L) {
         if (lua_type(L, 3) == LUA_TNUMBER ||  /* toarray would convert it */
             (src = luamem_toarray(L, 3, &n)) == NULL)
           return luaL_typeerror(L, 3, "string or memory");
-        err = lay_setbytes(s, f, mem, len, p->pos,
-                           (const unsigned char *)src, n, p->autock);
+        err = lay_setbytes(s, f, mem, len, p->root->pos,
+                           (const unsigned char *)src, n, p->root->autock);
         break;
       }
       default:
@@ -566,12 +570,12 @@ static void addstruct (lua_State *L, luaL_Buffer *B, const Pointer *p, int f,
     else if (fd->type == LAY_STRING) {
       const unsigned char *b;
       size_t n;
-      if (lay_getbytes(s, f, mem, len, p->pos, &b, &n) == LAY_OK)
+      if (lay_getbytes(s, f, mem, len, p->root->pos, &b, &n) == LAY_OK)
         addbytes(B, b, n);
     }
     else {
       uint64_t v = 0;
-      lay_get(s, f, mem, len, p->pos, &v);
+      lay_get(s, f, mem, len, p->root->pos, &v);
       if (fd->type == LAY_BOOLEAN)
         luaL_addstring(B, v ? "true" : "false");
       else {
@@ -590,7 +594,7 @@ static int ptr_tostring (lua_State *L) {
   unsigned char *mem = getmem(L, p, 1, &len);
   luaL_Buffer B;
   lua_settop(L, 1);
-  if (lay_check(s, len, p->pos) != LAY_OK) {
+  if (lay_check(s, len, p->root->pos) != LAY_OK) {
     lua_pushliteral(L, "layout pointer (out of bounds)");
     return 1;
   }
@@ -613,7 +617,8 @@ static int countkids (const Struct *st, int node) {
 /* Pushes a new pointer viewing `node`, with the pointers of its nested
 ** structs in its user values; `owner` keeps the struct alive (the struct
 ** userdata for the root, the root for the others). */
-static void newptr (lua_State *L, const Struct *st, int node, int owner) {
+static void newptr (lua_State *L, const Struct *st, int node, int owner,
+                    Pointer *root) {
   Pointer *p;
   int f, self;
   luaL_checkstack(L, 4, "struct nesting");
@@ -621,6 +626,7 @@ static void newptr (lua_State *L, const Struct *st, int node, int owner) {
                                    PUV_KIDS + countkids(st, node));
   self = lua_gettop(L);
   p->st = st;
+  p->root = root ? root : p;
   p->node = node;
   p->autock = 1;
   p->isref = 0;
@@ -633,7 +639,7 @@ static void newptr (lua_State *L, const Struct *st, int node, int owner) {
   f = node < 0 ? st->s.first : st->fields[node].first;
   for (; f >= 0; f = st->fields[f].next) {
     if (st->fields[f].type != LAY_STRUCT) continue;
-    newptr(L, st, f, owner ? owner : self);
+    newptr(L, st, f, owner ? owner : self, p->root);
     lua_setiuservalue(L, self, st->uv[f]);
   }
 }
@@ -642,47 +648,53 @@ static void newptr (lua_State *L, const Struct *st, int node, int owner) {
 static int lay_newpointer (lua_State *L) {
   Struct *st = (Struct *)luaL_checkudata(L, 1, STRUCTMT);
   lua_settop(L, 1);
-  newptr(L, st, -1, 0);
+  newptr(L, st, -1, 0, NULL);
   lua_pushvalue(L, 1);  /* the root owns the struct */
   lua_setiuservalue(L, 2, PUV_OWNER);
   return 1;
 }
 
-/* Gives the nested pointers of the pointer at the top the memory (at
-** `mem`), position and checksum flag of `from`. */
-static void synckids (lua_State *L, const Pointer *from, int mem) {
-  const Struct *st = from->st;
-  Pointer *p = (Pointer *)lua_touserdata(L, -1);
+/* Gives the memory at `mem` to the nested pointers of the pointer at the
+** top, recursively. */
+static void setkidsmem (lua_State *L, const Struct *st, int mem) {
+  const Pointer *p = (const Pointer *)lua_touserdata(L, -1);
   int f = p->node < 0 ? st->s.first : st->fields[p->node].first;
   luaL_checkstack(L, 4, "struct nesting");
   for (; f >= 0; f = st->fields[f].next) {
-    Pointer *c;
     if (st->fields[f].type != LAY_STRUCT) continue;
-    lua_getiuservalue(L, -1, st->uv[f]);
-    c = (Pointer *)luaL_testudata(L, -1, POINTERMT);
-    if (c != NULL && c->st == st) {
-      c->pos = from->pos;
-      c->autock = from->autock;
-      c->isref = from->isref;
-      c->mem = from->mem;
-      c->len = from->len;
+    if (lua_getiuservalue(L, -1, st->uv[f]) == LUA_TUSERDATA) {
       lua_pushvalue(L, mem);
       lua_setiuservalue(L, -2, PUV_MEM);
-      synckids(L, from, mem);
+      setkidsmem(L, st, mem);
     }
     lua_pop(L, 1);
   }
 }
 
-/* layout.setpointer(p, mem [, pos]) -> p; mem nil unsets */
+/* the pointer at `arg` of a module function (upvalue 1: the metatable) */
+static Pointer *argptr (lua_State *L, int arg) {
+  Pointer *p = NULL;
+  if (lua_getmetatable(L, arg)) {
+    if (lua_rawequal(L, -1, lua_upvalueindex(1)))
+      p = (Pointer *)lua_touserdata(L, arg);
+    lua_pop(L, 1);
+  }
+  if (p == NULL) luaL_typeerror(L, arg, "layout pointer");
+  return p;
+}
+
+/* layout.setpointer(p, mem [, pos]) -> p; mem nil unsets. Cheap when mem
+** is the memory the pointer already had (a script re-pointing per packet
+** into the daemon's one packet memory). */
 static int lay_setpointer (lua_State *L) {
-  Pointer *p = checkptr(L, 1);
+  Pointer *p = argptr(L, 1);
   lua_Integer pos = luaL_optinteger(L, 3, 1);
   luaL_argcheck(L, p->node < 0, 1, "pointer to a nested struct");
+  lua_settop(L, 2);
   p->isref = 0;
   p->mem = emptybuf;
   p->len = 0;
-  if (lua_isnoneornil(L, 2))
+  if (lua_isnil(L, 2))
     pos = 1;
   else {
     int type;
@@ -700,29 +712,22 @@ static int lay_setpointer (lua_State *L) {
   /* a position past SIZE_MAX (32-bit size_t) stays out of bounds */
   p->pos = (lua_Unsigned)(pos - 1) > (lua_Unsigned)SIZE_MAX
            ? SIZE_MAX : (size_t)(pos - 1);
-  lua_settop(L, 2);
-  lua_pushvalue(L, 2);
-  lua_setiuservalue(L, 1, PUV_MEM);
-  lua_pushvalue(L, 1);
-  synckids(L, p, 2);
+  lua_getiuservalue(L, 1, PUV_MEM);
+  if (!lua_rawequal(L, -1, 2)) {  /* another memory: tell the children */
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, 1, PUV_MEM);
+    lua_pushvalue(L, 1);
+    setkidsmem(L, p->st, 2);
+  }
   lua_settop(L, 1);
   return 1;
 }
 
 /* layout.autochecksum(p, on) -> p: for the whole pointer, nested ones too */
 static int lay_autochecksum (lua_State *L) {
-  Pointer *p = checkptr(L, 1), *root;
+  Pointer *p = argptr(L, 1);
   luaL_checktype(L, 2, LUA_TBOOLEAN);
-  lua_settop(L, 2);
-  if (p->node >= 0) lua_getiuservalue(L, 1, PUV_OWNER);
-  else lua_pushvalue(L, 1);
-  root = (Pointer *)luaL_testudata(L, 3, POINTERMT);
-  if (root == NULL || root->node >= 0)
-    return luaL_argerror(L, 1, "corrupted pointer");
-  root->autock = lua_toboolean(L, 2);
-  lua_getiuservalue(L, 3, PUV_MEM);
-  lua_pushvalue(L, 3);
-  synckids(L, root, 4);
+  p->root->autock = lua_toboolean(L, 2);
   lua_settop(L, 1);
   return 1;
 }
@@ -802,17 +807,17 @@ static const luaL_Reg ptr_meta[] = {
 };
 
 LUAMOD_API int luaopen_layout (lua_State *L) {
-  luaL_newlib(L, lay_funcs);
+  luaL_newlibtable(L, lay_funcs);
+  luaL_newmetatable(L, POINTERMT);
+  luaL_setfuncs(L, ptr_meta, 0);
+  lua_pushliteral(L, "layout pointer");
+  lua_setfield(L, -2, "__metatable");  /* keeps scripts off the metamethods */
+  luaL_setfuncs(L, lay_funcs, 1);  /* upvalue: the pointer metatable */
   luaL_newmetatable(L, STRUCTMT);
   lua_pushcfunction(L, struct_tostring);
   lua_setfield(L, -2, "__tostring");
   lua_pushliteral(L, "layout struct");
   lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, POINTERMT);
-  luaL_setfuncs(L, ptr_meta, 0);
-  lua_pushliteral(L, "layout pointer");
-  lua_setfield(L, -2, "__metatable");  /* keeps scripts off the metamethods */
   lua_pop(L, 1);
   return 1;
 }

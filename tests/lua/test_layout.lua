@@ -466,6 +466,42 @@ T.case("resizable memories: length checked at each access", function ()
   T.eq((memory.get(mm, 5) >> (hostbig and 0 or 1)) & 0x7f, 99)  -- native, bit 25
 end)
 
+T.case("re-pointing: nested pointers follow memory and position", function ()
+  local N = layout.struct{ { key = "h", bytes = 1 },
+    { key = "o", type = "struct", { key = "i", type = "struct", { key = "v", bytes = 1 } } } }
+  local function ref (s)
+    local r = memory.create()
+    memory.resize(r, #s, s)
+    return r
+  end
+  local mems = { memory.create("\1\2\3\4"), ref("\5\6\7\8"), memory.create("\9\10\11\12"),
+                 ref("\13\14\15\16") }
+  local q = layout.newpointer(N)
+  local inner = q.o.i  -- kept across re-pointing
+  for round = 1, 3 do
+    for k, mm in ipairs(mems) do
+      for pos = 1, 2 do
+        T.eq(layout.setpointer(q, mm, pos), q)
+        local want = (k - 1) * 4 + pos + 1
+        T.eq(q.h, want - 1)
+        T.eq(q.o.i.v, want, round .. "/" .. k .. "/" .. pos)
+        T.eq(inner.v, want)
+        T.eq(rawequal(q.o.i, inner), true)
+      end
+    end
+    layout.setpointer(q, nil)
+    T.errors("out of bounds", function () return inner.v end)
+  end
+  -- a referenced memory re-pointed behind the pointer's back is followed
+  local r = mems[2]
+  layout.setpointer(q, r, 1)
+  memory.resize(r, 0)
+  memory.resize(r, 3, "\20\21\22")
+  T.eq(inner.v, 21)
+  memory.resize(r, 1)
+  T.errors("out of bounds", function () return inner.v end)
+end)
+
 -- ======================================================================
 -- Checksum fields
 -- ======================================================================
