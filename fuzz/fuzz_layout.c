@@ -52,6 +52,10 @@ static const char *const tnames[] = {"number", "boolean", "string",
                                      "struct"};
 static const char *const enames[] = {"big", "little", "native"};
 
+static int tracing = -1;  /* FUZZ_TRACE=1: print the spec and each op */
+#define TRACE(...) \
+  do { if (tracing) fprintf(stderr, __VA_ARGS__); } while (0)
+
 static void fail (const char *msg, const char *key) {
   fprintf(stderr, "fuzz_layout: %s (field %s)\n", msg, key);
   abort();
@@ -133,6 +137,10 @@ static void buildspec (lua_State *L, FuzzIn *in, Model *m) {
     pos += f->bits;
   }
   m->bits = pos;
+  for (i = 0; i < n; i++)
+    TRACE("field %d key=%s type=%d bits=%zu inbytes=%d big=%d off=%zu\n",
+          i + 1, m->f[i].key, m->f[i].type, m->f[i].bits, m->f[i].inbytes,
+          m->f[i].big, m->f[i].off);
   {
     unsigned c = (unsigned)fin_uint(in, 1);
     if (c < (unsigned)n && m->f[c].key[0] != '\0') {
@@ -170,6 +178,7 @@ typedef struct Run {
   lua_Integer pos;     /* where the pointer points (1-based) */
   int valid;           /* the whole struct lies inside the memory */
   int autock;          /* the model's view of autochecksum */
+  int ckok;            /* the checksum field was valid before this op */
 } Run;
 
 static size_t structbytes (const Run *r) {
@@ -214,6 +223,8 @@ static int op (lua_State *L) {
   int i = (int)(fin_uint(r->in, 1) % (unsigned)r->m.n);
   const Field *f = &r->m.f[i];
   const char *key = f->key[0] ? f->key : "nokey";
+  TRACE("op %u on %s (pos %lld, valid %d)\n", code % 10, key,
+        (long long)r->pos, r->valid);
   switch (code % 10) {
     case 0: case 1: case 2:  /* read */
       lua_getfield(L, 1, key);
@@ -240,8 +251,11 @@ static int op (lua_State *L) {
         before = (uint8_t *)lua_newuserdatauv(L, r->len, 0);
         memcpy(before, r->block, r->len);
       }
+      TRACE("  write %s = %s\n", key, luaL_tolstring(L, vi, NULL));
+      lua_pop(L, 1);
       lua_pushvalue(L, vi);
       lua_setfield(L, 1, key);
+      if (i == r->m.ck) r->ckok = 0;  /* a direct write: no longer valid */
       if (before != NULL && (f->type != 2 || lua_rawlen(L, vi) == f->bits / 8)) {
         /* the model: only this field's bits changed (and the checksum) */
         size_t sbytes = structbytes(r);
@@ -250,7 +264,7 @@ static int op (lua_State *L) {
           memcpy(b + f->off / 8, lua_tostring(L, vi), f->bits / 8);
         else
           ref_putbits(b, f->off, f->bits, f->big, f->type == 1 ? (v & 1) : v);
-        if (ckmodelled(r) && i != r->m.ck) {
+        if (ckmodelled(r) && r->ckok && i != r->m.ck) {
           if (!cksumok(r->block + r->pos - 1, sbytes))
             fail("checksum field no longer valid after a write", key);
           /* the model does not predict which of 0/0xffff: copy it */
@@ -269,6 +283,7 @@ static int op (lua_State *L) {
       const char *k2 = r->m.f[j].key[0] ? r->m.f[j].key : "nokey";
       lua_getfield(L, 1, k2);
       lua_setfield(L, 1, key);
+      if (i == r->m.ck) r->ckok = 0;
       break;
     }
     case 7: {  /* re-point somewhere else, maybe outside */
@@ -280,8 +295,10 @@ static int op (lua_State *L) {
       lua_call(L, 3, 0);
       r->pos = pos;
       r->valid = pos >= 1 && (size_t)pos - 1 + structbytes(r) <= r->len;
-      if (r->valid && r->m.flat && ckmodelled(r))
+      if (r->valid && r->m.flat && ckmodelled(r)) {
         setcksum(&r->m, r->block + pos - 1, structbytes(r));
+        r->ckok = 1;
+      }
       break;
     }
     case 8: {  /* iterate and print */
@@ -342,8 +359,10 @@ static int run (lua_State *L) {
   r->pos = (lua_Integer)fin_uint(r->in, 1) % 16 - 2;
   r->valid = r->pos >= 1 && (size_t)r->pos - 1 + structbytes(r) <= r->len;
   r->autock = 1;
-  if (r->valid && r->m.flat && ckmodelled(r))
+  if (r->valid && r->m.flat && ckmodelled(r)) {
     setcksum(&r->m, r->block + r->pos - 1, structbytes(r));
+    r->ckok = 1;
+  }
   luamem_newref(L);                                /* index 4 */
   luamem_setref(L, 4, r->len > 0 ? (char *)r->block : NULL, r->len, NULL);
   lua_getfield(L, 2, "newpointer");
@@ -381,7 +400,9 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   FuzzIn in = fin_init(data, size);
   FuzzAlloc a;
   Run r;
-  lua_State *L = fuzz_newstate(&a);
+  lua_State *L;
+  if (tracing < 0) tracing = getenv("FUZZ_TRACE") != NULL;
+  L = fuzz_newstate(&a);
   if (L == NULL) return 0;
   memset(&r, 0, sizeof(r));
   r.in = &in;
