@@ -9,7 +9,8 @@ NS=pktlua-test-$$
 ip netns add "$NS" 2>/dev/null || { echo "SKIP: cannot create a network namespace"; exit 77; }
 trap 'kill $(jobs -p) 2>/dev/null; ip netns del "$NS" 2>/dev/null; rm -rf "$TMP"' EXIT
 in_ns () { ip netns exec "$NS" "$@"; }
-in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+# no IPv6 chatter on the new links (procps' sysctl may not be installed)
+in_ns sh -c 'for f in all default; do echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6; done' 2>/dev/null
 in_ns ip link add va0 type veth peer name va1
 in_ns ip link add vb0 type veth peer name vb1
 for l in lo va0 va1 vb0 vb1; do in_ns ip link set "$l" up; done
