@@ -20,8 +20,8 @@
 --                   the packet is kept when it is true
 --   invert=1        keep what the predicate rejects
 --
--- The predicate is a plain function, keep(v, proto, sport, dport, ttl, len):
--- to filter on anything else, copy this file and edit keep(). Non-IP packets
+-- To filter on anything else, copy this file and change a packet()
+-- function: each is a plain predicate over layout pointers. Non-IP packets
 -- never match.
 --
 -- Like tcpdump's filter, the ports of IPv4 are read only from unfragmented
@@ -43,51 +43,76 @@ local l4 = layout.newpointer(layout.struct{
 })
 
 local PROTO = { udp = 17, tcp = 6 }
-
-local keep
-if args.expr then
-  local f, err = load("local v, proto, sport, dport, ttl, len = ...\nreturn "
-                      .. args.expr, "=expr", "t", { math = math })
-  if not f then error("filter.lua: bad expr: " .. err, 0) end
-  keep = f
-else
-  local want = PROTO[args.proto or "udp"]
-  if not want then
-    error("filter.lua: proto must be udp or tcp, got '" .. args.proto .. "'", 0)
-  end
-  local port = math.tointeger(tonumber(args.port or "53"))
-  if not port or port < 0 or port > 65535 then
-    error("filter.lua: port must be 0..65535, got '" .. args.port .. "'", 0)
-  end
-  keep = function(v, proto, sport, dport)
-    return proto == want and (sport == port or dport == port)
-  end
-end
 local invert = args.invert == "1"
 
+if args.expr then
+  -- the general predicate: every number decoded, then keep() decides
+  local keep, err = load("local v, proto, sport, dport, ttl, len = ...\nreturn "
+                         .. args.expr, "=expr", "t", { math = math })
+  if not keep then error("filter.lua: bad expr: " .. err, 0) end
+
+  function packet(pkt, info)
+    local l3, caplen = info.l3, info.caplen
+    local v, proto, ttl, sport, dport
+    if not l3 or caplen < l3 + 19 then return invert end
+    setpointer(ip4, pkt, l3)
+    v = ip4.version
+    local at  -- where the transport header starts
+    if v == 4 then
+      proto, ttl = ip4.protocol, ip4.timetolive
+      if ip4.fragoffset == 0 then at = l3 + ip4.ihl * 4 end
+    elseif v == 6 then
+      if caplen < l3 + 39 then return invert end
+      setpointer(ip6, pkt, l3)
+      proto, ttl = ip6.nextheader, ip6.hoplimit
+      at = l3 + 40
+    else
+      return invert
+    end
+    if at and (proto == 17 or proto == 6) and caplen >= at + 3 then
+      setpointer(l4, pkt, at)
+      sport, dport = l4.sourceport, l4.destinationport
+    end
+    if keep(v, proto, sport, dport, ttl, info.len) then
+      return not invert
+    end
+    return invert
+  end
+  return
+end
+
+-- the port predicate (the default): the same decisions, but each field is
+-- read only when the previous ones did not settle the verdict yet
+local want = PROTO[args.proto or "udp"]
+if not want then
+  error("filter.lua: proto must be udp or tcp, got '" .. args.proto .. "'", 0)
+end
+local port = math.tointeger(tonumber(args.port or "53"))
+if not port or port < 0 or port > 65535 then
+  error("filter.lua: port must be 0..65535, got '" .. args.port .. "'", 0)
+end
+
 function packet(pkt, info)
-  local l3, caplen = info.l3, info.caplen
-  local v, proto, ttl, sport, dport
-  if not l3 or caplen < l3 + 19 then return invert end
+  local l3 = info.l3
+  if not l3 then return invert end
+  local caplen = info.caplen
+  if caplen < l3 + 19 then return invert end
   setpointer(ip4, pkt, l3)
-  v = ip4.version
-  local at  -- where the transport header starts
+  local v, at = ip4.version, nil
   if v == 4 then
-    proto, ttl = ip4.protocol, ip4.timetolive
-    if ip4.fragoffset == 0 then at = l3 + ip4.ihl * 4 end
+    if ip4.protocol ~= want or ip4.fragoffset ~= 0 then return invert end
+    at = l3 + ip4.ihl * 4
   elseif v == 6 then
     if caplen < l3 + 39 then return invert end
     setpointer(ip6, pkt, l3)
-    proto, ttl = ip6.nextheader, ip6.hoplimit
+    if ip6.nextheader ~= want then return invert end
     at = l3 + 40
   else
     return invert
   end
-  if at and (proto == 17 or proto == 6) and caplen >= at + 3 then
-    setpointer(l4, pkt, at)
-    sport, dport = l4.sourceport, l4.destinationport
-  end
-  if keep(v, proto, sport, dport, ttl, info.len) then
+  if caplen < at + 3 then return invert end
+  setpointer(l4, pkt, at)
+  if l4.sourceport == port or l4.destinationport == port then
     return not invert
   end
   return invert
