@@ -230,8 +230,56 @@ for _, w in ipairs(workloads) do
   end
 end
 p("")
+-- ---- memory hand-off benchmark (bench/memory/bench_handoff.c) ----
+local ways, sizes, handoff = {}, {}, {}
+do
+  local seenway, seensize = {}, {}
+  for _, r in ipairs(readcsv("handoff.csv")) do
+    if not seenway[r.way] then seenway[r.way] = true; ways[#ways + 1] = r.way end
+    if not seensize[r.bytes] then seensize[r.bytes] = true; sizes[#sizes + 1] = r.bytes end
+    local k = r.way .. "/" .. r.bytes
+    local h = handoff[k] or { ns = {}, off = {}, on = {}, n = tonumber(r.iterations) }
+    handoff[k] = h
+    h.ns[#h.ns + 1] = tonumber(r.ns_per_op)
+    h.off[#h.off + 1] = tonumber(r.heap_bytes_per_op_gc_off)
+    h.on[#h.on + 1] = tonumber(r.heap_bytes_end_gc_on)
+  end
+end
+local whatway = {
+  setref = "re-point one reference memory (`luamem_setref`): the daemon's way",
+  copyfixed = "copy into one fixed memory made up front",
+  newref = "a new reference memory per packet",
+  newfixed = "a new fixed memory per packet (`luamem_newalloc` + copy)",
+  string = "a new Lua string per packet (`lua_pushlstring`)",
+}
+if #ways > 0 then
+  p("## Memory hand-off (`bench/memory/bench_handoff.c`)")
+  p("")
+  p("Five ways for C to hand a packet's bytes to a Lua function, ", #handoff[ways[1] .. "/" .. sizes[1]].ns,
+    " rounds of ", handoff[ways[1] .. "/" .. sizes[1]].n, " hand-offs each (median, min–max). Heap with the")
+  p("collector stopped: bytes allocated per hand-off; with it running: bytes left after the run and")
+  p("a full collection (≤ 0: nothing retained).")
+  p("")
+  p("| way | bytes | ns per hand-off | heap B/hand-off, collector off | heap B left, collector on |")
+  p("| --- | ---: | ---: | ---: | ---: |")
+  for _, sz in ipairs(sizes) do
+    for _, w in ipairs(ways) do
+      local h = handoff[w .. "/" .. sz]
+      if h then
+        local lo, hi = minmax(h.ns)
+        p(string.format("| %s — %s | %s | %.1f (%.1f–%.1f) | %.1f | %.0f |", w, whatway[w] or "", sz,
+          median(h.ns), lo, hi, median(h.off), median(h.on)))
+      end
+    end
+  end
+  p("")
+  p("![hand-off time](handoff-time.svg) ![hand-off heap](handoff-heap.svg)")
+  p("")
+end
+
 p("Raw data: `raw.csv` (every run), `results.csv` (medians), `checks.csv` (output comparison),")
-p("`heap.csv`; plots: `pps-*.svg|png`, `ratio.svg|png` (`gnuplot plots.gp` redraws them).")
+p("`heap.csv`, `handoff.csv`; plots: `pps-*.svg|png`, `ratio.svg|png`, `handoff-*.svg|png`")
+p("(`gnuplot plots.gp` redraws them).")
 
 local f = assert(io.open(out .. "/results.md", "w"))
 f:write(table.concat(md, "\n"), "\n")
@@ -310,6 +358,57 @@ for _, term in ipairs{ { "svg", "svg size 800,450 dynamic font 'sans,12'" },
   end
   g("plot ", table.concat(parts, ", "))
 end
+if #ways > 0 then
+  local d = assert(io.open(out .. "/handoff.dat", "w"))
+  d:write("# way")
+  for _, sz in ipairs(sizes) do
+    d:write(string.format(" ns_%s min max off_%s on_per_op_%s", sz, sz, sz))
+  end
+  d:write("\n")
+  for _, w in ipairs(ways) do
+    d:write(w)
+    for _, sz in ipairs(sizes) do
+      local h = handoff[w .. "/" .. sz]
+      local lo, hi = minmax(h.ns)
+      d:write(string.format(" %.2f %.2f %.2f %.2f %.4f", median(h.ns), lo, hi, median(h.off),
+                            median(h.on) / h.n))
+    end
+    d:write("\n")
+  end
+  d:close()
+  g("unset arrow")
+  g("set yrange [0:*]")
+  for _, term in ipairs{ { "svg", "svg size 800,450 dynamic font 'sans,12'" },
+                         { "png", "pngcairo size 800,450 font 'sans,10'" } } do
+    g("set terminal ", term[2])
+    g("set style histogram errorbars gap 2 lw 1")
+    g("set output 'handoff-time.", term[1], "'")
+    g("set title 'memory hand-off: C gives a packet to a Lua function'")
+    g("set ylabel 'ns per hand-off (median, bars: min-max)'")
+    local parts = {}
+    for i, sz in ipairs(sizes) do
+      local c = 2 + (i - 1) * 5
+      parts[#parts + 1] = string.format("'handoff.dat' using %d:%d:%d%s title '%s bytes'", c, c + 1, c + 2,
+                                        i == 1 and ":xtic(1)" or "", sz)
+    end
+    g("plot ", table.concat(parts, ", "))
+    g("set style histogram clustered gap 2")
+    g("set output 'handoff-heap.", term[1], "'")
+    g("set title 'memory hand-off: Lua heap per hand-off'")
+    g("set ylabel 'bytes per hand-off'")
+    g("set yrange [*:*]")
+    parts = {}
+    for i, sz in ipairs(sizes) do
+      local c = 2 + (i - 1) * 5
+      parts[#parts + 1] = string.format("'handoff.dat' using %d%s title 'collector off, %s B (allocated)'", c + 3,
+                                        i == 1 and ":xtic(1)" or "", sz)
+      parts[#parts + 1] = string.format("'handoff.dat' using %d title 'collector on, %s B (retained)'", c + 4, sz)
+    end
+    g("plot ", table.concat(parts, ", "))
+    g("set yrange [0:*]")
+  end
+end
+
 local gf = assert(io.open(out .. "/plots.gp", "w"))
 gf:write(table.concat(gp, "\n"), "\n")
 gf:close()
