@@ -1,10 +1,11 @@
 /*
 ** lmemlib.c - memory areas for Lua: the C API (see lmemlib.h).
 **
-** An allocated memory is a full userdata whose block is the memory itself;
-** a referenced memory is a full userdata holding a RefMem. Both kinds are
-** told apart by their metatable, registered under the names LUAMEM_ALLOC
-** and LUAMEM_REF (so luaL_checkudata works for clients).
+** Every memory is a full userdata starting with a Memory header: a
+** referenced one is just the header, an allocated one has its bytes right
+** after it. One lua_touserdata then gives any memory's block and length.
+** The two kinds have their own metatables, registered under the names
+** LUAMEM_ALLOC and LUAMEM_REF.
 **
 ** The type check is the hot path of every memory function (the daemon's
 ** setref per packet, get/set per byte), so it avoids string lookups:
@@ -23,11 +24,11 @@
 
 char luamem_emptyblock[1] = {0};
 
-typedef struct RefMem {
-  char *mem;            /* block pointed at; LUAMEM_EMPTY when empty */
+typedef struct Memory {
+  char *mem;            /* block; LUAMEM_EMPTY when an empty reference */
   size_t len;           /* its length in bytes */
-  luamem_Unref unref;   /* called when `mem` stops being pointed at */
-} RefMem;
+  luamem_Unref unref;   /* references: called when `mem` is dropped */
+} Memory;
 
 /* addresses used as registry keys of the cached metatables */
 static const char allockey = 'a';
@@ -46,7 +47,7 @@ static const char kindkey = 'k';
 ** =======================================================
 */
 
-static void callunref (lua_State *L, RefMem *ref) {
+static void callunref (lua_State *L, Memory *ref) {
   luamem_Unref unref = ref->unref;
   char *mem = ref->mem;
   size_t len = ref->len;
@@ -58,8 +59,8 @@ static void callunref (lua_State *L, RefMem *ref) {
 }
 
 static int ref_gc (lua_State *L) {
-  RefMem *ref = (RefMem *)lua_touserdata(L, 1);
-  if (ref != NULL && lua_rawlen(L, 1) == sizeof(RefMem)) callunref(L, ref);
+  Memory *ref = (Memory *)lua_touserdata(L, 1);
+  if (ref != NULL && lua_rawlen(L, 1) == sizeof(Memory)) callunref(L, ref);
   return 0;
 }
 
@@ -122,16 +123,22 @@ static int typebyname (lua_State *L) {
 */
 
 LUAMEMLIB_API char *luamem_newalloc (lua_State *L, size_t len) {
-  char *mem = (char *)lua_newuserdatauv(L, len, 1);
+  Memory *m;
+  if (len > LUAMEM_MAXSIZE - sizeof(Memory))
+    luaL_error(L, "not enough memory");
+  m = (Memory *)lua_newuserdatauv(L, sizeof(Memory) + len, 1);
+  m->mem = (char *)(m + 1);
+  m->len = len;
+  m->unref = NULL;
   lua_pushlightuserdata(L, (void *)&allockey);
   lua_setiuservalue(L, -2, 1);
   pushmeta(L, &allockey, LUAMEM_ALLOC);
   lua_setmetatable(L, -2);
-  return mem;
+  return m->mem;
 }
 
 LUAMEMLIB_API void luamem_newref (lua_State *L) {
-  RefMem *ref = (RefMem *)lua_newuserdatauv(L, sizeof(RefMem), 1);
+  Memory *ref = (Memory *)lua_newuserdatauv(L, sizeof(Memory), 1);
   ref->mem = LUAMEM_EMPTY;
   ref->len = 0;
   ref->unref = NULL;
@@ -150,6 +157,18 @@ LUAMEMLIB_API void luamem_newref (lua_State *L) {
 ** =======================================================
 */
 
+/*
+** A userdata made by another copy of this library has the same layout;
+** one made by hand with a memory metatable may not: never trust its size.
+*/
+static int validlayout (lua_State *L, int idx, int type) {
+  size_t size = lua_rawlen(L, idx);
+  const Memory *m = (const Memory *)lua_touserdata(L, idx);
+  if (size < sizeof(Memory)) return 0;
+  if (type == LUAMEM_TREF) return size == sizeof(Memory);
+  return m->mem == (const char *)(m + 1) && m->len == size - sizeof(Memory);
+}
+
 /* the kind of a userdata from its metatable's marker (slower path) */
 static int markedtype (lua_State *L, int idx) {
   int type = LUAMEM_TNONE;
@@ -166,6 +185,8 @@ static int markedtype (lua_State *L, int idx) {
     }
     lua_pop(L, 2);
   }
+  if (type != LUAMEM_TNONE && !validlayout(L, idx, type))
+    type = LUAMEM_TNONE;
   return type;
 }
 
@@ -187,15 +208,11 @@ static char *tomem (lua_State *L, int idx, size_t *len,
   char *mem = NULL;
   size_t l = 0;
   luamem_Unref u = NULL;
-  if (t == LUAMEM_TALLOC) {
-    mem = (char *)lua_touserdata(L, idx);
-    l = lua_rawlen(L, idx);
-  }
-  else if (t == LUAMEM_TREF) {
-    RefMem *ref = (RefMem *)lua_touserdata(L, idx);
-    mem = ref->mem;
-    l = ref->len;
-    u = ref->unref;
+  if (t != LUAMEM_TNONE) {
+    const Memory *m = (const Memory *)lua_touserdata(L, idx);
+    mem = m->mem;
+    l = m->len;
+    u = m->unref;  /* always NULL in allocated memories */
   }
   if (len != NULL) *len = l;
   if (unref != NULL) *unref = u;
@@ -231,9 +248,9 @@ LUAMEMLIB_API char *luamem_checkmemory (lua_State *L, int arg, size_t *len) {
 LUAMEMLIB_API int luamem_resetref (lua_State *L, int idx, char *mem,
                                    size_t len, luamem_Unref unref,
                                    int cleanup) {
-  RefMem *ref;
+  Memory *ref;
   if (memtype(L, idx) != LUAMEM_TREF) return 0;
-  ref = (RefMem *)lua_touserdata(L, idx);
+  ref = (Memory *)lua_touserdata(L, idx);
   if (mem == NULL) {  /* an empty memory */
     mem = LUAMEM_EMPTY;
     len = 0;

@@ -200,7 +200,8 @@ static int mem_diff (lua_State *L) {
   const unsigned char *s1 = (const unsigned char *)luamem_checkarray(L, 1, &l1);
   const unsigned char *s2 = (const unsigned char *)luamem_checkarray(L, 2, &l2);
   n = (l1 < l2) ? l1 : l2;
-  for (i = 0; i < n && s1[i] == s2[i]; i++) ;
+  for (i = 0; i + 64 <= n && memcmp(s1 + i, s2 + i, 64) == 0; i += 64) ;
+  for (; i < n && s1[i] == s2[i]; i++) ;
   if (i < n) {
     lua_pushinteger(L, (lua_Integer)i + 1);
     lua_pushboolean(L, s1[i] < s2[i]);

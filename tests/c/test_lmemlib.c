@@ -153,32 +153,34 @@ static void test_type_of_others (void **state) {
 
 /*
 ** Memories made by another copy of the library (e.g. a module linking the
-** static one) have the same metatables but not this copy's user values.
-** Simulated with userdata carrying the named metatables; the ref one has
-** the library's (private) RefMem layout.
+** static one) have the same metatables and layout (a header of block,
+** length and unref; an allocated memory's bytes follow it) but not this
+** copy's user values. Simulated here by hand.
 */
-struct foreignref { char *mem; size_t len; luamem_Unref unref; };
+struct header { char *mem; size_t len; luamem_Unref unref; };
 
 static void test_other_copy (void **state) {
   lua_State *L = *state;
   static char block[5] = "abcd";
-  struct foreignref *r;
+  struct header *h;
   size_t len;
-  char *p;
   /* metatables created by name before this copy made any memory */
   luaL_newmetatable(L, LUAMEM_ALLOC);
   luaL_newmetatable(L, LUAMEM_REF);
   lua_pop(L, 2);
-  p = (char *)lua_newuserdatauv(L, 3, 0);
+  h = (struct header *)lua_newuserdatauv(L, sizeof(*h) + 3, 0);
+  h->mem = (char *)(h + 1);
+  h->len = 3;
+  h->unref = NULL;
   luaL_setmetatable(L, LUAMEM_ALLOC);
   assert_int_equal(luamem_type(L, -1), LUAMEM_TALLOC);
-  assert_ptr_equal(luamem_tomemory(L, -1, &len), p);
+  assert_ptr_equal(luamem_tomemory(L, -1, &len), (char *)(h + 1));
   assert_int_equal(len, 3);
   assert_int_equal(luamem_type(L, -1), LUAMEM_TALLOC);  /* marked now */
-  r = (struct foreignref *)lua_newuserdatauv(L, sizeof(*r), 0);
-  r->mem = block;
-  r->len = 4;
-  r->unref = NULL;
+  h = (struct header *)lua_newuserdatauv(L, sizeof(*h), 0);
+  h->mem = block;
+  h->len = 4;
+  h->unref = NULL;
   luaL_setmetatable(L, LUAMEM_REF);
   assert_int_equal(luamem_type(L, -1), LUAMEM_TREF);
   assert_ptr_equal(luamem_tomemory(L, -1, &len), block);
@@ -190,6 +192,28 @@ static void test_other_copy (void **state) {
   assert_true(lua_rawequal(L, -1, -2));
   assert_int_equal(lua_getfield(L, -1, "__gc"), LUA_TFUNCTION);
   lua_pop(L, 6);
+}
+
+/* userdata given a memory metatable by hand are checked, never trusted */
+static void test_handmade_userdata (void **state) {
+  lua_State *L = *state;
+  struct header *h;
+  luamem_newalloc(L, 1);  /* the metatables exist and are marked */
+  luamem_newref(L);
+  lua_newuserdatauv(L, 3, 0);  /* too small for a header */
+  luaL_setmetatable(L, LUAMEM_ALLOC);
+  assert_int_equal(luamem_type(L, -1), LUAMEM_TNONE);
+  lua_newuserdatauv(L, 2, 1);
+  luaL_setmetatable(L, LUAMEM_REF);
+  assert_int_equal(luamem_type(L, -1), LUAMEM_TNONE);
+  assert_int_equal(luamem_setref(L, -1, "x", 1, NULL), 0);
+  h = (struct header *)lua_newuserdatauv(L, sizeof(*h) + 8, 0);
+  h->mem = (char *)(h + 1);
+  h->len = 1000;  /* lies about its length */
+  luaL_setmetatable(L, LUAMEM_ALLOC);
+  assert_int_equal(luamem_type(L, -1), LUAMEM_TNONE);
+  assert_null(luamem_tomemory(L, -1, NULL));
+  lua_pop(L, 5);
 }
 
 /* ---- references ---- */
@@ -777,6 +801,7 @@ int main (void) {
     cmocka_unit_test_setup_teardown(test_newref, setup, teardown),
     cmocka_unit_test_setup_teardown(test_type_of_others, setup, teardown),
     cmocka_unit_test_setup_teardown(test_other_copy, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_handmade_userdata, setup, teardown),
     cmocka_unit_test_setup_teardown(test_setref, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resetref_nocleanup, setup, teardown),
     cmocka_unit_test_setup_teardown(test_setref_not_ref, setup, teardown),

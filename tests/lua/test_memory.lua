@@ -369,6 +369,21 @@ T.case("diff", function()
   T.errors("bad argument #1", mem.diff, nil, "a")
 end)
 
+T.case("diff on long memories", function()
+  local n = 5000
+  local a = string.rep("x", n)
+  local m = mem.create(a)
+  for _, p in ipairs{1, 2, 63, 64, 65, 128, 129, 4096, n - 1, n} do
+    local b = a:sub(1, p - 1) .. "y" .. a:sub(p + 1)
+    local i, lt = mem.diff(m, b)
+    T.eq(i, p, "diff at " .. p); T.eq(lt, true)
+    i, lt = mem.diff(b, m)
+    T.eq(i, p); T.eq(lt, false)
+  end
+  T.eq(mem.diff(m, a .. "z"), n + 1)
+  T.eq(mem.diff(m, a), nil)
+end)
+
 -- the model of find, over string.find on the clipped range
 local function modelfind(s, p, i, j, o)
   local len = #s
