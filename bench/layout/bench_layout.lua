@@ -103,21 +103,32 @@ local q = setmetatable({mem = m, pos = 1, children = {
 }}, puremt)
 
 -- ---- timing ----
-local results = {}
+local cases = {}
 local function bench (name, fn)
   if only then
     if only == name then fn(N) end
     return
   end
-  fn(1000)  -- warm up
-  local best = math.huge
+  cases[#cases + 1] = {name, fn}
+end
+
+-- rounds interleave the cases, so a change of load during the run hits
+-- every case alike; the fastest round of each case counts
+local function runall ()
+  local best = {}
+  for _, c in ipairs(cases) do c[2](1000) end  -- warm up
   for _ = 1, ROUNDS do
-    collectgarbage()
-    local t0 = clock()
-    fn(N)
-    best = math.min(best, clock() - t0)
+    for i, c in ipairs(cases) do
+      collectgarbage()
+      local t0 = clock()
+      c[2](N)
+      local dt = clock() - t0
+      best[i] = math.min(best[i] or math.huge, dt)
+    end
   end
-  results[#results + 1] = {name, best * 1e9 / N}
+  local results = {}
+  for i, c in ipairs(cases) do results[i] = {c[1], best[i] * 1e9 / N} end
+  return results
 end
 
 local get, set = memory.get, memory.set
@@ -163,6 +174,7 @@ bench("pure-Lua q.source.a = v", function (n)
   for i = 1, n do q.source.a = i & 0xff end end)
 
 if only then return end
+local results = runall()
 print(string.format("%d iterations x %d rounds each, fastest round (%s)", N,
                     ROUNDS, _VERSION))
 print(string.format("%-34s %10s %10s", "case", "ns/op", "minus loop"))

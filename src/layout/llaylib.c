@@ -246,19 +246,11 @@ static void buildhash (Struct *st) {
     if (st->fields[f].type == LAY_STRUCT) st->uv[f] = PUV_KIDS + kids++;
 }
 
-/* The field of struct `node` whose key is the value at `k`, or -1. Fast
-** path: that value is the very string compiled into the struct (interned
-** strings are unique). Else compare contents (long strings are not
-** interned); a miss costs a scan, but it is an error anyway. */
-static int findfield (lua_State *L, const Struct *st, int node, int k) {
-  const void *id = lua_topointer(L, k);
-  unsigned mask = (1u << st->hbits) - 1, i = hashkey(st, id, node);
+/* findfield's slow path: compare the key's contents */
+static int findbyname (lua_State *L, const Struct *st, int node, int k) {
   const char *key;
   size_t kl;
   int f;
-  for (; st->hash[i].id != NULL; i = (i + 1) & mask)
-    if (st->hash[i].id == id && st->hash[i].node == node)
-      return st->hash[i].field;
   if (lua_type(L, k) != LUA_TSTRING) return -1;
   key = lua_tolstring(L, k, &kl);
   f = node < 0 ? st->s.first : st->fields[node].first;
@@ -267,6 +259,19 @@ static int findfield (lua_State *L, const Struct *st, int node, int k) {
     if (fk && strlen(fk) == kl && memcmp(fk, key, kl) == 0) return f;
   }
   return -1;
+}
+
+/* The field of struct `node` whose key is the value at `k`, or -1. Fast
+** path: that value is the very string compiled into the struct (interned
+** strings are unique). Else compare contents (long strings are not
+** interned); a miss costs a scan, but it is an error anyway. */
+static int findfield (lua_State *L, const Struct *st, int node, int k) {
+  const void *id = lua_topointer(L, k);
+  unsigned mask = (1u << st->hbits) - 1, i = hashkey(st, id, node);
+  for (; st->hash[i].id != NULL; i = (i + 1) & mask)
+    if (st->hash[i].id == id && st->hash[i].node == node)
+      return st->hash[i].field;
+  return findbyname(L, st, node, k);
 }
 
 /* layout.struct(spec) -> struct */
@@ -403,6 +408,10 @@ static int ptr_index (lua_State *L) {
   const lay_Field *fd;
   if (f < 0) return nofield(L);
   fd = &st->fields[f];
+  if (fd->type == LAY_STRUCT) {  /* its pointer, made with ours */
+    lua_getiuservalue(L, 1, st->uv[f]);
+    return 1;
+  }
   /* fast path: a number within bounds (what pushfield would do) */
   if (fd->type == LAY_NUMBER && fd->nbytes <= 8) {
     const unsigned char *mem = p->root->mem;
