@@ -14,69 +14,88 @@ statuses() {
     udp.checksum.status icmp.checksum.status
 }
 
-# expect IN.tsv FROM/LEN TO/LEN DIR: the frames' v, src, dst after the map
+# expect IN.tsv MAP DIR: the frames' v, src, dst after MAP (FROM:TO,...)
 expect() {
-  awk -F'\t' -v OFS='\t' -v from="$2" -v to="$3" -v dir="$4" '
+  awk -F'\t' -v OFS='\t' -v map="$2" -v dir="$3" '
     function num(a,   p) { split(a, p, "."); return ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4] }
     function dotted(n) { return int(n / 16777216) "." int(n / 65536) % 256 "." int(n / 256) % 256 "." n % 256 }
-    function map(a,   n) {
+    function mapped(a,   n, i, best) {
       if (a == "") return a
-      n = num(a)
-      if (int(n / span) * span != fnet) return a
-      return dotted(tnet + n % span)
+      n = num(a); best = 0
+      for (i = 1; i <= nr; i++)
+        if (int(n / span[i]) * span[i] == fnet[i] && (!best || span[i] < span[best])) best = i
+      return best ? dotted(tnet[best] + n % span[best]) : a
     }
-    BEGIN { split(from, f, "/"); split(to, x, "/"); span = 2 ^ (32 - f[2])
-            fnet = num(f[1]); tnet = num(x[1]) }
+    BEGIN { nr = split(map, rules, ",")
+            for (i = 1; i <= nr; i++) {
+              split(rules[i], ft, ":"); split(ft[1], f, "/"); split(ft[2], x, "/")
+              span[i] = 2 ^ (32 - f[2]); fnet[i] = num(f[1]); tnet[i] = num(x[1]) } }
     { s = $5; d = $6
-      if ($2 == 4) { if (dir != "dst") s = map(s); if (dir != "src") d = map(d) }
+      if ($2 == 4) { if (dir != "dst") s = mapped(s); if (dir != "src") d = mapped(d) }
       print $2, s, d }' "$1"
 }
 
-# nat_case NAME CAPTURE FROM TO DIR
-nat_case() {
-  local name=$1 f=$2 from=$3 to=$4 dir=$5
-  if ! run_pktlua -r "$f" -w "$t/out.pcap" -f "$EXAMPLES/nat.lua" -a "map=$from:$to" -a "dir=$dir"; then
-    bad "$name: nat.lua failed: $(cat "$LAST_ERR")"; return
-  fi
-  ip_frames "$f" >"$t/in.tsv"
-  ip_frames "$t/out.pcap" >"$t/out.tsv"
-  expect "$t/in.tsv" "$from" "$to" "$dir" >"$t/want"
+# nat_run NAME MAP DIR FILES...: nat.lua over each file; then, on the
+# files merged (mergecap -a), one tshark pass for input and output each
+nat_run() {
+  local name=$1 map=$2 dir=$3; shift 3
+  local i=0 f said=0 n outs=()
+  rm -rf "$t/o"; mkdir "$t/o"
+  for f in "$@"; do
+    i=$((i + 1))
+    local o; o=$t/o/$(printf '%04d' $i).pcap
+    if ! run_pktlua -r "$f" -w "$o" -f "$EXAMPLES/nat.lua" -a "map=$map" -a "dir=$dir"; then
+      bad "$name: nat.lua over $(basename "$f") failed: $(cat "$LAST_ERR")"; return
+    fi
+    n=$(sed -nE 's/^nat.lua: rewrote ([0-9]+) packets.*/\1/p' "$LAST_ERR")
+    said=$((said + ${n:-0}))
+    same "$name: $(basename "$f"): tcpdump -vv: same bad checksums" <(bad_cksums "$f") <(bad_cksums "$o")
+    outs+=("$o")
+  done
+  mergecap -a -w "$t/in.pcapng" "$@" && mergecap -a -w "$t/out.pcapng" "${outs[@]}" \
+    || die "mergecap failed"
+  ip_frames "$t/in.pcapng" >"$t/in.tsv"
+  ip_frames "$t/out.pcapng" >"$t/out.tsv"
+  expect "$t/in.tsv" "$map" "$dir" >"$t/want"
   cut -f2,5,6 "$t/out.tsv" >"$t/got"
-  same "$name ($from -> $to, dir=$dir): addresses" "$t/want" "$t/got"
-  # how many packets the script says it rewrote = frames whose addresses moved
+  same "$name (dir=$dir): addresses as mapped" "$t/want" "$t/got"
+  # what the summaries say = the frames whose addresses moved
   local moved
   moved=$(paste <(cut -f2,5,6 "$t/in.tsv") "$t/want" | awk -F'\t' '$2 != $5 || $3 != $6' | wc -l)
-  check "$name: summary 'rewrote $moved packets' ($(cat "$LAST_ERR"))" grep -q "rewrote $moved packets" "$LAST_ERR"
+  check "$name: the summaries say $said packets rewritten, $moved moved" [ "$said" -eq "$moved" ]
   rewritten=$((rewritten + moved))
-  statuses "$f" >"$t/sin"; statuses "$t/out.pcap" >"$t/sout"
+  statuses "$t/in.pcapng" >"$t/sin"; statuses "$t/out.pcapng" >"$t/sout"
   same "$name: IP/TCP/UDP/ICMP checksum statuses unchanged" "$t/sin" "$t/sout"
   good=$((good + $(tr '\t' '\n' <"$t/sout" | grep -cx 1)))
-  same "$name: tcpdump -vv: same bad checksums" <(bad_cksums "$f") <(bad_cksums "$t/out.pcap")
 }
 
 rewritten=0 good=0
-for d in ipv4 vlan nano; do
-  nat_case "$d.pcap" "$CAPTURES/$d.pcap" 10.1.0.0/16 192.168.0.0/16 both
-done
-nat_case "ipv4.pcap" "$CAPTURES/ipv4.pcap" 10.1.0.0/16 172.31.0.0/16 src
-nat_case "ipv4.pcap" "$CAPTURES/ipv4.pcap" 198.51.100.0/24 203.0.113.0/24 dst
-nat_case "ipv4.pcap" "$CAPTURES/ipv4.pcap" 10.1.7.20/32 10.9.9.9/32 both
-nat_case "ipv6.pcap" "$CAPTURES/ipv6.pcap" 10.1.0.0/16 192.168.0.0/16 both
-check "captures: packets rewritten ($rewritten)" [ "$rewritten" -gt 60 ]
-
-# the real captures: map the /16 of their busiest IPv4 source to 198.18/16
+# every capture, one map: the 12 busiest source /16s of them all, each to
+# its own /16 of 100.64.0.0/10
+mapfor() {
+  awk -F'\t' '$2 == 4 { split($5, p, "."); n[p[1] "." p[2]]++ }
+    END { for (k in n) print n[k], k }' | sort -k1,1nr -k2 | head -12 |
+    awk '{ printf "%s%s.0.0/16:100.%d.0.0/16", (NR > 1 ? "," : ""), $2, 63 + NR }'
+}
+mapfiles=()
 for f in $(captures); do
-  case $(basename "$f") in
-    zeek-ldap-mixed-linktypes.pcapng) continue ;;
-    *.pcap|*.pcapng) ;;
-  esac
-  [ "$(dirname "$f")" = "$CAPTURES" ] && continue
-  busiest=$(ip_frames "$f" | awk -F'\t' '$2 == 4 { split($5, p, "."); n[p[1] "." p[2]]++ }
-    END { for (k in n) if (n[k] > best) { best = n[k]; b = k }; if (b != "") print b ".0.0/16" }')
-  [ -n "$busiest" ] || continue
-  nat_case "$(basename "$f")" "$f" "$busiest" 198.18.0.0/16 both
+  case $(basename "$f") in zeek-ldap-mixed-linktypes.pcapng) continue ;; esac
+  mapfiles+=("$f")
 done
-check "every check verified good checksums ($good)" [ "$good" -gt 10000 ]
+mergecap -a -w "$t/all.pcapng" "${mapfiles[@]}" || die "mergecap failed"
+MAP=$(ip_frames "$t/all.pcapng" | mapfor)
+check "a map of 12 prefixes ($MAP)" [ "$(tr ',' '\n' <<<"$MAP" | wc -l)" -eq 12 ]
+nat_run "all captures" "$MAP" both "${mapfiles[@]}"
+check "packets rewritten ($rewritten)" [ "$rewritten" -gt 9000 ]
+check "good checksums verified ($good)" [ "$good" -gt 15000 ]
+
+# source only, destination only, one host, over the generated captures
+own=("$CAPTURES/ipv4.pcap" "$CAPTURES/vlan.pcap" "$CAPTURES/nano.pcap" "$CAPTURES/ipv6.pcap")
+rewritten=0
+nat_run "captures/, src" 10.1.0.0/16:172.31.0.0/16 src "${own[@]}"
+nat_run "captures/, dst" 198.51.100.0/24:203.0.113.0/24,10.2.0.0/16:10.3.0.0/16 dst "${own[@]}"
+nat_run "captures/, one host" 10.1.7.20/32:10.9.9.9/32,10.1.0.0/16:192.168.0.0/16 both "${own[@]}"
+check "captures/: packets rewritten ($rewritten)" [ "$rewritten" -ge 90 ]
 
 # the map given by the environment, and bad maps refused at load time
 PKTLUA_NAT=10.1.0.0/16=10.77.0.0/16 run_pktlua -r "$CAPTURES/ipv4.pcap" -w "$t/e.pcap" -f "$EXAMPLES/nat.lua" || bad "PKTLUA_NAT run"
