@@ -21,6 +21,10 @@
 #define PKT_EXIT_FAIL  1   /* runtime or input error */
 #define PKT_EXIT_USAGE 2   /* bad command line, script that does not load */
 
+/* stdio buffer of the capture file and the -w file: a 4 KiB default means
+** one system call per ~50 small packets */
+#define PKT_IOBUF (1 << 20)
+
 /* room for one error line (libpcap's own buffer is smaller) */
 #define PKT_ERRSIZE 1024
 
@@ -93,6 +97,7 @@ struct pkt_Source {
   int snaplen;              /* pcap_snapshot() */
   int nano;                 /* ts.tv_usec holds nanoseconds */
   off_t size;               /* file size for the progress line, 0: unknown */
+  char *iobuf;              /* the file's stdio buffer (owned) */
 };
 
 /* 0 ok; -1 error (err says why); -2 usage error (bad BPF expression) */
@@ -117,6 +122,7 @@ typedef struct pkt_Sink {
   const char *oname;        /* -o argument */
   int flush;                /* flush after each packet (-U) */
   int injectreported;       /* first inject error printed */
+  char *iobuf;              /* the -w file's stdio buffer (owned) */
 } pkt_Sink;
 
 int pkt_sink_openinject (pkt_Sink *k, const pkt_Options *o,
@@ -129,22 +135,41 @@ void pkt_sink_write (pkt_Sink *k, const struct pcap_pkthdr *h,
 int pkt_sink_close (pkt_Sink *k, char *err);
 
 
+/* ---- the loop: pkt_main.c feeds packets, pkt_script.c runs them ---- */
+#define PKT_FEED_STOP   0  /* end of input, -c, SIGINT/SIGTERM, input error */
+#define PKT_FEED_PACKET 1  /* a packet is in the pkt_Packet */
+#define PKT_FEED_RELOAD 2  /* SIGHUP: reload the script between packets */
+
+typedef struct pkt_Packet {
+  struct pcap_pkthdr *h;    /* libpcap's header */
+  unsigned char *data;      /* libpcap's buffer, writable (see pkt_main.c) */
+  uint64_t no;              /* 1-based packet number, for messages */
+} pkt_Packet;
+
+/* the next packet into *p; one of PKT_FEED_* */
+typedef int (*pkt_Fetch) (void *ud, pkt_Packet *p);
+/* the verdict on a packet: count it, and write/inject it if it passes */
+typedef void (*pkt_Deliver) (void *ud, const pkt_Packet *p, int pass);
+
+
 /* ---- pkt_script.c: the Lua side ---- */
 typedef struct pkt_Script pkt_Script;
 
 /* creates the state and compiles the script; NULL on error (err) */
 pkt_Script *pkt_script_new (const pkt_Options *o, char *err);
 /* runs the chunk once and finds `packet`; 0 ok, -1 error (err) */
-int pkt_script_start (pkt_Script *S, int linktype, char *err);
-/* 1 pass, 0 drop, -1 abort (--on-error=abort) */
-int pkt_script_packet (pkt_Script *S, const struct pcap_pkthdr *h,
-                       unsigned char *data, int nano, long l3,
-                       uint64_t pktno, pkt_Stats *st);
+int pkt_script_start (pkt_Script *S, const pkt_Source *src, char *err);
+/* runs fetched packets through packet() and delivers them until fetch
+** says stop or reload; returns that PKT_FEED_*, or -1 when a script error
+** ends the run (--on-error=abort; that packet is delivered as dropped) */
+int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
+                    void *ud, pkt_Stats *st);
 /* empties the reference memory and calls finish(); 0 ok, -1 error */
 int pkt_script_finish (pkt_Script *S, pkt_Stats *st);
 /* SIGHUP: a fresh state from the same script; on failure the old one
 ** stays. 0 reloaded, -1 kept the old one (reason printed). */
-int pkt_script_reload (pkt_Script **S, int linktype, pkt_Stats *st);
+int pkt_script_reload (pkt_Script **S, const pkt_Source *src,
+                       pkt_Stats *st);
 size_t pkt_script_memory (pkt_Script *S);
 void pkt_script_close (pkt_Script *S);
 /* async-signal-safe: make the running script raise "interrupted" */

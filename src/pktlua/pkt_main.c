@@ -169,6 +169,83 @@ static int sameasinput (const pkt_Options *o) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/*
+** {======================================================
+** The loop's C half: packets in, verdicts out
+** =======================================================
+*/
+
+typedef struct Loop {
+  const pkt_Options *o;
+  pkt_Source *src;
+  pkt_Sink *sink;
+  pkt_Stats *st;
+  Progress *pg;
+  pkt_Script **script;       /* for the memory figure and reloads */
+  int status;                /* PKT_EXIT_FAIL after an input error */
+} Loop;
+
+/*
+** The next packet, after the signals, -c and the progress line had their
+** turn; called between two packets, so a reload or a stop never cuts one.
+*/
+static int fetch (void *ud, pkt_Packet *p) {
+  Loop *lp = (Loop *)ud;
+  pkt_Source *src = lp->src;
+  pkt_Stats *st = lp->st;
+  const u_char *cdata;
+  int rc;
+  for (;;) {
+    if (sig_stop) return PKT_FEED_STOP;
+    if (sig_reload) {
+      sig_reload = 0;
+      if (*lp->script) return PKT_FEED_RELOAD;
+    }
+    if (sig_report) {
+      sig_report = 0;
+      progressclear(lp->pg);
+      src->ops->stats(src, st);
+      st->luamem = pkt_script_memory(*lp->script);
+      printstats(lp->o, st);
+    }
+    if (lp->o->count > 0 && st->read >= (uint64_t)lp->o->count)
+      return PKT_FEED_STOP;
+    rc = src->ops->next(src, &p->h, &cdata);
+    if (rc == 1) break;
+    if (rc == 0) continue;      /* live: nothing yet */
+    if (rc == -2) {             /* end of file, or a signal woke us */
+      if (sig_live) continue;
+      return PKT_FEED_STOP;
+    }
+    progressclear(lp->pg);
+    fprintf(stderr, "pktlua: %s: packet %llu: %s\n", src->name,
+            (unsigned long long)st->read + 1, pcap_geterr(src->pcap));
+    lp->status = PKT_EXIT_FAIL;
+    return PKT_FEED_STOP;
+  }
+  st->read++;
+  p->no = st->read;
+  /* libpcap's buffer is ours until the next call: for savefiles a
+  ** malloc'd read buffer, live a frame of the writable (PROT_WRITE) ring
+  ** mapping. The script's writes go there, so what it changes is what
+  ** gets written or injected, without a copy. */
+  p->data = (unsigned char *)(uintptr_t)cdata;
+  if (lp->pg->on && (st->read & 1023) == 0) progress(lp->pg, src, st);
+  return PKT_FEED_PACKET;
+}
+
+static void deliver (void *ud, const pkt_Packet *p, int pass) {
+  Loop *lp = (Loop *)ud;
+  if (pass) {
+    lp->st->passed++;
+    pkt_sink_write(lp->sink, p->h, p->data, lp->st);
+  }
+  else lp->st->dropped++;
+}
+
+/* }====================================================== */
+
+
 static void verbosestart (const pkt_Source *s) {
   const char *name = pcap_datalink_val_to_name(s->dlt);
   fprintf(stderr, "pktlua: %s: %s, link type %s (%d), snaplen %d, %s "
@@ -183,6 +260,7 @@ int main (int argc, char **argv) {
   pkt_Script *script = NULL;
   pkt_Stats st;
   Progress pg;
+  Loop lp;
   char err[PKT_ERRSIZE] = "";
   int status = PKT_EXIT_OK, rc;
   memset(&src, 0, sizeof(src));
@@ -224,7 +302,7 @@ int main (int argc, char **argv) {
     goto done;
   }
   /* the script's own code runs as USER, and may not start: no output yet */
-  if (script && pkt_script_start(script, src.linktype, err) != 0) {
+  if (script && pkt_script_start(script, &src, err) != 0) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_USAGE;
     goto done;
@@ -240,62 +318,30 @@ int main (int argc, char **argv) {
   pg.on = !o.quiet && src.size > 0 && isatty(2);
   pg.start = pg.last = now();
 
+  lp.o = &o;
+  lp.src = &src;
+  lp.sink = &sink;
+  lp.st = &st;
+  lp.pg = &pg;
+  lp.script = &script;
+  lp.status = PKT_EXIT_OK;
   for (;;) {
-    struct pcap_pkthdr *h;
-    const u_char *cdata;
-    unsigned char *data;
-    int verdict = 1;
-    if (sig_stop) break;
-    if (sig_reload) {
-      sig_reload = 0;
+    if (script == NULL) {  /* a plain copy */
+      pkt_Packet p;
+      while (fetch(&lp, &p) == PKT_FEED_PACKET) deliver(&lp, &p, 1);
+      break;
+    }
+    rc = pkt_script_run(script, fetch, deliver, &lp, &st);
+    if (rc == PKT_FEED_RELOAD) {
       sig_script = NULL;  /* the old state may be closed meanwhile */
-      if (script) pkt_script_reload(&script, src.linktype, &st);
+      pkt_script_reload(&script, &src, &st);
       sig_script = script;
+      continue;
     }
-    if (sig_report) {
-      sig_report = 0;
-      progressclear(&pg);
-      src.ops->stats(&src, &st);
-      st.luamem = pkt_script_memory(script);
-      printstats(&o, &st);
-    }
-    if (o.count > 0 && st.read >= (uint64_t)o.count) break;
-    rc = src.ops->next(&src, &h, &cdata);
-    if (rc == 0) continue;      /* live: nothing yet */
-    if (rc == -2) {             /* end of file, or a signal woke us */
-      if (sig_live) continue;
-      break;
-    }
-    if (rc < 0) {
-      progressclear(&pg);
-      fprintf(stderr, "pktlua: %s: packet %llu: %s\n", src.name,
-              (unsigned long long)st.read + 1, pcap_geterr(src.pcap));
-      status = PKT_EXIT_FAIL;
-      break;
-    }
-    st.read++;
-    /* libpcap's buffer is ours until the next call: for savefiles a
-    ** malloc'd read buffer, live a frame of the writable (PROT_WRITE) ring
-    ** mapping. The script's writes go there, so what it changes is what
-    ** gets written or injected, without a copy. */
-    data = (unsigned char *)(uintptr_t)cdata;
-    if (script) {
-      long l3 = pkt_l3(src.linktype, data, h->caplen);
-      verdict = pkt_script_packet(script, h, data, src.nano, l3, st.read,
-                                  &st);
-      if (verdict < 0) {        /* --on-error=abort: not written */
-        st.dropped++;
-        status = PKT_EXIT_FAIL;
-        break;
-      }
-    }
-    if (verdict) {
-      st.passed++;
-      pkt_sink_write(&sink, h, data, &st);
-    }
-    else st.dropped++;
-    if (pg.on && (st.read & 1023) == 0) progress(&pg, &src, &st);
+    if (rc < 0) status = PKT_EXIT_FAIL;  /* --on-error=abort */
+    break;
   }
+  if (lp.status != PKT_EXIT_OK) status = lp.status;
   progressclear(&pg);
 
 finish:

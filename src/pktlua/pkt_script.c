@@ -69,6 +69,7 @@ struct pkt_Script {
   size_t used;               /* bytes allocated by the state */
   size_t cap;                /* --max-lua-memory, 0: none */
   int linktype;              /* info.linktype */
+  int nano;                  /* the source's ts.tv_usec holds nanoseconds */
   int started;               /* the fixed slots are in place */
   volatile sig_atomic_t inlua;  /* inside lua_pcall (for interrupts) */
   Seen seen[MAXSEEN];        /* errors shown, to count their repeats */
@@ -384,14 +385,15 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
   return S;  /* the compiled chunk waits at slot 2 */
 }
 
-int pkt_script_start (pkt_Script *S, int linktype, char *err) {
+int pkt_script_start (pkt_Script *S, const pkt_Source *src, char *err) {
   lua_State *L = S->L;
   static const char *const keys[] = {  /* the order of the SLOT_K... */
     "len", "caplen", "sec", "nsec", "linktype", "l3"
   };
   size_t i;
-  int status;
+  int status, linktype = src->linktype;
   S->linktype = linktype;
+  S->nano = src->nano;
   armbudget(S);
   S->inlua = 1;
   status = lua_pcall(L, 0, 0, SLOT_MSGH);
@@ -450,45 +452,111 @@ static void setinfo (pkt_Script *S, int key, lua_Integer v) {
 }
 
 /*
-** The per-packet path. Nothing here allocates a Lua object: the memory
-** is re-pointed, the info table's existing fields are overwritten, and
-** the function and arguments are copies of fixed stack slots.
+** {======================================================
+** The per-packet path
+** =======================================================
 */
-int pkt_script_packet (pkt_Script *S, const struct pcap_pkthdr *h,
-                       unsigned char *data, int nano, long l3,
-                       uint64_t pktno, pkt_Stats *st) {
-  lua_State *L = S->L;
-  int status;
-  luamem_setref(L, SLOT_PKT, (char *)data, h->caplen, NULL);
-  setinfo(S, SLOT_KLEN, (lua_Integer)h->len);
-  setinfo(S, SLOT_KCAPLEN, (lua_Integer)h->caplen);
-  setinfo(S, SLOT_KSEC, (lua_Integer)h->ts.tv_sec);
-  setinfo(S, SLOT_KNSEC, nano ? (lua_Integer)h->ts.tv_usec
-                              : (lua_Integer)h->ts.tv_usec * 1000);
-  setinfo(S, SLOT_KLINK, S->linktype);
-  setinfo(S, SLOT_KL3, l3 >= 0 ? (lua_Integer)l3 + 1 : 0);  /* 1-based */
-  lua_pushvalue(L, SLOT_FUNC);
-  lua_pushvalue(L, SLOT_PKT);
-  lua_pushvalue(L, SLOT_INFO);
-  armbudget(S);
-  S->inlua = 1;
-  status = lua_pcall(L, 2, 1, SLOT_MSGH);
-  S->inlua = 0;
-  if (status == LUA_OK) {
+
+/* what one protected run over many packets shares with its caller */
+typedef struct Batch {
+  pkt_Script *S;
+  pkt_Fetch fetch;           /* pkt_main's half: the next packet */
+  pkt_Deliver deliver;       /* pkt_main's half: count, write, inject */
+  void *ud;
+  pkt_Packet p;              /* the packet being handled */
+  int inpacket;              /* an error now belongs to packet p */
+  int result;                /* the PKT_FEED_* that ended the batch */
+} Batch;
+
+/*
+** Runs packets until fetch says otherwise, under the one lua_pcall of
+** pkt_script_run: a per-packet pcall (setjmp, call info) would cost about
+** as much as everything else the daemon does for a packet. Its arguments
+** are the Batch and copies of slots SLOT_FUNC.., so in this frame the
+** SLOT_ numbers mean the same as in the base frame.
+**
+** Nothing here allocates a Lua object: the memory is re-pointed, the info
+** table's existing fields are overwritten, and the function and arguments
+** are copies of fixed stack slots.
+*/
+static int runbatch (lua_State *L) {
+  Batch *b = (Batch *)lua_touserdata(L, 1);
+  pkt_Script *S = b->S;
+  for (;;) {
+    const struct pcap_pkthdr *h;
+    long l3;
+    int r = b->fetch(b->ud, &b->p), drop;
+    if (r != PKT_FEED_PACKET) {
+      b->result = r;
+      return 0;
+    }
+    b->inpacket = 1;
+    h = b->p.h;
+    l3 = pkt_l3(S->linktype, b->p.data, h->caplen);
+    luamem_setref(L, SLOT_PKT, (char *)b->p.data, h->caplen, NULL);
+    setinfo(S, SLOT_KLEN, (lua_Integer)h->len);
+    setinfo(S, SLOT_KCAPLEN, (lua_Integer)h->caplen);
+    setinfo(S, SLOT_KSEC, (lua_Integer)h->ts.tv_sec);
+    setinfo(S, SLOT_KNSEC, S->nano ? (lua_Integer)h->ts.tv_usec
+                                   : (lua_Integer)h->ts.tv_usec * 1000);
+    setinfo(S, SLOT_KLINK, S->linktype);
+    setinfo(S, SLOT_KL3, l3 >= 0 ? (lua_Integer)l3 + 1 : 0);  /* 1-based */
+    lua_pushvalue(L, SLOT_FUNC);
+    lua_pushvalue(L, SLOT_PKT);
+    lua_pushvalue(L, SLOT_INFO);
+    armbudget(S);
+    S->inlua = 1;
+    lua_call(L, 2, 1);
+    S->inlua = 0;
     /* only false drops: nil (no return) and any other value pass */
-    int drop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    drop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
     lua_pop(L, 1);
-    return !drop;
-  }
-  st->errors++;
-  report(S, errmsg(S, status), pktno);
-  lua_pop(L, 1);
-  switch (S->o->onerror) {
-    case PKT_ONERR_DROP: return 0;
-    case PKT_ONERR_ABORT: return -1;
-    default: return 1;
+    b->inpacket = 0;
+    b->deliver(b->ud, &b->p, !drop);
   }
 }
+
+/*
+** A script error unwinds the batch to here: the error is reported and
+** counted, the packet gets the --on-error verdict, and a new batch goes on
+** with the next packet.
+*/
+int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
+                    void *ud, pkt_Stats *st) {
+  lua_State *L = S->L;
+  Batch b;
+  memset(&b, 0, sizeof(b));
+  b.S = S;
+  b.fetch = fetch;
+  b.deliver = deliver;
+  b.ud = ud;
+  for (;;) {
+    int i, status;
+    lua_pushcfunction(L, runbatch);  /* a light C function: no allocation */
+    lua_pushlightuserdata(L, &b);
+    for (i = SLOT_FUNC; i <= SLOT_KL3; i++) lua_pushvalue(L, i);
+    b.inpacket = 0;
+    status = lua_pcall(L, 1 + SLOT_KL3 - SLOT_FUNC + 1, 0, SLOT_MSGH);
+    S->inlua = 0;
+    if (status == LUA_OK) return b.result;
+    if (!b.inpacket) {  /* not the script's: nothing sensible to go on with */
+      fprintf(stderr, "pktlua: %s\n", errmsg(S, status));
+      lua_pop(L, 1);
+      return -1;
+    }
+    st->errors++;
+    report(S, errmsg(S, status), b.p.no);
+    lua_pop(L, 1);
+    switch (S->o->onerror) {
+      case PKT_ONERR_PASS: deliver(ud, &b.p, 1); break;
+      case PKT_ONERR_DROP: deliver(ud, &b.p, 0); break;
+      default: deliver(ud, &b.p, 0); return -1;
+    }
+  }
+}
+
+/* }====================================================== */
+
 
 int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   lua_State *L = S->L;
@@ -500,6 +568,7 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
     lua_pop(L, 1);
     return 0;
   }
+  lua_sethook(L, NULL, 0, 0);  /* an interrupt meant for a packet */
   armbudget(S);
   S->inlua = 1;
   status = lua_pcall(L, 0, 0, SLOT_MSGH);
@@ -514,11 +583,12 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   return 0;
 }
 
-int pkt_script_reload (pkt_Script **pS, int linktype, pkt_Stats *st) {
+int pkt_script_reload (pkt_Script **pS, const pkt_Source *src,
+                       pkt_Stats *st) {
   char err[PKT_ERRSIZE];
   pkt_Script *old = *pS;
   pkt_Script *S = pkt_script_new(old->o, err);
-  if (S == NULL || pkt_script_start(S, linktype, err) != 0) {
+  if (S == NULL || pkt_script_start(S, src, err) != 0) {
     fprintf(stderr, "pktlua: reload failed, the running script stays: "
             "%s\n", err);
     if (S) pkt_script_close(S);

@@ -4,6 +4,7 @@
 */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pkt.h"
@@ -52,6 +53,7 @@ int pkt_sink_openinject (pkt_Sink *k, const pkt_Options *o,
 */
 int pkt_sink_openfile (pkt_Sink *k, const pkt_Options *o,
                        const pkt_Source *s, char *err) {
+  FILE *f;
   k->wname = strcmp(o->wfile, "-") == 0 ? "(stdout)" : o->wfile;
   k->flush = !o->buffered;
   k->dead = pcap_open_dead_with_tstamp_precision(s->dlt,
@@ -62,11 +64,21 @@ int pkt_sink_openfile (pkt_Sink *k, const pkt_Options *o,
     snprintf(err, PKT_ERRSIZE, "%s: cannot make a pcap handle", k->wname);
     return -1;
   }
-  k->dumper = pcap_dump_open(k->dead, o->wfile);
+  f = strcmp(o->wfile, "-") == 0 ? stdout : fopen(o->wfile, "wb");
+  if (f == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s: %s", o->wfile, strerror(errno));
+    return -1;
+  }
+  /* our own FILE, so that it gets a large buffer (see PKT_IOBUF) */
+  if ((k->iobuf = malloc(PKT_IOBUF)) != NULL &&
+      setvbuf(f, k->iobuf, _IOFBF, PKT_IOBUF) != 0) {
+    free(k->iobuf);
+    k->iobuf = NULL;
+  }
+  k->dumper = pcap_dump_fopen(k->dead, f);
   if (k->dumper == NULL) {
-    snprintf(err, PKT_ERRSIZE, "%s", pcap_geterr(k->dead));
-    pcap_close(k->dead);
-    k->dead = NULL;
+    snprintf(err, PKT_ERRSIZE, "%s: %s", k->wname, pcap_geterr(k->dead));
+    fclose(f);  /* stdout too: it must not keep a buffer we free */
     return -1;
   }
   return 0;
@@ -103,5 +115,7 @@ int pkt_sink_close (pkt_Sink *k, char *err) {
   if (k->dead) pcap_close(k->dead);
   if (k->out) pcap_close(k->out);
   k->dead = k->out = NULL;
+  free(k->iobuf);  /* only now: pcap_dump_close flushed from it */
+  k->iobuf = NULL;
   return rc;
 }

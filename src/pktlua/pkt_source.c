@@ -4,6 +4,7 @@
 */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -56,8 +57,10 @@ static void file_stats (pkt_Source *s, pkt_Stats *st) {
 }
 
 static void any_close (pkt_Source *s) {
-  if (s->pcap) pcap_close(s->pcap);
+  if (s->pcap) pcap_close(s->pcap);  /* closes the FILE too */
   s->pcap = NULL;
+  free(s->iobuf);
+  s->iobuf = NULL;
 }
 
 static const pkt_SourceOps file_ops = {
@@ -77,10 +80,18 @@ static int openfile (pkt_Source *s, const char *name, char *err) {
     snprintf(err, PKT_ERRSIZE, "%s: %s", name, strerror(errno));
     return -1;
   }
+  /* before any other use of the stream; NULL (no memory) keeps stdio's */
+  if ((s->iobuf = malloc(PKT_IOBUF)) != NULL &&
+      setvbuf(f, s->iobuf, _IOFBF, PKT_IOBUF) != 0) {
+    free(s->iobuf);
+    s->iobuf = NULL;
+  }
   if (fstat(fileno(f), &sb) == 0) {
     if (S_ISDIR(sb.st_mode)) {
       snprintf(err, PKT_ERRSIZE, "%s: is a directory", name);
       if (!isstdin) fclose(f);
+      free(s->iobuf);
+      s->iobuf = NULL;
       return -1;
     }
     if (S_ISREG(sb.st_mode) && !isstdin) s->size = sb.st_size;
@@ -89,6 +100,8 @@ static int openfile (pkt_Source *s, const char *name, char *err) {
   if (nano < 0) {
     snprintf(err, PKT_ERRSIZE, "%s: %s", s->name, strerror(errno));
     if (!isstdin) fclose(f);
+    free(s->iobuf);
+    s->iobuf = NULL;
     return -1;
   }
   s->pcap = pcap_fopen_offline_with_tstamp_precision(f,
@@ -97,6 +110,8 @@ static int openfile (pkt_Source *s, const char *name, char *err) {
   if (s->pcap == NULL) {  /* libpcap's words are clear ("unknown file format") */
     snprintf(err, PKT_ERRSIZE, "%s: %s", s->name, perr);
     if (!isstdin) fclose(f);
+    free(s->iobuf);
+    s->iobuf = NULL;
     return -1;
   }
   s->nano = nano;
