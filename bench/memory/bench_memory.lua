@@ -45,6 +45,13 @@ local function benches(size)
     for i = 1, n do set(m, (i & mask) + 1, i & 255) end
     return clock() - t
   end}
+  local r = memory.create()  -- a reference memory, like the daemon's packet
+  memory.resize(r, size, s)
+  b[#b + 1] = {"memory.get(r,i) reference", function(n)
+    local t, acc = clock(), 0
+    for i = 1, n do acc = acc + get(r, (i & mask) + 1) end
+    return clock() - t
+  end}
   b[#b + 1] = {"m:get(i)", function(n)
     local t, acc = clock(), 0
     for i = 1, n do acc = acc + m:get((i & mask) + 1) end
@@ -100,8 +107,9 @@ local function run(size)
   for k, bench in ipairs(b) do
     print(string.format("%-30s %8.1f ns/call", bench[1], best[k] * 1e9 / N))
   end
-  print(string.format("ratio get/byte %.2f   set/byte %.2f   m:get/byte %.2f",
-                      best[2] / best[1], best[3] / best[1], best[4] / best[1]))
+  print(string.format("ratio get/byte %.2f   set/byte %.2f   get(ref)/byte %.2f   m:get/byte %.2f",
+                      best[2] / best[1], best[3] / best[1], best[4] / best[1],
+                      best[5] / best[1]))
   return best[2] / best[1], best[3] / best[1]
 end
 
