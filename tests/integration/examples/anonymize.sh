@@ -5,7 +5,7 @@
 # exactly k); checksum statuses unchanged (tshark, tcpdump -vv); the same key
 # gives the same mapping, another key another one.
 . "$(dirname "$0")/../lib.sh"
-need tcpdump tshark lua5.4
+need tcpdump tshark lua5.4 mergecap
 need_pktlua
 t=$(tmp)
 LAST_ERR=$t/err

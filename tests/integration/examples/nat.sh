@@ -4,7 +4,7 @@
 # status they had (good stays good, bad stays bad), with the transport ones
 # of fragmented datagrams verified after reassembly; tcpdump -vv agrees.
 . "$(dirname "$0")/../lib.sh"
-need tcpdump tshark
+need tcpdump tshark mergecap
 need_pktlua
 t=$(tmp)
 LAST_ERR=$t/err

@@ -5,12 +5,16 @@
 # checksums untouched (tcpdump -vv); packets without a whole IP header, and
 # non-IP packets, byte for byte unchanged (tcpdump -xx).
 . "$(dirname "$0")/../lib.sh"
-need tcpdump tshark
+need tcpdump tshark mergecap capinfos
 need_pktlua
 t=$(tmp)
 LAST_ERR=$t/err
 ncap=0
 
+# first every run, then one tshark pass over the inputs and one over the
+# outputs, merged (mergecap -a), split again by packet counts
+files=() i=0
+mkdir "$t/o" "$t/e"
 for f in $(captures); do
   name=$(basename "$f")
   case $name in
@@ -18,15 +22,35 @@ for f in $(captures); do
     # link types): the daemon's bad-input tests cover it
     zeek-ldap-mixed-linktypes.pcapng) continue ;;
   esac
-  ncap=$((ncap + 1))
-  out=$t/out.pcap
-  if ! run_pktlua -r "$f" -w "$out" -f "$EXAMPLES/ttl.lua"; then
+  i=$((i + 1))
+  if ! run_pktlua -r "$f" -w "$t/o/$i.pcap" -f "$EXAMPLES/ttl.lua"; then
     bad "$name: ttl.lua run failed: $(cat "$LAST_ERR")"
     continue
   fi
   ok
-  ip_frames "$f" >"$t/in.tsv"
-  ip_frames "$out" >"$t/out.tsv"
+  cp "$LAST_ERR" "$t/e/$i"
+  files+=("$i:$f")
+done
+mergecap -a -w "$t/in.pcapng" "${files[@]#*:}" || die "mergecap failed"
+outs=(); for x in "${files[@]}"; do outs+=("$t/o/${x%%:*}.pcap"); done
+mergecap -a -w "$t/out.pcapng" "${outs[@]}" || die "mergecap failed"
+ip_frames "$t/in.pcapng" >"$t/in.all"
+ip_frames "$t/out.pcapng" >"$t/out.all"
+offin=0 offout=0
+count() { capinfos -T -r -c -M "$1" | cut -f2; }
+# slice ALL OFFSET N: lines OFFSET+1..OFFSET+N, frame numbers from 1
+slice() { awk -F'\t' -v OFS='\t' -v a="$2" -v n="$3" 'NR > a && NR <= a + n { $1 -= a; print }' "$1"; }
+
+for x in "${files[@]}"; do
+  i=${x%%:*} f=${x#*:}
+  name=$(basename "$f")
+  ncap=$((ncap + 1))
+  out=$t/o/$i.pcap
+  cp "$t/e/$i" "$LAST_ERR"
+  a=$(count "$f") b=$(count "$out")
+  slice "$t/in.all" "$offin" "$a" >"$t/in.tsv"
+  slice "$t/out.all" "$offout" "$b" >"$t/out.tsv"
+  offin=$((offin + a)) offout=$((offout + b))
   # expectation per input frame: drop, decrement (hops - 1) or same bytes
   awk -F'\t' -v OFS='\t' '
     ($2 == 4 || $2 == 6) && $3 <= 1 { next }             # expired: dropped
