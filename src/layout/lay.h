@@ -103,6 +103,8 @@ static inline uint64_t lay_fastget (const lay_Field *f,
   const unsigned char *p = base + f->byte;
   uint64_t x = 0;
   unsigned i;
+  if (f->nbytes == 1)  /* the most common case: within one byte */
+    return ((uint64_t)p[0] >> f->shift) & lay_mask(f->bits);
   if (f->big)
     for (i = 0; i < f->nbytes; i++) x = (x << 8) | p[i];
   else
@@ -117,6 +119,10 @@ static inline void lay_fastput (const lay_Field *f, unsigned char *base,
   unsigned char *p = base + f->byte;
   uint64_t x = 0, m = lay_mask(f->bits) << f->shift;
   unsigned i;
+  if (f->nbytes == 1) {
+    p[0] = (unsigned char)((p[0] & ~m) | ((v << f->shift) & m));
+    return;
+  }
   if (f->big)
     for (i = 0; i < f->nbytes; i++) x = (x << 8) | p[i];
   else

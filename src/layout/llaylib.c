@@ -348,8 +348,8 @@ static const Struct *checkview (lua_State *L, int arg, int *node) {
 }
 
 /* the memory of the pointer p at `idx` (an empty buffer when unset) */
-static unsigned char *getmem (lua_State *L, const Pointer *p, int idx,
-                              size_t *len) {
+static inline unsigned char *getmem (lua_State *L, const Pointer *p,
+                                     int idx, size_t *len) {
   char *mem;
   if (!p->root->isref) {
     *len = p->root->len;
