@@ -9,8 +9,9 @@
 ** one, an "other" reference memory over a malloc'ed block of exactly L
 ** bytes (what the daemon hands scripts), and a resizable one.
 ** Lua errors are expected and ignored; crashes and sanitizer reports are
-** bugs. Where lua-memory promises string.unpack's semantics, the results
-** are compared with string.unpack over the same bytes.
+** bugs. Where lua-memory promises string.pack/unpack's semantics, the
+** results are compared with string.unpack over the same bytes, and what
+** a successful pack at index 1 wrote with string.pack of the same values.
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +56,18 @@ static const char checker[] =
   "        if not (a == b or (a ~= a and b ~= b)) then\n"
   "          bad('unpack result #' .. k .. ' differs from string.unpack')\n"
   "        end\n"
+  "      end\n"
+  "    end\n"
+  "  end\n"
+  "  if name == 'pack' and ok and r[1] == true then\n"
+  "    local m, fmt, i = ...\n"
+  "    if i == 1 and memory.type(m) then\n"
+  "      local sok, str = pcall(string.pack, fmt, select(4, ...))\n"
+  "      if sok and #str <= memory.len(m) then\n"
+  "        if memory.tostring(m, 1, #str) ~= str then\n"
+  "          bad('pack wrote other bytes than string.pack')\n"
+  "        end\n"
+  "        if r[2] ~= #str + 1 then bad('pack: wrong next position') end\n"
   "      end\n"
   "    end\n"
   "  end\n"
@@ -168,6 +181,11 @@ static int run (lua_State *L) {
         const uint8_t *s = fin_line(in, 40, &n);
         lua_pushlstring(L, (const char *)s, n);
         nargs--;
+        if (nargs > 0) {  /* the index: mostly 1, where pack is compared */
+          unsigned ib = (unsigned)fin_uint(in, 1);
+          lua_pushinteger(L, ib < 128 ? 1 : (lua_Integer)ib - 136);
+          nargs--;
+        }
       }
     }
     for (a = 0; a < nargs; a++) pusharg(L, in, mem, (lua_Integer)len);

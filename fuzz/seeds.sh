@@ -35,6 +35,7 @@ p '\0\x08\x01\x02\x03\x04\x05\x06\x07\x08\x03\x04<I2s1\n\x05\x03x' \
 p '\0\x04abcd\x01\x04\x03zz\n\x05\x07' > "$out/memory/fill"
 p '\0\x04abcd\x00\x03\x03bc\n\x05' > "$out/memory/find"
 p '\0\x04abcd\x02\x02\x01' > "$out/memory/diff"
+p '\0\x08ABCDEFGH\x13\x04<i3\n\x00\xf5' > "$out/memory/pack-i3"
 p '\0\x20................................\x04\x03!4 i3 Xi8 j n z\n\x05' \
   > "$out/memory/unpack-mixed"
 
