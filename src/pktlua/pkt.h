@@ -141,9 +141,10 @@ int pkt_sink_close (pkt_Sink *k, char *err);
 #define PKT_FEED_RELOAD 2  /* SIGHUP: reload the script between packets */
 
 typedef struct pkt_Packet {
-  struct pcap_pkthdr *h;    /* libpcap's header */
+  const struct pcap_pkthdr *h;  /* libpcap's header */
   unsigned char *data;      /* libpcap's buffer, writable (see pkt_main.c) */
   uint64_t no;              /* 1-based packet number, for messages */
+  int nano;                 /* h->ts.tv_usec holds nanoseconds */
 } pkt_Packet;
 
 /* the next packet into *p; one of PKT_FEED_* */
@@ -158,18 +159,23 @@ typedef struct pkt_Script pkt_Script;
 /* creates the state and compiles the script; NULL on error (err) */
 pkt_Script *pkt_script_new (const pkt_Options *o, char *err);
 /* runs the chunk once and finds `packet`; 0 ok, -1 error (err) */
-int pkt_script_start (pkt_Script *S, const pkt_Source *src, char *err);
+int pkt_script_start (pkt_Script *S, int linktype, char *err);
 /* runs fetched packets through packet() and delivers them until fetch
 ** says stop or reload; returns that PKT_FEED_*, or -1 when a script error
 ** ends the run (--on-error=abort; that packet is delivered as dropped) */
 int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
                     void *ud, pkt_Stats *st);
+/* one packet through the script, under its own protected call, for a
+** harness that runs its own loop (fuzz/fuzz_capture.c); l3 is found again
+** from the bytes. 1 pass, 0 drop, -1 abort (--on-error=abort) */
+int pkt_script_packet (pkt_Script *S, const struct pcap_pkthdr *h,
+                       unsigned char *data, int nano, long l3,
+                       uint64_t pktno, pkt_Stats *st);
 /* empties the reference memory and calls finish(); 0 ok, -1 error */
 int pkt_script_finish (pkt_Script *S, pkt_Stats *st);
 /* SIGHUP: a fresh state from the same script; on failure the old one
 ** stays. 0 reloaded, -1 kept the old one (reason printed). */
-int pkt_script_reload (pkt_Script **S, const pkt_Source *src,
-                       pkt_Stats *st);
+int pkt_script_reload (pkt_Script **S, int linktype, pkt_Stats *st);
 size_t pkt_script_memory (pkt_Script *S);
 void pkt_script_close (pkt_Script *S);
 /* async-signal-safe: make the running script raise "interrupted" */

@@ -193,6 +193,7 @@ static int fetch (void *ud, pkt_Packet *p) {
   Loop *lp = (Loop *)ud;
   pkt_Source *src = lp->src;
   pkt_Stats *st = lp->st;
+  struct pcap_pkthdr *h;
   const u_char *cdata;
   int rc;
   for (;;) {
@@ -210,7 +211,7 @@ static int fetch (void *ud, pkt_Packet *p) {
     }
     if (lp->o->count > 0 && st->read >= (uint64_t)lp->o->count)
       return PKT_FEED_STOP;
-    rc = src->ops->next(src, &p->h, &cdata);
+    rc = src->ops->next(src, &h, &cdata);
     if (rc == 1) break;
     if (rc == 0) continue;      /* live: nothing yet */
     if (rc == -2) {             /* end of file, or a signal woke us */
@@ -224,7 +225,9 @@ static int fetch (void *ud, pkt_Packet *p) {
     return PKT_FEED_STOP;
   }
   st->read++;
+  p->h = h;
   p->no = st->read;
+  p->nano = src->nano;
   /* libpcap's buffer is ours until the next call: for savefiles a
   ** malloc'd read buffer, live a frame of the writable (PROT_WRITE) ring
   ** mapping. The script's writes go there, so what it changes is what
@@ -302,7 +305,7 @@ int main (int argc, char **argv) {
     goto done;
   }
   /* the script's own code runs as USER, and may not start: no output yet */
-  if (script && pkt_script_start(script, &src, err) != 0) {
+  if (script && pkt_script_start(script, src.linktype, err) != 0) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_USAGE;
     goto done;
@@ -334,7 +337,7 @@ int main (int argc, char **argv) {
     rc = pkt_script_run(script, fetch, deliver, &lp, &st);
     if (rc == PKT_FEED_RELOAD) {
       sig_script = NULL;  /* the old state may be closed meanwhile */
-      pkt_script_reload(&script, &src, &st);
+      pkt_script_reload(&script, src.linktype, &st);
       sig_script = script;
       continue;
     }

@@ -69,7 +69,6 @@ struct pkt_Script {
   size_t used;               /* bytes allocated by the state */
   size_t cap;                /* --max-lua-memory, 0: none */
   int linktype;              /* info.linktype */
-  int nano;                  /* the source's ts.tv_usec holds nanoseconds */
   int started;               /* the fixed slots are in place */
   volatile sig_atomic_t inlua;  /* inside lua_pcall (for interrupts) */
   Seen seen[MAXSEEN];        /* errors shown, to count their repeats */
@@ -385,15 +384,14 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
   return S;  /* the compiled chunk waits at slot 2 */
 }
 
-int pkt_script_start (pkt_Script *S, const pkt_Source *src, char *err) {
+int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   lua_State *L = S->L;
   static const char *const keys[] = {  /* the order of the SLOT_K... */
     "len", "caplen", "sec", "nsec", "linktype", "l3"
   };
   size_t i;
-  int status, linktype = src->linktype;
+  int status;
   S->linktype = linktype;
-  S->nano = src->nano;
   armbudget(S);
   S->inlua = 1;
   status = lua_pcall(L, 0, 0, SLOT_MSGH);
@@ -497,7 +495,7 @@ static int runbatch (lua_State *L) {
     setinfo(S, SLOT_KLEN, (lua_Integer)h->len);
     setinfo(S, SLOT_KCAPLEN, (lua_Integer)h->caplen);
     setinfo(S, SLOT_KSEC, (lua_Integer)h->ts.tv_sec);
-    setinfo(S, SLOT_KNSEC, S->nano ? (lua_Integer)h->ts.tv_usec
+    setinfo(S, SLOT_KNSEC, b->p.nano ? (lua_Integer)h->ts.tv_usec
                                    : (lua_Integer)h->ts.tv_usec * 1000);
     setinfo(S, SLOT_KLINK, S->linktype);
     setinfo(S, SLOT_KL3, l3 >= 0 ? (lua_Integer)l3 + 1 : 0);  /* 1-based */
@@ -555,6 +553,40 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
   }
 }
 
+/* a feed of exactly one packet, for pkt_script_packet */
+typedef struct One {
+  pkt_Packet p;
+  int given;                 /* fetched already */
+  int pass;                  /* the verdict */
+} One;
+
+static int one_fetch (void *ud, pkt_Packet *p) {
+  One *one = (One *)ud;
+  if (one->given) return PKT_FEED_STOP;
+  one->given = 1;
+  *p = one->p;
+  return PKT_FEED_PACKET;
+}
+
+static void one_deliver (void *ud, const pkt_Packet *p, int pass) {
+  (void)p;
+  ((One *)ud)->pass = pass;
+}
+
+int pkt_script_packet (pkt_Script *S, const struct pcap_pkthdr *h,
+                       unsigned char *data, int nano, long l3,
+                       uint64_t pktno, pkt_Stats *st) {
+  One one;
+  (void)l3;
+  memset(&one, 0, sizeof(one));
+  one.p.h = h;
+  one.p.data = data;
+  one.p.no = pktno;
+  one.p.nano = nano;
+  if (pkt_script_run(S, one_fetch, one_deliver, &one, st) < 0) return -1;
+  return one.pass;
+}
+
 /* }====================================================== */
 
 
@@ -583,12 +615,11 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   return 0;
 }
 
-int pkt_script_reload (pkt_Script **pS, const pkt_Source *src,
-                       pkt_Stats *st) {
+int pkt_script_reload (pkt_Script **pS, int linktype, pkt_Stats *st) {
   char err[PKT_ERRSIZE];
   pkt_Script *old = *pS;
   pkt_Script *S = pkt_script_new(old->o, err);
-  if (S == NULL || pkt_script_start(S, src, err) != 0) {
+  if (S == NULL || pkt_script_start(S, linktype, err) != 0) {
     fprintf(stderr, "pktlua: reload failed, the running script stays: "
             "%s\n", err);
     if (S) pkt_script_close(S);
