@@ -67,7 +67,7 @@ hostile() {
 
 mk() { lua5.4 "$here/mkpcap.lua" "$1" "$t/$1.pcap" || die "mkpcap $1"; }
 for c in notcapture badmagic shorthdr shortrec shortrechdr capsnap caplen \
-         caplen0 big toobig garbageng garbageng2; do mk "$c"; done
+         caplen0 big toobig garbageng garbageng2 oddlink oddhdr; do mk "$c"; done
 nrec() { tcpdump -r "$1" 2>/dev/null | wc -l; }
 
 # not a capture at all / bad magic / file header cut: nothing processed,
@@ -121,6 +121,16 @@ hostile garbageng "$t/garbageng.pcap" 1 'garbageng\.pcap: packet 3: block in pca
 check "garbageng: 2 packets out" [ "$(nrec "$t/garbageng.out.pcap")" -eq 2 ]
 hostile garbageng2 "$t/garbageng2.pcap" 1 'garbageng2\.pcap: packet 2: block in pcapng'
 check "garbageng2: 1 packet out" [ "$(nrec "$t/garbageng2.out.pcap")" -eq 1 ]
+
+# a link type libpcap does not know: read, but no pcap output of it can
+# be written (refused when -w is opened, before any packet); an odd but
+# valid header (big-endian, nanoseconds, snaplen 2^32-1) is fine
+hostile oddlink "$t/oddlink.pcap" 1 "oddlink\.out\.pcap: link-layer type 12345 isn't supported"
+check "oddlink: no output file" [ ! -e "$t/oddlink.out.pcap" ]
+"$PKTLUA" -q -r "$t/oddlink.pcap" -e "$script" 2>"$t/oddlink.nw.err"
+check "oddlink: without -w it runs (exit $?)" [ $? -eq 0 ]
+hostile oddhdr "$t/oddhdr.pcap" 0 ''
+check "oddhdr: 1 packet out" [ "$(nrec "$t/oddhdr.out.pcap")" -eq 1 ]
 
 # the real pcapng whose interfaces disagree: libpcap gives up at once
 mixed=$SHARED/zeek-ldap-mixed-linktypes.pcapng

@@ -14,6 +14,8 @@
 --   toobig      2 packets, then a 262145-byte record
 --   garbageng   pcapng: SHB, IDB, 2 EPBs, then a block with a bad length
 --   garbageng2  pcapng: SHB, IDB, 1 EPB, then 64 random bytes
+--   oddlink     link type 12345 (unknown to libpcap), 2 records
+--   oddhdr      big-endian nanosecond file, snaplen 0xffffffff, ns 999999999
 local case, out = arg[1], arg[2]
 assert(case and out, "usage: lua5.4 mkpcap.lua CASE OUT")
 
@@ -98,6 +100,14 @@ local cases = {
       t[i] = string.char(x >> 16 & 0xff) end
     return shb() .. idb() .. epb(1) .. table.concat(t) end,
 }
+
+cases.oddlink = function ()
+  return string.pack("<I4I2I2i4I4I4I4", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 12345)
+         .. good(1) .. good(2) end
+cases.oddhdr = function ()
+  local d = frame(1, 60)
+  return string.pack(">I4I2I2i4I4I4I4", 0xa1b23c4d, 2, 4, 0, 0, 0xffffffff, 1)
+         .. string.pack(">I4I4I4I4", 1700000000, 999999999, #d, #d) .. d end
 
 local make = assert(cases[case], "unknown case " .. case)
 local f = assert(io.open(out, "wb"))
