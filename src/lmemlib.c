@@ -74,15 +74,21 @@ static int ref_close (lua_State *L) {
 ** Pushes the metatable of one kind of memory, creating it (or adopting
 ** one already registered under its name) on first use in this state.
 */
+static void setdefault (lua_State *L, const char *field, lua_CFunction f) {
+  if (lua_getfield(L, -1, field) == LUA_TNIL) {
+    lua_pushcfunction(L, f);
+    lua_setfield(L, -3, field);
+  }
+  lua_pop(L, 1);
+}
+
 static void pushmeta (lua_State *L, const char *key, const char *name) {
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) return;
   lua_pop(L, 1);
   luaL_newmetatable(L, name);
-  if (key == &refkey) {
-    lua_pushcfunction(L, ref_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, ref_close);
-    lua_setfield(L, -2, "__close");
+  if (key == &refkey) {  /* keep another copy's (identical) metamethods */
+    setdefault(L, "__gc", ref_gc);
+    setdefault(L, "__close", ref_close);
     lua_pushinteger(L, LUAMEM_TREF);
   }
   else
