@@ -46,6 +46,29 @@ int pkt_sink_openinject (pkt_Sink *k, const pkt_Options *o,
 }
 
 /*
+** Can a savefile hold this link type? Asked of libpcap on a scratch memory
+** stream, so that a refusal leaves the -w file untouched (not created, not
+** truncated), as pcap_dump_open would.
+*/
+static int savefileok (pkt_Sink *k, char *err) {
+  char scratch[64];
+  FILE *probe = fmemopen(scratch, sizeof(scratch), "w");
+  pcap_dumper_t *d;
+  const char *msg;
+  if (probe == NULL) return 0;  /* cannot tell: the real open will */
+  d = pcap_dump_fopen(k->dead, probe);
+  if (d != NULL) {
+    pcap_dump_close(d);
+    return 0;
+  }
+  fclose(probe);
+  msg = pcap_geterr(k->dead);
+  if (strncmp(msg, "stream: ", 8) == 0) msg += 8;  /* libpcap's "file" */
+  snprintf(err, PKT_ERRSIZE, "%s: %s", k->wname, msg);
+  return -1;
+}
+
+/*
 ** The output file takes the input's link type, snaplen and timestamp
 ** unit: the dead handle tells pcap_dump_open which header to write, and
 ** pcap_dump copies ts.tv_usec as is, which holds nanoseconds exactly when
@@ -64,6 +87,7 @@ int pkt_sink_openfile (pkt_Sink *k, const pkt_Options *o,
     snprintf(err, PKT_ERRSIZE, "%s: cannot make a pcap handle", k->wname);
     return -1;
   }
+  if (savefileok(k, err) != 0) return -1;
   f = strcmp(o->wfile, "-") == 0 ? stdout : fopen(o->wfile, "wb");
   if (f == NULL) {
     snprintf(err, PKT_ERRSIZE, "%s: %s", o->wfile, strerror(errno));
