@@ -70,11 +70,11 @@ struct pkt_Script {
   size_t cap;                /* --max-lua-memory, 0: none */
   int linktype;              /* info.linktype */
   int started;               /* the fixed slots are in place */
-  volatile sig_atomic_t inlua;  /* inside lua_pcall (for interrupts) */
+  volatile sig_atomic_t inlua;  /* running the script's code */
+  lua_Integer info[NSLOTS - SLOT_KLEN + 1];  /* info's fields as last set */
   Seen seen[MAXSEEN];        /* errors shown, to count their repeats */
   int nseen;
   unsigned shown;            /* distinct error lines shown */
-  lua_Integer info[NSLOTS - SLOT_KLEN + 1];  /* info's fields as last set */
   int silenced;              /* said we stop showing them */
 };
 
@@ -99,8 +99,8 @@ static void *pkt_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
     S->used -= old;
     return NULL;
   }
-  /* the cap holds while the script runs; the daemon's own few
-  ** allocations outside a protected call must not fail (Lua would panic) */
+  /* the cap holds while the script's code runs; the daemon's own few
+  ** allocations (some outside any protected call) must not fail */
   if (S->cap && S->inlua && nsize > old &&
       (S->used >= S->cap || nsize - old > S->cap - S->used))
     return NULL;
