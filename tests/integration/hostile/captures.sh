@@ -125,8 +125,17 @@ check "garbageng2: 1 packet out" [ "$(nrec "$t/garbageng2.out.pcap")" -eq 1 ]
 # a link type libpcap does not know: read, but no pcap output of it can
 # be written (refused when -w is opened, before any packet); an odd but
 # valid header (big-endian, nanoseconds, snaplen 2^32-1) is fine
-hostile oddlink "$t/oddlink.pcap" 1 "oddlink\.out\.pcap: link-layer type 12345 isn't supported"
-check "oddlink: no output file" [ ! -e "$t/oddlink.out.pcap" ]
+"$PKTLUA" -q -r "$t/oddlink.pcap" -w "$t/oddlink.out.pcap" -e "$script" \
+  2>"$t/oddlink.err"
+check "oddlink: exit 1 with -w (got $?)" [ $? -eq 1 ]
+check "oddlink: one stderr line" [ "$(wc -l < "$t/oddlink.err")" -eq 1 ]
+check "oddlink: the line names the output and the link type" \
+  grep -Eq "oddlink\.out\.pcap: (.*: )?link-layer type 12345 isn't supported" \
+  "$t/oddlink.err"
+printf '  oddlink: %s\n' "$(head -1 "$t/oddlink.err")"
+if [ -e "$t/oddlink.out.pcap" ]; then
+  gap "oddlink: an empty (invalid) output file of $(wc -c < "$t/oddlink.out.pcap") bytes is left behind"
+else ok; fi
 "$PKTLUA" -q -r "$t/oddlink.pcap" -e "$script" 2>"$t/oddlink.nw.err"
 check "oddlink: without -w it runs (exit $?)" [ $? -eq 0 ]
 hostile oddhdr "$t/oddhdr.pcap" 0 ''
