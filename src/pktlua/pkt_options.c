@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,9 +88,13 @@ static const struct option longopts[] = {
 };
 
 
-static int bad (const char *fmt, const char *a, const char *b) {
+/* a usage error: the reason, the hint, and -1 for the caller to return */
+static int bad (const char *fmt, ...) {
+  va_list ap;
   fputs("pktlua: ", stderr);
-  fprintf(stderr, fmt, a, b);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
   fputs("\n", stderr);
   fputs("Try 'pktlua --help' for more information.\n", stderr);
   return -1;
@@ -108,11 +113,8 @@ static int getnum (const char *opt, const char *s, long long min,
   *v = strtoll(s, &end, 10);
   if (*end != '\0')
     return bad("option %s: '%s' is not a number", opt, s);
-  if (errno == ERANGE || *v < min || *v > max) {
-    char range[80];
-    snprintf(range, sizeof(range), "%s: out of range %lld..%lld", s, min, max);
-    return bad("option %s: %s", opt, range);
-  }
+  if (errno == ERANGE || *v < min || *v > max)
+    return bad("option %s: %s: out of range %lld..%lld", opt, s, min, max);
   return 0;
 }
 
@@ -147,7 +149,7 @@ static int joinfilter (pkt_Options *o, int argc, char **argv) {
   if (optind >= argc) return 0;
   for (i = optind; i < argc; i++) len += strlen(argv[i]) + 1;
   o->filter = malloc(len);
-  if (o->filter == NULL) return bad("%s%s", "out of memory", "");
+  if (o->filter == NULL) return bad("out of memory");
   o->filter[0] = '\0';
   for (i = optind; i < argc; i++) {
     if (i > optind) strcat(o->filter, " ");
@@ -164,15 +166,15 @@ static void version (void) {
 /* checks that need every option seen */
 static int crosscheck (pkt_Options *o) {
   if (o->rfile == NULL && o->iface == NULL)
-    return bad("%s%s", "no input: give -r FILE or -i IFACE", "");
+    return bad("no input: give -r FILE or -i IFACE");
   if (o->rfile != NULL && o->iface != NULL)
-    return bad("%s%s", "-r and -i exclude each other", "");
+    return bad("-r and -i exclude each other");
   if (o->script != NULL && o->chunk != NULL)
-    return bad("%s%s", "-f and -e exclude each other", "");
+    return bad("-f and -e exclude each other");
   if (o->rfile && o->rfile[0] == '\0')
-    return bad("%s%s", "-r: empty file name", "");
+    return bad("-r: empty file name");
   if (o->wfile && o->wfile[0] == '\0')
-    return bad("%s%s", "-w: empty file name", "");
+    return bad("-w: empty file name");
   return 0;
 }
 
@@ -203,9 +205,9 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
         const char *eq = strchr(optarg, '=');
         const char **na;
         if (eq == NULL || eq == optarg)
-          return bad("option -a: '%s' is not NAME=VALUE", optarg, "");
+          return bad("option -a: '%s' is not NAME=VALUE", optarg);
         na = realloc(o->args, (size_t)(o->nargs + 1) * sizeof(*na));
-        if (na == NULL) return bad("%s%s", "out of memory", "");
+        if (na == NULL) return bad("out of memory");
         o->args = na;
         o->args[o->nargs++] = optarg;
         break;
@@ -223,7 +225,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
         break;
       case OPT_STATS:
         if (strcmp(optarg, "json") != 0)
-          return bad("option --stats: '%s' is not json", optarg, "");
+          return bad("option --stats: '%s' is not json", optarg);
         o->statsjson = 1;
         break;
       case OPT_ONERROR:
@@ -232,7 +234,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
         else if (strcmp(optarg, "abort") == 0) o->onerror = PKT_ONERR_ABORT;
         else
           return bad("option --on-error: '%s' is not pass, drop or abort",
-                     optarg, "");
+                     optarg);
         break;
       case OPT_MAXINSTR:
         if (getnum("--max-instructions", optarg, 1, INT_MAX, &o->maxinstr))
@@ -249,11 +251,11 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
         version();
         return 1;
       case ':':
-        return bad("option %s needs an argument", argv[optind - 1], "");
+        return bad("option %s needs an argument", argv[optind - 1]);
       default: {
         char opt[3] = {'-', (char)optopt, '\0'};
-        if (optopt == 0) return bad("unknown option %s", argv[optind - 1], "");
-        return bad("unknown option %s", opt, "");
+        if (optopt == 0) return bad("unknown option %s", argv[optind - 1]);
+        return bad("unknown option %s", opt);
       }
     }
   }
