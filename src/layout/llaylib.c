@@ -388,8 +388,8 @@ static void pushfield (lua_State *L, const Pointer *p, int idx, int f) {
   if (fd->type == LAY_STRING) {
     const unsigned char *b;
     size_t n;
-    if ((err = lay_getbytes(&st->s, f, mem, len, p->root->pos, &b, &n)) != LAY_OK)
-      accesserror(L, st, f, err);
+    err = lay_getbytes(&st->s, f, mem, len, p->root->pos, &b, &n);
+    if (err != LAY_OK) accesserror(L, st, f, err);
     lua_pushlstring(L, (const char *)b, n);
   }
   else {
@@ -416,7 +416,7 @@ static int ptr_index (lua_State *L) {
   if (fd->type == LAY_NUMBER && fd->nbytes <= 8) {
     const unsigned char *mem = p->root->mem;
     size_t len = p->root->len;
-    if (p->root->isref) {  /* the memory stays on the stack: results come last */
+    if (p->root->isref) {  /* the memory stays on the stack: fine here */
       lua_getiuservalue(L, 1, PUV_MEM);
       if ((mem = (unsigned char *)luamem_tomemory(L, -1, &len)) == NULL)
         len = 0;
@@ -443,16 +443,19 @@ static int copystruct (lua_State *L, Pointer *p, int f, int v,
     if (lua_type(L, v) == LUA_TNUMBER ||  /* toarray would convert it */
         (src = (const unsigned char *)luamem_toarray(L, v, &srclen)) == NULL)
       return luaL_typeerror(L, v, "layout pointer, string or memory");
-    return lay_setbytes(s, f, mem, len, p->root->pos, src, srclen, p->root->autock);
+    return lay_setbytes(s, f, mem, len, p->root->pos, src, srclen,
+                        p->root->autock);
   }
   off = q->node < 0 ? 0 : q->st->fields[q->node].offset;
   bits = q->node < 0 ? q->st->s.bits : q->st->fields[q->node].bits;
   if (bits != s->fields[f].bits) return LAY_ESIZE;
   if (off % 8 != 0 || bits % 8 != 0) return LAY_EUNSUPPORTED;
   srcmem = getmem(L, q, v, &srclen);
-  if (lay_check(&q->st->s, srclen, q->root->pos) != LAY_OK) return LAY_EBOUNDS;
+  if (lay_check(&q->st->s, srclen, q->root->pos) != LAY_OK)
+    return LAY_EBOUNDS;
   src = srcmem + q->root->pos + off / 8;
-  return lay_setbytes(s, f, mem, len, p->root->pos, src, bits / 8, p->root->autock);
+  return lay_setbytes(s, f, mem, len, p->root->pos, src, bits / 8,
+                      p->root->autock);
 }
 
 static int ptr_newindex (lua_State *L) {
