@@ -8,16 +8,22 @@
 ** LUAMEM_ALLOC and LUAMEM_REF.
 **
 ** The type check is the hot path of every memory function (the daemon's
-** setref per packet, get/set per byte), so it avoids string lookups:
-**  - each memory carries one user value, a light userdata pointing at a
-**    static of this file (allockey or refkey), which Lua code cannot forge:
-**    checking it costs no table lookup at all;
-**  - each metatable carries a marker under the light-userdata key kindkey
-**    (the marker's Lua type gives the kind). A second copy of this library
-**    in the process (a module linking the static one) does not know the
-**    first copy's user values: it falls back to that marker, found by
-**    metatable name once and then added under its own key.
+** setref per packet, get/set per byte), and each Lua API call a module
+** makes is costly, so the check is: lua_getmetatable, lua_topointer, a
+** compare with the metatable pointers this copy of the library cached,
+** lua_settop, then the lua_touserdata the access needs anyway (NULL for a
+** table wearing a memory metatable). That is as strong as luaL_checkudata.
+** A cached pointer must never outlive its table (a new table at the same
+** address would pass): the metatables this copy creates get a protected
+** metatable whose __gc, run when the state closes, uncaches them and
+** forbids caching them again.
+** On a miss (another state, or metatables made by another copy of this
+** library in the process, e.g. a module linking the static library), the
+** kind comes from a marker under the light-userdata key kindkey in the
+** metatable (adopted by name and marked on first sight), and the layout
+** of the userdata is checked.
 */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "lmemlib.h"
@@ -35,6 +41,11 @@ static const char allockey = 'a';
 static const char refkey = 'r';
 /* address used as the key of the kind marker inside both metatables */
 static const char kindkey = 'k';
+/* key, in a metatable's own metatable, of "cacheable by this copy" */
+static const char ownkey = 'o';
+
+/* metatables of the last state seen, indexed by LUAMEM_TALLOC/TREF */
+static _Atomic(const void *) cachedmt[3];
 
 /* the Lua type of a marker tells the kind */
 #define ALLOCMARK LUA_TBOOLEAN
@@ -82,18 +93,58 @@ static void setdefault (lua_State *L, const char *field, lua_CFunction f) {
   lua_pop(L, 1);
 }
 
+/* __gc of a metatable (at lua_close): it must leave the cache for good */
+static int meta_gc (lua_State *L) {
+  const void *mt = lua_topointer(L, 1);
+  int k;
+  if (lua_getmetatable(L, 1)) {
+    lua_pushboolean(L, 0);
+    lua_rawsetp(L, -2, &ownkey);
+    lua_pop(L, 1);
+  }
+  for (k = LUAMEM_TALLOC; k <= LUAMEM_TREF; k++) {
+    const void *expected = mt;
+    atomic_compare_exchange_strong(&cachedmt[k], &expected, NULL);
+  }
+  return 0;
+}
+
+/* metatable on top: did this copy create it, and is it still alive? */
+static int cacheable (lua_State *L) {
+  int ok = 0;
+  if (lua_getmetatable(L, -1)) {
+    ok = (lua_rawgetp(L, -1, &ownkey) == LUA_TBOOLEAN && lua_toboolean(L, -1));
+    lua_pop(L, 2);
+  }
+  return ok;
+}
+
+static void setmark (lua_State *L, int type) {
+  if (type == LUAMEM_TREF) lua_pushinteger(L, LUAMEM_TREF);
+  else lua_pushboolean(L, 1);
+  lua_rawsetp(L, -2, &kindkey);
+}
+
 static void pushmeta (lua_State *L, const char *key, const char *name) {
+  int type = (key == &refkey) ? LUAMEM_TREF : LUAMEM_TALLOC;
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) return;
   lua_pop(L, 1);
-  luaL_newmetatable(L, name);
-  if (key == &refkey) {  /* keep another copy's (identical) metamethods */
+  if (luaL_newmetatable(L, name)) {  /* ours: cacheable until closed */
+    lua_createtable(L, 0, 3);
+    lua_pushcfunction(L, meta_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0);  /* protected: Lua code cannot remove __gc */
+    lua_setfield(L, -2, "__metatable");
+    lua_pushboolean(L, 1);
+    lua_rawsetp(L, -2, &ownkey);
+    lua_setmetatable(L, -2);
+    atomic_store(&cachedmt[type], lua_topointer(L, -1));
+  }
+  if (type == LUAMEM_TREF) {  /* keep another copy's (identical) ones */
     setdefault(L, "__gc", ref_gc);
     setdefault(L, "__close", ref_close);
-    lua_pushinteger(L, LUAMEM_TREF);
   }
-  else
-    lua_pushboolean(L, 1);
-  lua_rawsetp(L, -2, &kindkey);
+  setmark(L, type);
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, key);
 }
@@ -113,9 +164,7 @@ static int typebyname (lua_State *L) {
     if (lua_rawequal(L, -1, -2)) type = LUAMEM_TALLOC;
   }
   lua_pop(L, 1);
-  if (type == LUAMEM_TREF) lua_pushinteger(L, LUAMEM_TREF);
-  else if (type == LUAMEM_TALLOC) lua_pushboolean(L, 1);
-  if (type != LUAMEM_TNONE) lua_rawsetp(L, -2, &kindkey);
+  if (type != LUAMEM_TNONE) setmark(L, type);
   return type;
 }
 
@@ -132,24 +181,20 @@ LUAMEMLIB_API char *luamem_newalloc (lua_State *L, size_t len) {
   Memory *m;
   if (len > LUAMEM_MAXSIZE - sizeof(Memory))
     luaL_error(L, "not enough memory");
-  m = (Memory *)lua_newuserdatauv(L, sizeof(Memory) + len, 1);
+  m = (Memory *)lua_newuserdatauv(L, sizeof(Memory) + len, 0);
   m->mem = (char *)(m + 1);
   m->len = len;
   m->unref = NULL;
-  lua_pushlightuserdata(L, (void *)&allockey);
-  lua_setiuservalue(L, -2, 1);
   pushmeta(L, &allockey, LUAMEM_ALLOC);
   lua_setmetatable(L, -2);
   return m->mem;
 }
 
 LUAMEMLIB_API void luamem_newref (lua_State *L) {
-  Memory *ref = (Memory *)lua_newuserdatauv(L, sizeof(Memory), 1);
+  Memory *ref = (Memory *)lua_newuserdatauv(L, sizeof(Memory), 0);
   ref->mem = LUAMEM_EMPTY;
   ref->len = 0;
   ref->unref = NULL;
-  lua_pushlightuserdata(L, (void *)&refkey);
-  lua_setiuservalue(L, -2, 1);
   pushmeta(L, &refkey, LUAMEM_REF);
   lua_setmetatable(L, -2);
 }
@@ -175,55 +220,74 @@ static int validlayout (lua_State *L, int idx, int type) {
   return m->mem == (const char *)(m + 1) && m->len == size - sizeof(Memory);
 }
 
-/* the kind of a userdata from its metatable's marker (slower path) */
-static int markedtype (lua_State *L, int idx) {
+/*
+** Slow path, metatable on top: the kind from its marker (or its name),
+** the layout checked, and the metatable cached when this copy owns it.
+*/
+static int slowtype (lua_State *L, int idx) {
   int type = LUAMEM_TNONE;
-  if (lua_getmetatable(L, idx)) {
-    switch (lua_rawgetp(L, -1, &kindkey)) {
-      case REFMARK: type = LUAMEM_TREF; break;
-      case ALLOCMARK: type = LUAMEM_TALLOC; break;
-      case LUA_TNIL:  /* not marked by this copy of the library */
-        lua_pop(L, 1);
-        type = typebyname(L);
-        lua_pushnil(L);  /* same stack shape for the pop below */
-        break;
-      default: break;
-    }
-    lua_pop(L, 2);
+  if (idx < 0 && idx > LUA_REGISTRYINDEX) idx--;  /* the metatable is on top */
+  switch (lua_rawgetp(L, -1, &kindkey)) {
+    case REFMARK: type = LUAMEM_TREF; break;
+    case ALLOCMARK: type = LUAMEM_TALLOC; break;
+    case LUA_TNIL:  /* not marked by this copy of the library */
+      lua_pop(L, 1);
+      type = typebyname(L);
+      lua_pushnil(L);  /* same stack shape for the pop below */
+      break;
+    default: break;
   }
-  if (type != LUAMEM_TNONE && !validlayout(L, idx, type))
-    type = LUAMEM_TNONE;
+  lua_pop(L, 1);
+  if (type == LUAMEM_TNONE) return type;
+  if (lua_type(L, idx) != LUA_TUSERDATA || !validlayout(L, idx, type))
+    return LUAMEM_TNONE;
+  if (cacheable(L)) atomic_store(&cachedmt[type], lua_topointer(L, -1));
   return type;
 }
 
-/* the kind of memory at `idx`; static so the hot paths inline it */
+/*
+** The header of the memory at `idx`, or NULL; `type` gets its kind.
+** Static, so the hot paths inline it (see the top of the file).
+*/
+static Memory *tohead (lua_State *L, int idx, int *type) {
+  const void *mt;
+  Memory *m = NULL;
+  int t;
+  if (!lua_getmetatable(L, idx)) {
+    *type = LUAMEM_TNONE;
+    return NULL;
+  }
+  mt = lua_topointer(L, -1);
+  if (mt == atomic_load_explicit(&cachedmt[LUAMEM_TREF], memory_order_relaxed))
+    t = LUAMEM_TREF;
+  else if (mt == atomic_load_explicit(&cachedmt[LUAMEM_TALLOC],
+                                      memory_order_relaxed))
+    t = LUAMEM_TALLOC;
+  else
+    t = slowtype(L, idx);
+  lua_settop(L, -2);
+  if (t != LUAMEM_TNONE) {
+    m = (Memory *)lua_touserdata(L, idx);
+    if (m == NULL) t = LUAMEM_TNONE;  /* not a userdata */
+  }
+  *type = t;
+  return m;
+}
+
 static int memtype (lua_State *L, int idx) {
-  const void *mark;
-  if (lua_type(L, idx) != LUA_TUSERDATA) return LUAMEM_TNONE;
-  lua_getiuservalue(L, idx, 1);
-  mark = lua_touserdata(L, -1);  /* NULL unless a (light) userdata */
-  lua_pop(L, 1);
-  if (mark == &refkey) return LUAMEM_TREF;
-  if (mark == &allockey) return LUAMEM_TALLOC;
-  return markedtype(L, idx);
+  int type;
+  tohead(L, idx, &type);
+  return type;
 }
 
 static char *tomem (lua_State *L, int idx, size_t *len,
                     luamem_Unref *unref, int *type) {
-  int t = memtype(L, idx);
-  char *mem = NULL;
-  size_t l = 0;
-  luamem_Unref u = NULL;
-  if (t != LUAMEM_TNONE) {
-    const Memory *m = (const Memory *)lua_touserdata(L, idx);
-    mem = m->mem;
-    l = m->len;
-    u = m->unref;  /* always NULL in allocated memories */
-  }
-  if (len != NULL) *len = l;
-  if (unref != NULL) *unref = u;
+  int t;
+  const Memory *m = tohead(L, idx, &t);
+  if (len != NULL) *len = (m != NULL) ? m->len : 0;
+  if (unref != NULL) *unref = (m != NULL) ? m->unref : NULL;
   if (type != NULL) *type = t;
-  return mem;
+  return (m != NULL) ? m->mem : NULL;
 }
 
 LUAMEMLIB_API int luamem_type (lua_State *L, int idx) {
@@ -254,9 +318,9 @@ LUAMEMLIB_API char *luamem_checkmemory (lua_State *L, int arg, size_t *len) {
 LUAMEMLIB_API int luamem_resetref (lua_State *L, int idx, char *mem,
                                    size_t len, luamem_Unref unref,
                                    int cleanup) {
-  Memory *ref;
-  if (memtype(L, idx) != LUAMEM_TREF) return 0;
-  ref = (Memory *)lua_touserdata(L, idx);
+  int type;
+  Memory *ref = tohead(L, idx, &type);
+  if (type != LUAMEM_TREF) return 0;
   if (mem == NULL) {  /* an empty memory */
     mem = LUAMEM_EMPTY;
     len = 0;

@@ -194,11 +194,19 @@ static void test_other_copy (void **state) {
   lua_pop(L, 6);
 }
 
-/* userdata given a memory metatable by hand are checked, never trusted */
+/*
+** Userdata given a memory metatable by hand: C code can do that with any
+** luaL_checkudata type, and with the metatables this copy made it is
+** trusted as well; with metatables adopted by name (made elsewhere) the
+** layout is checked.
+*/
 static void test_handmade_userdata (void **state) {
   lua_State *L = *state;
   struct header *h;
-  luamem_newalloc(L, 1);  /* the metatables exist and are marked */
+  luaL_newmetatable(L, LUAMEM_ALLOC);  /* made elsewhere */
+  luaL_newmetatable(L, LUAMEM_REF);
+  lua_pop(L, 2);
+  luamem_newalloc(L, 1);  /* the metatables are adopted and marked */
   luamem_newref(L);
   lua_newuserdatauv(L, 3, 0);  /* too small for a header */
   luaL_setmetatable(L, LUAMEM_ALLOC);
@@ -214,6 +222,91 @@ static void test_handmade_userdata (void **state) {
   assert_int_equal(luamem_type(L, -1), LUAMEM_TNONE);
   assert_null(luamem_tomemory(L, -1, NULL));
   lua_pop(L, 5);
+}
+
+/* two states in turn: each recognizes its own memories, not the other's */
+static void test_two_states (void **state) {
+  lua_State *L1 = *state;
+  lua_State *L2 = luaL_newstate();
+  int i;
+  assert_non_null(L2);
+  for (i = 0; i < 3; i++) {
+    luamem_newalloc(L1, 2);
+    luamem_newref(L2);
+    luamem_newref(L1);
+    luamem_newalloc(L2, 2);
+    assert_int_equal(luamem_type(L1, -2), LUAMEM_TALLOC);
+    assert_int_equal(luamem_type(L2, -2), LUAMEM_TREF);
+    assert_int_equal(luamem_type(L1, -1), LUAMEM_TREF);
+    assert_int_equal(luamem_type(L2, -1), LUAMEM_TALLOC);
+    /* a table wearing L2's memory metatable is no memory */
+    lua_newtable(L2);
+    lua_getmetatable(L2, -2);
+    lua_setmetatable(L2, -2);
+    assert_int_equal(luamem_type(L2, -1), LUAMEM_TNONE);
+    assert_null(luamem_tomemory(L2, -1, NULL));
+    lua_pop(L2, 1);
+  }
+  lua_close(L2);
+  assert_int_equal(luamem_type(L1, -1), LUAMEM_TREF);
+  lua_settop(L1, 0);
+}
+
+/*
+** The metatables of a closed state must leave the cache: a table later
+** allocated at the same address (likely, with malloc's reuse) and given
+** to a foreign userdata must not make it a memory.
+*/
+static void test_closed_state_uncached (void **state) {
+  lua_State *L = luaL_newstate();
+  const void *old[2];
+  int k, i, reused = 0;
+  (void)state;
+  assert_non_null(L);
+  luamem_newalloc(L, 1);
+  lua_getmetatable(L, -1);
+  old[0] = lua_topointer(L, -1);
+  luamem_newref(L);
+  lua_getmetatable(L, -1);
+  old[1] = lua_topointer(L, -1);
+  lua_close(L);
+  L = luaL_newstate();
+  assert_non_null(L);
+  assert_true(lua_checkstack(L, 2100));  /* the tables stay alive */
+  for (i = 0; i < 2000; i++) {
+    struct header *h;
+    lua_newtable(L);
+    for (k = 0; k < 2; k++) {
+      if (lua_topointer(L, -1) == old[k]) {
+        reused++;
+        h = (struct header *)lua_newuserdatauv(L, sizeof(*h) + 8, 0);
+        h->mem = (char *)1;  /* would crash if taken for a memory */
+        h->len = 99;
+        h->unref = NULL;
+        lua_pushvalue(L, -2);
+        lua_setmetatable(L, -2);
+        assert_int_equal(luamem_type(L, -1), LUAMEM_TNONE);
+        assert_null(luamem_tomemory(L, -1, NULL));
+        lua_pop(L, 1);
+      }
+    }
+  }
+  lua_close(L);
+  /* no assertion on `reused`: whether the allocator reused the addresses
+     is up to it; the checks above ran `reused` times */
+  (void)reused;
+}
+
+/* Lua code cannot strip the metatable's own metatable (its __gc) */
+static void test_metatable_protected (void **state) {
+  lua_State *L = *state;
+  openmemory(L);
+  run(L, "local mt = getmetatable(memory.create(1))\n"
+         "assert(getmetatable(mt) == false)\n"
+         "local ok, err = pcall(setmetatable, mt, nil)\n"
+         "assert(not ok and err:find('protected'))\n"
+         "mt = getmetatable(memory.create())\n"
+         "assert(not pcall(setmetatable, mt, {}))");
 }
 
 /* ---- references ---- */
@@ -802,6 +895,10 @@ int main (void) {
     cmocka_unit_test_setup_teardown(test_type_of_others, setup, teardown),
     cmocka_unit_test_setup_teardown(test_other_copy, setup, teardown),
     cmocka_unit_test_setup_teardown(test_handmade_userdata, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_two_states, setup, teardown),
+    cmocka_unit_test(test_closed_state_uncached),
+    cmocka_unit_test_setup_teardown(test_metatable_protected, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(test_setref, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resetref_nocleanup, setup, teardown),
     cmocka_unit_test_setup_teardown(test_setref_not_ref, setup, teardown),
