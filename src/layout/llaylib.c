@@ -39,7 +39,7 @@ typedef struct Slot {
 typedef struct Struct {
   lay_Struct s;
   Slot *hash;           /* hsize slots */
-  unsigned hbits;       /* hsize = 2^hbits >= 2 * fields */
+  unsigned hbits;       /* hsize = 2^hbits >= 4 * fields */
   const void **id;      /* per field: key string id, NULL for padding */
   int *uv;              /* per struct field: its user value in the parent */
   lay_Field fields[];
@@ -265,7 +265,8 @@ static int findbyname (lua_State *L, const Struct *st, int node, int k) {
 ** path: that value is the very string compiled into the struct (interned
 ** strings are unique). Else compare contents (long strings are not
 ** interned); a miss costs a scan, but it is an error anyway. */
-static int findfield (lua_State *L, const Struct *st, int node, int k) {
+static inline int findfield (lua_State *L, const Struct *st, int node,
+                             int k) {
   const void *id = lua_topointer(L, k);
   unsigned mask = (1u << st->hbits) - 1, i = hashkey(st, id, node);
   for (; st->hash[i].id != NULL; i = (i + 1) & mask)
@@ -283,7 +284,8 @@ static int lay_struct (lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   n = countfields(L, 1, 0);
-  for (hbits = 2; (1u << hbits) < 2 * (unsigned)n; hbits++) {}
+  /* 4 slots per field: probes stay short */
+  for (hbits = 2; (1u << hbits) < 4 * (unsigned)n; hbits++) {}
   size = sizeof(Struct) + (size_t)n * sizeof(lay_Field) +
          ((size_t)1 << hbits) * sizeof(Slot) +
          (size_t)n * (sizeof(const void *) + sizeof(int));
