@@ -14,14 +14,14 @@
 ** lua_settop, then the lua_touserdata the access needs anyway (NULL for a
 ** table wearing a memory metatable). That is as strong as luaL_checkudata.
 ** A cached pointer must never outlive its table (a new table at the same
-** address would pass): the metatables this copy creates get a protected
-** metatable whose __gc, run when the state closes, uncaches them and
-** forbids caching them again.
-** On a miss (another state, or metatables made by another copy of this
-** library in the process, e.g. a module linking the static library), the
-** kind comes from a marker under the light-userdata key kindkey in the
-** metatable (adopted by name and marked on first sight), and the layout
-** of the userdata is checked.
+** address would pass): each memory metatable gets a guard, a protected
+** metatable whose __gc (run when the state closes) uncaches it in every
+** copy of the library that cached it and forbids caching it again.
+** On a miss (another state, or another copy of this library in the
+** process, e.g. a module linking the static library), the kind comes from
+** a marker under the light-userdata key kindkey in the metatable (adopted
+** by name and marked on first sight), the layout of the userdata is
+** checked, and the metatable is cached.
 */
 #include <stdatomic.h>
 #include <string.h>
@@ -93,15 +93,19 @@ static void setdefault (lua_State *L, const char *field, lua_CFunction f) {
   lua_pop(L, 1);
 }
 
-/* __gc of a metatable (at lua_close): it must leave the cache for good */
-static int meta_gc (lua_State *L) {
+/*
+** The guard of a memory metatable is its own metatable ("mm"), protected
+** from Lua by __metatable. Its __gc runs when the metatable dies (in
+** practice at lua_close): it flags the guard closed and calls the uncache
+** function every library copy that cached the metatable registered in the
+** guard's list, so no copy keeps a pointer to a freed table.
+*/
+#define GUARDLIST   "luamem.uncache"
+#define GUARDCLOSED "luamem.closed"
+
+static int uncache (lua_State *L) {
   const void *mt = lua_topointer(L, 1);
   int k;
-  if (lua_getmetatable(L, 1)) {
-    lua_pushboolean(L, 0);
-    lua_rawsetp(L, -2, &ownkey);
-    lua_pop(L, 1);
-  }
   for (k = LUAMEM_TALLOC; k <= LUAMEM_TREF; k++) {
     const void *expected = mt;
     atomic_compare_exchange_strong(&cachedmt[k], &expected, NULL);
@@ -109,13 +113,66 @@ static int meta_gc (lua_State *L) {
   return 0;
 }
 
-/* metatable on top: did this copy create it, and is it still alive? */
+static int guard_gc (lua_State *L) {
+  lua_Integer i, n;
+  if (!lua_getmetatable(L, 1)) return 0;
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, GUARDCLOSED);  /* before the calls: no new caching */
+  if (lua_getfield(L, -1, GUARDLIST) != LUA_TTABLE) return 0;
+  /* (the guard has no metatable: these accesses are raw) */
+  n = (lua_Integer)lua_rawlen(L, -1);
+  for (i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, -1, i) == LUA_TFUNCTION) {
+      lua_pushvalue(L, 1);
+      lua_call(L, 1, 0);
+    }
+    else lua_pop(L, 1);
+  }
+  return 0;
+}
+
+/* metatable on top: gives it a guard if it has none (made elsewhere) */
+static void ensureguard (lua_State *L) {
+  if (lua_getmetatable(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_createtable(L, 0, 4);
+  lua_pushcfunction(L, guard_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushboolean(L, 0);  /* Lua code can neither see nor remove it */
+  lua_setfield(L, -2, "__metatable");
+  lua_newtable(L);
+  lua_setfield(L, -2, GUARDLIST);
+  lua_setmetatable(L, -2);
+}
+
+/*
+** Metatable on top: may this copy cache it? Only while its guard is not
+** closed; the first time, this copy's uncache joins the guard's list.
+*/
+static int rawfield (lua_State *L, int idx, const char *k) {
+  lua_pushstring(L, k);
+  return lua_rawget(L, idx);
+}
+
 static int cacheable (lua_State *L) {
   int ok = 0;
-  if (lua_getmetatable(L, -1)) {
-    ok = (lua_rawgetp(L, -1, &ownkey) == LUA_TBOOLEAN && lua_toboolean(L, -1));
-    lua_pop(L, 2);
+  int top = lua_gettop(L);
+  int guard = top + 1;
+  if (!lua_getmetatable(L, -1)) return 0;
+  if (rawfield(L, guard, GUARDCLOSED) == LUA_TNIL &&
+      rawfield(L, guard, GUARDLIST) == LUA_TTABLE) {  /* a live guard */
+    if (lua_rawgetp(L, guard, &ownkey) == LUA_TNIL) {  /* first time */
+      lua_pop(L, 1);
+      lua_pushcfunction(L, uncache);
+      lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+      lua_pushboolean(L, 1);
+      lua_rawsetp(L, guard, &ownkey);
+    }
+    ok = 1;
   }
+  lua_settop(L, top);
   return ok;
 }
 
@@ -129,22 +186,14 @@ static void pushmeta (lua_State *L, const char *key, const char *name) {
   int type = (key == &refkey) ? LUAMEM_TREF : LUAMEM_TALLOC;
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) return;
   lua_pop(L, 1);
-  if (luaL_newmetatable(L, name)) {  /* ours: cacheable until closed */
-    lua_createtable(L, 0, 3);
-    lua_pushcfunction(L, meta_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushboolean(L, 0);  /* protected: Lua code cannot remove __gc */
-    lua_setfield(L, -2, "__metatable");
-    lua_pushboolean(L, 1);
-    lua_rawsetp(L, -2, &ownkey);
-    lua_setmetatable(L, -2);
-    atomic_store(&cachedmt[type], lua_topointer(L, -1));
-  }
+  luaL_newmetatable(L, name);  /* or the one made elsewhere by that name */
   if (type == LUAMEM_TREF) {  /* keep another copy's (identical) ones */
     setdefault(L, "__gc", ref_gc);
     setdefault(L, "__close", ref_close);
   }
   setmark(L, type);
+  ensureguard(L);
+  if (cacheable(L)) atomic_store(&cachedmt[type], lua_topointer(L, -1));
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, key);
 }

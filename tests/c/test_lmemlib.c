@@ -195,19 +195,20 @@ static void test_other_copy (void **state) {
 }
 
 /*
-** Userdata given a memory metatable by hand: C code can do that with any
-** luaL_checkudata type, and with the metatables this copy made it is
-** trusted as well; with metatables adopted by name (made elsewhere) the
-** layout is checked.
+** Userdata given a memory metatable by hand: C code can do that to any
+** luaL_checkudata type too, and a metatable in the fast cache is trusted
+** like luaL_checkudata trusts. Whenever the kind comes from the slow path
+** (another state's metatable is cached here), the layout is checked.
 */
 static void test_handmade_userdata (void **state) {
   lua_State *L = *state;
+  lua_State *L2 = luaL_newstate();
   struct header *h;
-  luaL_newmetatable(L, LUAMEM_ALLOC);  /* made elsewhere */
-  luaL_newmetatable(L, LUAMEM_REF);
-  lua_pop(L, 2);
-  luamem_newalloc(L, 1);  /* the metatables are adopted and marked */
+  assert_non_null(L2);
+  luamem_newalloc(L, 1);  /* the metatables exist and are marked */
   luamem_newref(L);
+  luamem_newalloc(L2, 1);  /* now the cache holds L2's metatables */
+  luamem_newref(L2);
   lua_newuserdatauv(L, 3, 0);  /* too small for a header */
   luaL_setmetatable(L, LUAMEM_ALLOC);
   assert_int_equal(luamem_type(L, -1), LUAMEM_TNONE);
@@ -221,6 +222,11 @@ static void test_handmade_userdata (void **state) {
   luaL_setmetatable(L, LUAMEM_ALLOC);
   assert_int_equal(luamem_type(L, -1), LUAMEM_TNONE);
   assert_null(luamem_tomemory(L, -1, NULL));
+  /* L's genuine memories are still recognized (and cached again) */
+  assert_int_equal(luamem_type(L, -4), LUAMEM_TREF);
+  assert_int_equal(luamem_type(L, -5), LUAMEM_TALLOC);
+  assert_int_equal(luamem_type(L2, -1), LUAMEM_TREF);
+  lua_close(L2);
   lua_pop(L, 5);
 }
 
