@@ -22,3 +22,8 @@ foreach(script ttl filter nat anonymize stats)
     set_tests_properties(examples.${script} PROPERTIES TIMEOUT 300)
   endif()
 endforeach()
+
+# inline mode live across veth pairs in network namespaces (root; skips, 77,
+# otherwise)
+pktlua_examples_test(examples.inline inline.sh)
+set_tests_properties(examples.inline PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
