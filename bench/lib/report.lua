@@ -277,6 +277,10 @@ if #ways > 0 then
   p("")
 end
 
+p("Every byte difference in the \"same work?\" column is explained in")
+p("[differences.md](differences.md) (tcprewrite's UDP checksum 0, its IP length over Ethernet")
+p("padding, TTL ≤ 1). The profile behind these numbers: [../performance.md](../performance.md).")
+p("")
 p("Raw data: `raw.csv` (every run), `results.csv` (medians), `checks.csv` (output comparison),")
 p("`heap.csv`, `handoff.csv`; plots: `pps-*.svg|png`, `ratio.svg|png`, `handoff-*.svg|png`")
 p("(`gnuplot plots.gp` redraws them).")
