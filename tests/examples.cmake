@@ -15,8 +15,9 @@ foreach(mode reproducible checksums bulk)
   pktlua_examples_test(examples.captures.${mode} captures.sh ${mode})
 endforeach()
 
-# the example scripts, end to end over ../shared/captures and captures/
-foreach(script ttl filter nat anonymize stats)
+# the example scripts, end to end over ../shared/captures and captures/;
+# guide: every command of doc/guide.md gives the output shown there
+foreach(script ttl filter nat anonymize stats guide)
   if(EXISTS ${_ex}/${script}.sh)
     pktlua_examples_test(examples.${script} ${script}.sh)
     set_tests_properties(examples.${script} PROPERTIES TIMEOUT 300)
