@@ -18,10 +18,8 @@ endforeach()
 # the example scripts, end to end over ../shared/captures and captures/;
 # guide: every command of doc/guide.md gives the output shown there
 foreach(script ttl filter nat anonymize stats guide)
-  if(EXISTS ${_ex}/${script}.sh)
-    pktlua_examples_test(examples.${script} ${script}.sh)
-    set_tests_properties(examples.${script} PROPERTIES TIMEOUT 300)
-  endif()
+  pktlua_examples_test(examples.${script} ${script}.sh)
+  set_tests_properties(examples.${script} PROPERTIES TIMEOUT 300)
 endforeach()
 
 # inline mode live across veth pairs in network namespaces (root; skips, 77,
