@@ -191,7 +191,9 @@ static void addfields (lua_State *L, Struct *st, int idx, int keys, int all,
     const void *id;
     size_t size;
     int inbytes;
-    lua_rawgeti(L, idx, i);  /* countfields checked it is a table */
+    /* a spec whose metamethods change it between the two passes */
+    if (lua_rawgeti(L, idx, i) != LUA_TTABLE || index >= S->cap)
+      specerror(L, NULL, "spec changed while compiling");
     key = getkey(L, field, keys, all, &id);
     st->id[index] = id;
     type = getoption(L, field, "type", "number", typenames);

@@ -319,6 +319,16 @@ T.case("spec errors: misuse", function ()
   T.errors("zero byte", layout.struct, { { key = "a\0b", bits = 1 } })
   -- the same key in different nested structs is fine
   layout.struct{ { key = "a", bits = 1 }, { key = "s", type = "struct", { key = "a", bits = 1 } } }
+  -- a spec that grows while it is compiled (its __index runs in between)
+  local calls = 0
+  local sneaky = setmetatable({}, { __index = function (t, k)
+    if k == "type" then
+      calls = calls + 1
+      if calls > 1 then for j = 1, 50 do rawset(t, j, { key = "n" .. j, bits = 1 }) end end
+      return "struct"
+    end
+  end })
+  T.errors("spec changed while compiling", layout.struct, { sneaky })
   local deep = { key = "x", bits = 1 }
   for _ = 1, 100 do deep = { key = "s", type = "struct", deep } end
   T.errors("nested too deep", layout.struct, { deep })
