@@ -57,27 +57,40 @@ local function prfbit(a, n)
   return fmix(fmix(k1 ~ (n << 32) ~ prefix) ~ k2) & 1
 end
 
-local function anonymize(a)
+-- output bits first..last (0 = the most significant) of address a
+local function bits(a, first, last)
   local out = 0
-  for i = 0, 31 do
+  for i = first, last do
     local bit = (a >> (31 - i)) & 1
     out = out | ((bit ~ prfbit(a, i)) << (31 - i))
   end
   return out
 end
 
--- 32 hash rounds per address: remember the answers. The cache is bounded;
--- when it is full it starts over.
-local cache, cached, CACHEMAX = {}, 0, 1 << 16
-local computed = 0
+-- Output bits 0..15 depend on input bits 0..15 only, and bits 16..23 on
+-- bits 0..23: remember them per /16 and per /24, so a new address in a
+-- known /24 costs 8 rounds instead of 32. Whole addresses are remembered
+-- too. The caches are bounded; a full one starts over.
+local CACHEMAX = 1 << 16
+local by16, by24, by32 = {}, {}, {}
+local n24, n32, computed = 0, 0, 0
+
 local function lookup(a)
-  local r = cache[a]
+  local r = by32[a]
   if r then return r end
-  r = anonymize(a)
+  local p16, p24 = a >> 16, a >> 8
+  local hi = by16[p16]           -- at most 65536 entries: never cleared
+  if not hi then hi = bits(a, 0, 15); by16[p16] = hi end
+  local mid = by24[p24]
+  if not mid then
+    mid = bits(a, 16, 23)
+    if n24 >= CACHEMAX then by24, n24 = {}, 0 end
+    by24[p24], n24 = mid, n24 + 1
+  end
+  r = hi | mid | bits(a, 24, 31)
+  if n32 >= CACHEMAX then by32, n32 = {}, 0 end
+  by32[a], n32 = r, n32 + 1
   computed = computed + 1
-  if cached >= CACHEMAX then cache, cached = {}, 0 end
-  cache[a] = r
-  cached = cached + 1
   return r
 end
 

@@ -126,7 +126,8 @@ function packet(pkt, info)
       setpointer(l4sum, pkt, at)
       local ck = l4sum.value
       if ck ~= 0 or proto == 6 then  -- UDP 0: no checksum
-        ck = update32(update32(ck, src, nsrc), dst, ndst)
+        if nsrc ~= src then ck = update32(ck, src, nsrc) end
+        if ndst ~= dst then ck = update32(ck, dst, ndst) end
         if ck == 0 and proto == 17 then ck = 0xffff end  -- RFC 768
         l4sum.value = ck
         l4fixed = l4fixed + 1
