@@ -174,7 +174,7 @@ int lay_setchecksum (lay_Struct *S, int f) {
   if (f < 0 || f >= S->nfields) return LAY_ETYPE;
   fd = &S->fields[f];
   if (fd->type != LAY_NUMBER || fd->bits != 16 || fd->parent != -1 ||
-      fd->offset % 16 != 0)
+      fd->offset % 8 != 0)
     return LAY_ETYPE;
   S->cksum = f;
   return LAY_OK;
@@ -280,14 +280,18 @@ static uint16_t wordsum (const lay_Struct *S, const unsigned char *base,
 
 /* The checksum after the words over [first, first+n) changed from sum
 ** `old` to their current sum: RFC 1624 eqn. 3 applied to the folded sums
-** of the changed words, which equals applying it word by word. */
+** of the changed words, which equals applying it word by word. A checksum
+** at an odd byte straddles two words and adds to the sum byte-swapped
+** (one's complement sums commute with swapping), so it is updated as the
+** swapped value. */
 static void ckupdate (const lay_Struct *S, unsigned char *base, size_t first,
                       size_t n, uint16_t old) {
   size_t at = S->fields[S->cksum].offset / 8;
-  uint16_t ck = (uint16_t)((base[at] << 8) | base[at + 1]);
+  unsigned char *hi = base + at + (at & 1), *lo = base + at + !(at & 1);
+  uint16_t ck = (uint16_t)((*hi << 8) | *lo);
   ck = cksum_update16(ck, old, wordsum(S, base, first, n));
-  base[at] = (unsigned char)(ck >> 8);
-  base[at + 1] = (unsigned char)(ck & 0xff);
+  *hi = (unsigned char)(ck >> 8);
+  *lo = (unsigned char)(ck & 0xff);
 }
 
 static int tracks (const lay_Struct *S, int f, int autock) {

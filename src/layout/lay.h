@@ -83,7 +83,7 @@ int lay_open (lay_Struct *S, const char *key, size_t size, int inbytes);
 int lay_close (lay_Struct *S);
 int lay_finish (lay_Struct *S);
 /* Names field `f` the Internet checksum of the struct's 16-bit words: an
-** outermost 16-bit number at an even byte offset. Call after lay_finish. */
+** outermost 16-bit number starting on a byte. Call after lay_finish. */
 int lay_setchecksum (lay_Struct *S, int f);
 
 const char *lay_strerror (int err);

@@ -311,8 +311,8 @@ static int lay_struct (lua_State *L) {
             ? findfield(L, st, -1, lua_gettop(L)) : -1;
     if (f < 0) specerror(L, NULL, "checksum must name a field");
     if (lay_setchecksum(&st->s, f) != LAY_OK)
-      specerror(L, ck, "unsupported type (a checksum is 16 bits at an even "
-                       "byte offset of the outermost struct)");
+      specerror(L, ck, "unsupported type (a checksum is a 16-bit number "
+                       "on a byte of the outermost struct)");
   }
   lua_settop(L, all);
   lua_setiuservalue(L, 2, SUV_KEYS);

@@ -332,8 +332,7 @@ static void test_checksum_field_errors (void **state) {
   lay_close(&S);
   assert_int_equal(lay_finish(&S), LAY_OK);
   assert_int_equal(lay_setchecksum(&S, 0), LAY_ETYPE);   /* 8 bits */
-  assert_int_equal(lay_setchecksum(&S, 1), LAY_ETYPE);   /* odd byte */
-  assert_int_equal(lay_setchecksum(&S, 3), LAY_ETYPE);   /* not aligned */
+  assert_int_equal(lay_setchecksum(&S, 3), LAY_ETYPE);   /* not on a byte */
   assert_int_equal(lay_setchecksum(&S, 4), LAY_ETYPE);   /* string */
   assert_int_equal(lay_setchecksum(&S, 5), LAY_ETYPE);   /* 32 bits */
   assert_int_equal(lay_setchecksum(&S, 7), LAY_ETYPE);   /* nested */
@@ -341,6 +340,8 @@ static void test_checksum_field_errors (void **state) {
   assert_int_equal(lay_setchecksum(&S, 99), LAY_ETYPE);
   assert_int_equal(lay_setchecksum(&S, -1), LAY_ETYPE);
   assert_int_equal(S.cksum, -1);
+  assert_int_equal(lay_setchecksum(&S, 1), LAY_OK);      /* an odd byte */
+  assert_int_equal(S.cksum, 1);
 }
 
 /* ---- checked access ---- */
@@ -606,6 +607,44 @@ static void test_checksum_incremental (void **state) {
   }
 }
 
+/* A checksum at an odd byte straddles two words: after every write the
+** whole struct still sums to 0xffff (cksum_inet gives 0). */
+static void test_checksum_odd_offset (void **state) {
+  lay_Field f[8];
+  lay_Struct S;
+  unsigned char m[16];
+  int rep, i;
+  (void)state;
+  lay_init(&S, f, 8);
+  lay_add(&S, "a", LAY_NUMBER, 1, 1, LAY_BIG);      /* byte 0 */
+  lay_add(&S, "ck", LAY_NUMBER, 2, 1, LAY_LITTLE);  /* bytes 1-2 */
+  lay_add(&S, "b", LAY_NUMBER, 13, 0, LAY_LITTLE);  /* bits 24..36 */
+  lay_add(&S, "c", LAY_NUMBER, 7, 0, LAY_BIG);      /* bits 37..43 */
+  lay_add(&S, "s", LAY_STRING, 3, 1, LAY_BIG);      /* bytes 6-8 */
+  assert_int_equal(lay_finish(&S), LAY_OK);
+  assert_int_equal(lay_setchecksum(&S, 1), LAY_OK);
+  fillrnd(m, sizeof m);
+  {  /* a valid start: the sum of the other words, complemented, swapped */
+    uint16_t c = recompute(m + 1, S.size, 1);
+    m[2] = (unsigned char)(c & 0xff);
+    m[3] = (unsigned char)(c >> 8);
+  }
+  assert_int_equal(cksum_inet(m + 1, S.size), 0);
+  for (rep = 0; rep < 3000; rep++) {
+    i = (int)(rnd() % 5);
+    if (i == 1) continue;
+    if (i == 4) {
+      unsigned char s3[3];
+      fillrnd(s3, 3);
+      assert_int_equal(lay_setbytes(&S, 4, m, sizeof m, 1, s3, 3, 1), 0);
+    }
+    else
+      assert_int_equal(lay_set(&S, i, m, sizeof m, 1,
+                               rnd() & maskw(f[i].bits), 1), LAY_OK);
+    assert_int_equal(cksum_inet(m + 1, S.size), 0);
+  }
+}
+
 int main (void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_bits_vs_reference),
@@ -623,6 +662,7 @@ int main (void) {
     cmocka_unit_test(test_overflow),
     cmocka_unit_test(test_booleans_and_padding),
     cmocka_unit_test(test_checksum_incremental),
+    cmocka_unit_test(test_checksum_odd_offset),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

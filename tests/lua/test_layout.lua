@@ -295,11 +295,11 @@ T.case("spec errors: unsupported type", function ()
     local err = T.errors("unsupported type", layout.struct, spec)
     T.ok(err:find("bad argument #1 to '", 1, true), i .. ": " .. err)
   end
-  -- checksum fields: 16 bits at an even byte offset of the outermost struct
+  -- checksum fields: 16-bit numbers on a byte of the outermost struct
   T.errors("unsupported type", layout.struct,
            { checksum = "c", { key = "c", bytes = 1 } })
   T.errors("unsupported type", layout.struct,
-           { checksum = "c", { key = "x", bytes = 1 }, { key = "c", bytes = 2 } })
+           { checksum = "c", { key = "c", bits = 17 } })
   T.errors("unsupported type", layout.struct,
            { checksum = "c", { key = "x", bits = 4 }, { key = "c", bits = 16 } })
   T.errors("unsupported type", layout.struct,
@@ -590,6 +590,30 @@ T.case("checksum follows every write (RFC 1624)", function ()
     q.timetolive = 64
     q.timetolive = q.timetolive - 1
     fullcheck(q, mm, base)
+  end
+end)
+
+T.case("checksum at an odd byte", function ()
+  local S = layout.struct{ checksum = "ck",
+    { key = "a", bytes = 1 }, { key = "ck", bytes = 2, endian = "big" },
+    { key = "b", bits = 13, endian = "little" }, { key = "c", bits = 3 },
+    { key = "s", type = "string", bytes = 3 } }  -- 8 bytes
+  local mm = memory.create(10)
+  randfill(mm)
+  local q = layout.setpointer(layout.newpointer(S), mm, 2)
+  -- a valid start: the complemented sum of the other words, byte-swapped
+  q.ck = 0
+  local c = rfc1071(mm, 2, 9)
+  q.ck = ((c & 0xff) << 8) | (c >> 8)
+  T.eq(rfc1071(mm, 2, 9), 0)
+  math.randomseed(5)
+  for _ = 1, 2000 do
+    local r = math.random(4)
+    if r == 1 then q.a = math.random(0, 255)
+    elseif r == 2 then q.b = math.random(0, 0x1fff)
+    elseif r == 3 then q.c = math.random(0, 7)
+    else q.s = string.char(math.random(0, 255), math.random(0, 255), 7) end
+    T.eq(rfc1071(mm, 2, 9), 0)
   end
 end)
 
