@@ -16,8 +16,9 @@ foreach(mode reproducible checksums bulk)
 endforeach()
 
 # the example scripts, end to end over ../shared/captures and captures/;
-# guide: every command of doc/guide.md gives the output shown there
-foreach(script ttl filter nat anonymize stats guide)
+# guide: every command of doc/guide.md gives the output shown there;
+# heap: no Lua allocation per packet in the examples
+foreach(script ttl filter nat anonymize stats guide heap)
   pktlua_examples_test(examples.${script} ${script}.sh)
   set_tests_properties(examples.${script} PROPERTIES TIMEOUT 300)
 endforeach()
