@@ -25,6 +25,7 @@
 #define POINTERMT "pktlua.layout.pointer"
 
 #define MAXDEPTH 64  /* nesting limit of a spec, to bound the C recursion */
+#define MAXFIELDS 65535  /* fields in a struct: far beyond any header */
 
 /* one slot of the key hash */
 typedef struct Slot {
@@ -108,11 +109,11 @@ static int countfields (lua_State *L, int idx, int depth) {
     if (lua_rawgeti(L, idx, i) != LUA_TTABLE)
       return specerror(L, NULL, lua_pushfstring(L,
                        "field #%d is not a table", (int)i));
-    if (count >= (1 << 20)) specerror(L, NULL, "too many fields");
     count++;
     if (lua_getfield(L, -1, "type") == LUA_TSTRING &&
         strcmp(lua_tostring(L, -1), "struct") == 0)
       count += countfields(L, lua_gettop(L) - 1, depth + 1);
+    if (count > MAXFIELDS) specerror(L, NULL, "too many fields");
     lua_pop(L, 2);
   }
   return count;

@@ -332,6 +332,11 @@ T.case("spec errors: misuse", function ()
   local deep = { key = "x", bits = 1 }
   for _ = 1, 100 do deep = { key = "s", type = "struct", deep } end
   T.errors("nested too deep", layout.struct, { deep })
+  local many = {}
+  for j = 1, 65536 do many[j] = { bits = 1 } end
+  T.errors("too many fields", layout.struct, many)
+  many[65536] = nil
+  T.eq(select(2, layout.sizeof(layout.struct(many))), 65535)
 end)
 
 local S4 = layout.struct{
