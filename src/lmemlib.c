@@ -276,6 +276,7 @@ static int validlayout (lua_State *L, int idx, int type) {
 static int slowtype (lua_State *L, int idx) {
   int type = LUAMEM_TNONE;
   if (idx < 0 && idx > LUA_REGISTRYINDEX) idx--;  /* the metatable is on top */
+  if (lua_type(L, idx) != LUA_TUSERDATA) return type;  /* strings have one */
   switch (lua_rawgetp(L, -1, &kindkey)) {
     case REFMARK: type = LUAMEM_TREF; break;
     case ALLOCMARK: type = LUAMEM_TALLOC; break;
@@ -287,8 +288,7 @@ static int slowtype (lua_State *L, int idx) {
     default: break;
   }
   lua_pop(L, 1);
-  if (type == LUAMEM_TNONE) return type;
-  if (lua_type(L, idx) != LUA_TUSERDATA || !validlayout(L, idx, type))
+  if (type == LUAMEM_TNONE || !validlayout(L, idx, type))
     return LUAMEM_TNONE;
   if (cacheable(L)) atomic_store(&cachedmt[type], lua_topointer(L, -1));
   return type;
