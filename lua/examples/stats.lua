@@ -22,6 +22,15 @@ if not top or top < 0 then
   error("stats.lua: top must be a number >= 0, got '" .. args.top .. "'", 0)
 end
 
+-- the report's destination, opened now so that a bad path stops the run
+-- before the first packet
+local out = io.stdout
+if args.out then
+  local f, err = io.open(args.out, "w")
+  if not f then error("stats.lua: " .. err, 0) end
+  out = f
+end
+
 local setpointer = layout.setpointer
 local ip4 = layout.newpointer(require "layouts.ipv4")
 local ip6 = layout.newpointer(require "layouts.ipv6")
@@ -112,8 +121,6 @@ local function addrtostring(a)
 end
 
 function finish()
-  local out = io.stdout
-  if args.out then out = assert(io.open(args.out, "w")) end
   local function line(name, n, b)
     out:write(string.format("%-16s %12d %14d\n", name, n, b))
   end

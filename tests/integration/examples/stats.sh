@@ -61,4 +61,8 @@ check "with -w - and out=FILE, stdout is a clean capture" \
   [ "$(tcpdump -nn -r "$t/pipe.pcap" 2>/dev/null | wc -l)" -eq 25 ]
 run_pktlua -r "$f" -f "$EXAMPLES/stats.lua" -a top=-1
 check "top=-1 refused (status 2)" [ $? -eq 2 ]
+run_pktlua -r "$f" -f "$EXAMPLES/stats.lua" -a out=/nonexistent/dir/report
+rc=$?
+check "out= in a missing directory refused (status $rc: $(cat "$LAST_ERR"))" \
+  [ "$rc" -eq 2 ] && grep -q 'stats.lua: /nonexistent/dir/report' "$LAST_ERR"
 finish
