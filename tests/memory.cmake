@@ -18,3 +18,19 @@ if(PKTLUA_SANITIZE MATCHES "address")
   set_property(TEST test_memory test_memory_install APPEND PROPERTY
                ENVIRONMENT "ASAN_OPTIONS=allocator_may_return_null=1")
 endif()
+
+# A second, static copy of the C library in the same process (as layout.so
+# links one): memories must cross copies both ways, whichever made the
+# metatables.
+add_library(testmemcopy MODULE memory/copy2.c)
+pktlua_target_defaults(testmemcopy)
+target_link_libraries(testmemcopy PRIVATE luamemlib_static)
+set_target_properties(testmemcopy PROPERTIES PREFIX ""
+                      LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/lua)
+pktlua_add_lua_test(test_memory_copies lua/test_memory_copies.lua)
+pktlua_add_lua_test(test_memory_copies_first lua/test_memory_copies.lua
+                    copyfirst)
+if(PKTLUA_SANITIZE MATCHES "address")
+  set_property(TEST test_memory_copies test_memory_copies_first APPEND
+               PROPERTY ENVIRONMENT "ASAN_OPTIONS=allocator_may_return_null=1")
+endif()
