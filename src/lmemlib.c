@@ -271,7 +271,7 @@ static int validlayout (lua_State *L, int idx, int type) {
 
 /*
 ** Slow path, metatable on top: the kind from its marker (or its name),
-** the layout checked, and the metatable cached when this copy owns it.
+** the layout checked, and the metatable cached while its guard is live.
 */
 static int slowtype (lua_State *L, int idx) {
   int type = LUAMEM_TNONE;
