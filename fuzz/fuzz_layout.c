@@ -32,7 +32,7 @@ int luaopen_layout (lua_State *L);
 #define MAXMEM 300
 
 typedef struct Field {
-  char key[8];         /* "f1".., "" for padding */
+  char key[16];        /* "f1".., "" for padding */
   int type;            /* 0 number, 1 boolean, 2 string, 3 struct */
   size_t bits;         /* width */
   int inbytes;         /* size given as bytes= */
