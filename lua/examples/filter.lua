@@ -92,10 +92,36 @@ if not port or port < 0 or port > 65535 then
   error("filter.lua: port must be 0..65535, got '" .. args.port .. "'", 0)
 end
 
+-- The common case, an IPv4 header without options (IHL 5), gets one view
+-- of the header and the two ports behind it: one setpointer, five reads.
+local v4ports = layout.newpointer(layout.struct{
+  { key="vihl"    , type="number", bytes=1 },              -- 0x45
+  { bytes=5 },                                             -- tos, length, id
+  { key="fragment", type="number", bytes=2, endian="big" }, -- flags, offset
+  { bytes=1 },                                             -- TTL
+  { key="protocol", type="number", bytes=1 },
+  { bytes=2 }, { bytes=8 },                                -- sum, addresses
+  { key="sourceport"     , type="number", bytes=2, endian="big" },
+  { key="destinationport", type="number", bytes=2, endian="big" },
+})
+
 function packet(pkt, info)
   local l3 = info.l3
   if not l3 then return invert end
   local caplen = info.caplen
+  if caplen >= l3 + 23 then
+    setpointer(v4ports, pkt, l3)
+    if v4ports.vihl == 0x45 then
+      if v4ports.protocol ~= want or (v4ports.fragment & 0x1fff) ~= 0 then
+        return invert
+      end
+      if v4ports.sourceport == port or v4ports.destinationport == port then
+        return not invert
+      end
+      return invert
+    end
+  end
+  -- any other IPv4 or IPv6 packet, through layouts.ipv4 / layouts.ipv6
   if caplen < l3 + 19 then return invert end
   setpointer(ip4, pkt, l3)
   local v, at = ip4.version, nil
