@@ -25,16 +25,24 @@ CAPTURES=$SRC/captures
 
 _failures=0
 _checks=0
-_tmpdirs=()
 
-_cleanup() { local d; for d in "${_tmpdirs[@]}"; do rm -rf -- "$d"; done; }
+# One scratch directory per test process, made here in the test's own shell
+# (tmp runs in $(...) subshells, which could not register anything for the
+# cleanup) and removed at exit.
+_tmpbase=$(mktemp -d "${TMPDIR:-/tmp}/pktlua-test.XXXXXX")
+if [ -z "$_tmpbase" ] || [ ! -d "$_tmpbase" ]; then
+  printf 'ERROR: cannot create a scratch directory\n' >&2; exit 1
+fi
+_cleanup() { rm -rf -- "$_tmpbase"; }
 trap _cleanup EXIT
 
-# tmp: creates a scratch directory, removed when the test exits
+# tmp: prints a new scratch directory, removed when the test exits
 tmp() {
   local d
-  d=$(mktemp -d "${TMPDIR:-/tmp}/pktlua-test.XXXXXX") || exit 1
-  _tmpdirs+=("$d")
+  d=$(mktemp -d "$_tmpbase/t.XXXXXX")
+  if [ -z "$d" ] || [ ! -d "$d" ]; then
+    printf 'ERROR: cannot create a scratch directory\n' >&2; kill -TERM $$; exit 1
+  fi
   printf '%s\n' "$d"
 }
 
