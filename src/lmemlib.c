@@ -30,11 +30,8 @@
 
 char luamem_emptyblock[1] = {0};
 
-typedef struct Memory {
-  char *mem;            /* block; LUAMEM_EMPTY when an empty reference */
-  size_t len;           /* its length in bytes */
-  luamem_Unref unref;   /* references: called when `mem` is dropped */
-} Memory;
+/* the head of lmemlib.h; LUAMEM_EMPTY when an empty reference */
+typedef luamem_Head Memory;
 
 /* addresses used as registry keys of the cached metatables */
 static const char allockey = 'a';
@@ -346,6 +343,14 @@ LUAMEMLIB_API int luamem_type (lua_State *L, int idx) {
 LUAMEMLIB_API char *luamem_tomemoryx (lua_State *L, int idx, size_t *len,
                                       luamem_Unref *unref, int *type) {
   return tomem(L, idx, len, unref, type);
+}
+
+LUAMEMLIB_API luamem_Head *luamem_tohead (lua_State *L, int idx,
+                                          int *type) {
+  int t;
+  Memory *m = tohead(L, idx, &t);
+  if (type != NULL) *type = t;
+  return m;
 }
 
 LUAMEMLIB_API char *luamem_checkmemory (lua_State *L, int arg, size_t *len) {

@@ -48,6 +48,25 @@ LUAMEMLIB_API char luamem_emptyblock[1];
 /* called when a referenced memory stops pointing at `mem` */
 typedef void (*luamem_Unref) (lua_State *L, void *mem, size_t len);
 
+/*
+** The head every memory userdata starts with. A full userdata never moves,
+** so the head's address is stable while the memory is alive: a host on a
+** hot path may keep it (keeping the memory reachable, e.g. in a user value
+** or a stack slot) and read `mem` and `len` with no API call; they are
+** always the current block (an empty memory: LUAMEM_EMPTY, 0).
+** The owner of a referenced memory may also store into its head: that is
+** luamem_resetref(..., cleanup = 0) without the type check (the previous
+** block is the host's to release; `mem` must never be NULL). The debug
+** library cannot make the memory drop out of such a host's reach, as it
+** can make luamem_setref fail by swapping the metatable. An allocated
+** memory's head is read-only.
+*/
+typedef struct luamem_Head {
+  char *mem;            /* block; never NULL */
+  size_t len;           /* its length in bytes */
+  luamem_Unref unref;   /* references: called when `mem` is dropped */
+} luamem_Head;
+
 /* ---- creation ---- */
 LUAMEMLIB_API char *luamem_newalloc (lua_State *L, size_t len);
 LUAMEMLIB_API void luamem_newref (lua_State *L);
@@ -70,6 +89,9 @@ LUAMEMLIB_API int luamem_type (lua_State *L, int idx);
 LUAMEMLIB_API char *luamem_tomemoryx (lua_State *L, int idx, size_t *len,
                                       luamem_Unref *unref, int *type);
 LUAMEMLIB_API char *luamem_checkmemory (lua_State *L, int arg, size_t *len);
+/* The stable head of the memory at `idx` (see luamem_Head), or NULL when
+** it is not a memory; `type` (may be NULL) gets its kind. */
+LUAMEMLIB_API luamem_Head *luamem_tohead (lua_State *L, int idx, int *type);
 
 /* ---- memories or strings ("arrays") ---- */
 LUAMEMLIB_API int luamem_isarray (lua_State *L, int idx);

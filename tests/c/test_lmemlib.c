@@ -894,6 +894,62 @@ static void test_methods_before_module (void **state) {
          "assert(earlyref .. early == '\\7\\8\\9hi')");
 }
 
+/* luamem_tohead: a stable address that tracks the memory's block */
+static void test_tohead (void **state) {
+  lua_State *L = *state;
+  char bytes[4] = {1, 2, 3, 4};
+  int type = -1;
+  luamem_Head *h, *r;
+  char *p = luamem_newalloc(L, 5);
+  h = luamem_tohead(L, -1, &type);
+  assert_non_null(h);
+  assert_int_equal(type, LUAMEM_TALLOC);
+  assert_ptr_equal(h->mem, p);
+  assert_int_equal(h->len, 5);
+  assert_ptr_equal(luamem_tohead(L, -1, NULL), h);
+  luamem_newref(L);
+  r = luamem_tohead(L, -1, &type);
+  assert_int_equal(type, LUAMEM_TREF);
+  assert_ptr_equal(r->mem, LUAMEM_EMPTY);
+  assert_int_equal(r->len, 0);
+  /* setref shows through the head kept from before */
+  assert_int_equal(luamem_setref(L, -1, bytes, 4, recunref), 1);
+  assert_ptr_equal(r->mem, bytes);
+  assert_int_equal(r->len, 4);
+  assert_ptr_equal(r->unref, recunref);
+  assert_ptr_equal(luamem_tohead(L, -1, NULL), r);
+  /* and a store into the head shows through the API and in Lua */
+  r->mem = bytes + 1;
+  r->len = 2;
+  r->unref = NULL;
+  {
+    size_t len;
+    assert_ptr_equal(luamem_tomemory(L, -1, &len), bytes + 1);
+    assert_int_equal(len, 2);
+  }
+  openmemory(L);
+  lua_setglobal(L, "r");
+  run(L, "assert(#r == 2 and r:get(1) == 2 and r:get(2) == 3)");
+  /* a closed reference: empty, through the same head */
+  run(L, "do local c <close> = r end assert(#r == 0)");
+  assert_ptr_equal(r->mem, LUAMEM_EMPTY);
+  assert_int_equal(r->len, 0);
+  assert_int_equal(unrefs.calls, 0);  /* the head store dropped recunref */
+  /* not memories */
+  lua_pushliteral(L, "str");
+  assert_null(luamem_tohead(L, -1, &type));
+  assert_int_equal(type, LUAMEM_TNONE);
+  lua_newtable(L);
+  lua_pushvalue(L, -3);  /* the fixed memory */
+  assert_true(lua_getmetatable(L, -1));
+  lua_setmetatable(L, -3);  /* a table wearing a memory metatable */
+  lua_pop(L, 1);
+  assert_null(luamem_tohead(L, -1, &type));
+  assert_int_equal(type, LUAMEM_TNONE);
+  assert_null(luamem_tohead(L, 100, NULL));  /* no value */
+  lua_pop(L, 3);
+}
+
 int main (void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_newalloc, setup, teardown),
@@ -931,6 +987,7 @@ int main (void) {
                                     teardown),
     cmocka_unit_test_setup_teardown(test_methods_before_module, setup,
                                     teardown),
+    cmocka_unit_test_setup_teardown(test_tohead, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
