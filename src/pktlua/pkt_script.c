@@ -70,6 +70,7 @@ struct pkt_Script {
   size_t cap;                /* --max-lua-memory, 0: none */
   int linktype;              /* info.linktype */
   int started;               /* the fixed slots are in place */
+  luamem_Head *pkt;          /* head of the memory at SLOT_PKT */
   volatile sig_atomic_t inlua;  /* running the script's code */
   lua_Integer info[NSLOTS - SLOT_KLEN + 1];  /* info's fields as last set */
   Seen seen[MAXSEEN];        /* errors shown, to count their repeats */
@@ -412,6 +413,9 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
     return -1;
   }
   luamem_newref(L);                                    /* SLOT_PKT */
+  /* re-pointed through its head: two stores per packet, and nothing a
+  ** script does to the memory (debug.setmetatable) can stop it */
+  S->pkt = luamem_tohead(L, SLOT_PKT, NULL);
   /* l3 comes and goes (nil when not IP). Inserted first, it sits in its
   ** main position of the node array, where re-inserting it always finds
   ** room: no rehash, so no allocation, however often it changes. */
@@ -455,6 +459,14 @@ static void setinfo (pkt_Script *S, int key, lua_Integer v) {
 ** =======================================================
 */
 
+/* pkt shows bytes mem[0..len), or nothing (mem NULL) */
+static void setpkt (pkt_Script *S, unsigned char *mem, size_t len) {
+  luamem_Head *h = S->pkt;
+  h->mem = mem ? (char *)mem : LUAMEM_EMPTY;
+  h->len = mem ? len : 0;
+  h->unref = NULL;  /* the bytes are libpcap's */
+}
+
 /* what one protected run over many packets shares with its caller */
 typedef struct Batch {
   pkt_Script *S;
@@ -491,7 +503,7 @@ static int runbatch (lua_State *L) {
     b->inpacket = 1;
     h = b->p.h;
     l3 = pkt_l3(S->linktype, b->p.data, h->caplen);
-    luamem_setref(L, SLOT_PKT, (char *)b->p.data, h->caplen, NULL);
+    setpkt(S, b->p.data, h->caplen);
     setinfo(S, SLOT_KLEN, (lua_Integer)h->len);
     setinfo(S, SLOT_KCAPLEN, (lua_Integer)h->caplen);
     setinfo(S, SLOT_KSEC, (lua_Integer)h->ts.tv_sec);
@@ -595,7 +607,7 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   int status;
   flushrepeats(S);
   /* a script that kept pkt now sees an empty memory, never freed bytes */
-  if (S->started) luamem_setref(L, SLOT_PKT, NULL, 0, NULL);
+  if (S->started) setpkt(S, NULL, 0);
   if (lua_getglobal(L, "finish") != LUA_TFUNCTION) {
     lua_pop(L, 1);
     return 0;
