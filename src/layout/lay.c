@@ -275,6 +275,8 @@ static uint16_t wordsum (const lay_Struct *S, const unsigned char *base,
   size_t from = first & ~(size_t)1;
   size_t to = first + n + ((first + n) & 1);  /* up to a whole word */
   if (to > size) to = size;  /* an odd last byte is padded by cksum_add */
+  if (to - from == 2)  /* one word (a field of a byte or two): its value */
+    return (uint16_t)((base[from] << 8) | base[from + 1]);
   return (uint16_t)~cksum_finish(cksum_add(0, base + from, to - from));
 }
 

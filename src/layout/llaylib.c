@@ -4,9 +4,10 @@
 **
 ** Hot path (p.f, p.f = v, p.inner.f): no Lua allocation and few API calls.
 ** The field is found by the address of the key string in a C hash (keys
-** are interned strings the struct keeps alive), a fixed memory's address
-** is cached in the pointer, and a pointer holds one pre-made pointer per
-** nested struct in its user values, re-pointed along with it.
+** are interned strings the struct keeps alive), the memory is read through
+** the stable address of its head (lmemlib.h's luamem_Head), and a pointer
+** holds one pre-made pointer per nested struct in its user values, which
+** reads position and memory from its root.
 **
 ** The debug library can break any userdata's invariants (debug.setmetatable
 ** on a foreign userdata, debug.setuservalue); that is outside this module's
@@ -51,27 +52,28 @@ typedef struct Struct {
 /* A pointer to a struct (root) or to one of its nested structs (child).
 ** Children are made with their root and keep it alive; position, memory
 ** and flags live in the root only, so re-pointing costs the same whatever
-** the nesting. Each child also holds the memory in its PUV_MEM, updated
-** only when setpointer gets a different memory object. */
+** the nesting. The memory is held as the stable address of its head
+** (luamem_tohead): a reference the daemon re-points, a resizable memory
+** that moves, a closed one, all show their current block through it with
+** no API call; the root's PUV_MEM keeps the memory (so the head) alive. */
 typedef struct Pointer {
   const Struct *st;     /* compiled struct (kept alive by PUV_OWNER) */
   struct Pointer *root; /* the outermost pointer (itself for the root) */
   int node;             /* -1: the outermost struct; else its struct field */
   /* root only: */
   int autock;           /* update the checksum field on writes */
-  int isref;            /* referenced memory: ask luamem at each access */
   size_t pos;           /* 0-based byte where the outermost struct starts */
-  unsigned char *mem;   /* a fixed memory never moves nor resizes: its */
-  size_t len;           /* address and length are cached (unset: empty) */
+  const luamem_Head *head;  /* the memory's head (unset: emptyhead) */
 } Pointer;
 
 /* User values of a pointer */
-#define PUV_MEM   1  /* the memory, or nil (unset) */
+#define PUV_MEM   1  /* root: the memory, or nil (unset) */
 #define PUV_OWNER 2  /* root: the struct userdata; child: the root */
 #define PUV_KIDS  3  /* PUV_KIDS + k: pointer of its (k+1)th nested struct */
 
 /* an empty buffer for unset pointers (never dereferenced: len is 0) */
 static unsigned char emptybuf[1];
+static const luamem_Head emptyhead = {(char *)emptybuf, 0, NULL};
 
 
 /*
@@ -352,19 +354,11 @@ static const Struct *checkview (lua_State *L, int arg, int *node) {
   return (Struct *)luaL_checkudata(L, arg, STRUCTMT);
 }
 
-/* the memory of the pointer p at `idx` (an empty buffer when unset) */
-static inline unsigned char *getmem (lua_State *L, const Pointer *p,
-                                     int idx, size_t *len) {
-  char *mem;
-  if (!p->root->isref) {
-    *len = p->root->len;
-    return p->root->mem;
-  }
-  lua_getiuservalue(L, idx, PUV_MEM);
-  mem = luamem_tomemory(L, -1, len);
-  lua_pop(L, 1);  /* still referenced by the pointer */
-  if (mem == NULL) { *len = 0; return emptybuf; }
-  return (unsigned char *)mem;
+/* the memory of the pointer p (an empty buffer when unset) */
+static inline unsigned char *getmem (const Pointer *p, size_t *len) {
+  const luamem_Head *h = p->root->head;
+  *len = h->len;
+  return (unsigned char *)h->mem;
 }
 
 static int nofield (lua_State *L) {
@@ -389,7 +383,7 @@ static void pushfield (lua_State *L, const Pointer *p, int idx, int f) {
     lua_getiuservalue(L, idx, st->uv[f]);
     return;
   }
-  mem = getmem(L, p, idx, &len);
+  mem = getmem(p, &len);
   if (fd->type == LAY_STRING) {
     const unsigned char *b;
     size_t n;
@@ -419,13 +413,8 @@ static int ptr_index (lua_State *L) {
   }
   /* fast path: a number within bounds (what pushfield would do) */
   if (fd->type == LAY_NUMBER && fd->nbytes <= 8) {
-    const unsigned char *mem = p->root->mem;
-    size_t len = p->root->len;
-    if (p->root->isref) {  /* the memory stays on the stack: fine here */
-      lua_getiuservalue(L, 1, PUV_MEM);
-      if ((mem = (unsigned char *)luamem_tomemory(L, -1, &len)) == NULL)
-        len = 0;
-    }
+    size_t len;
+    const unsigned char *mem = getmem(p, &len);
     if (lay_check(&st->s, len, p->root->pos) == LAY_OK) {
       lua_pushinteger(L, (lua_Integer)lay_fastget(fd, mem + p->root->pos));
       return 1;
@@ -455,7 +444,7 @@ static int copystruct (lua_State *L, Pointer *p, int f, int v,
   bits = q->node < 0 ? q->st->s.bits : q->st->fields[q->node].bits;
   if (bits != s->fields[f].bits) return LAY_ESIZE;
   if (off % 8 != 0 || bits % 8 != 0) return LAY_EUNSUPPORTED;
-  srcmem = getmem(L, q, v, &srclen);
+  srcmem = getmem(q, &srclen);
   if (lay_check(&q->st->s, srclen, q->root->pos) != LAY_OK)
     return LAY_EBOUNDS;
   src = srcmem + q->root->pos + off / 8;
@@ -484,7 +473,7 @@ static int ptr_newindex (lua_State *L) {
     /* only a full 64-bit field takes negative values (two's complement,
     ** as reading it gives them) */
     if (v < 0 && fd->bits < 64) return accesserror(L, st, f, LAY_EOVERFLOW);
-    mem = getmem(L, p, 1, &len);
+    mem = getmem(p, &len);
     /* fast path: no checksum to keep (what lay_set does) */
     if (fd->nbytes <= 8 && lay_check(s, len, p->root->pos) == LAY_OK &&
         ((uint64_t)v & ~lay_mask(fd->bits)) == 0 &&
@@ -495,7 +484,7 @@ static int ptr_newindex (lua_State *L) {
     err = lay_set(s, f, mem, len, p->root->pos, (uint64_t)v, p->root->autock);
   }
   else {
-    mem = getmem(L, p, 1, &len);
+    mem = getmem(p, &len);
     switch (fd->type) {
       case LAY_BOOLEAN:
         luaL_checktype(L, 3, LUA_TBOOLEAN);
@@ -608,7 +597,7 @@ static int ptr_tostring (lua_State *L) {
   Pointer *p = checkptr(L, 1);
   const lay_Struct *s = &p->st->s;
   size_t len;
-  unsigned char *mem = getmem(L, p, 1, &len);
+  unsigned char *mem = getmem(p, &len);
   luaL_Buffer B;
   lua_settop(L, 1);
   if (lay_check(s, len, p->root->pos) != LAY_OK) {
@@ -646,10 +635,8 @@ static void newptr (lua_State *L, const Struct *st, int node, int owner,
   p->root = root ? root : p;
   p->node = node;
   p->autock = 1;
-  p->isref = 0;
   p->pos = 0;
-  p->mem = emptybuf;
-  p->len = 0;
+  p->head = &emptyhead;
   luaL_setmetatable(L, POINTERMT);
   lua_pushvalue(L, owner ? owner : self);
   lua_setiuservalue(L, self, PUV_OWNER);
@@ -669,23 +656,6 @@ static int lay_newpointer (lua_State *L) {
   lua_pushvalue(L, 1);  /* the root owns the struct */
   lua_setiuservalue(L, 2, PUV_OWNER);
   return 1;
-}
-
-/* Gives the memory at `mem` to the nested pointers of the pointer at the
-** top, recursively. */
-static void setkidsmem (lua_State *L, const Struct *st, int mem) {
-  const Pointer *p = (const Pointer *)lua_touserdata(L, -1);
-  int f = p->node < 0 ? st->s.first : st->fields[p->node].first;
-  luaL_checkstack(L, 4, "struct nesting");
-  for (; f >= 0; f = st->fields[f].next) {
-    if (st->fields[f].type != LAY_STRUCT) continue;
-    if (lua_getiuservalue(L, -1, st->uv[f]) == LUA_TUSERDATA) {
-      lua_pushvalue(L, mem);
-      lua_setiuservalue(L, -2, PUV_MEM);
-      setkidsmem(L, st, mem);
-    }
-    lua_pop(L, 1);
-  }
 }
 
 /* the pointer at `arg` of a module function (upvalue 1: the metatable) */
@@ -708,34 +678,31 @@ static int lay_setpointer (lua_State *L) {
   lua_Integer pos = luaL_optinteger(L, 3, 1);
   luaL_argcheck(L, p->node < 0, 1, "pointer to a nested struct");
   lua_settop(L, 2);
-  p->isref = 0;
-  p->mem = emptybuf;
-  p->len = 0;
-  if (lua_isnil(L, 2))
+  /* PUV_MEM keeps the memory (and so its head) alive; the memory it
+  ** already holds has that head (a head does not move): no type check */
+  lua_getiuservalue(L, 1, PUV_MEM);
+  if (lua_rawequal(L, -1, 2)) {
+    if (p->head != &emptyhead)
+      luaL_argcheck(L, pos >= 1, 3, "position out of range");
+    else pos = 1;
+  }
+  else if (lua_isnil(L, 2)) {
+    p->head = &emptyhead;
+    lua_pushnil(L);
+    lua_setiuservalue(L, 1, PUV_MEM);
     pos = 1;
+  }
   else {
-    int type;
-    size_t len;
-    char *mem = luamem_tomemoryx(L, 2, &len, NULL, &type);
-    luaL_argexpected(L, type != LUAMEM_TNONE, 2, "memory");
+    const luamem_Head *h = luamem_tohead(L, 2, NULL);
+    luaL_argexpected(L, h != NULL, 2, "memory");
     luaL_argcheck(L, pos >= 1, 3, "position out of range");
-    if (type == LUAMEM_TREF)  /* may be re-pointed or resized any time */
-      p->isref = 1;
-    else if (mem != NULL) {
-      p->mem = (unsigned char *)mem;
-      p->len = len;
-    }
+    p->head = h;
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, 1, PUV_MEM);
   }
   /* a position past SIZE_MAX (32-bit size_t) stays out of bounds */
   p->pos = (lua_Unsigned)(pos - 1) > (lua_Unsigned)SIZE_MAX
            ? SIZE_MAX : (size_t)(pos - 1);
-  lua_getiuservalue(L, 1, PUV_MEM);
-  if (!lua_rawequal(L, -1, 2)) {  /* another memory: tell the children */
-    lua_pushvalue(L, 2);
-    lua_setiuservalue(L, 1, PUV_MEM);
-    lua_pushvalue(L, 1);
-    setkidsmem(L, p->st, 2);
-  }
   lua_settop(L, 1);
   return 1;
 }

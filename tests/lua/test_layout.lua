@@ -517,6 +517,55 @@ T.case("re-pointing: nested pointers follow memory and position", function ()
   T.errors("out of bounds", function () return inner.v end)
 end)
 
+T.case("the pointer reads its memory through the memory's head", function ()
+  local N = layout.struct{ { key = "h", bytes = 1 },
+    { key = "o", type = "struct", { key = "v", bytes = 1 } } }
+  local q = layout.newpointer(N)
+  local inner = q.o
+  -- the pointer alone keeps the memory (so its head) alive
+  layout.setpointer(q, memory.create("\1\2\3"), 2)
+  collectgarbage() collectgarbage()
+  T.eq(q.h, 2)
+  T.eq(inner.v, 3)
+  -- the same memory again: only the position changes, and is still checked
+  local mm = memory.create("\4\5\6")
+  layout.setpointer(q, mm, 1)
+  for pos = 1, 2 do
+    layout.setpointer(q, mm, pos)
+    T.eq(q.h, 3 + pos)
+    T.eq(inner.v, 4 + pos)
+  end
+  T.errors("position out of range", function () layout.setpointer(q, mm, 0) end)
+  T.errors("memory expected", function () layout.setpointer(q, "\1\2") end)
+  T.eq(q.h, 5)  -- a failed setpointer leaves the view as it was
+  layout.setpointer(q, nil)
+  T.errors("out of bounds", function () return q.h end)
+  layout.setpointer(q, nil, 7)  -- unset again: the position is ignored
+  T.errors("out of bounds", function () return inner.v end)
+  layout.setpointer(q, mm, 2)
+  T.eq(inner.v, 6)
+  -- a resizable memory closed as a to-be-closed variable: empty from then on
+  local r = memory.create()
+  memory.resize(r, 2, "\7\8")
+  layout.setpointer(q, r)
+  T.eq(inner.v, 8)
+  do local c <close> = r end
+  T.eq(#r, 0)
+  T.errors("out of bounds", function () return q.h end)
+  T.errors("out of bounds", function () q.h = 1 end)
+  -- the debug library takes the memory's metatable: the pointer still
+  -- sees the bytes the memory holds (never anything else)
+  layout.setpointer(q, mm, 1)
+  local mt = getmetatable(mm)
+  debug.setmetatable(mm, nil)
+  T.eq(q.h, 4)
+  layout.setpointer(q, mm, 2)  -- the memory it holds: accepted as before
+  T.eq(q.h, 5)
+  layout.setpointer(q, nil)
+  T.errors("memory expected", function () layout.setpointer(q, mm) end)
+  debug.setmetatable(mm, mt)
+end)
+
 -- ======================================================================
 -- Checksum fields
 -- ======================================================================
