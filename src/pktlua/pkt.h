@@ -123,6 +123,8 @@ typedef struct pkt_Sink {
   int flush;                /* flush after each packet (-U) */
   int injectreported;       /* first inject error printed */
   char *iobuf;              /* the -w file's stdio buffer (owned) */
+  unsigned char *rec;       /* records not yet given to stdio (owned) */
+  size_t nrec;              /* bytes of them */
 } pkt_Sink;
 
 int pkt_sink_openinject (pkt_Sink *k, const pkt_Options *o,
