@@ -98,6 +98,13 @@ struct pkt_Source {
   int nano;                 /* ts.tv_usec holds nanoseconds */
   off_t size;               /* file size for the progress line, 0: unknown */
   char *iobuf;              /* the file's stdio buffer (owned) */
+  /* savefile records read by pktlua itself (pkt_source.c's fast path) */
+  unsigned char *rbuf;      /* PKT_IOBUF bytes of the file (owned), or NULL */
+  size_t rn, ri;            /* bytes in rbuf; where the next record starts */
+  off_t rbase;              /* file offset of rbuf[0] */
+  int rswap;                /* the file's byte order is not ours */
+  uint32_t rsnap;           /* records with more bytes go to libpcap */
+  struct pcap_pkthdr rhdr;  /* the header next() hands out */
 };
 
 /* 0 ok; -1 error (err says why); -2 usage error (bad BPF expression) */
