@@ -27,3 +27,13 @@ foreach(name ${_fuzz})
                          TIMEOUT 300)
   endif()
 endforeach()
+
+# signals at random moments of a 2M-packet replay (item 5 of the
+# reliability issue); pktgen makes the input
+if(TARGET pktlua AND TARGET pktgen)
+  add_test(NAME hostile.signals_load
+           COMMAND bash ${_hostile}/signals_load.sh)
+  set_tests_properties(hostile.signals_load PROPERTIES SKIP_RETURN_CODE 77
+    LABELS hostile TIMEOUT 900 RUN_SERIAL TRUE ENVIRONMENT
+    "PKTLUA_SOURCE_DIR=${PROJECT_SOURCE_DIR};PKTLUA_BUILD_DIR=${PROJECT_BINARY_DIR};PKTGEN=$<TARGET_FILE:pktgen>")
+endif()
