@@ -1,7 +1,9 @@
 /*
-** bench_handoff.c - five ways a C host can hand a byte buffer to a Lua
+** bench_handoff.c - six ways a C host can hand a byte buffer to a Lua
 ** function, as the daemon does once per packet:
 **   setref     re-point one reference memory (luamem_setref)
+**   headref    re-point it by storing into its head (luamem_tohead once,
+**              then two stores: what the daemon does)
 **   copyfixed  copy into one fixed memory made up front
 **   newref     a new reference memory each time
 **   newfixed   a new fixed memory each time (luamem_newalloc + memcpy)
@@ -24,10 +26,12 @@
 
 LUAMEMMOD_API int luaopen_memory (lua_State *L);
 
-typedef enum Way { SETREF, COPYFIXED, NEWREF, NEWFIXED, STRING, NWAYS } Way;
+typedef enum Way {
+  SETREF, HEADREF, COPYFIXED, NEWREF, NEWFIXED, STRING, NWAYS
+} Way;
 
 static const char *const waynames[NWAYS] = {
-  "setref", "copyfixed", "newref", "newfixed", "string"
+  "setref", "headref", "copyfixed", "newref", "newfixed", "string"
 };
 
 /* the consumer reads one byte, so every way must yield readable bytes */
@@ -53,12 +57,18 @@ static double heapbytes (lua_State *L) {
 ** the reused reference at 2, the reused fixed memory at 3.
 */
 static void handoff (lua_State *L, Way way, char *buf, size_t len, long n) {
+  luamem_Head *head = luamem_tohead(L, 2, NULL);  /* once, like the daemon */
   long i;
   for (i = 0; i < n; i++) {
     lua_pushvalue(L, 1);
     switch (way) {
       case SETREF:
         luamem_setref(L, 2, buf, len, NULL);
+        lua_pushvalue(L, 2);
+        break;
+      case HEADREF:
+        head->mem = buf;
+        head->len = len;
         lua_pushvalue(L, 2);
         break;
       case COPYFIXED:
