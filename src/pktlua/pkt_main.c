@@ -275,6 +275,10 @@ int main (int argc, char **argv) {
     pkt_options_free(&o);
     return rc > 0 ? PKT_EXIT_OK : PKT_EXIT_USAGE;
   }
+  /* from here on a signal only sets a flag: one that comes while a slow
+  ** start (a big script, a live open) is still under way ends the run
+  ** cleanly at the first packet instead of killing the process */
+  setsignals();
   if (sameasinput(&o)) {
     fprintf(stderr, "pktlua: -w %s is the -r file: refusing to overwrite "
             "the input\n", o.wfile);
@@ -287,6 +291,7 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
+  sig_script = script;  /* a second ^C stops a script stuck at its start */
   rc = pkt_source_open(&src, &o, err);
   if (rc != 0) {
     fprintf(stderr, "pktlua: %s\n", err);
@@ -315,9 +320,7 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_FAIL;
     goto finish;
   }
-  sig_script = script;
   if (strcmp(src.ops->kind, "live") == 0) sig_live = src.pcap;
-  setsignals();
   pg.on = !o.quiet && src.size > 0 && isatty(2);
   pg.start = pg.last = now();
 

@@ -35,6 +35,24 @@ for sig in TERM INT; do
     cmp -s <(dump "$TMP/o.pcap") <(dump "$TMP/long.pcap" | head -n "$read" | awk 'NR % 3 != 0')
 done
 
+# SIGTERM while the script's own start-up code still runs: a clean stop
+# before the first packet, not a kill (the handlers are in place first)
+cat > "$TMP/slowstart.lua" <<'LUA'
+io.open(os.getenv("MARK"), "w"):close()
+local t = os.clock() + 1.5
+while os.clock() < t do end
+function packet() return true end
+LUA
+rm -f "$MARK"
+"$PKTLUA" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -f "$TMP/slowstart.lua" 2>"$TMP/err" &
+pid=$!
+wait_for "$MARK"
+kill -TERM $pid; wait $pid; rc=$?
+check "SIGTERM during start-up: exit 0" test $rc -eq 0
+check "SIGTERM during start-up: no packet read" test "$(jsonfield "$TMP/err" read)" = 0
+check "SIGTERM during start-up: an empty but complete output" \
+  test "$(count "$TMP/o.pcap")" -eq 0 -a -z "$(tcpdump -r "$TMP/o.pcap" 2>&1 >/dev/null | grep -iv 'reading from file')"
+
 # SIGUSR1: stats now, the run goes on
 "$PKTLUA" -r "$TMP/long.pcap" -e "$slow" 2>"$TMP/err" &
 pid=$!

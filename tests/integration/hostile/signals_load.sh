@@ -29,6 +29,18 @@ pkt_line() {
   editcap -r "$1" "$t/one.pcap" "$2" && tcpdump -n -tt --nano -r "$t/one.pcap" 2>/dev/null
 }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# started PID: wait until pktlua has created its output, which it does after
+# its signal handlers are in place. Before main() runs a signal still kills
+# it, and under valgrind getting to main() takes a good part of a second.
+started() {
+  local i
+  for i in $(seq 1 600); do
+    [ -e "$t/out.pcap" ] && return 0
+    kill -0 "$1" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
 
 # how long a whole run takes, so that signals land inside it
 start=$(now_ms)
@@ -44,9 +56,11 @@ for r in $(seq 1 "$rounds"); do
   sig=TERM; [ $((r % 2)) -eq 0 ] && sig=INT
   ms=$(( full * (5 + RANDOM % 80) / 100 ))
   delay=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
+  rm -f "$t/out.pcap"
   "$PKTLUA" -q --stats=json -r "$t/in.pcap" -w "$t/out.pcap" -e "$script" \
     2> "$t/err" &
   pid=$!
+  started "$pid"
   sleep "$delay"
   kill -"$sig" "$pid" 2>/dev/null
   wait "$pid"; rc=$?
@@ -75,8 +89,10 @@ check "signals landed mid-run in $midrun of $rounds rounds" test "$midrun" -ge $
 # SIGHUP at random moments: every reload runs the new script from there on
 # and no packet is lost in between
 printf '%s\n' "$script" > "$t/s.lua"
+rm -f "$t/out.pcap"
 "$PKTLUA" --stats=json -r "$t/in.pcap" -w "$t/out.pcap" -f "$t/s.lua" 2> "$t/err" &
 pid=$!
+started "$pid"
 for i in 1 2 3; do
   ms=$(( full * (5 + RANDOM % 20) / 100 ))
   sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
