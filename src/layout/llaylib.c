@@ -13,6 +13,7 @@
 ** on a foreign userdata, debug.setuservalue); that is outside this module's
 ** guarantees, as it is for every C library.
 */
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -28,11 +29,16 @@
 #define MAXDEPTH 64  /* nesting limit of a spec, to bound the C recursion */
 #define MAXFIELDS 65535  /* fields in a struct: far beyond any header */
 
-/* one slot of the key hash */
+/* one slot of the key hash, with what the inline paths of __index and
+** __newindex need to know about the field without looking further */
 typedef struct Slot {
   const void *id;       /* the key string (lua_topointer); NULL: empty */
   int node;             /* the struct the field is in (-1: outermost) */
   int field;            /* the field */
+  int fast;             /* a number of at most 8 bytes */
+  int ckword;           /* byte of the one aligned 16-bit word holding all
+                        ** of the field, when the struct's checksum is
+                        ** word-aligned too; else -1 */
 } Slot;
 
 /* A compiled struct: the engine's header and field records, then (in the
@@ -225,19 +231,43 @@ static unsigned hashkey (const Struct *st, const void *id, int node) {
   return (unsigned)(h >> (64 - st->hbits));
 }
 
+/* where field f's one-word checksum update can be done inline (see Slot) */
+static int ckword (const Struct *st, int f) {
+  const lay_Field *fd = &st->fields[f];
+  size_t first = fd->offset / 8, word = first & ~(size_t)1;
+  if (st->s.cksum < 0 || f == st->s.cksum ||
+      st->fields[st->s.cksum].offset % 16 != 0 ||
+      first + fd->nbytes > word + 2 || word + 2 > st->s.size ||
+      word > (size_t)INT_MAX)
+    return -1;
+  return (int)word;
+}
+
+static void setckwords (Struct *st) {
+  unsigned i, size = 1u << st->hbits;
+  for (i = 0; i < size; i++) {
+    Slot *sl = &st->hash[i];
+    if (sl->id != NULL && sl->fast) sl->ckword = ckword(st, sl->field);
+  }
+}
+
 static void buildhash (Struct *st) {
   unsigned i, size = 1u << st->hbits;
   int f, kids;
   for (i = 0; i < size; i++) st->hash[i].id = NULL;
   for (f = 0; f < st->s.nfields; f++) {
     const void *id = st->id[f];
-    int node = st->fields[f].parent;
+    const lay_Field *fd = &st->fields[f];
+    Slot *sl;
     if (id == NULL) continue;
-    i = hashkey(st, id, node);
+    i = hashkey(st, id, fd->parent);
     while (st->hash[i].id != NULL) i = (i + 1) & (size - 1);
-    st->hash[i].id = id;
-    st->hash[i].node = node;
-    st->hash[i].field = f;
+    sl = &st->hash[i];
+    sl->id = id;
+    sl->node = fd->parent;
+    sl->field = f;
+    sl->fast = fd->type == LAY_NUMBER && fd->nbytes <= 8;
+    sl->ckword = -1;  /* setckwords, once the checksum is known */
   }
   /* user value of each struct field's pointer in its parent's pointer */
   for (f = 0; f < st->s.nfields; f++) st->uv[f] = 0;
@@ -316,6 +346,7 @@ static int lay_struct (lua_State *L) {
     if (lay_setchecksum(&st->s, f) != LAY_OK)
       specerror(L, ck, "unsupported type (a checksum is a 16-bit number "
                        "on a byte of the outermost struct)");
+    setckwords(st);
   }
   lua_settop(L, all);
   lua_setiuservalue(L, 2, SUV_KEYS);
@@ -400,28 +431,63 @@ static void pushfield (lua_State *L, const Pointer *p, int idx, int f) {
   }
 }
 
-static int ptr_index (lua_State *L) {
+/* The general __index: every type, every error. */
+#if defined(__GNUC__)
+#define l_noinline __attribute__((noinline))
+#else
+#define l_noinline
+#endif
+
+static l_noinline int index_slow (lua_State *L) {
   Pointer *p = toptr(L, 1);
   const Struct *st = p->st;
   int f = findfield(L, st, p->node, 2);
-  const lay_Field *fd;
   if (f < 0) return nofield(L);
-  fd = &st->fields[f];
-  if (fd->type == LAY_STRUCT) {  /* its pointer, made with ours */
-    lua_getiuservalue(L, 1, st->uv[f]);
-    return 1;
-  }
-  /* fast path: a number within bounds (what pushfield would do) */
-  if (fd->type == LAY_NUMBER && fd->nbytes <= 8) {
-    size_t len;
-    const unsigned char *mem = getmem(p, &len);
-    if (lay_check(&st->s, len, p->root->pos) == LAY_OK) {
-      lua_pushinteger(L, (lua_Integer)lay_fastget(fd, mem + p->root->pos));
+  pushfield(L, p, 1, f);
+  return 1;
+}
+
+/* The slot of key `id` in the struct `node` of st, or NULL: then the
+** key is not that very string (the slow path compares contents) or not a
+** field at all. */
+static inline const Slot *findslot (const Struct *st, const void *id,
+                                    int node) {
+  unsigned mask = (1u << st->hbits) - 1, i = hashkey(st, id, node);
+  for (; st->hash[i].id != NULL; i = (i + 1) & mask)
+    if (st->hash[i].id == id && st->hash[i].node == node)
+      return &st->hash[i];
+  return NULL;
+}
+
+/* the bytes of the outermost struct of p when all of it is in the
+** memory, else NULL */
+static inline unsigned char *structbytes (const Pointer *p) {
+  const Pointer *r = p->root;
+  size_t len = r->head->len, pos = r->pos;
+  if (pos <= len && p->st->s.size <= len - pos)
+    return (unsigned char *)r->head->mem + pos;
+  return NULL;
+}
+
+/* p.f: inline for a number within bounds found by its interned key string,
+** which is nearly every access; the rest goes the general way */
+static int ptr_index (lua_State *L) {
+  const Pointer *p = (const Pointer *)lua_touserdata(L, 1);
+  const void *id = lua_topointer(L, 2);
+  const Slot *sl;
+  unsigned char *base;
+  if (p != NULL && (sl = findslot(p->st, id, p->node)) != NULL) {
+    const lay_Field *fd = &p->st->fields[sl->field];
+    if (sl->fast && (base = structbytes(p)) != NULL) {
+      lua_pushinteger(L, (lua_Integer)lay_fastget(fd, base));
+      return 1;
+    }
+    if (fd->type == LAY_STRUCT) {  /* its pointer, made with ours */
+      lua_getiuservalue(L, 1, p->st->uv[sl->field]);
       return 1;
     }
   }
-  pushfield(L, p, 1, f);
-  return 1;
+  return index_slow(L);
 }
 
 /* Copies into struct field f the struct viewed by the pointer at `v`, or
@@ -452,7 +518,9 @@ static int copystruct (lua_State *L, Pointer *p, int f, int v,
                       p->root->autock);
 }
 
-static int ptr_newindex (lua_State *L) {
+/* The general __newindex: every type, every error, the checksum kept by
+** the engine. */
+static l_noinline int newindex_slow (lua_State *L) {
   Pointer *p = toptr(L, 1);
   const Struct *st = p->st;
   const lay_Struct *s = &st->s;
@@ -474,13 +542,6 @@ static int ptr_newindex (lua_State *L) {
     ** as reading it gives them) */
     if (v < 0 && fd->bits < 64) return accesserror(L, st, f, LAY_EOVERFLOW);
     mem = getmem(p, &len);
-    /* fast path: no checksum to keep (what lay_set does) */
-    if (fd->nbytes <= 8 && lay_check(s, len, p->root->pos) == LAY_OK &&
-        ((uint64_t)v & ~lay_mask(fd->bits)) == 0 &&
-        (s->cksum < 0 || !p->root->autock || f == s->cksum)) {
-      lay_fastput(fd, mem + p->root->pos, (uint64_t)v);
-      return 0;
-    }
     err = lay_set(s, f, mem, len, p->root->pos, (uint64_t)v, p->root->autock);
   }
   else {
@@ -508,6 +569,51 @@ static int ptr_newindex (lua_State *L) {
   }
   if (err != LAY_OK) accesserror(L, st, f, err);
   return 0;
+}
+
+/* RFC 1624 eqn. 3: the checksum at `ck` after a word changed from old to
+** neww */
+static inline void ckfix (unsigned char *ck, unsigned old, unsigned neww) {
+  uint32_t sum = (uint32_t)(~((unsigned)ck[0] << 8 | ck[1]) & 0xffff) +
+                 (~old & 0xffff) + neww;
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = ~sum & 0xffff;
+  ck[0] = (unsigned char)(sum >> 8);
+  ck[1] = (unsigned char)(sum & 0xff);
+}
+
+/* p.f = v: inline for an integer that fits a number field within bounds
+** found by its interned key, with the declared checksum kept when the
+** field lies in one 16-bit word (every IPv4 header field but the
+** addresses); the rest goes the general way */
+static int ptr_newindex (lua_State *L) {
+  const Pointer *p = (const Pointer *)lua_touserdata(L, 1);
+  const void *id = lua_topointer(L, 2);
+  const Slot *sl;
+  unsigned char *base;
+  if (p != NULL && (sl = findslot(p->st, id, p->node)) != NULL &&
+      sl->fast && (base = structbytes(p)) != NULL) {
+    const lay_Field *fd = &p->st->fields[sl->field];
+    int isint;
+    lua_Integer v = lua_tointegerx(L, 3, &isint);
+    if (isint && ((uint64_t)v & ~lay_mask(fd->bits)) == 0) {
+      const lay_Struct *s = &p->st->s;
+      if (s->cksum < 0 || !p->root->autock || sl->field == s->cksum) {
+        lay_fastput(fd, base, (uint64_t)v);
+        return 0;
+      }
+      if (sl->ckword >= 0) {
+        unsigned char *w = base + sl->ckword;
+        unsigned old = (unsigned)w[0] << 8 | w[1];
+        lay_fastput(fd, base, (uint64_t)v);
+        ckfix(base + s->fields[s->cksum].offset / 8, old,
+              (unsigned)w[0] << 8 | w[1]);
+        return 0;
+      }
+    }
+  }
+  return newindex_slow(L);
 }
 
 /* the field after f (f -1: the first) of the struct p views, skipping
