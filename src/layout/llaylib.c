@@ -70,6 +70,7 @@ typedef struct Pointer {
   int autock;           /* update the checksum field on writes */
   size_t pos;           /* 0-based byte where the outermost struct starts */
   const luamem_Head *head;  /* the memory's head (unset: emptyhead) */
+  const void *memud;    /* the memory's userdata in PUV_MEM (unset: NULL) */
 } Pointer;
 
 /* User values of a pointer */
@@ -743,6 +744,7 @@ static void newptr (lua_State *L, const Struct *st, int node, int owner,
   p->autock = 1;
   p->pos = 0;
   p->head = &emptyhead;
+  p->memud = NULL;
   luaL_setmetatable(L, POINTERMT);
   lua_pushvalue(L, owner ? owner : self);
   lua_setiuservalue(L, self, PUV_OWNER);
@@ -776,40 +778,49 @@ static Pointer *argptr (lua_State *L, int arg) {
   return p;
 }
 
-/* layout.setpointer(p, mem [, pos]) -> p; mem nil unsets. Cheap when mem
-** is the memory the pointer already had (a script re-pointing per packet
-** into the daemon's one packet memory). */
+/* layout.setpointer(p, mem [, pos]) -> p; mem nil unsets. A script calls
+** it per packet, so it is lean: the pointer is checked by the address of
+** its metatable (tables do not move) with no stack reshuffling, and the
+** memory it already holds (the daemon's one packet memory) is known by
+** the address of its userdata, which PUV_MEM keeps alive: no type check,
+** no user value to store. */
 static int lay_setpointer (lua_State *L) {
-  Pointer *p = argptr(L, 1);
-  lua_Integer pos = luaL_optinteger(L, 3, 1);
-  luaL_argcheck(L, p->node < 0, 1, "pointer to a nested struct");
-  lua_settop(L, 2);
-  /* PUV_MEM keeps the memory (and so its head) alive; the memory it
-  ** already holds has that head (a head does not move): no type check */
-  lua_getiuservalue(L, 1, PUV_MEM);
-  if (lua_rawequal(L, -1, 2)) {
-    if (p->head != &emptyhead)
-      luaL_argcheck(L, pos >= 1, 3, "position out of range");
-    else pos = 1;
-  }
-  else if (lua_isnil(L, 2)) {
-    p->head = &emptyhead;
-    lua_pushnil(L);
-    lua_setiuservalue(L, 1, PUV_MEM);
+  Pointer *p = (Pointer *)lua_touserdata(L, 1);
+  int isnum, nargs = lua_gettop(L);
+  lua_Integer pos = lua_tointegerx(L, 3, &isnum);
+  if (p == NULL || !lua_getmetatable(L, 1) ||
+      lua_topointer(L, -1) != lua_topointer(L, lua_upvalueindex(1)))
+    return luaL_typeerror(L, 1, "layout pointer");
+  if (!isnum) {
+    if (nargs >= 3 && !lua_isnil(L, 3)) luaL_checkinteger(L, 3);  /* error */
     pos = 1;
   }
-  else {
-    const luamem_Head *h = luamem_tohead(L, 2, NULL);
-    luaL_argexpected(L, h != NULL, 2, "memory");
-    luaL_argcheck(L, pos >= 1, 3, "position out of range");
-    p->head = h;
-    lua_pushvalue(L, 2);
+  luaL_argcheck(L, p->node < 0, 1, "pointer to a nested struct");
+  if (p->memud == NULL || lua_touserdata(L, 2) != p->memud ||
+      lua_type(L, 2) != LUA_TUSERDATA) {
+    lua_settop(L, nargs);  /* the arguments only, a missing mem as nil */
+    lua_settop(L, 2);
+    if (lua_isnil(L, 2)) {
+      p->head = &emptyhead;
+      p->memud = NULL;
+      lua_pushnil(L);
+      pos = 1;
+    }
+    else {
+      const luamem_Head *h = luamem_tohead(L, 2, NULL);
+      luaL_argexpected(L, h != NULL, 2, "memory");
+      luaL_argcheck(L, pos >= 1, 3, "position out of range");
+      p->head = h;
+      p->memud = lua_touserdata(L, 2);
+      lua_pushvalue(L, 2);
+    }
     lua_setiuservalue(L, 1, PUV_MEM);
   }
+  else luaL_argcheck(L, pos >= 1, 3, "position out of range");
   /* a position past SIZE_MAX (32-bit size_t) stays out of bounds */
   p->pos = (lua_Unsigned)(pos - 1) > (lua_Unsigned)SIZE_MAX
            ? SIZE_MAX : (size_t)(pos - 1);
-  lua_settop(L, 1);
+  lua_pushvalue(L, 1);
   return 1;
 }
 
