@@ -105,6 +105,9 @@ struct pkt_Source {
   int rswap;                /* the file's byte order is not ours */
   uint32_t rsnap;           /* records with more bytes go to libpcap */
   struct pcap_pkthdr rhdr;  /* the header next() hands out */
+  /* the BPF filter of a -r file, which the fast path applies itself */
+  struct bpf_program rprog;
+  int rfilter;              /* rprog holds a program (owned) */
 };
 
 /* 0 ok; -1 error (err says why); -2 usage error (bad BPF expression) */

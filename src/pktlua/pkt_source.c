@@ -94,44 +94,54 @@ static int fast_next (pkt_Source *s, struct pcap_pkthdr **h,
                       const u_char **data) {
   const unsigned char *r;
   uint32_t sec, frac, caplen, len;
-  if (s->rbuf == NULL) return file_next(s, h, data);
-  if (s->rn - s->ri < 16 && !refill(s)) return handover(s, h, data);
-  if (s->rn - s->ri < 16) return handover(s, h, data);
-  r = s->rbuf + s->ri;
-  sec = rd32(r, s->rswap);
-  frac = rd32(r + 4, s->rswap);
-  caplen = rd32(r + 8, s->rswap);
-  len = rd32(r + 12, s->rswap);
-  if (caplen > s->rsnap || caplen > len || sec > INT32_MAX ||
-      frac > INT32_MAX)
-    return handover(s, h, data);
-  if (s->rn - s->ri < 16 + (size_t)caplen) {
-    if (!refill(s) || s->rn - s->ri < 16 + (size_t)caplen)
-      return handover(s, h, data);
+  for (;;) {
+    if (s->rbuf == NULL) return file_next(s, h, data);
+    if (s->rn - s->ri < 16 && !refill(s)) return handover(s, h, data);
+    if (s->rn - s->ri < 16) return handover(s, h, data);
     r = s->rbuf + s->ri;
+    sec = rd32(r, s->rswap);
+    frac = rd32(r + 4, s->rswap);
+    caplen = rd32(r + 8, s->rswap);
+    len = rd32(r + 12, s->rswap);
+    if (caplen > s->rsnap || caplen > len || sec > INT32_MAX ||
+        frac > INT32_MAX)
+      return handover(s, h, data);
+    if (s->rn - s->ri < 16 + (size_t)caplen) {
+      if (!refill(s) || s->rn - s->ri < 16 + (size_t)caplen)
+        return handover(s, h, data);
+      r = s->rbuf + s->ri;
+    }
+    s->rhdr.ts.tv_sec = (time_t)sec;
+    s->rhdr.ts.tv_usec = (suseconds_t)frac;
+    s->rhdr.caplen = caplen;
+    s->rhdr.len = len;
+    s->ri += 16 + (size_t)caplen;
+    /* what libpcap's reader does with the filter set on the handle */
+    if (s->rfilter && pcap_offline_filter(&s->rprog, &s->rhdr, r + 16) == 0)
+      continue;
+    *h = &s->rhdr;
+    *data = r + 16;
+    return 1;
   }
-  s->rhdr.ts.tv_sec = (time_t)sec;
-  s->rhdr.ts.tv_usec = (suseconds_t)frac;
-  s->rhdr.caplen = caplen;
-  s->rhdr.len = len;
-  *h = &s->rhdr;
-  *data = r + 16;
-  s->ri += 16 + (size_t)caplen;
-  return 1;
 }
 
 /*
 ** Turns the fast path on when the file allows it: a regular file, the
 ** pcap 2.4 header libpcap has just read (nothing else in front), the
-** timestamp unit the handle was opened with, no BPF filter to apply.
+** timestamp unit the handle was opened with. A BPF filter is applied
+** here with the program libpcap's reader would run (rprog).
+** PKTLUA_READER=libpcap in the environment leaves every record to
+** libpcap (to rule this reader out when a capture reads oddly).
 */
-static void fastopen (pkt_Source *s, const pkt_Options *o) {
+static void fastopen (pkt_Source *s) {
   FILE *f = pcap_file(s->pcap);
   unsigned char hdr[24];
   uint32_t magic;
   struct stat sb;
   int swap;
-  if (o->filter != NULL || f == NULL || fstat(fileno(f), &sb) != 0 ||
+  const char *reader = getenv("PKTLUA_READER");
+  if (reader != NULL && strcmp(reader, "libpcap") == 0) return;
+  if (f == NULL || fstat(fileno(f), &sb) != 0 ||
       !S_ISREG(sb.st_mode) || ftello(f) != 24 ||
       pread(fileno(f), hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
     return;
@@ -171,6 +181,8 @@ static void any_close (pkt_Source *s) {
   s->iobuf = NULL;
   free(s->rbuf);
   s->rbuf = NULL;
+  if (s->rfilter) pcap_freecode(&s->rprog);
+  s->rfilter = 0;
 }
 
 static const pkt_SourceOps file_ops = {
@@ -353,7 +365,11 @@ static int setfilter (pkt_Source *s, const pkt_Options *o, char *err) {
     pcap_freecode(&prog);
     return -1;
   }
-  pcap_freecode(&prog);
+  if (o->rfile) {  /* kept for the fast path */
+    s->rprog = prog;
+    s->rfilter = 1;
+  }
+  else pcap_freecode(&prog);
   return 0;
 }
 
@@ -370,6 +386,6 @@ int pkt_source_open (pkt_Source *s, const pkt_Options *o, char *err) {
     s->ops->close(s);
     return rc;
   }
-  if (o->rfile) fastopen(s, o);
+  if (o->rfile) fastopen(s);
   return 0;
 }

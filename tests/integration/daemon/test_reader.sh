@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The savefile fast path (pkt_source.c: pktlua reads plain pcap files in
 # 1 MiB blocks and hands over to libpcap at the first record libpcap would
-# not pass unchanged). The reference is the same run with a BPF filter that
-# keeps everything ('len >= 0'), which reads through libpcap only: output
-# bytes, messages and exit status must be the same, for a long file and
-# for files with a bad record past the first blocks.
+# not pass unchanged). The reference is the same run with
+# PKTLUA_READER=libpcap, which reads through libpcap only: output bytes,
+# messages and exit status must be the same, for a long file and for files
+# with a bad record past the first blocks, with and without a BPF filter
+# (which the fast path applies itself).
 . "$(dirname "$0")/lib.sh" "$@"
 command -v mergecap >/dev/null || { echo "SKIP: no mergecap"; exit 77; }
 command -v lua5.4 >/dev/null || { echo "SKIP: no lua5.4"; exit 77; }
@@ -50,14 +51,15 @@ end
 EOF
 }
 
-# same_as_libpcap NAME FILE: the fast path and libpcap agree
+# same_as_libpcap NAME FILE [BPF...]: the fast path and libpcap agree
 same_as_libpcap () {
   local name=$1 f=$2 rc1 rc2
+  shift 2
   "$PKTLUA" -q -r "$f" -w "$TMP/fast.pcap" \
-    -e 'function packet() return true end' 2> "$TMP/fast.err"
+    -e 'function packet() return true end' "$@" 2> "$TMP/fast.err"
   rc1=$?
-  "$PKTLUA" -q -r "$f" -w "$TMP/ref.pcap" \
-    -e 'function packet() return true end' 'len >= 0' 2> "$TMP/ref.err"
+  PKTLUA_READER=libpcap "$PKTLUA" -q -r "$f" -w "$TMP/ref.pcap" \
+    -e 'function packet() return true end' "$@" 2> "$TMP/ref.err"
   rc2=$?
   check "$name: same exit status ($rc1, $rc2)" test "$rc1" -eq "$rc2"
   check "$name: same output bytes" cmp -s "$TMP/fast.pcap" "$TMP/ref.pcap"
@@ -70,11 +72,20 @@ check "long: copy of the pcap file is byte-identical" cmp -s "$TMP/long.pcap" "$
 check "long: every packet ($(count "$TMP/long.pcap"))" \
   test "$(count "$TMP/fast.pcap")" -eq "$(count "$TMP/long.pcap")"
 
+# a BPF filter, applied by the fast path, selects what libpcap selects
+for expr in "tcp port 21" "len > 100" "not ip"; do
+  # shellcheck disable=SC2086
+  same_as_libpcap "long, BPF '$expr'" "$TMP/long.pcap" $expr
+  check "long, BPF '$expr': as tcpdump selects" \
+    cmp -s <(dump "$TMP/fast.pcap") <(tcpdump -n -tt --nano -r "$TMP/long.pcap" $expr 2>/dev/null)
+done
+
 for kind in huge caplen_gt_len over_snaplen cut; do
   n=$(patch "$TMP/long.pcap" "$TMP/$kind.pcap" "$kind") || fail "$kind: patch"
   same_as_libpcap "$kind (record $n)" "$TMP/$kind.pcap"
   check "$kind: the records before $n are all there" \
     test "$(count "$TMP/fast.pcap")" -ge $((n - 1))
+  same_as_libpcap "$kind (record $n), BPF 'tcp'" "$TMP/$kind.pcap" tcp
 done
 
 # a script sees each packet at its own length across block boundaries
