@@ -115,9 +115,8 @@ local done = 0
 
 function packet(pkt, info)
   local l3 = info.l3
-  if not l3 or info.caplen < l3 + 19 then return true end
+  if info.ipversion ~= 4 or info.caplen < l3 + 19 then return true end
   setpointer(ip, pkt, l3)
-  if ip.version ~= 4 then return true end
   setpointer(addr, pkt, l3 + 10)
   local src, dst = addr.source, addr.destination
   local nsrc, ndst = lookup(src), lookup(dst)

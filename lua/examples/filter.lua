@@ -63,10 +63,10 @@ if args.expr then
     local l3, caplen = info.l3, info.caplen
     local v, proto, ttl, sport, dport
     if not l3 or caplen < l3 + 19 then return invert end
-    setpointer(ip4, pkt, l3)
-    v = ip4.version
+    v = info.ipversion
     local at  -- where the transport header starts
     if v == 4 then
+      setpointer(ip4, pkt, l3)
       proto, ttl = ip4.protocol, ip4.timetolive
       if ip4.fragoffset == 0 then at = l3 + ip4.ihl * 4 end
     elseif v == 6 then
@@ -131,9 +131,9 @@ function packet(pkt, info)
   end
   -- any other IPv4 or IPv6 packet, through layouts.ipv4 / layouts.ipv6
   if caplen < l3 + 19 then return invert end
-  setpointer(ip4, pkt, l3)
-  local v, at = ip4.version, nil
+  local v, at = info.ipversion, nil
   if v == 4 then
+    setpointer(ip4, pkt, l3)
     if ip4.protocol ~= want or ip4.fragoffset ~= 0 then return invert end
     at = l3 + ip4.ihl * 4
   elseif v == 6 then

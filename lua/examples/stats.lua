@@ -58,11 +58,9 @@ function packet(pkt, info)
     return true
   end
   local v, proto, who
-  if caplen >= l3 + 19 then
-    setpointer(ip4, pkt, l3)
-    v = ip4.version
-  end
+  if caplen >= l3 + 19 then v = info.ipversion end
   if v == 4 then
+    setpointer(ip4, pkt, l3)
     proto = ip4.protocol
     setpointer(src4, pkt, l3 + 12)
     who = src4.address

@@ -33,14 +33,9 @@ local verifyipv4 = checksum.verifyipv4
 local n4, n6, expired, badsum, skipped = 0, 0, 0, 0, 0
 
 function packet(pkt, info)
-  local l3 = info.l3
-  if not l3 or info.caplen < l3 + 19 then  -- not IP, or not 20 bytes of it
-    skipped = skipped + 1
-    return true
-  end
-  setpointer(ip4, pkt, l3)
-  local version = ip4.version
-  if version == 4 then
+  local l3, version = info.l3, info.ipversion  -- ipversion: 4, 6 or false
+  if version == 4 and info.caplen >= l3 + 19 then  -- 20 bytes of IPv4
+    setpointer(ip4, pkt, l3)
     if strict and not verifyipv4(pkt, l3) then
       badsum = badsum + 1
       return false
@@ -49,13 +44,13 @@ function packet(pkt, info)
     if ttl <= 1 then expired = expired + 1; return false end
     ip4.timetolive = ttl - 1  -- the layout updates ip4.checksum
     n4 = n4 + 1
-  elseif version == 6 and info.caplen >= l3 + 39 then
+  elseif version == 6 and info.caplen >= l3 + 39 then  -- 40 bytes of IPv6
     setpointer(ip6, pkt, l3)
     local hops = ip6.hoplimit
     if hops <= 1 then expired = expired + 1; return false end
     ip6.hoplimit = hops - 1  -- IPv6 has no header checksum
     n6 = n6 + 1
-  else
+  else  -- not IP, or its header not fully captured
     skipped = skipped + 1
   end
   return true

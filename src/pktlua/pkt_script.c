@@ -39,7 +39,9 @@ int luaopen_checksum (lua_State *L);
 #define SLOT_KNSEC   8
 #define SLOT_KLINK   9
 #define SLOT_KL3     10
-#define NSLOTS       10
+#define SLOT_KIPVER  11
+#define SLOT_KLAST   SLOT_KIPVER
+#define NSLOTS       11
 
 /* set by CMake; these defaults let the file compile on its own */
 #ifndef PKTLUA_BINARY_DIR
@@ -388,7 +390,7 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
 int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   lua_State *L = S->L;
   static const char *const keys[] = {  /* the order of the SLOT_K... */
-    "len", "caplen", "sec", "nsec", "linktype", "l3"
+    "len", "caplen", "sec", "nsec", "linktype", "l3", "ipversion"
   };
   size_t i;
   int status;
@@ -448,8 +450,10 @@ static void setinfo (pkt_Script *S, int key, lua_Integer v) {
   if (*last == v) return;
   *last = v;
   lua_pushvalue(L, key);
-  if (v > 0 || key != SLOT_KL3) lua_pushinteger(L, v);
-  else lua_pushnil(L);  /* l3 0: not IP */
+  if (v > 0 || (key != SLOT_KL3 && key != SLOT_KIPVER))
+    lua_pushinteger(L, v);
+  else if (key == SLOT_KL3) lua_pushnil(L);  /* l3 0: not IP */
+  else lua_pushboolean(L, 0);  /* ipversion: a key that never goes away */
   lua_rawset(L, SLOT_INFO);
 }
 
@@ -458,6 +462,11 @@ static void setinfo (pkt_Script *S, int key, lua_Integer v) {
 ** The per-packet path
 ** =======================================================
 */
+
+/* the IP version of a header that starts with byte b: 4, 6 or 0 */
+static lua_Integer ipversion (unsigned char b) {
+  return (b >> 4 == 4 || b >> 4 == 6) ? b >> 4 : 0;
+}
 
 /* pkt shows bytes mem[0..len), or nothing (mem NULL) */
 static void setpkt (pkt_Script *S, unsigned char *mem, size_t len) {
@@ -511,6 +520,9 @@ static int runbatch (lua_State *L) {
                                    : (lua_Integer)h->ts.tv_usec * 1000);
     setinfo(S, SLOT_KLINK, S->linktype);
     setinfo(S, SLOT_KL3, l3 >= 0 ? (lua_Integer)l3 + 1 : 0);  /* 1-based */
+    /* the version nibble a script would read first: one byte here saves
+    ** it a layout access (pkt_l3 checked that byte is captured) */
+    setinfo(S, SLOT_KIPVER, l3 >= 0 ? ipversion(b->p.data[l3]) : 0);
     lua_pushvalue(L, SLOT_FUNC);
     lua_pushvalue(L, SLOT_PKT);
     lua_pushvalue(L, SLOT_INFO);
@@ -544,9 +556,9 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
     int i, status;
     lua_pushcfunction(L, runbatch);  /* a light C function: no allocation */
     lua_pushlightuserdata(L, &b);
-    for (i = SLOT_FUNC; i <= SLOT_KL3; i++) lua_pushvalue(L, i);
+    for (i = SLOT_FUNC; i <= SLOT_KLAST; i++) lua_pushvalue(L, i);
     b.inpacket = 0;
-    status = lua_pcall(L, 1 + SLOT_KL3 - SLOT_FUNC + 1, 0, SLOT_MSGH);
+    status = lua_pcall(L, 1 + SLOT_KLAST - SLOT_FUNC + 1, 0, SLOT_MSGH);
     S->inlua = 0;
     if (status == LUA_OK) return b.result;
     if (!b.inpacket) {  /* not the script's: nothing sensible to go on with */

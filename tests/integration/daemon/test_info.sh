@@ -43,6 +43,14 @@ for f in tcpreplay-test.pcap zeek-linux-sll2.pcap zeek-http-qinq.pcap tcpdump-ik
     awk '{ sub(/^(eth|sll|null|loop):(ethertype:)?(vlan:ethertype:)*/, "") }
          /^ipv6(:|$)/ {print "ipv6"; next} /^ip(:|$)/ {print "ip"; next} {print "-"}' > "$TMP/ts.txt"
   check "$f: l3 points at the IP header tshark finds" cmp -s "$TMP/l3.txt" "$TMP/ts.txt"
+  "$PKTLUA" -q -r "$CAPS/$f" -e '
+    function packet(p, i)
+      local v = i.ipversion
+      assert(v == 4 or v == 6 or v == false, "ipversion " .. tostring(v))
+      assert((v ~= false) == (i.l3 ~= nil) or (i.l3 and p:get(i.l3) >> 4 ~= v))
+      print(v == 4 and "ip" or v == 6 and "ipv6" or "-")
+    end' > "$TMP/ipv.txt"
+  check "$f: ipversion is the version tshark decodes" cmp -s "$TMP/ipv.txt" "$TMP/ts.txt"
 done
 
 # len, caplen, sec, nsec
