@@ -113,12 +113,16 @@ local v4ports = layout.newpointer(layout.struct{
   { key="destinationport", type="number", bytes=2, endian="big" },
 })
 
+-- pkt is the same memory for every packet, so v4ports follows it from one
+-- packet to the next: it is set again only when the IP header moves.
+local v4at
+
 function packet(pkt, info)
   local l3 = info.l3
   if not l3 then return invert end
   local caplen = info.caplen
   if caplen >= l3 + 23 then
-    setpointer(v4ports, pkt, l3)
+    if l3 ~= v4at then setpointer(v4ports, pkt, l3); v4at = l3 end
     if v4ports.vihl == 0x45 then
       if v4ports.protocol ~= want or (v4ports.fragment & 0x1fff) ~= 0 then
         return invert

@@ -16,8 +16,11 @@
 -- is not fully captured, pass unchanged. The summary (to stderr, like the
 -- daemon's own statistics) counts what happened.
 --
--- Both pointers are made once, here, and re-pointed at every packet: the
--- per-packet path allocates nothing.
+-- Both pointers are made once, here: the per-packet path allocates nothing.
+-- pkt is the same memory object for every packet (re-pointed by the daemon
+-- at each packet's bytes), so a pointer set on it follows it: it is set
+-- again only when the IP header moves (at4/at6), which on most captures
+-- is never after the first packet.
 local layout = require "layout"
 local checksum = require "checksum"
 
@@ -31,11 +34,12 @@ local setpointer = layout.setpointer
 local verifyipv4 = checksum.verifyipv4
 
 local n4, n6, expired, badsum, skipped = 0, 0, 0, 0, 0
+local at4, at6  -- where ip4 and ip6 point in pkt
 
 function packet(pkt, info)
   local l3, version = info.l3, info.ipversion  -- ipversion: 4, 6 or false
   if version == 4 and info.caplen >= l3 + 19 then  -- 20 bytes of IPv4
-    setpointer(ip4, pkt, l3)
+    if l3 ~= at4 then setpointer(ip4, pkt, l3); at4 = l3 end
     if strict and not verifyipv4(pkt, l3) then
       badsum = badsum + 1
       return false
@@ -45,7 +49,7 @@ function packet(pkt, info)
     ip4.timetolive = ttl - 1  -- the layout updates ip4.checksum
     n4 = n4 + 1
   elseif version == 6 and info.caplen >= l3 + 39 then  -- 40 bytes of IPv6
-    setpointer(ip6, pkt, l3)
+    if l3 ~= at6 then setpointer(ip6, pkt, l3); at6 = l3 end
     local hops = ip6.hoplimit
     if hops <= 1 then expired = expired + 1; return false end
     ip6.hoplimit = hops - 1  -- IPv6 has no header checksum
