@@ -35,10 +35,13 @@ typedef struct Slot {
   const void *id;       /* the key string (lua_topointer); NULL: empty */
   int node;             /* the struct the field is in (-1: outermost) */
   int field;            /* the field */
-  int fast;             /* a number of at most 8 bytes */
+  int fast;             /* a number of at most 8 bytes: then ... */
   int ckword;           /* byte of the one aligned 16-bit word holding all
                         ** of the field, when the struct's checksum is
                         ** word-aligned too; else -1 */
+  size_t byte;          /* ... its lay_Field's byte, nbytes, shift, big */
+  uint64_t mask;        /* and lay_mask(bits), here to spare a lookup */
+  unsigned char nbytes, shift, big;
 } Slot;
 
 /* A compiled struct: the engine's header and field records, then (in the
@@ -47,7 +50,8 @@ typedef struct Slot {
 typedef struct Struct {
   lay_Struct s;
   Slot *hash;           /* hsize slots */
-  unsigned hbits;       /* hsize = 2^hbits >= 4 * fields */
+  unsigned hbits;       /* hsize = 2^hbits >= 8 * fields */
+  uint64_t mult;        /* the hash multiplier (odd) */
   const void **id;      /* per field: key string id, NULL for padding */
   int *uv;              /* per struct field: its user value in the parent */
   lay_Field fields[];
@@ -227,9 +231,29 @@ static void addfields (lua_State *L, Struct *st, int idx, int keys, int all,
 
 /* multiplicative hash of a key id within struct `node` */
 static unsigned hashkey (const Struct *st, const void *id, int node) {
-  uint64_t h = ((uint64_t)(uintptr_t)id + (uint64_t)(node + 1)) *
-               0x9e3779b97f4a7c15u;
+  uint64_t h = ((uint64_t)(uintptr_t)id + (uint64_t)(node + 1)) * st->mult;
   return (unsigned)(h >> (64 - st->hbits));
+}
+
+/* A multiplier that puts every key in a slot of its own, so that the
+** inline paths look at one slot only (findfield still probes, for the
+** rare struct where none of the tries is free of collisions). */
+static void pickmult (Struct *st) {
+  unsigned size = 1u << st->hbits, i, try;
+  uint64_t mult = 0x9e3779b97f4a7c15u;
+  for (try = 0; try < 64; try++, mult += 0x2545f4914f6cdd1eu) {
+    int f, clash = 0;
+    st->mult = mult | 1;
+    for (i = 0; i < size; i++) st->hash[i].id = NULL;
+    for (f = 0; f < st->s.nfields && !clash; f++) {
+      if (st->id[f] == NULL) continue;
+      i = hashkey(st, st->id[f], st->fields[f].parent);
+      if (st->hash[i].id != NULL) clash = 1;
+      st->hash[i].id = st->id[f];
+    }
+    if (!clash) return;
+  }
+  st->mult = 0x9e3779b97f4a7c15u;
 }
 
 /* where field f's one-word checksum update can be done inline (see Slot) */
@@ -255,6 +279,7 @@ static void setckwords (Struct *st) {
 static void buildhash (Struct *st) {
   unsigned i, size = 1u << st->hbits;
   int f, kids;
+  pickmult(st);
   for (i = 0; i < size; i++) st->hash[i].id = NULL;
   for (f = 0; f < st->s.nfields; f++) {
     const void *id = st->id[f];
@@ -269,6 +294,11 @@ static void buildhash (Struct *st) {
     sl->field = f;
     sl->fast = fd->type == LAY_NUMBER && fd->nbytes <= 8;
     sl->ckword = -1;  /* setckwords, once the checksum is known */
+    sl->byte = fd->byte;
+    sl->mask = lay_mask(fd->bits);
+    sl->nbytes = fd->nbytes;
+    sl->shift = fd->shift;
+    sl->big = fd->big;
   }
   /* user value of each struct field's pointer in its parent's pointer */
   for (f = 0; f < st->s.nfields; f++) st->uv[f] = 0;
@@ -320,8 +350,8 @@ static int lay_struct (lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   n = countfields(L, 1, 0);
-  /* 4 slots per field: probes stay short */
-  for (hbits = 2; (1u << hbits) < 4 * (unsigned)n; hbits++) {}
+  /* 8 slots per field: a multiplier without collisions is soon found */
+  for (hbits = 3; (1u << hbits) < 8 * (unsigned)n; hbits++) {}
   size = sizeof(Struct) + (size_t)n * sizeof(lay_Field) +
          ((size_t)1 << hbits) * sizeof(Slot) +
          (size_t)n * (sizeof(const void *) + sizeof(int));
@@ -448,16 +478,46 @@ static l_noinline int index_slow (lua_State *L) {
   return 1;
 }
 
-/* The slot of key `id` in the struct `node` of st, or NULL: then the
-** key is not that very string (the slow path compares contents) or not a
-** field at all. */
-static inline const Slot *findslot (const Struct *st, const void *id,
+/* The slot of key `id` in the struct `node` of st when it is the key's
+** home slot (every key is, unless pickmult found no multiplier), else
+** NULL: then the slow path probes, or compares contents. */
+static inline const Slot *homeslot (const Struct *st, const void *id,
                                     int node) {
-  unsigned mask = (1u << st->hbits) - 1, i = hashkey(st, id, node);
-  for (; st->hash[i].id != NULL; i = (i + 1) & mask)
-    if (st->hash[i].id == id && st->hash[i].node == node)
-      return &st->hash[i];
-  return NULL;
+  const Slot *sl = &st->hash[hashkey(st, id, node)];
+  return (sl->id == id && sl->node == node) ? sl : NULL;
+}
+
+/* lay_fastget and lay_fastput from the copy of the rule in the slot */
+static inline uint64_t slotget (const Slot *sl, const unsigned char *base) {
+  const unsigned char *b = base + sl->byte;
+  uint64_t x = 0;
+  unsigned i;
+  if (sl->nbytes == 1) return (b[0] >> sl->shift) & sl->mask;
+  if (sl->big)
+    for (i = 0; i < sl->nbytes; i++) x = (x << 8) | b[i];
+  else
+    for (i = sl->nbytes; i-- > 0; ) x = (x << 8) | b[i];
+  return (x >> sl->shift) & sl->mask;
+}
+
+static inline void slotput (const Slot *sl, unsigned char *base,
+                            uint64_t v) {
+  unsigned char *b = base + sl->byte;
+  uint64_t x = 0, m = sl->mask << sl->shift;
+  unsigned i;
+  if (sl->nbytes == 1) {
+    b[0] = (unsigned char)((b[0] & ~m) | ((v << sl->shift) & m));
+    return;
+  }
+  if (sl->big)
+    for (i = 0; i < sl->nbytes; i++) x = (x << 8) | b[i];
+  else
+    for (i = sl->nbytes; i-- > 0; ) x = (x << 8) | b[i];
+  x = (x & ~m) | ((v << sl->shift) & m);
+  if (sl->big)
+    for (i = sl->nbytes; i-- > 0; x >>= 8) b[i] = (unsigned char)(x & 0xff);
+  else
+    for (i = 0; i < sl->nbytes; i++, x >>= 8) b[i] = (unsigned char)(x & 0xff);
 }
 
 /* the bytes of the outermost struct of p when all of it is in the
@@ -477,13 +537,12 @@ static int ptr_index (lua_State *L) {
   const void *id = lua_topointer(L, 2);
   const Slot *sl;
   unsigned char *base;
-  if (p != NULL && (sl = findslot(p->st, id, p->node)) != NULL) {
-    const lay_Field *fd = &p->st->fields[sl->field];
+  if (p != NULL && (sl = homeslot(p->st, id, p->node)) != NULL) {
     if (sl->fast && (base = structbytes(p)) != NULL) {
-      lua_pushinteger(L, (lua_Integer)lay_fastget(fd, base));
+      lua_pushinteger(L, (lua_Integer)slotget(sl, base));
       return 1;
     }
-    if (fd->type == LAY_STRUCT) {  /* its pointer, made with ours */
+    if (p->st->fields[sl->field].type == LAY_STRUCT) {  /* its pointer, made with ours */
       lua_getiuservalue(L, 1, p->st->uv[sl->field]);
       return 1;
     }
@@ -593,21 +652,20 @@ static int ptr_newindex (lua_State *L) {
   const void *id = lua_topointer(L, 2);
   const Slot *sl;
   unsigned char *base;
-  if (p != NULL && (sl = findslot(p->st, id, p->node)) != NULL &&
+  if (p != NULL && (sl = homeslot(p->st, id, p->node)) != NULL &&
       sl->fast && (base = structbytes(p)) != NULL) {
-    const lay_Field *fd = &p->st->fields[sl->field];
     int isint;
     lua_Integer v = lua_tointegerx(L, 3, &isint);
-    if (isint && ((uint64_t)v & ~lay_mask(fd->bits)) == 0) {
+    if (isint && ((uint64_t)v & ~sl->mask) == 0) {
       const lay_Struct *s = &p->st->s;
       if (s->cksum < 0 || !p->root->autock || sl->field == s->cksum) {
-        lay_fastput(fd, base, (uint64_t)v);
+        slotput(sl, base, (uint64_t)v);
         return 0;
       }
       if (sl->ckword >= 0) {
         unsigned char *w = base + sl->ckword;
         unsigned old = (unsigned)w[0] << 8 | w[1];
-        lay_fastput(fd, base, (uint64_t)v);
+        slotput(sl, base, (uint64_t)v);
         ckfix(base + s->fields[s->cksum].offset / 8, old,
               (unsigned)w[0] << 8 | w[1]);
         return 0;
