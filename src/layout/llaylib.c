@@ -36,12 +36,14 @@ typedef struct Slot {
   int node;             /* the struct the field is in (-1: outermost) */
   int field;            /* the field */
   int fast;             /* a number of at most 8 bytes: then ... */
-  int ckword;           /* byte of the one aligned 16-bit word holding all
-                        ** of the field, when the struct's checksum is
-                        ** word-aligned too; else -1 */
+  int ckword;           /* first byte of the one or two aligned 16-bit
+                        ** words holding all of the field (ckwords), when
+                        ** the struct's checksum is word-aligned too and
+                        ** not among them; else -1 */
   size_t byte;          /* ... its lay_Field's byte, nbytes, shift, big */
   uint64_t mask;        /* and lay_mask(bits), here to spare a lookup */
   unsigned char nbytes, shift, big;
+  unsigned char ckwords;  /* 1 or 2 */
 } Slot;
 
 /* A compiled struct: the engine's header and field records, then (in the
@@ -256,15 +258,21 @@ static void pickmult (Struct *st) {
   st->mult = 0x9e3779b97f4a7c15u;
 }
 
-/* where field f's one-word checksum update can be done inline (see Slot) */
-static int ckword (const Struct *st, int f) {
+/* Where field f's checksum update can be done inline (see Slot): the
+** words it lies in, when they are at most two, all inside the struct, and
+** apart from the checksum; *n gets their number. */
+static int ckword (const Struct *st, int f, unsigned char *n) {
   const lay_Field *fd = &st->fields[f];
-  size_t first = fd->offset / 8, word = first & ~(size_t)1;
+  size_t first = fd->offset / 8, word = first & ~(size_t)1, end, ck;
   if (st->s.cksum < 0 || f == st->s.cksum ||
-      st->fields[st->s.cksum].offset % 16 != 0 ||
-      first + fd->nbytes > word + 2 || word + 2 > st->s.size ||
-      word > (size_t)INT_MAX)
+      st->fields[st->s.cksum].offset % 16 != 0 || word > (size_t)INT_MAX)
     return -1;
+  ck = st->fields[st->s.cksum].offset / 8;
+  end = first + fd->nbytes;
+  end += end & 1;  /* to a whole word */
+  if (end - word > 4 || end > st->s.size || (ck >= word && ck < end))
+    return -1;
+  *n = (unsigned char)((end - word) / 2);
   return (int)word;
 }
 
@@ -272,7 +280,8 @@ static void setckwords (Struct *st) {
   unsigned i, size = 1u << st->hbits;
   for (i = 0; i < size; i++) {
     Slot *sl = &st->hash[i];
-    if (sl->id != NULL && sl->fast) sl->ckword = ckword(st, sl->field);
+    if (sl->id != NULL && sl->fast)
+      sl->ckword = ckword(st, sl->field, &sl->ckwords);
   }
 }
 
@@ -294,6 +303,7 @@ static void buildhash (Struct *st) {
     sl->field = f;
     sl->fast = fd->type == LAY_NUMBER && fd->nbytes <= 8;
     sl->ckword = -1;  /* setckwords, once the checksum is known */
+    sl->ckwords = 1;
     sl->byte = fd->byte;
     sl->mask = lay_mask(fd->bits);
     sl->nbytes = fd->nbytes;
@@ -631,11 +641,15 @@ static l_noinline int newindex_slow (lua_State *L) {
   return 0;
 }
 
-/* RFC 1624 eqn. 3: the checksum at `ck` after a word changed from old to
-** neww */
-static inline void ckfix (unsigned char *ck, unsigned old, unsigned neww) {
-  uint32_t sum = (uint32_t)(~((unsigned)ck[0] << 8 | ck[1]) & 0xffff) +
-                 (~old & 0xffff) + neww;
+/* RFC 1624 eqn. 3 for the `n` (1 or 2) words at w, which were `old`
+** (the first in the high half) before a write: the checksum at ck follows
+** them */
+static inline void ckfix (unsigned char *ck, const unsigned char *w,
+                          uint32_t old, int n) {
+  uint32_t sum = (~((uint32_t)ck[0] << 8 | ck[1]) & 0xffff) +
+                 (~(old >> 16) & 0xffff) + ((uint32_t)w[0] << 8 | w[1]);
+  if (n == 2)
+    sum += (~old & 0xffff) + ((uint32_t)w[2] << 8 | w[3]);
   sum = (sum & 0xffff) + (sum >> 16);
   sum = (sum & 0xffff) + (sum >> 16);
   sum = ~sum & 0xffff;
@@ -645,8 +659,8 @@ static inline void ckfix (unsigned char *ck, unsigned old, unsigned neww) {
 
 /* p.f = v: inline for an integer that fits a number field within bounds
 ** found by its interned key, with the declared checksum kept when the
-** field lies in one 16-bit word (every IPv4 header field but the
-** addresses); the rest goes the general way */
+** field lies in one or two 16-bit words (every IPv4 header field, the
+** addresses as 32-bit numbers too); the rest goes the general way */
 static int ptr_newindex (lua_State *L) {
   const Pointer *p = (const Pointer *)lua_touserdata(L, 1);
   const void *id = lua_topointer(L, 2);
@@ -664,10 +678,10 @@ static int ptr_newindex (lua_State *L) {
       }
       if (sl->ckword >= 0) {
         unsigned char *w = base + sl->ckword;
-        unsigned old = (unsigned)w[0] << 8 | w[1];
+        uint32_t old = (uint32_t)w[0] << 24 | (uint32_t)w[1] << 16;
+        if (sl->ckwords == 2) old |= (uint32_t)w[2] << 8 | w[3];
         slotput(sl, base, (uint64_t)v);
-        ckfix(base + s->fields[s->cksum].offset / 8, old,
-              (unsigned)w[0] << 8 | w[1]);
+        ckfix(base + s->fields[s->cksum].offset / 8, w, old, sl->ckwords);
         return 0;
       }
     }

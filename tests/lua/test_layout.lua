@@ -671,6 +671,41 @@ T.case("checksum at an odd byte", function ()
   end
 end)
 
+-- fields of one, two and three 16-bit words (the inline update covers one
+-- and two, the engine the rest), at even and odd bytes and bit offsets
+T.case("checksum follows writes to multi-word fields", function ()
+  local S = layout.struct{ checksum = "ck",
+    { key = "ck", bytes = 2, endian = "big" },
+    { key = "w32", bytes = 4, endian = "big" },        -- bytes 2-5: 2 words
+    { key = "b1", bytes = 1 },                          -- byte 6
+    { key = "o32", bytes = 4, endian = "little" },      -- bytes 7-10: 3 words
+    { key = "u24", bytes = 3, endian = "big" },         -- bytes 11-13: 2 words
+    { key = "x12", bits = 12, endian = "big" },         -- byte 14, 1.5 bytes
+    { key = "y12", bits = 12, endian = "little" },      -- byte 15.5-16
+    { key = "w64", bytes = 8, endian = "big" },         -- bytes 17-24: 5 words
+    { key = "z3", bits = 3 }, { bits = 5 },             -- byte 25
+  }  -- 26 bytes
+  local widths = { w32 = 32, b1 = 8, o32 = 32, u24 = 24, x12 = 12, y12 = 12,
+                   w64 = 63, z3 = 3 }
+  local keys = {}
+  for k in pairs(widths) do keys[#keys + 1] = k end
+  table.sort(keys)
+  math.randomseed(11)
+  for base = 1, 2 do
+    local mm = memory.create(30)
+    randfill(mm)
+    local q = layout.setpointer(layout.newpointer(S), mm, base)
+    q.ck = 0
+    q.ck = rfc1071(mm, base, base + 25)
+    T.eq(rfc1071(mm, base, base + 25), 0)
+    for _ = 1, 3000 do
+      local k = keys[math.random(#keys)]
+      q[k] = randbits(widths[k])
+      T.eq(rfc1071(mm, base, base + 25), 0, k)
+    end
+  end
+end)
+
 T.case("autochecksum off; writing the checksum just stores", function ()
   local mm = memory.create(21)
   local q = layout.setpointer(layout.newpointer(IPCK), mm)
