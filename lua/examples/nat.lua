@@ -104,12 +104,18 @@ local l4sum = layout.newpointer(layout.struct{
 })
 
 local rewritten, l4fixed = 0, 0
+-- where ip and addr point: pkt is the same memory for every packet, so
+-- they follow it and are set again only when the IP header moves
+local at3
 
 function packet(pkt, info)
   local l3 = info.l3
   if info.ipversion ~= 4 or info.caplen < l3 + 19 then return true end
-  setpointer(ip, pkt, l3)
-  setpointer(addr, pkt, l3 + 10)
+  if l3 ~= at3 then
+    setpointer(ip, pkt, l3)
+    setpointer(addr, pkt, l3 + 10)
+    at3 = l3
+  end
   local src, dst = addr.source, addr.destination
   local nsrc = dosrc and map(src)
   local ndst = dodst and map(dst)
