@@ -101,12 +101,7 @@ local update32 = checksum.update32
 local ip = layout.newpointer(require "layouts.ipv4")
 -- bytes 10..19 of the IPv4 header: header checksum and the two addresses as
 -- 32-bit numbers; writes keep the declared header checksum valid
-local addr = layout.newpointer(layout.struct{
-  { key="checksum"   , type="number", bytes=2, endian="big" },
-  { key="source"     , type="number", bytes=4, endian="big" },
-  { key="destination", type="number", bytes=4, endian="big" },
-  checksum = "checksum",
-})
+local addr = layout.newpointer(require "layouts.ipv4addrs")
 local l4sum = layout.newpointer(layout.struct{
   { key="value", type="number", bytes=2, endian="big" },
 })

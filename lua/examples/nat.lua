@@ -89,15 +89,10 @@ local quiet = args.quiet == "1"
 local setpointer = layout.setpointer
 local update32 = checksum.update32
 local ip = layout.newpointer(require "layouts.ipv4")
--- layouts.ipv4 splits the addresses into bytes; this view of bytes 10..19 of
--- the same header reads and writes them as 32-bit numbers, and declares the
--- header checksum so that each write keeps it valid
-local addr = layout.newpointer(layout.struct{
-  { key="checksum"   , type="number", bytes=2, endian="big" },
-  { key="source"     , type="number", bytes=4, endian="big" },
-  { key="destination", type="number", bytes=4, endian="big" },
-  checksum = "checksum",
-})
+-- layouts.ipv4 splits the addresses into bytes; layouts.ipv4addrs, a view
+-- of bytes 10..19 of the same header, reads and writes them as 32-bit
+-- numbers and keeps the header checksum valid at each write
+local addr = layout.newpointer(require "layouts.ipv4addrs")
 -- a transport checksum field alone (TCP: offset 16, UDP: offset 6)
 local l4sum = layout.newpointer(layout.struct{
   { key="value", type="number", bytes=2, endian="big" },

@@ -16,7 +16,7 @@ local pcapread = require "tests.layouts.pcapread"
 local M = {}
 
 local L = {}
-for _, name in ipairs{ "ethernet", "vlan", "arp", "ipv4", "ipv6", "icmp",
+for _, name in ipairs{ "ethernet", "vlan", "arp", "ipv4", "ipv4addrs", "ipv6", "icmp",
                        "icmpv6", "udp", "tcp", "sll", "sll2" } do
   L[name] = layout.newpointer(require("layouts." .. name))
   L[name .. "size"] = layout.sizeof(require("layouts." .. name))
@@ -218,6 +218,11 @@ local function check_ipv4(m, l3, eq, row)
   eq("ip.checksum", p.checksum)
   eq("ip.src", ipv4.tostring(p.source)); eq("ip.dst", ipv4.tostring(p.destination))
   eq("ip.src", ipv4.format(ipv4.tonumber(p.source)))
+  if fits(m, l3, 20) then  -- the same through the address view
+    local a = layout.setpointer(L.ipv4addrs, m, l3 + 10)
+    eq("ip.src", ipv4.format(a.source)); eq("ip.dst", ipv4.format(a.destination))
+    eq("ip.checksum", a.checksum)
+  end
   -- header checksum: tshark's verdict, and its computed value when bad
   local want = status(row, "ip.checksum.status")
   if want ~= nil and fits(m, l3, p.ihl * 4) then

@@ -17,6 +17,7 @@ local SPEC = {
   ipv4 = { 20, "version", "ihl", "dscp", "ecn", "totallength", "ident", "flagnull",
            "flagdf", "flagmf", "fragoffset", "timetolive", "protocol", "checksum",
            "source", "destination" },
+  ipv4addrs = { 10, "checksum", "source", "destination" },
   ipv6 = { 40, "version", "trafficclass", "flowlabel", "payloadlength", "nextheader",
            "hoplimit", "source", "destination" },
   icmp = { 8, "type", "code", "checksum", "ident", "sequence" },
@@ -48,6 +49,23 @@ for name, spec in pairs(SPEC) do
     T.eq(i, #spec, name .. " field count")
   end)
 end
+
+T.case("layouts.ipv4addrs: the addresses of an ipv4 header as numbers", function()
+  local m = memory.create(pack(">BBI2I2I2BBI2I4I4", 0x45, 0, 40, 7, 0x4000, 64, 6,
+                               0, 0xc0a8000a, 0x0a000001))
+  checksum.fixipv4(m, 1)
+  local ip = layout.setpointer(layout.newpointer(require "layouts.ipv4"), m)
+  local a = layout.setpointer(layout.newpointer(require "layouts.ipv4addrs"), m, 11)
+  T.eq(a.source, 0xc0a8000a); T.eq(a.destination, 0x0a000001)
+  T.eq(a.checksum, ip.checksum)
+  T.eq(a.source, ipv4.tonumber(ip.source))
+  a.source = ipv4.parse("172.16.254.3")
+  a.destination = 0xffffffff
+  T.eq(ipv4.tostring(ip.source), "172.16.254.3")
+  T.eq(ipv4.tostring(ip.destination), "255.255.255.255")
+  T.ok(checksum.verifyipv4(m, 1), "header checksum follows the writes")
+  T.errors("unsigned overflow", function() a.source = 1 << 32 end)
+end)
 
 T.case("byte offsets of the fields users index by hand", function()
   local function off(name, key)
