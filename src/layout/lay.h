@@ -96,42 +96,59 @@ static inline uint64_t lay_mask (size_t w) {
   return w >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << w) - 1);
 }
 
+/* The rule of a field with nbytes <= 8, from wherever it is kept: the
+** unsigned integer of the `nbytes` bytes at p in the field's byte order
+** (`big`), shifted right by `shift`, masked with `m` (lay_mask(bits)). */
+static inline uint64_t lay_getrule (const unsigned char *p, unsigned nbytes,
+                                    unsigned shift, int big, uint64_t m) {
+  uint64_t x = 0;
+  unsigned i;
+  if (nbytes == 1)  /* the most common case: within one byte */
+    return ((uint64_t)p[0] >> shift) & m;
+  if (big)
+    for (i = 0; i < nbytes; i++) x = (x << 8) | p[i];
+  else
+    for (i = nbytes; i-- > 0; ) x = (x << 8) | p[i];
+  return (x >> shift) & m;
+}
+
+/* Stores v (already known to fit in m) by the same rule, leaving every
+** other bit as it was. */
+static inline void lay_putrule (unsigned char *p, unsigned nbytes,
+                                unsigned shift, int big, uint64_t m,
+                                uint64_t v) {
+  uint64_t x = 0;
+  unsigned i;
+  m <<= shift;
+  if (nbytes == 1) {
+    p[0] = (unsigned char)((p[0] & ~m) | ((v << shift) & m));
+    return;
+  }
+  if (big)
+    for (i = 0; i < nbytes; i++) x = (x << 8) | p[i];
+  else
+    for (i = nbytes; i-- > 0; ) x = (x << 8) | p[i];
+  x = (x & ~m) | ((v << shift) & m);
+  if (big)
+    for (i = nbytes; i-- > 0; x >>= 8) p[i] = (unsigned char)(x & 0xff);
+  else
+    for (i = 0; i < nbytes; i++, x >>= 8) p[i] = (unsigned char)(x & 0xff);
+}
+
 /* The value of number or boolean field f (with f->nbytes <= 8) of the
 ** struct at `base`: the rule with its byte range and shift precomputed. */
 static inline uint64_t lay_fastget (const lay_Field *f,
                                     const unsigned char *base) {
-  const unsigned char *p = base + f->byte;
-  uint64_t x = 0;
-  unsigned i;
-  if (f->nbytes == 1)  /* the most common case: within one byte */
-    return ((uint64_t)p[0] >> f->shift) & lay_mask(f->bits);
-  if (f->big)
-    for (i = 0; i < f->nbytes; i++) x = (x << 8) | p[i];
-  else
-    for (i = f->nbytes; i-- > 0; ) x = (x << 8) | p[i];
-  return (x >> f->shift) & lay_mask(f->bits);
+  return lay_getrule(base + f->byte, f->nbytes, f->shift, f->big,
+                     lay_mask(f->bits));
 }
 
 /* Stores v (already known to fit) in field f (f->nbytes <= 8) of the
 ** struct at `base`, leaving every other bit as it was. */
 static inline void lay_fastput (const lay_Field *f, unsigned char *base,
                                 uint64_t v) {
-  unsigned char *p = base + f->byte;
-  uint64_t x = 0, m = lay_mask(f->bits) << f->shift;
-  unsigned i;
-  if (f->nbytes == 1) {
-    p[0] = (unsigned char)((p[0] & ~m) | ((v << f->shift) & m));
-    return;
-  }
-  if (f->big)
-    for (i = 0; i < f->nbytes; i++) x = (x << 8) | p[i];
-  else
-    for (i = f->nbytes; i-- > 0; ) x = (x << 8) | p[i];
-  x = (x & ~m) | ((v << f->shift) & m);
-  if (f->big)
-    for (i = f->nbytes; i-- > 0; x >>= 8) p[i] = (unsigned char)(x & 0xff);
-  else
-    for (i = 0; i < f->nbytes; i++, x >>= 8) p[i] = (unsigned char)(x & 0xff);
+  lay_putrule(base + f->byte, f->nbytes, f->shift, f->big,
+              lay_mask(f->bits), v);
 }
 
 uint64_t lay_getbits (const unsigned char *base, size_t o, size_t w, int big);

@@ -499,35 +499,13 @@ static inline const Slot *homeslot (const Struct *st, const void *id,
 
 /* lay_fastget and lay_fastput from the copy of the rule in the slot */
 static inline uint64_t slotget (const Slot *sl, const unsigned char *base) {
-  const unsigned char *b = base + sl->byte;
-  uint64_t x = 0;
-  unsigned i;
-  if (sl->nbytes == 1) return (b[0] >> sl->shift) & sl->mask;
-  if (sl->big)
-    for (i = 0; i < sl->nbytes; i++) x = (x << 8) | b[i];
-  else
-    for (i = sl->nbytes; i-- > 0; ) x = (x << 8) | b[i];
-  return (x >> sl->shift) & sl->mask;
+  return lay_getrule(base + sl->byte, sl->nbytes, sl->shift, sl->big,
+                     sl->mask);
 }
 
 static inline void slotput (const Slot *sl, unsigned char *base,
                             uint64_t v) {
-  unsigned char *b = base + sl->byte;
-  uint64_t x = 0, m = sl->mask << sl->shift;
-  unsigned i;
-  if (sl->nbytes == 1) {
-    b[0] = (unsigned char)((b[0] & ~m) | ((v << sl->shift) & m));
-    return;
-  }
-  if (sl->big)
-    for (i = 0; i < sl->nbytes; i++) x = (x << 8) | b[i];
-  else
-    for (i = sl->nbytes; i-- > 0; ) x = (x << 8) | b[i];
-  x = (x & ~m) | ((v << sl->shift) & m);
-  if (sl->big)
-    for (i = sl->nbytes; i-- > 0; x >>= 8) b[i] = (unsigned char)(x & 0xff);
-  else
-    for (i = 0; i < sl->nbytes; i++, x >>= 8) b[i] = (unsigned char)(x & 0xff);
+  lay_putrule(base + sl->byte, sl->nbytes, sl->shift, sl->big, sl->mask, v);
 }
 
 /* the bytes of the outermost struct of p when all of it is in the
