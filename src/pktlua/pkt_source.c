@@ -140,7 +140,11 @@ static void fastopen (pkt_Source *s) {
   struct stat sb;
   int swap;
   const char *reader = getenv("PKTLUA_READER");
-  if (reader != NULL && strcmp(reader, "libpcap") == 0) return;
+  if (reader != NULL && *reader != '\0') {
+    if (strcmp(reader, "libpcap") == 0) return;
+    fprintf(stderr, "pktlua: warning: PKTLUA_READER=%s is not 'libpcap': "
+            "ignored\n", reader);
+  }
   if (f == NULL || fstat(fileno(f), &sb) != 0 ||
       !S_ISREG(sb.st_mode) || ftello(f) != 24 ||
       pread(fileno(f), hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))

@@ -88,6 +88,12 @@ for kind in huge caplen_gt_len over_snaplen cut; do
   same_as_libpcap "$kind (record $n), BPF 'tcp'" "$TMP/$kind.pcap" tcp
 done
 
+# an unknown PKTLUA_READER is said, and changes nothing
+PKTLUA_READER=pcap "$PKTLUA" -q -r "$TMP/long.pcap" -w "$TMP/typo.pcap" 2> "$TMP/typo.err"
+check "PKTLUA_READER=pcap: a warning naming it" \
+  grep -q "warning: PKTLUA_READER=pcap is not 'libpcap': ignored" "$TMP/typo.err"
+check "PKTLUA_READER=pcap: the copy is still whole" cmp -s "$TMP/long.pcap" "$TMP/typo.pcap"
+
 # a script sees each packet at its own length across block boundaries
 "$PKTLUA" -q -r "$TMP/long.pcap" -e 'local bad = 0
 function packet (pkt, info) if #pkt ~= info.caplen then bad = bad + 1 end end
