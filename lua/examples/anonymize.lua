@@ -24,7 +24,7 @@
 -- incrementally (RFC 1624; see nat.lua for why). Not anonymised: IPv6,
 -- ARP, addresses inside ICMP errors or application payloads (DNS answers).
 local layout = require "layout"
-local checksum = require "checksum"
+local ipv4 = require "pktlua.ipv4"
 
 local args = arg or {}
 local quiet = args.quiet == "1"
@@ -97,14 +97,10 @@ end
 -- ---- pointers, made once ------------------------------------------------
 
 local setpointer = layout.setpointer
-local update32 = checksum.update32
 local ip = layout.newpointer(require "layouts.ipv4")
 -- bytes 10..19 of the IPv4 header: header checksum and the two addresses as
 -- 32-bit numbers; writes keep the declared header checksum valid
 local addr = layout.newpointer(require "layouts.ipv4addrs")
-local l4sum = layout.newpointer(layout.struct{
-  { key="value", type="number", bytes=2, endian="big" },
-})
 
 local done = 0
 
@@ -117,19 +113,7 @@ function packet(pkt, info)
   local nsrc, ndst = lookup(src), lookup(dst)
   addr.source, addr.destination = nsrc, ndst
   done = done + 1
-  local proto = ip.protocol
-  if (proto == 6 or proto == 17) and ip.fragoffset == 0 then
-    local at = l3 + ip.ihl * 4 + (proto == 6 and 16 or 6)
-    if info.caplen >= at + 1 then
-      setpointer(l4sum, pkt, at)
-      local ck = l4sum.value
-      if ck ~= 0 or proto == 6 then  -- UDP 0: no checksum
-        ck = update32(update32(ck, src, nsrc), dst, ndst)
-        if ck == 0 and proto == 17 then ck = 0xffff end
-        l4sum.value = ck
-      end
-    end
-  end
+  ipv4.readdressl4(pkt, info.caplen, ip, l3, src, nsrc, dst, ndst)
   return true
 end
 

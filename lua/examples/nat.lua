@@ -28,7 +28,6 @@
 -- ICMP needs nothing: its checksum does not cover the IP addresses.
 -- Not done: addresses inside ICMP error payloads, IPv6, ARP.
 local layout = require "layout"
-local checksum = require "checksum"
 local ipv4 = require "pktlua.ipv4"
 
 local args = arg or {}
@@ -87,16 +86,12 @@ local quiet = args.quiet == "1"
 -- ---- pointers, made once ------------------------------------------------
 
 local setpointer = layout.setpointer
-local update32 = checksum.update32
+local readdressl4 = ipv4.readdressl4
 local ip = layout.newpointer(require "layouts.ipv4")
 -- layouts.ipv4 splits the addresses into bytes; layouts.ipv4addrs, a view
 -- of bytes 10..19 of the same header, reads and writes them as 32-bit
 -- numbers and keeps the header checksum valid at each write
 local addr = layout.newpointer(require "layouts.ipv4addrs")
--- a transport checksum field alone (TCP: offset 16, UDP: offset 6)
-local l4sum = layout.newpointer(layout.struct{
-  { key="value", type="number", bytes=2, endian="big" },
-})
 
 local rewritten, l4fixed = 0, 0
 -- where ip and addr point: pkt is the same memory for every packet, so
@@ -119,20 +114,8 @@ function packet(pkt, info)
   if ndst then addr.destination = ndst else ndst = dst end
   rewritten = rewritten + 1
   -- the transport checksum, when this packet holds it
-  local proto = ip.protocol
-  if (proto == 6 or proto == 17) and ip.fragoffset == 0 then
-    local at = l3 + ip.ihl * 4 + (proto == 6 and 16 or 6)
-    if info.caplen >= at + 1 then
-      setpointer(l4sum, pkt, at)
-      local ck = l4sum.value
-      if ck ~= 0 or proto == 6 then  -- UDP 0: no checksum
-        if nsrc ~= src then ck = update32(ck, src, nsrc) end
-        if ndst ~= dst then ck = update32(ck, dst, ndst) end
-        if ck == 0 and proto == 17 then ck = 0xffff end  -- RFC 768
-        l4sum.value = ck
-        l4fixed = l4fixed + 1
-      end
-    end
+  if readdressl4(pkt, info.caplen, ip, l3, src, nsrc, dst, ndst) then
+    l4fixed = l4fixed + 1
   end
   return true
 end

@@ -73,4 +73,37 @@ function M.set(a, v)
   a.a, a.b, a.c, a.d = n >> 24, n >> 16 & 0xff, n >> 8 & 0xff, n & 0xff
 end
 
+-- The TCP or UDP checksum after the packet's addresses changed from src,
+-- dst to nsrc, ndst (32-bit numbers): their pseudo-header holds them.
+-- `ip` is a layouts.ipv4 pointer set at the header, `caplen` the captured
+-- length. Incremental (RFC 1624), so it is right where a recomputation is
+-- not possible: a first fragment (the checksum covers fragments not in the
+-- packet) and a truncated capture. A UDP checksum of 0 ("none") stays 0; a
+-- wrong one stays exactly as wrong. Returns true when it updated one; no
+-- checksum to update (another protocol, a later fragment, not captured):
+-- false.
+local layout, checksum  -- loaded at the first call: the rest of this
+local l4sum             -- module works without them
+function M.readdressl4(pkt, caplen, ip, l3, src, nsrc, dst, ndst)
+  local proto = ip.protocol
+  if (proto ~= 6 and proto ~= 17) or ip.fragoffset ~= 0 then return false end
+  local at = l3 + ip.ihl * 4 + (proto == 6 and 16 or 6)
+  if caplen < at + 1 then return false end
+  if not l4sum then
+    layout, checksum = require "layout", require "checksum"
+    l4sum = layout.newpointer(layout.struct{
+      { key="value", type="number", bytes=2, endian="big" },
+    })
+  end
+  layout.setpointer(l4sum, pkt, at)
+  local ck = l4sum.value
+  if ck == 0 and proto == 17 then return false end  -- UDP: no checksum
+  local update32 = checksum.update32
+  if nsrc ~= src then ck = update32(ck, src, nsrc) end
+  if ndst ~= dst then ck = update32(ck, dst, ndst) end
+  if ck == 0 and proto == 17 then ck = 0xffff end  -- RFC 768
+  l4sum.value = ck
+  return true
+end
+
 return M

@@ -297,6 +297,60 @@ T.case("pktlua.ipv4 helpers", function()
   T.eq(ipv4.tostring(t), "8.8.4.4"); T.eq(t.c, 4)
 end)
 
+-- an IPv4 packet (20-byte header) with a TCP or UDP header and payload,
+-- all checksums correct
+local function l4packet(proto, frag)
+  local l4 = proto == 6
+    and pack(">I2I2I4I4BBI2I2I2", 40000, 80, 1, 0, 0x50, 0x02, 1024, 0, 0)
+    or pack(">I2I2I2I2", 5353, 53, 8 + 6, 0)
+  local body = l4 .. "abcdef"
+  local m = memory.create(pack(">BBI2I2I2BBI2I4I4", 0x45, 0, 20 + #body, 1,
+                               frag or 0, 64, proto, 0, 0x0a010203, 0xc0000201) .. body)
+  checksum.fixipv4(m, 1)
+  if not frag then  -- fixl4 would leave UDP's 0 ("none") as it is
+    local ck = checksum.l4(m, 1)
+    memory.set(m, proto == 6 and 37 or 27, ck >> 8, ck & 0xff)
+  end
+  return m
+end
+
+T.case("pktlua.ipv4.readdressl4 keeps TCP and UDP checksums", function()
+  local S = require "layouts.ipv4addrs"
+  for _, proto in ipairs{ 6, 17 } do
+    for _, change in ipairs{ { 0x0a630203, 0xc0000201 }, { 0x0a010203, 0x0a630909 },
+                             { 0xffffffff, 0 } } do
+      local m = l4packet(proto)
+      local ip = ptr("ipv4", m)
+      local a = layout.setpointer(layout.newpointer(S), m, 11)
+      local src, dst = a.source, a.destination
+      a.source, a.destination = change[1], change[2]
+      T.eq(checksum.verifyl4(m, 1), false, "broken before")
+      T.eq(ipv4.readdressl4(m, #m, ip, 1, src, change[1], dst, change[2]), true)
+      T.ok(checksum.verifyl4(m, 1), proto .. " checksum valid again")
+      T.ok(checksum.verifyipv4(m, 1), "header checksum valid")
+    end
+  end
+  -- UDP without a checksum (0) stays without one
+  local m = l4packet(17)
+  memory.set(m, 27, 0, 0)
+  local ip, a = ptr("ipv4", m), layout.setpointer(layout.newpointer(S), m, 11)
+  local src = a.source
+  a.source = 0x01020304
+  T.eq(ipv4.readdressl4(m, #m, ip, 1, src, 0x01020304, a.destination, a.destination), false)
+  T.eq(memory.get(m, 27) << 8 | memory.get(m, 28), 0)
+  -- not updated: a later fragment, ICMP, a transport checksum not captured
+  m = l4packet(6, 0x0010)
+  local before = memory.tostring(m)
+  T.eq(ipv4.readdressl4(m, #m, ptr("ipv4", m), 1, 1, 2, 3, 4), false)
+  T.eq(memory.tostring(m), before)
+  m = l4packet(6)
+  memory.set(m, 10, 1)  -- protocol ICMP
+  T.eq(ipv4.readdressl4(m, #m, ptr("ipv4", m), 1, 1, 2, 3, 4), false)
+  m = l4packet(6)
+  T.eq(ipv4.readdressl4(m, 37, ptr("ipv4", m), 1, 1, 2, 3, 4), false)  -- ends before byte 38
+  T.eq(ipv4.readdressl4(m, 38, ptr("ipv4", m), 1, 1, 2, 3, 4), true)
+end)
+
 T.case("pktlua.ipv6 helpers", function()
   local ipv6 = require "pktlua.ipv6"
   local six = ptr("ipv6", string.rep("\0", 40))
