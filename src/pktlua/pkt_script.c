@@ -145,15 +145,15 @@ static void armbudget (pkt_Script *S) {
     lua_sethook(S->L, hook_budget, LUA_MASKCOUNT, (int)S->o->maxinstr);
 }
 
-/* A protected call of the chunk or finish() (nargs arguments, no result)
+/* A protected call of the chunk or finish() (no arguments, no result)
 ** under the instruction budget, interruptible by a signal while it runs,
 ** with no hook left behind. */
-static int guardedcall (pkt_Script *S, int nargs) {
+static int guardedcall (pkt_Script *S) {
   int status;
   lua_sethook(S->L, NULL, 0, 0);  /* an interrupt meant for earlier code */
   armbudget(S);
   S->inlua = 1;
-  status = lua_pcall(S->L, nargs, 0, SLOT_MSGH);
+  status = lua_pcall(S->L, 0, 0, SLOT_MSGH);
   S->inlua = 0;
   lua_sethook(S->L, NULL, 0, 0);
   return status;
@@ -409,7 +409,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   size_t i;
   int status;
   S->linktype = linktype;
-  status = guardedcall(S, 0);
+  status = guardedcall(S);
   if (status != LUA_OK) {
     snprintf(err, PKT_ERRSIZE, "%s", errmsg(S, status));
     return -1;
@@ -634,7 +634,7 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
     lua_pop(L, 1);
     return 0;
   }
-  status = guardedcall(S, 0);  /* clears an interrupt meant for a packet */
+  status = guardedcall(S);  /* clears an interrupt meant for a packet */
   if (status != LUA_OK) {
     st->errors++;
     fprintf(stderr, "pktlua: %s (in finish)\n", errmsg(S, status));
