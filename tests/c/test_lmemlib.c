@@ -1,5 +1,5 @@
 /*
-** test_lmemlib.c - cmocka suite of the memory C API (src/lmemlib.h),
+** test_lmemlib.c - cmocka suite of the memory C API (src/memory/lmemlib.h),
 ** including the C-side examples of issue 2.
 */
 #include <setjmp.h>
