@@ -18,12 +18,8 @@
 #include "pkt.h"
 
 int luaopen_memory (lua_State *L);
-#ifdef PKTLUA_HAVE_LAYOUT
 int luaopen_layout (lua_State *L);
-#endif
-#ifdef PKTLUA_HAVE_CHECKSUM
 int luaopen_checksum (lua_State *L);
-#endif
 
 /*
 ** Fixed stack slots, set once by pkt_script_start: the per-packet path
@@ -194,14 +190,10 @@ static void preload (lua_State *L) {
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_memory);
   lua_setfield(L, -2, "memory");
-#ifdef PKTLUA_HAVE_LAYOUT
   lua_pushcfunction(L, luaopen_layout);
   lua_setfield(L, -2, "layout");
-#endif
-#ifdef PKTLUA_HAVE_CHECKSUM
   lua_pushcfunction(L, luaopen_checksum);
   lua_setfield(L, -2, "checksum");
-#endif
   lua_pop(L, 1);
   /* loaded now, so the reference memory has its methods (pkt:get ...) */
   luaL_requiref(L, "memory", luaopen_memory, 0);
