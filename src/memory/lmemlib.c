@@ -59,6 +59,7 @@ static Memory *tohead (lua_State *L, int idx, int *type) {
   return (t != LUAMEM_TNONE) ? m : NULL;
 }
 
+/* the unref of the empty block gets NULL, as in lua-memory */
 static void callunref (lua_State *L, Memory *ref) {
   luamem_Unref unref = ref->unref;
   char *mem = ref->mem;
@@ -67,18 +68,18 @@ static void callunref (lua_State *L, Memory *ref) {
   ref->mem = LUAMEM_EMPTY;
   ref->len = 0;
   ref->unref = NULL;
-  if (unref != NULL) unref(L, mem, len);
+  if (unref != NULL) unref(L, (mem == LUAMEM_EMPTY) ? NULL : mem, len);
 }
 
+/*
+** __gc and __close, as lua-memory's: a reference of length 0 is left as
+** it is (an empty resizable memory stays resizable); another becomes an
+** empty "other" memory, its unref called.
+*/
 static int ref_gc (lua_State *L) {
-  Memory *ref = (Memory *)lua_touserdata(L, 1);
-  if (ref != NULL && lua_rawlen(L, 1) == sizeof(Memory)) callunref(L, ref);
-  return 0;
-}
-
-/* __close: the memory becomes an empty "other" memory */
-static int ref_close (lua_State *L) {
-  luamem_setref(L, 1, NULL, 0, NULL);
+  int type;
+  Memory *ref = tohead(L, 1, &type);
+  if (type == LUAMEM_TREF && ref->len != 0) callunref(L, ref);
   return 0;
 }
 
@@ -97,7 +98,7 @@ static void pushmeta (lua_State *L, int type) {
   luaL_newmetatable(L, (type == LUAMEM_TREF) ? LUAMEM_REF : LUAMEM_ALLOC);
   if (type == LUAMEM_TREF) {
     setdefault(L, "__gc", ref_gc);
-    setdefault(L, "__close", ref_close);
+    setdefault(L, "__close", ref_gc);
   }
 }
 
@@ -234,19 +235,19 @@ LUAMEMLIB_API const char *luamem_toarray (lua_State *L, int idx,
   return lua_tolstring(L, idx, len);  /* NULL (and *len 0) if no string */
 }
 
+/* pushes a string for any other value (luaL_tolstring), not a memory */
 LUAMEMLIB_API const char *luamem_asarray (lua_State *L, int idx,
                                           size_t *len) {
-  if (memtype(L, idx) != LUAMEM_TNONE) {
-    lua_pushvalue(L, idx);
-    return tomem(L, -1, len, NULL, NULL);
-  }
+  int type;
+  const char *mem = tomem(L, idx, len, NULL, &type);
+  if (type != LUAMEM_TNONE) return mem;
   return luaL_tolstring(L, idx, len);
 }
 
 LUAMEMLIB_API const char *luamem_checkarray (lua_State *L, int arg,
                                              size_t *len) {
   const char *s = luamem_toarray(L, arg, len);
-  if (s == NULL) luaL_typeerror(L, arg, "memory or string");
+  if (s == NULL) luaL_typeerror(L, arg, "string or memory");
   return s;
 }
 
@@ -270,7 +271,7 @@ LUAMEMLIB_API const char *luamem_optarray (lua_State *L, int arg,
 
 LUAMEMLIB_API size_t luamem_checklenarg (lua_State *L, int arg) {
   lua_Integer n = luaL_checkinteger(L, arg);
-  luaL_argcheck(L, n >= 0 && (lua_Unsigned)n <= (lua_Unsigned)LUAMEM_MAXSIZE,
+  luaL_argcheck(L, n >= 0 && (lua_Unsigned)n < (lua_Unsigned)LUAMEM_MAXSIZE,
                 arg, "invalid size");
   return (size_t)n;
 }

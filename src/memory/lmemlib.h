@@ -36,10 +36,10 @@
 #define LUAMEM_ALLOC "char[]"
 #define LUAMEM_REF   "luamem_Ref"
 
-/* largest size a memory may have (fits in size_t and lua_Integer) */
+/* sizes from Lua (luamem_checklenarg) stay below it: it fits in an int,
+** as in lua-memory; C code may make larger memories */
 #define LUAMEM_MAXSIZE \
-  ((size_t)(sizeof(size_t) < sizeof(lua_Integer) ? (~(size_t)0) \
-                                                 : (size_t)LUA_MAXINTEGER))
+  ((size_t)(sizeof(size_t) < sizeof(int) ? (~(size_t)0) : (size_t)INT_MAX))
 
 /* the block every empty referenced memory points at (never NULL) */
 LUAMEMLIB_API char luamem_emptyblock[1];

@@ -2,6 +2,7 @@
 ** test_lmemlib.c - cmocka suite of the memory C API (src/memory/lmemlib.h),
 ** including the C-side examples of issue 2.
 */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -378,9 +379,18 @@ static void test_setref (void **state) {
   assert_int_equal(len, 0);
   assert_ptr_equal(unref, recunref);
   assert_int_equal(unrefs.calls, 1);  /* b had no unref */
-  /* empty again: the same block, no call */
+  /* leaving the empty block: its unref gets NULL, as in lua-memory */
+  unrefs.mem = a;
+  assert_int_equal(luamem_setref(L, -1, b, sizeof(b), NULL), 1);
+  assert_int_equal(unrefs.calls, 2);
+  assert_null(unrefs.mem);
+  assert_int_equal(unrefs.len, 0);
+  /* empty again: a new block, b had no unref */
+  assert_int_equal(luamem_setref(L, -1, NULL, 0, recunref), 1);
+  assert_int_equal(unrefs.calls, 2);
+  /* and empty once more: the same (empty) block, no call */
   assert_int_equal(luamem_setref(L, -1, NULL, 0, NULL), 1);
-  assert_int_equal(unrefs.calls, 1);
+  assert_int_equal(unrefs.calls, 2);
   lua_pop(L, 1);
 }
 
@@ -426,6 +436,14 @@ static void test_gc_calls_unref (void **state) {
   lua_pop(L, 1);
   lua_gc(L, LUA_GCCOLLECT);
   assert_int_equal(unrefs.calls, 1);
+  /* nor does one of length 0, whatever its block (as in lua-memory) */
+  luamem_newref(L);
+  luamem_setref(L, -1, a, 0, recunref);
+  luamem_newref(L);
+  luamem_setref(L, -1, NULL, 0, recunref);
+  lua_pop(L, 2);
+  lua_gc(L, LUA_GCCOLLECT);
+  assert_int_equal(unrefs.calls, 1);
 }
 
 static void test_close_state_calls_unref (void **state) {
@@ -463,6 +481,47 @@ static void test_close_calls_unref (void **state) {
   lua_pop(L, 1);
   lua_gc(L, LUA_GCCOLLECT);
   assert_int_equal(unrefs.calls, 1);  /* not again at __gc */
+  /* closing one of length 0 changes nothing: its unref stays */
+  luamem_newref(L);
+  luamem_setref(L, -1, a, 0, recunref);
+  lua_pushvalue(L, -1);
+  lua_toclose(L, -1);
+  lua_closeslot(L, -1);
+  lua_pop(L, 1);
+  assert_int_equal(unrefs.calls, 1);
+  assert_ptr_equal(luamem_tomemoryx(L, -1, &len, &unref, &type), a);
+  assert_ptr_equal(unref, recunref);
+  luamem_setref(L, -1, NULL, 0, NULL);  /* a moves: now it is called */
+  assert_int_equal(unrefs.calls, 2);
+  assert_ptr_equal(unrefs.mem, a);
+  lua_pop(L, 1);
+}
+
+/* __gc and __close called by hand on other values do nothing */
+static void test_ref_metamethods_on_others (void **state) {
+  lua_State *L = *state;
+  struct { char *mem; size_t len; luamem_Unref unref; } *fake;
+  char a[4];
+  luamem_newref(L);
+  lua_getmetatable(L, -1);
+  fake = lua_newuserdatauv(L, sizeof(*fake), 0);  /* a reference's size */
+  fake->mem = a;
+  fake->len = 4;
+  fake->unref = recunref;
+  luamem_newalloc(L, sizeof(*fake));
+  for (int i = 0; i < 2; i++) {
+    const char *mm = (i == 0) ? "__gc" : "__close";
+    lua_getfield(L, -3, mm);
+    lua_pushvalue(L, -3);  /* the foreign userdata */
+    lua_call(L, 1, 0);
+    lua_getfield(L, -3, mm);
+    lua_pushvalue(L, -2);  /* the fixed memory */
+    lua_call(L, 1, 0);
+  }
+  assert_int_equal(unrefs.calls, 0);
+  assert_ptr_equal(fake->mem, a);
+  assert_int_equal(fake->len, 4);
+  lua_pop(L, 4);
 }
 
 static void test_close_from_lua (void **state) {
@@ -515,12 +574,12 @@ static void test_asarray (void **state) {
   top = lua_gettop(L);
   assert_ptr_equal(luamem_asarray(L, -1, &len), p);
   assert_int_equal(len, 2);
-  assert_int_equal(lua_gettop(L), top + 1);  /* pushed the memory */
-  assert_true(lua_rawequal(L, -1, -2));
+  assert_int_equal(lua_gettop(L), top);  /* a memory: nothing pushed */
   lua_pushboolean(L, 1);
   assert_string_equal(luamem_asarray(L, -1, &len), "true");
   assert_int_equal(len, 4);
-  lua_pop(L, 4);
+  assert_int_equal(lua_gettop(L), top + 2);  /* luaL_tolstring's string */
+  lua_pop(L, 3);
 }
 
 static int c_check (lua_State *L) {
@@ -559,7 +618,7 @@ static void test_check_opt_array (void **state) {
   err = pcallf(L, c_check, 1);
   assert_non_null(err);
   assert_non_null(strstr(err, "bad argument #1"));
-  assert_non_null(strstr(err, "memory or string expected, got table"));
+  assert_non_null(strstr(err, "string or memory expected, got table"));
   lua_pop(L, 1);
   lua_pushcfunction(L, c_opt);
   lua_call(L, 0, 1);
@@ -632,17 +691,26 @@ static void test_checklenarg (void **state) {
   lua_pushnumber(L, 12.0);  /* convertible to an integer */
   lua_call(L, 1, 1);
   assert_int_equal(lua_tointeger(L, -1), 12);
+  /* sizes stay below LUAMEM_MAXSIZE, the largest int, as in lua-memory */
+  assert_true(LUAMEM_MAXSIZE == (size_t)INT_MAX);
   lua_pushcfunction(L, c_lenarg);
-  lua_pushinteger(L, LUA_MAXINTEGER);
+  lua_pushinteger(L, INT_MAX - 1);
   lua_call(L, 1, 1);
-  assert_true((size_t)lua_tointeger(L, -1) <= LUAMEM_MAXSIZE);
+  assert_int_equal(lua_tointeger(L, -1), INT_MAX - 1);
   lua_pop(L, 3);
-  lua_pushinteger(L, -1);
-  err = pcallf(L, c_lenarg, 1);
-  assert_non_null(err);
-  assert_non_null(strstr(err, "bad argument #1"));
-  assert_non_null(strstr(err, "invalid size"));
-  lua_pop(L, 1);
+  {
+    const lua_Integer bad[] = {-1, INT_MAX, (lua_Integer)INT_MAX + 1,
+                               LUA_MAXINTEGER, LUA_MININTEGER};
+    size_t k;
+    for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+      lua_pushinteger(L, bad[k]);
+      err = pcallf(L, c_lenarg, 1);
+      assert_non_null(err);
+      assert_non_null(strstr(err, "bad argument #1"));
+      assert_non_null(strstr(err, "invalid size"));
+      lua_pop(L, 1);
+    }
+  }
   lua_pushnumber(L, 1.5);
   err = pcallf(L, c_lenarg, 1);
   assert_non_null(err);
@@ -677,15 +745,21 @@ static void *countalloc (void *ud, void *ptr, size_t osize, size_t nsize) {
   return ptr;
 }
 
-static void test_realloc_uses_allocator (void **state) {
+/* a new state on countalloc, limited to 16 MiB */
+static lua_State *newcountedstate (void) {
   lua_State *L;
-  size_t before, calls;
-  char *p;
-  (void)state;
   memset(&heap, 0, sizeof(heap));
   heap.limit = 1 << 24;
   L = lua_newstate(countalloc, NULL);
   assert_non_null(L);
+  return L;
+}
+
+static void test_realloc_uses_allocator (void **state) {
+  lua_State *L = newcountedstate();
+  size_t before, calls;
+  char *p;
+  (void)state;
   before = heap.inuse;
   calls = heap.calls;
   p = luamem_realloc(L, NULL, 0, 100);
@@ -710,6 +784,23 @@ static void test_realloc_uses_allocator (void **state) {
   /* fixed memories go through the allocator too */
   luamem_newalloc(L, 5000);
   assert_true(heap.inuse >= before + 5000);
+  lua_close(L);
+  assert_int_equal(heap.inuse, 0);
+}
+
+/* memory.resize past what the allocator gives: an error, the bytes kept */
+static void test_resize_out_of_memory (void **state) {
+  lua_State *L = newcountedstate();
+  (void)state;
+  luaL_requiref(L, "_G", luaopen_base, 1);
+  luaL_requiref(L, "string", luaopen_string, 1);
+  lua_pop(L, 2);
+  openmemory(L);
+  run(L, "local m = memory.create()\n"
+         "memory.resize(m, 4, 'keep')\n"
+         "local ok, err = pcall(memory.resize, m, 1 << 30)\n"
+         "assert(not ok and err:find('out of memory', 1, true), err)\n"
+         "assert(tostring(m) == 'keep' and memory.type(m) == 'resizable')");
   lua_close(L);
   assert_int_equal(heap.inuse, 0);
 }
@@ -775,7 +866,6 @@ static void test_old_names (void **state) {
   assert_true(luamem_isstring(L, -1));
   assert_memory_equal(luamem_tostring(L, -1, &len), "ok", 2);
   assert_memory_equal(luamem_asstring(L, -1, &len), "ok", 2);
-  lua_pop(L, 1);
   luaL_buffinit(L, &b);
   luaL_addstring(&b, "abcdef");
   luamem_pushresbufsize(&b, 0);
@@ -908,7 +998,7 @@ static void test_example_checkstring (void **state) {
          "assert(sum(memory.create()) == 0)\n"
          "assert(sum(12) == 49 + 50)  -- numbers convert, like strings\n"
          "local ok, err = pcall(sum, {})\n"
-         "assert(not ok and err:find('memory or string expected', 1, true))");
+         "assert(not ok and err:find('string or memory expected', 1, true))");
 }
 
 /* the module adds its methods to memories made before it was loaded */
@@ -998,12 +1088,15 @@ int main (void) {
     cmocka_unit_test(test_close_state_calls_unref),
     cmocka_unit_test_setup_teardown(test_close_calls_unref, setup, teardown),
     cmocka_unit_test_setup_teardown(test_close_from_lua, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ref_metamethods_on_others, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(test_arrays, setup, teardown),
     cmocka_unit_test_setup_teardown(test_asarray, setup, teardown),
     cmocka_unit_test_setup_teardown(test_check_opt_array, setup, teardown),
     cmocka_unit_test_setup_teardown(test_checkmemory, setup, teardown),
     cmocka_unit_test_setup_teardown(test_checklenarg, setup, teardown),
     cmocka_unit_test(test_realloc_uses_allocator),
+    cmocka_unit_test(test_resize_out_of_memory),
     cmocka_unit_test_setup_teardown(test_addvalue_pushresult, setup, teardown),
     cmocka_unit_test_setup_teardown(test_pushresultsize, setup, teardown),
     cmocka_unit_test_setup_teardown(test_old_names, setup, teardown),
