@@ -172,10 +172,11 @@ static int mem_tostring (lua_State *L) {
 }
 
 /* diff(m1, m2): first differing index (or nil), and m1 < m2 */
+/* (bytes compare as C's plain char, as lua-memory's do: signed on x86) */
 static int mem_diff (lua_State *L) {
   size_t l1, l2, i, n;
-  const unsigned char *s1 = (const unsigned char *)luamem_checkarray(L, 1, &l1);
-  const unsigned char *s2 = (const unsigned char *)luamem_checkarray(L, 2, &l2);
+  const char *s1 = luamem_checkarray(L, 1, &l1);
+  const char *s2 = luamem_checkarray(L, 2, &l2);
   n = (l1 < l2) ? l1 : l2;
   for (i = 0; i + 64 <= n && memcmp(s1 + i, s2 + i, 64) == 0; i += 64) ;
   for (; i < n && s1[i] == s2[i]; i++) ;
@@ -511,7 +512,8 @@ static int mem_pack (lua_State *L) {
     size_t size, pad;
     Kind k = nextoption(&f, pos, &size, &pad);
     arg++;
-    if (pad > len - pos) return packfail(L, pos, arg);
+    /* lua-memory fails every option on an empty reference (NULL there) */
+    if (pad > len - pos || mem == LUAMEM_EMPTY) return packfail(L, pos, arg);
     pos += pad;
     switch (k) {
       case Kint: case Kuint: {
@@ -647,12 +649,15 @@ static int mem_unpack (lua_State *L) {
 ** =======================================================
 */
 
-/* a .. b: a string when both are arrays, else b's __concat */
+/*
+** a .. b: a string when both are arrays, else b's __concat. An empty
+** reference is no array here: lua-memory's block is NULL for it.
+*/
 static int mem_concat (lua_State *L) {
   size_t l1, l2;
   const char *s1 = luamem_toarray(L, 1, &l1);
   const char *s2 = luamem_toarray(L, 2, &l2);
-  if (s1 != NULL && s2 != NULL) {
+  if (s1 != NULL && s2 != NULL && s1 != LUAMEM_EMPTY && s2 != LUAMEM_EMPTY) {
     luaL_Buffer b;
     char *p;
     if (l2 > (size_t)-1 - l1) return luaL_error(L, "string too large");

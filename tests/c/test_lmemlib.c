@@ -1001,6 +1001,16 @@ static void test_example_checkstring (void **state) {
          "assert(not ok and err:find('string or memory expected', 1, true))");
 }
 
+/* memory.diff compares bytes as this host's char, as lua-memory does */
+static void test_diff_char_order (void **state) {
+  lua_State *L = *state;
+  openmemory(L);
+  run(L, "local _, lt = memory.diff('\\255', '\\1') signed = lt");
+  lua_getglobal(L, "signed");
+  assert_int_equal(lua_toboolean(L, -1), CHAR_MIN < 0);
+  lua_pop(L, 1);
+}
+
 /* the module adds its methods to memories made before it was loaded */
 static void test_methods_before_module (void **state) {
   lua_State *L = *state;
@@ -1108,6 +1118,7 @@ int main (void) {
     cmocka_unit_test_setup_teardown(test_example_classify, setup, teardown),
     cmocka_unit_test_setup_teardown(test_example_checkstring, setup,
                                     teardown),
+    cmocka_unit_test_setup_teardown(test_diff_char_order, setup, teardown),
     cmocka_unit_test_setup_teardown(test_methods_before_module, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(test_tohead, setup, teardown),
