@@ -5,25 +5,11 @@
 ** referenced one is just the header, an allocated one has its bytes right
 ** after it. One lua_touserdata then gives any memory's block and length.
 ** The two kinds have their own metatables, registered under the names
-** LUAMEM_ALLOC and LUAMEM_REF.
-**
-** The type check is the hot path of every memory function (the daemon's
-** setref per packet, get/set per byte), and each Lua API call a module
-** makes is costly, so the check is: lua_getmetatable, lua_topointer, a
-** compare with the metatable pointers this copy of the library cached,
-** lua_settop, then the lua_touserdata the access needs anyway (NULL for a
-** table wearing a memory metatable). That is as strong as luaL_checkudata.
-** A cached pointer must never outlive its table (a new table at the same
-** address would pass): each memory metatable gets a guard, a protected
-** metatable whose __gc (run when the state closes) uncaches it in every
-** copy of the library that cached it and forbids caching it again.
-** On a miss (another state, or another copy of this library in the
-** process, e.g. a module linking the static library), the kind comes from
-** a marker under the light-userdata key kindkey in the metatable (adopted
-** by name and marked on first sight), the layout of the userdata is
-** checked, and the metatable is cached.
+** LUAMEM_ALLOC and LUAMEM_REF, and a value is a memory when its metatable
+** is the one registered under its kind's name, as luaL_testudata checks
+** (and lua-memory does): every copy of this library in a process, and
+** lua-memory itself, find the same metatables.
 */
-#include <stdatomic.h>
 #include <string.h>
 
 #include "lmemlib.h"
@@ -33,28 +19,47 @@ char luamem_emptyblock[1] = {0};
 /* the head of lmemlib.h; LUAMEM_EMPTY when an empty reference */
 typedef luamem_Head Memory;
 
-/* addresses used as registry keys of the cached metatables */
-static const char allockey = 'a';
-static const char refkey = 'r';
-/* address used as the key of the kind marker inside both metatables */
-static const char kindkey = 'k';
-/* key, in a metatable's own metatable, of "cacheable by this copy" */
-static const char ownkey = 'o';
-
-/* metatables of the last state seen, indexed by LUAMEM_TALLOC/TREF */
-static _Atomic(const void *) cachedmt[3];
-
-/* the Lua type of a marker tells the kind */
-#define ALLOCMARK LUA_TBOOLEAN
-#define REFMARK   LUA_TNUMBER
-
 
 /*
 ** {======================================================
-** Metatables
+** Metatables and the type check
 ** =======================================================
 */
 
+/*
+** The header of the memory at `idx`, or NULL; `type` gets its kind.
+** Only a full userdata at least the size of a header can be a memory (a
+** light userdata has length 0); the length also tells which metatable to
+** compare: a reference is exactly a header, so a longer userdata can only
+** be an allocated memory. A userdata given a memory metatable by C code
+** or the debug library must still have the layout of its kind.
+*/
+static Memory *tohead (lua_State *L, int idx, int *type) {
+  Memory *m = (Memory *)lua_touserdata(L, idx);
+  size_t size;
+  int t = LUAMEM_TNONE;
+  if (m == NULL || (size = lua_rawlen(L, idx)) < sizeof(Memory) ||
+      !lua_getmetatable(L, idx)) {
+    *type = LUAMEM_TNONE;
+    return NULL;
+  }
+  if (size == sizeof(Memory)) {  /* a reference or an empty fixed memory */
+    luaL_getmetatable(L, LUAMEM_REF);
+    if (lua_rawequal(L, -1, -2)) t = LUAMEM_TREF;
+    else lua_pop(L, 1);
+  }
+  if (t == LUAMEM_TNONE) {
+    luaL_getmetatable(L, LUAMEM_ALLOC);
+    if (lua_rawequal(L, -1, -2) && m->mem == (char *)(m + 1) &&
+        m->len == size - sizeof(Memory))
+      t = LUAMEM_TALLOC;
+  }
+  lua_settop(L, -3);  /* both metatables */
+  *type = t;
+  return (t != LUAMEM_TNONE) ? m : NULL;
+}
+
+/* the unref of the empty block gets NULL, as in lua-memory */
 static void callunref (lua_State *L, Memory *ref) {
   luamem_Unref unref = ref->unref;
   char *mem = ref->mem;
@@ -63,25 +68,22 @@ static void callunref (lua_State *L, Memory *ref) {
   ref->mem = LUAMEM_EMPTY;
   ref->len = 0;
   ref->unref = NULL;
-  if (unref != NULL) unref(L, mem, len);
-}
-
-static int ref_gc (lua_State *L) {
-  Memory *ref = (Memory *)lua_touserdata(L, 1);
-  if (ref != NULL && lua_rawlen(L, 1) == sizeof(Memory)) callunref(L, ref);
-  return 0;
-}
-
-/* __close: the memory becomes an empty "other" memory */
-static int ref_close (lua_State *L) {
-  luamem_setref(L, 1, NULL, 0, NULL);
-  return 0;
+  if (unref != NULL) unref(L, (mem == LUAMEM_EMPTY) ? NULL : mem, len);
 }
 
 /*
-** Pushes the metatable of one kind of memory, creating it (or adopting
-** one already registered under its name) on first use in this state.
+** __gc and __close, as lua-memory's: a reference of length 0 is left as
+** it is (an empty resizable memory stays resizable); another becomes an
+** empty "other" memory, its unref called.
 */
+static int ref_gc (lua_State *L) {
+  int type;
+  Memory *ref = tohead(L, 1, &type);
+  if (type == LUAMEM_TREF && ref->len != 0) callunref(L, ref);
+  return 0;
+}
+
+/* a metamethod another copy of the library may have set already */
 static void setdefault (lua_State *L, const char *field, lua_CFunction f) {
   if (lua_getfield(L, -1, field) == LUA_TNIL) {
     lua_pushcfunction(L, f);
@@ -90,128 +92,14 @@ static void setdefault (lua_State *L, const char *field, lua_CFunction f) {
   lua_pop(L, 1);
 }
 
-/*
-** The guard of a memory metatable is its own metatable ("mm"), protected
-** from Lua by __metatable. Its __gc runs when the metatable dies (in
-** practice at lua_close): it flags the guard closed and calls the uncache
-** function every library copy that cached the metatable registered in the
-** guard's list, so no copy keeps a pointer to a freed table.
-*/
-#define GUARDLIST   "luamem.uncache"
-#define GUARDCLOSED "luamem.closed"
-
-static int uncache (lua_State *L) {
-  const void *mt = lua_topointer(L, 1);
-  int k;
-  for (k = LUAMEM_TALLOC; k <= LUAMEM_TREF; k++) {
-    const void *expected = mt;
-    atomic_compare_exchange_strong(&cachedmt[k], &expected, NULL);
-  }
-  return 0;
-}
-
-static int guard_gc (lua_State *L) {
-  lua_Integer i, n;
-  if (!lua_getmetatable(L, 1)) return 0;
-  lua_pushboolean(L, 1);
-  lua_setfield(L, -2, GUARDCLOSED);  /* before the calls: no new caching */
-  if (lua_getfield(L, -1, GUARDLIST) != LUA_TTABLE) return 0;
-  /* (the guard has no metatable: these accesses are raw) */
-  n = (lua_Integer)lua_rawlen(L, -1);
-  for (i = 1; i <= n; i++) {
-    if (lua_rawgeti(L, -1, i) == LUA_TFUNCTION) {
-      lua_pushvalue(L, 1);
-      lua_call(L, 1, 0);
-    }
-    else lua_pop(L, 1);
-  }
-  return 0;
-}
-
-/* metatable on top: gives it a guard if it has none (made elsewhere) */
-static void ensureguard (lua_State *L) {
-  if (lua_getmetatable(L, -1)) {
-    lua_pop(L, 1);
-    return;
-  }
-  lua_createtable(L, 0, 4);
-  lua_pushcfunction(L, guard_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushboolean(L, 0);  /* Lua code can neither see nor remove it */
-  lua_setfield(L, -2, "__metatable");
-  lua_newtable(L);
-  lua_setfield(L, -2, GUARDLIST);
-  lua_setmetatable(L, -2);
-}
-
-/*
-** Metatable on top: may this copy cache it? Only while its guard is not
-** closed; the first time, this copy's uncache joins the guard's list.
-*/
-static int rawfield (lua_State *L, int idx, const char *k) {
-  lua_pushstring(L, k);
-  return lua_rawget(L, idx);
-}
-
-static int cacheable (lua_State *L) {
-  int ok = 0;
-  int top = lua_gettop(L);
-  int guard = top + 1;
-  if (!lua_getmetatable(L, -1)) return 0;
-  if (rawfield(L, guard, GUARDCLOSED) == LUA_TNIL &&
-      rawfield(L, guard, GUARDLIST) == LUA_TTABLE) {  /* a live guard */
-    if (lua_rawgetp(L, guard, &ownkey) == LUA_TNIL) {  /* first time */
-      lua_pop(L, 1);
-      lua_pushcfunction(L, uncache);
-      lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-      lua_pushboolean(L, 1);
-      lua_rawsetp(L, guard, &ownkey);
-    }
-    ok = 1;
-  }
-  lua_settop(L, top);
-  return ok;
-}
-
-static void setmark (lua_State *L, int type) {
-  if (type == LUAMEM_TREF) lua_pushinteger(L, LUAMEM_TREF);
-  else lua_pushboolean(L, 1);
-  lua_rawsetp(L, -2, &kindkey);
-}
-
-static void pushmeta (lua_State *L, const char *key, const char *name) {
-  int type = (key == &refkey) ? LUAMEM_TREF : LUAMEM_TALLOC;
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) return;
-  lua_pop(L, 1);
-  luaL_newmetatable(L, name);  /* or the one made elsewhere by that name */
-  if (type == LUAMEM_TREF) {  /* keep another copy's (identical) ones */
+/* pushes the metatable of one kind, made on first use in this state (or
+** made elsewhere under that name) */
+static void pushmeta (lua_State *L, int type) {
+  luaL_newmetatable(L, (type == LUAMEM_TREF) ? LUAMEM_REF : LUAMEM_ALLOC);
+  if (type == LUAMEM_TREF) {
     setdefault(L, "__gc", ref_gc);
-    setdefault(L, "__close", ref_close);
+    setdefault(L, "__close", ref_gc);
   }
-  setmark(L, type);
-  ensureguard(L);
-  if (cacheable(L)) atomic_store(&cachedmt[type], lua_topointer(L, -1));
-  lua_pushvalue(L, -1);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, key);
-}
-
-/*
-** Slow path of luamem_type, metatable on top: is it one of the named
-** metatables (made by another copy of this library)? Marks it if so.
-*/
-static int typebyname (lua_State *L) {
-  int type = LUAMEM_TNONE;
-  luaL_getmetatable(L, LUAMEM_REF);
-  if (lua_rawequal(L, -1, -2))
-    type = LUAMEM_TREF;
-  else {
-    lua_pop(L, 1);
-    luaL_getmetatable(L, LUAMEM_ALLOC);
-    if (lua_rawequal(L, -1, -2)) type = LUAMEM_TALLOC;
-  }
-  lua_pop(L, 1);
-  if (type != LUAMEM_TNONE) setmark(L, type);
-  return type;
 }
 
 /* }====================================================== */
@@ -225,13 +113,13 @@ static int typebyname (lua_State *L) {
 
 LUAMEMLIB_API char *luamem_newalloc (lua_State *L, size_t len) {
   Memory *m;
-  if (len > LUAMEM_MAXSIZE - sizeof(Memory))
+  if (len > (size_t)-1 - sizeof(Memory))
     luaL_error(L, "not enough memory");
   m = (Memory *)lua_newuserdatauv(L, sizeof(Memory) + len, 0);
   m->mem = (char *)(m + 1);
   m->len = len;
   m->unref = NULL;
-  pushmeta(L, &allockey, LUAMEM_ALLOC);
+  pushmeta(L, LUAMEM_TALLOC);
   lua_setmetatable(L, -2);
   return m->mem;
 }
@@ -241,7 +129,7 @@ LUAMEMLIB_API void luamem_newref (lua_State *L) {
   ref->mem = LUAMEM_EMPTY;
   ref->len = 0;
   ref->unref = NULL;
-  pushmeta(L, &refkey, LUAMEM_REF);
+  pushmeta(L, LUAMEM_TREF);
   lua_setmetatable(L, -2);
 }
 
@@ -253,72 +141,6 @@ LUAMEMLIB_API void luamem_newref (lua_State *L) {
 ** Inspection
 ** =======================================================
 */
-
-/*
-** A userdata made by another copy of this library has the same layout;
-** one made by hand with a memory metatable may not: never trust its size.
-*/
-static int validlayout (lua_State *L, int idx, int type) {
-  size_t size = lua_rawlen(L, idx);
-  const Memory *m = (const Memory *)lua_touserdata(L, idx);
-  if (size < sizeof(Memory)) return 0;
-  if (type == LUAMEM_TREF) return size == sizeof(Memory);
-  return m->mem == (const char *)(m + 1) && m->len == size - sizeof(Memory);
-}
-
-/*
-** Slow path, metatable on top: the kind from its marker (or its name),
-** the layout checked, and the metatable cached while its guard is live.
-*/
-static int slowtype (lua_State *L, int idx) {
-  int type = LUAMEM_TNONE;
-  if (idx < 0 && idx > LUA_REGISTRYINDEX) idx--;  /* the metatable is on top */
-  if (lua_type(L, idx) != LUA_TUSERDATA) return type;  /* strings have one */
-  switch (lua_rawgetp(L, -1, &kindkey)) {
-    case REFMARK: type = LUAMEM_TREF; break;
-    case ALLOCMARK: type = LUAMEM_TALLOC; break;
-    case LUA_TNIL:  /* not marked by this copy of the library */
-      lua_pop(L, 1);
-      type = typebyname(L);
-      lua_pushnil(L);  /* same stack shape for the pop below */
-      break;
-    default: break;
-  }
-  lua_pop(L, 1);
-  if (type == LUAMEM_TNONE || !validlayout(L, idx, type))
-    return LUAMEM_TNONE;
-  if (cacheable(L)) atomic_store(&cachedmt[type], lua_topointer(L, -1));
-  return type;
-}
-
-/*
-** The header of the memory at `idx`, or NULL; `type` gets its kind.
-** Static, so the hot paths inline it (see the top of the file).
-*/
-static Memory *tohead (lua_State *L, int idx, int *type) {
-  const void *mt;
-  Memory *m = NULL;
-  int t;
-  if (!lua_getmetatable(L, idx)) {
-    *type = LUAMEM_TNONE;
-    return NULL;
-  }
-  mt = lua_topointer(L, -1);
-  if (mt == atomic_load_explicit(&cachedmt[LUAMEM_TREF], memory_order_relaxed))
-    t = LUAMEM_TREF;
-  else if (mt == atomic_load_explicit(&cachedmt[LUAMEM_TALLOC],
-                                      memory_order_relaxed))
-    t = LUAMEM_TALLOC;
-  else
-    t = slowtype(L, idx);
-  lua_settop(L, -2);
-  if (t != LUAMEM_TNONE) {
-    m = (Memory *)lua_touserdata(L, idx);
-    if (m == NULL) t = LUAMEM_TNONE;  /* not a userdata */
-  }
-  *type = t;
-  return m;
-}
 
 static int memtype (lua_State *L, int idx) {
   int type;
@@ -413,19 +235,19 @@ LUAMEMLIB_API const char *luamem_toarray (lua_State *L, int idx,
   return lua_tolstring(L, idx, len);  /* NULL (and *len 0) if no string */
 }
 
+/* pushes a string for any other value (luaL_tolstring), not a memory */
 LUAMEMLIB_API const char *luamem_asarray (lua_State *L, int idx,
                                           size_t *len) {
-  if (memtype(L, idx) != LUAMEM_TNONE) {
-    lua_pushvalue(L, idx);
-    return tomem(L, -1, len, NULL, NULL);
-  }
+  int type;
+  const char *mem = tomem(L, idx, len, NULL, &type);
+  if (type != LUAMEM_TNONE) return mem;
   return luaL_tolstring(L, idx, len);
 }
 
 LUAMEMLIB_API const char *luamem_checkarray (lua_State *L, int arg,
                                              size_t *len) {
   const char *s = luamem_toarray(L, arg, len);
-  if (s == NULL) luaL_typeerror(L, arg, "memory or string");
+  if (s == NULL) luaL_typeerror(L, arg, "string or memory");
   return s;
 }
 
@@ -449,7 +271,7 @@ LUAMEMLIB_API const char *luamem_optarray (lua_State *L, int arg,
 
 LUAMEMLIB_API size_t luamem_checklenarg (lua_State *L, int arg) {
   lua_Integer n = luaL_checkinteger(L, arg);
-  luaL_argcheck(L, n >= 0 && (lua_Unsigned)n <= (lua_Unsigned)LUAMEM_MAXSIZE,
+  luaL_argcheck(L, n >= 0 && (lua_Unsigned)n < (lua_Unsigned)LUAMEM_MAXSIZE,
                 arg, "invalid size");
   return (size_t)n;
 }

@@ -36,10 +36,10 @@
 #define LUAMEM_ALLOC "char[]"
 #define LUAMEM_REF   "luamem_Ref"
 
-/* largest size a memory may have (fits in size_t and lua_Integer) */
+/* sizes from Lua (luamem_checklenarg) stay below it: it fits in an int,
+** as in lua-memory; C code may make larger memories */
 #define LUAMEM_MAXSIZE \
-  ((size_t)(sizeof(size_t) < sizeof(lua_Integer) ? (~(size_t)0) \
-                                                 : (size_t)LUA_MAXINTEGER))
+  ((size_t)(sizeof(size_t) < sizeof(int) ? (~(size_t)0) : (size_t)INT_MAX))
 
 /* the block every empty referenced memory points at (never NULL) */
 LUAMEMLIB_API char luamem_emptyblock[1];
@@ -73,8 +73,8 @@ LUAMEMLIB_API void luamem_newref (lua_State *L);
 
 /* Re-point the referenced memory at `idx`. Returns 1, or 0 when the value is
 ** not a referenced memory. The previous unref function is called unless
-** `mem` is the block already pointed at or `cleanup` is 0. A NULL `mem`
-** makes the memory empty. */
+** `mem` is the block already pointed at or `cleanup` is 0 (with NULL for
+** the empty block). A NULL `mem` makes the memory empty. */
 LUAMEMLIB_API int luamem_resetref (lua_State *L, int idx, char *mem,
                                    size_t len, luamem_Unref unref,
                                    int cleanup);
@@ -96,6 +96,7 @@ LUAMEMLIB_API luamem_Head *luamem_tohead (lua_State *L, int idx, int *type);
 /* ---- memories or strings ("arrays") ---- */
 LUAMEMLIB_API int luamem_isarray (lua_State *L, int idx);
 LUAMEMLIB_API const char *luamem_toarray (lua_State *L, int idx, size_t *len);
+/* a memory's bytes, or luaL_tolstring's string (pushed) of another value */
 LUAMEMLIB_API const char *luamem_asarray (lua_State *L, int idx, size_t *len);
 LUAMEMLIB_API const char *luamem_checkarray (lua_State *L, int arg,
                                              size_t *len);

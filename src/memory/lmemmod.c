@@ -76,7 +76,7 @@ static unsigned char checkbyte (lua_State *L, int arg) {
 */
 
 static int mem_create (lua_State *L) {
-  if (lua_isnoneornil(L, 1)) {  /* a resizable memory, empty */
+  if (lua_gettop(L) == 0) {  /* a resizable memory, empty */
     luamem_newref(L);
     luamem_setref(L, -1, NULL, 0, luamem_free);
   }
@@ -87,9 +87,8 @@ static int mem_create (lua_State *L) {
   }
   else {
     size_t len, start, n;
-    const char *s = luamem_toarray(L, 1, &len);
+    const char *s = luamem_checkarray(L, 1, &len);
     char *mem;
-    if (s == NULL) return luaL_typeerror(L, 1, "number, string or memory");
     n = getrange(L, 2, len, &start);
     mem = luamem_newalloc(L, n);
     /* `s` is still valid: argument 1 keeps it alive */
@@ -101,7 +100,6 @@ static int mem_create (lua_State *L) {
 static int mem_type (lua_State *L) {
   luamem_Unref unref;
   int type;
-  luaL_checkany(L, 1);
   luamem_tomemoryx(L, 1, NULL, &unref, &type);
   if (type == LUAMEM_TALLOC)
     lua_pushliteral(L, "fixed");
@@ -119,15 +117,6 @@ static int mem_len (lua_State *L) {
   return 1;
 }
 
-static const char *kindname (lua_State *L, int arg) {
-  luamem_Unref unref;
-  int type;
-  luamem_tomemoryx(L, arg, NULL, &unref, &type);
-  if (type == LUAMEM_TALLOC) return "fixed";
-  if (type == LUAMEM_TREF) return "other";
-  return luaL_typename(L, arg);
-}
-
 /* copies `src` over `dst` repeatedly; both stay inside their blocks */
 static void fillpattern (char *dst, size_t n, const char *src, size_t sn) {
   while (n > 0) {
@@ -139,39 +128,27 @@ static void fillpattern (char *dst, size_t n, const char *src, size_t sn) {
 }
 
 /*
-** resize(m, l [, s [, o]]): the old block goes back through the realloc,
-** so the reference is re-pointed with cleanup off (no double free).
+** resize(m, l [, s]): the old block goes back through the realloc, so the
+** reference is re-pointed with cleanup off (no double free). `s` is read
+** only when the size changes; when it is `m`, its old bytes are read from
+** the new block.
 */
 static int mem_resize (lua_State *L) {
-  size_t len, size, slen = 0, o = 1;
+  size_t len, size, sl;
   luamem_Unref unref;
-  int type;
-  char *mem = luamem_tomemoryx(L, 1, &len, &unref, &type);
-  if (type != LUAMEM_TREF || unref != luamem_free) {
-    const char *msg = lua_pushfstring(L, "resizable memory expected, got %s",
-                                      kindname(L, 1));
-    return luaL_argerror(L, 1, msg);
-  }
+  char *mem = luamem_tomemoryx(L, 1, &len, &unref, NULL);
   size = luamem_checklenarg(L, 2);
-  if (!lua_isnoneornil(L, 3)) {
-    luamem_checkarray(L, 3, &slen);
-    if (lua_rawequal(L, 1, 3)) slen = len;  /* its own old contents */
-    o = possource(L, 4, slen);
-  }
+  luaL_argcheck(L, unref == luamem_free, 1, "resizable memory expected");
   if (size != len) {
+    const char *s = luamem_optarray(L, 3, NULL, &sl);
+    int self = lua_rawequal(L, 1, 3);
     char *nmem = (char *)luamem_realloc(L, mem, len, size);
-    if (nmem == NULL && size > 0) return luaL_error(L, "not enough memory");
+    if (nmem == NULL && size > 0) return luaL_error(L, "out of memory");
     luamem_resetref(L, 1, nmem, size, luamem_free, 0);
     if (size > len) {
-      const char *s = NULL;
-      if (slen > 0 && o <= slen) {
-        size_t dummy;
-        s = luamem_toarray(L, 3, &dummy);  /* after realloc: may be `m` */
-      }
-      if (s != NULL)
-        fillpattern(nmem + len, size - len, s + o - 1, slen - o + 1);
-      else
-        memset(nmem + len, 0, size - len);
+      if (self) s = nmem;  /* `m` moved; its old bytes are the first `sl` */
+      if (sl > 0) fillpattern(nmem + len, size - len, s, sl);
+      else memset(nmem + len, 0, size - len);
     }
   }
   return 0;
@@ -195,10 +172,11 @@ static int mem_tostring (lua_State *L) {
 }
 
 /* diff(m1, m2): first differing index (or nil), and m1 < m2 */
+/* (bytes compare as C's plain char, as lua-memory's do: signed on x86) */
 static int mem_diff (lua_State *L) {
   size_t l1, l2, i, n;
-  const unsigned char *s1 = (const unsigned char *)luamem_checkarray(L, 1, &l1);
-  const unsigned char *s2 = (const unsigned char *)luamem_checkarray(L, 2, &l2);
+  const char *s1 = luamem_checkarray(L, 1, &l1);
+  const char *s2 = luamem_checkarray(L, 2, &l2);
   n = (l1 < l2) ? l1 : l2;
   for (i = 0; i + 64 <= n && memcmp(s1 + i, s2 + i, 64) == 0; i += 64) ;
   for (; i < n && s1[i] == s2[i]; i++) ;
@@ -234,21 +212,21 @@ static int mem_get (lua_State *L) {
   i = posstart(pi, len);
   j = posend(luaL_optinteger(L, 3, pi), len);
   if (i > j) return 0;
-  if (j - i >= (size_t)INT_MAX - LUA_MINSTACK)
-    return luaL_error(L, "memory slice too long");
+  if (j - i >= (size_t)INT_MAX)
+    return luaL_error(L, "string slice too long");
   n = (int)(j - i + 1);
-  luaL_checkstack(L, n, "memory slice too long");
+  luaL_checkstack(L, n, "string slice too long");
   for (; i <= j; i++) lua_pushinteger(L, p[i - 1]);
   return n;
 }
 
-/* set(m, i, ...): values past the end of `m` are ignored */
+/* set(m, i, ...): `i` inside `m`; values past its end are ignored */
 static int mem_set (lua_State *L) {
   size_t len, i;
   char *p = luamem_checkmemory(L, 1, &len);
-  lua_Integer pi = checkint(L, 2);
   int arg, top = lua_gettop(L);
-  i = posstart(pi, len);
+  i = posstart(checkint(L, 2), len);
+  luaL_argcheck(L, i <= len, 2, "index out of bounds");
   for (arg = 3; arg <= top && i <= len; arg++, i++)
     p[i - 1] = (char)checkbyte(L, arg);
   return 0;
@@ -269,19 +247,26 @@ static const char *findbytes (const char *p, size_t pl,
   return NULL;
 }
 
-/* find(m, s [, i [, j [, o]]]) */
+/*
+** find(m, s [, i [, j [, o]]]) -> first, last | nothing. As lua-memory:
+** bytes of `s` from `o` longer than the range are cut to its length, and
+** `last` counts all of them.
+*/
 static int mem_find (lua_State *L) {
   size_t len, sl, start, n, o;
   const char *p = luamem_checkarray(L, 1, &len);
   const char *s = luamem_checkarray(L, 2, &sl);
-  const char *found = NULL;
+  const char *found;
   n = getrange(L, 3, len, &start);
   o = possource(L, 5, sl);
-  if (n > 0 && o <= sl)
-    found = findbytes(p + start, n, s + o - 1, sl - o + 1);
-  if (found == NULL) luaL_pushfail(L);
-  else lua_pushinteger(L, (lua_Integer)(found - p) + 1);
-  return 1;
+  if (n == 0 || o > sl) return 0;
+  s += o - 1;
+  sl -= o - 1;
+  found = findbytes(p + start, n, s, (sl < n) ? sl : n);
+  if (found == NULL) return 0;
+  lua_pushinteger(L, (lua_Integer)(found - p) + 1);
+  lua_pushinteger(L, (lua_Integer)(found - p) + (lua_Integer)sl);
+  return 2;
 }
 
 /* fill(m, s [, i [, j [, o]]]): `s` a byte value or an array */
@@ -313,7 +298,6 @@ static int mem_fill (lua_State *L) {
 
 #define MAXINTSIZE 16  /* largest size of an integer option */
 #define SZINT ((size_t)sizeof(lua_Integer))
-#define PADBYTE 0x00
 
 static const union {
   int one;
@@ -415,14 +399,15 @@ static Kind nextoption (Format *f, size_t pos, size_t *size, size_t *pad) {
   Kind k = readoption(f, size);
   size_t align = *size;
   if (k == Kpaddalign) {  /* aligns as the option after it */
+    /* (blamed on argument 1, as lua-memory does) */
     if (*f->s == '\0' || readoption(f, &align) == Kchar || align == 0)
-      luaL_argerror(f->L, 2, "invalid next option for option 'X'");
+      luaL_argerror(f->L, 1, "invalid next option for option 'X'");
   }
   *pad = 0;
   if (align > 1 && k != Kchar) {
     if (align > f->maxalign) align = f->maxalign;
     if ((align & (align - 1)) != 0)
-      luaL_argerror(f->L, 2, "format asks for alignment not power of 2");
+      luaL_argerror(f->L, 1, "format asks for alignment not power of 2");
     *pad = (align - (pos & (align - 1))) & (align - 1);
   }
   return k;
@@ -478,111 +463,108 @@ static int packfail (lua_State *L, size_t pos, int arg) {
   return top - arg + 1 + 2;
 }
 
-/*
-** Checks the value of one option and returns the bytes it needs after
-** its padding; `s`/`sl` get string contents for c, s and z.
-*/
-static size_t packvalue (lua_State *L, Kind k, size_t size, int arg,
-                         lua_Integer *n, lua_Number *x,
-                         const char **s, size_t *sl) {
-  switch (k) {
-    case Kint:
-      *n = luaL_checkinteger(L, arg);
-      if (size < SZINT) {
-        lua_Integer lim = (lua_Integer)1 << (size * 8 - 1);
-        luaL_argcheck(L, -lim <= *n && *n < lim, arg, "integer overflow");
-      }
-      return size;
-    case Kuint:
-      *n = luaL_checkinteger(L, arg);
-      if (size < SZINT)
-        luaL_argcheck(L, (lua_Unsigned)*n < ((lua_Unsigned)1 << (size * 8)),
-                      arg, "unsigned overflow");
-      return size;
-    case Kfloat: case Kdouble: case Knumber:
-      *x = luaL_checknumber(L, arg);
-      return size;
-    case Kchar:
-      *s = luamem_checkarray(L, arg, sl);
-      luaL_argcheck(L, *sl <= size, arg, "string longer than given size");
-      return size;
-    case Kstring:
-      *s = luamem_checkarray(L, arg, sl);
-      luaL_argcheck(L, size >= sizeof(size_t) ||
-                       *sl < ((size_t)1 << (size * 8)),
-                    arg, "string length does not fit in given size");
-      return (*sl > LUAMEM_MAXSIZE - size) ? LUAMEM_MAXSIZE : size + *sl;
-    case Kzstr:
-      *s = luamem_checkarray(L, arg, sl);
-      luaL_argcheck(L, memchr(*s, '\0', *sl) == NULL, arg,
-                    "string contains zeros");
-      return (*sl == LUAMEM_MAXSIZE) ? LUAMEM_MAXSIZE : *sl + 1;
-    default:
-      return size;  /* padding and no-ops take no value */
+/* the value of an integer option, checked as string.pack checks it */
+static lua_Integer checkpackint (lua_State *L, Kind k, size_t size, int arg) {
+  lua_Integer n = luaL_checkinteger(L, arg);
+  if (size < SZINT && k == Kint) {
+    lua_Integer lim = (lua_Integer)1 << (size * 8 - 1);
+    luaL_argcheck(L, -lim <= n && n < lim, arg, "integer overflow");
   }
+  else if (size < SZINT)
+    luaL_argcheck(L, (lua_Unsigned)n < ((lua_Unsigned)1 << (size * 8)), arg,
+                  "unsigned overflow");
+  return n;
 }
 
-/* pack(m, fmt, i, v...) -> true, next | false, next, values not packed */
+/* writes `x` as option `k` ('f', 'd' or 'n') */
+static void putfloat (char *b, Kind k, lua_Number x, int little) {
+  if (k == Kfloat) {
+    float v = (float)x;
+    copyorder(b, (const char *)&v, sizeof(v), little);
+  }
+  else if (k == Kdouble) {
+    double v = (double)x;
+    copyorder(b, (const char *)&v, sizeof(v), little);
+  }
+  else copyorder(b, (const char *)&x, sizeof(x), little);
+}
+
+/*
+** pack(m, fmt, i, v...) -> true, next | false, next, values not packed.
+** As lua-memory: padding and alignment bytes are skipped, not written; a
+** value is checked before its room (a float's after); a length prefix, or
+** a z string without its zero, that fits is written even when the rest
+** does not, and `next` is past it. Strings are moved: `v` may be `m`.
+*/
 static int mem_pack (lua_State *L) {
-  size_t len, pos;
+  size_t len, pos, sl;
   char *mem = luamem_checkmemory(L, 1, &len);
+  const char *s;
   Format f;
-  int arg = 4;  /* next value to pack */
+  int arg = 3;  /* the value of the current option */
   f.L = L;
   f.s = luaL_checkstring(L, 2);
   f.little = nativeendian.little;
   f.maxalign = 1;
   pos = posstart(luaL_checkinteger(L, 3), len) - 1;
-  luaL_argcheck(L, pos <= len, 3, "initial position out of memory");
+  luaL_argcheck(L, pos <= len, 3, "index out of bounds");
   while (*f.s != '\0') {
-    size_t size, pad, need, sl = 0;
-    lua_Integer n = 0;
-    lua_Number x = 0;
-    const char *s = NULL;
+    size_t size, pad;
     Kind k = nextoption(&f, pos, &size, &pad);
-    int takes = (k != Kpadding && k != Kpaddalign && k != Knop);
-    need = takes ? packvalue(L, k, size, arg, &n, &x, &s, &sl) : size;
-    if (pad > len - pos || need > len - pos - pad)  /* does not fit */
-      return packfail(L, pos, arg);
-    memset(mem + pos, PADBYTE, pad);
+    arg++;
+    /* lua-memory fails every option on an empty reference (NULL there) */
+    if (pad > len - pos || mem == LUAMEM_EMPTY) return packfail(L, pos, arg);
     pos += pad;
     switch (k) {
-      case Kint: case Kuint:
-        putint(mem + pos, (lua_Unsigned)n, f.little, size, n < 0);
-        break;
-      case Kfloat: {
-        float v = (float)x;
-        copyorder(mem + pos, (const char *)&v, size, f.little);
-        break;
-      }
-      case Kdouble: {
-        double v = (double)x;
-        copyorder(mem + pos, (const char *)&v, size, f.little);
+      case Kint: case Kuint: {
+        lua_Integer n = checkpackint(L, k, size, arg);
+        if (size > len - pos) return packfail(L, pos, arg);
+        putint(mem + pos, (lua_Unsigned)n, f.little, size, k == Kint && n < 0);
+        pos += size;
         break;
       }
-      case Knumber:
-        copyorder(mem + pos, (const char *)&x, size, f.little);
+      case Kfloat: case Kdouble: case Knumber:
+        if (size > len - pos) return packfail(L, pos, arg);
+        putfloat(mem + pos, k, luaL_checknumber(L, arg), f.little);
+        pos += size;
         break;
-      case Kchar:  /* memmove: the source may be `m` itself */
-        memmove(mem + pos, s, sl);
-        memset(mem + pos + sl, PADBYTE, size - sl);
+      case Kchar:
+        s = luamem_checkarray(L, arg, &sl);
+        luaL_argcheck(L, sl == size, arg, "wrong length");
+        if (size > len - pos) return packfail(L, pos, arg);
+        memmove(mem + pos, s, size);
+        pos += size;
         break;
       case Kstring:
-        memmove(mem + pos + size, s, sl);
+        s = luamem_checkarray(L, arg, &sl);
+        luaL_argcheck(L, size >= sizeof(size_t) ||
+                         sl < ((size_t)1 << (size * 8)),
+                      arg, "string length does not fit in given size");
+        if (size > len - pos) return packfail(L, pos, arg);
         putint(mem + pos, (lua_Unsigned)sl, f.little, size, 0);
+        pos += size;
+        if (sl > len - pos) return packfail(L, pos, arg);
+        memmove(mem + pos, s, sl);
+        pos += sl;
         break;
       case Kzstr:
+        s = luamem_checkarray(L, arg, &sl);
+        luaL_argcheck(L, memchr(s, '\0', sl) == NULL, arg,
+                      "string contains zeros");
+        if (sl > len - pos) return packfail(L, pos, arg);
         memmove(mem + pos, s, sl);
-        mem[pos + sl] = '\0';
+        pos += sl;
+        if (pos == len) return packfail(L, pos, arg);
+        mem[pos++] = '\0';
         break;
       case Kpadding:
-        mem[pos] = PADBYTE;
-        break;
-      default:
+        if (pos == len) return packfail(L, pos, arg);
+        pos++;
+        /* FALLTHROUGH */
+      default:  /* padding and settings take no value */
+        arg--;
         break;
     }
-    pos += need;
-    if (takes) arg++;
   }
   lua_pushboolean(L, 1);
   lua_pushinteger(L, (lua_Integer)pos + 1);
@@ -592,7 +574,7 @@ static int mem_pack (lua_State *L) {
 /* unpack(m, fmt [, i]) -> values..., next */
 static int mem_unpack (lua_State *L) {
   size_t ld, pos;
-  const char *data = luamem_checkarray(L, 1, &ld);
+  const char *data = luamem_checkmemory(L, 1, &ld);
   Format f;
   int n = 0;  /* number of results */
   f.L = L;
@@ -600,7 +582,7 @@ static int mem_unpack (lua_State *L) {
   f.little = nativeendian.little;
   f.maxalign = 1;
   pos = posstart(luaL_optinteger(L, 3, 1), ld) - 1;
-  luaL_argcheck(L, pos <= ld, 3, "initial position out of memory");
+  luaL_argcheck(L, pos <= ld, 3, "index out of bounds");
   while (*f.s != '\0') {
     size_t size, pad;
     Kind k = nextoption(&f, pos, &size, &pad);
@@ -667,26 +649,29 @@ static int mem_unpack (lua_State *L) {
 ** =======================================================
 */
 
-/* a .. b: a string when both are arrays, else the other's __concat */
+/*
+** a .. b: a string when both are arrays, else b's __concat. An empty
+** reference is no array here: lua-memory's block is NULL for it.
+*/
 static int mem_concat (lua_State *L) {
   size_t l1, l2;
   const char *s1 = luamem_toarray(L, 1, &l1);
   const char *s2 = luamem_toarray(L, 2, &l2);
-  if (s1 != NULL && s2 != NULL) {
+  if (s1 != NULL && s2 != NULL && s1 != LUAMEM_EMPTY && s2 != LUAMEM_EMPTY) {
     luaL_Buffer b;
     char *p;
-    if (l2 > LUAMEM_MAXSIZE - l1) return luaL_error(L, "string too large");
+    if (l2 > (size_t)-1 - l1) return luaL_error(L, "string too large");
     p = luaL_buffinitsize(L, &b, l1 + l2);
     memcpy(p, s1, l1);
     memcpy(p + l1, s2, l2);
     luaL_pushresultsize(&b, l1 + l2);
     return 1;
   }
-  else {
-    int other = luamem_ismemory(L, 1) ? 2 : 1;
-    if (luaL_getmetafield(L, other, "__concat") == LUA_TNIL)
-      return luaL_error(L, "attempt to concatenate a %s value",
-                        luaL_typename(L, other));
+  else {  /* the second operand's __concat, as lua-memory */
+    if (luamem_ismemory(L, 2) ||
+        luaL_getmetafield(L, 2, "__concat") == LUA_TNIL)
+      return luaL_error(L, "attempt to concat a '%s' with a '%s'",
+                        luaL_typename(L, 1), luaL_typename(L, 2));
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 2);
     lua_call(L, 2, 1);

@@ -1,8 +1,7 @@
 -- test_memory_copies.lua [copyfirst]: memories crossing two copies of the
 -- C library in one process: memory.so (libluamemlib.so) and testmemcopy.so
 -- (static copy, like layout.so). With "copyfirst" the static copy makes
--- the metatables; otherwise memory.so does. Closing the state at the end
--- runs both copies' uncache (see lmemlib.c).
+-- the metatables; otherwise memory.so does. Both find them by name.
 local T = require "testlib"
 local copyfirst = arg[1] == "copyfirst"
 
@@ -18,7 +17,7 @@ else
 end
 
 T.case("the static copy recognizes the module's memories", function()
-  for _ = 1, 3 do  -- first sight (slow path), then cached
+  for _ = 1, 3 do
     T.eq(copy.type(memory.create(4)), 1)
     local r = memory.create()
     memory.resize(r, 3)

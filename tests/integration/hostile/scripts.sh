@@ -170,21 +170,35 @@ check "tamper: all read" [ "$st_read" = "$nsmall" ]
 readable tamper
 
 # 8. the debug library cannot break the reference memory: with pkt's
-# metatable swapped for a fixed memory's (luamem_setref would refuse it),
-# the daemon still re-points pkt through its head (luamem_tohead) on every
-# packet and empties it before finish(), so the script never holds
-# libpcap's buffer, which libpcap reallocates for a bigger record (in the
-# ASan build a stale read is a heap-use-after-free report).
+# metatable swapped for a fixed memory's between calls (luamem_setref would
+# refuse it; a reference wearing it is no memory at all, so the script
+# swaps it back to read), the daemon still re-points pkt through its head
+# (luamem_tohead) on every packet and empties it before finish(), so the
+# script never holds libpcap's buffer, which libpcap reallocates for a
+# bigger record (in the ASan build a stale read is a heap-use-after-free
+# report).
 lua5.4 "$(dirname "$0")/mkpcap.lua" big "$t/grow.pcap" || die "mkpcap big"
 ngrow=$(tcpdump -r "$t/grow.pcap" 2>/dev/null | wc -l)
 NOSTATS=1 run tamperpkt "$t/grow.pcap" 'local memory = require "memory"
 local fixedmt = getmetatable(memory.create(1))
-function packet (pkt, info)
-  if not saved then saved = pkt; debug.setmetatable(pkt, fixedmt) end
-  if #memory.tostring(saved) ~= info.caplen then print("stale") end
-  print("seen", #saved)
+local refmt
+local function size (m)
+  debug.setmetatable(m, refmt)
+  local n = #memory.tostring(m)
+  debug.setmetatable(m, fixedmt)
+  return n
 end
-function finish () print("finish", #saved, memory.tostring(saved) == "") end'
+function packet (pkt, info)
+  if not saved then saved = pkt; refmt = getmetatable(pkt) end
+  debug.setmetatable(pkt, fixedmt)
+  if memory.type(pkt) ~= nil then print("taken for a memory") end
+  if size(saved) ~= info.caplen then print("stale") end
+  print("seen", size(saved))
+end
+function finish ()
+  debug.setmetatable(saved, refmt)
+  print("finish", #saved, memory.tostring(saved) == "")
+end'
 absent() { ! grep -q "$@"; }
 check "tamperpkt: no ASan report" absent AddressSanitizer "$t/tamperpkt.err"
 check "tamperpkt: exit 0" [ "$rc" -eq 0 ]
@@ -192,6 +206,8 @@ check "tamperpkt: all read" [ "$st_read" = "$ngrow" ]
 check "tamperpkt: re-pointed on every packet" \
   [ "$(grep -c '^seen' "$t/tamperpkt.out")" = "$ngrow" ]
 check "tamperpkt: no stale packet" absent stale "$t/tamperpkt.out"
+check "tamperpkt: a reference in a fixed metatable is no memory" \
+  absent "taken for" "$t/tamperpkt.out"
 check "tamperpkt: empty in finish" grep -q "^finish	0	true$" "$t/tamperpkt.out"
 
 printf '%d gap(s)\n' "$gaps"
