@@ -233,48 +233,46 @@ int lay_setchecksum (lay_Struct *S, int f) {
 /* A field spanning 9 bytes (o mod 8 + w > 64) is split at the boundary
 ** between its 8th and 9th byte into two fields of at most 8 bytes each.
 ** Little-endian: the low (64 - s) bits are in bytes 0..7. Big-endian: the
-** low (s + w - 64) bits are in byte 8. */
+** low (s + w - 64) bits are in byte 8. Returns how many low bits there
+** are, with where they start (*lo) and where the high ones do (*hi). */
+static size_t split (size_t o, size_t w, int big, size_t *lo, size_t *hi) {
+  size_t n = big ? o % 8 + w - 64 : 64 - o % 8;
+  *lo = big ? o + w - n : o;
+  *hi = big ? o : o + n;
+  return n;
+}
+
+/* a record of the rule for width w at bit o, as lay_add makes them */
+static void ruleat (lay_Field *f, size_t o, size_t w, int big) {
+  f->offset = o;
+  f->bits = w;
+  f->big = (unsigned char)big;
+  setrule(f);
+}
+
 uint64_t lay_getbits (const unsigned char *base, size_t o, size_t w,
                       int big) {
-  size_t s = o % 8;
   lay_Field f;
-  if (s + w > 64) {
-    if (big) {
-      size_t lo = s + w - 64;
-      return (lay_getbits(base, o, w - lo, 1) << lo) |
-             lay_getbits(base, o + w - lo, lo, 1);
-    }
-    else {
-      size_t lo = 64 - s;
-      return lay_getbits(base, o, lo, 0) |
-             (lay_getbits(base, o + lo, w - lo, 0) << lo);
-    }
+  if (o % 8 + w > 64) {
+    size_t lo, hi, n = split(o, w, big, &lo, &hi);
+    return (lay_getbits(base, hi, w - n, big) << n) |
+           lay_getbits(base, lo, n, big);
   }
-  f.offset = o; f.bits = w; f.big = (unsigned char)big;
-  setrule(&f);
+  ruleat(&f, o, w, big);
   return lay_fastget(&f, base);
 }
 
 void lay_putbits (unsigned char *base, size_t o, size_t w, int big,
                   uint64_t v) {
-  size_t s = o % 8;
   lay_Field f;
-  if (s + w > 64) {
-    if (big) {
-      size_t lo = s + w - 64;
-      lay_putbits(base, o, w - lo, 1, v >> lo);
-      lay_putbits(base, o + w - lo, lo, 1, v & lay_mask(lo));
-    }
-    else {
-      size_t lo = 64 - s;
-      lay_putbits(base, o, lo, 0, v & lay_mask(lo));
-      lay_putbits(base, o + lo, w - lo, 0, v >> lo);
-    }
+  if (o % 8 + w > 64) {
+    size_t lo, hi, n = split(o, w, big, &lo, &hi);
+    lay_putbits(base, hi, w - n, big, v >> n);
+    lay_putbits(base, lo, n, big, v & lay_mask(n));
     return;
   }
-  f.offset = o; f.bits = w; f.big = (unsigned char)big;
-  setrule(&f);
-  lay_fastput(&f, base, v & f.mask);
+  ruleat(&f, o, w, big);
+  lay_fastput(&f, base, v);
 }
 
 /* ======================================================================

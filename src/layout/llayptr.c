@@ -188,14 +188,22 @@ static inline unsigned char *structbytes (const Pointer *p) {
   return NULL;
 }
 
+/* The pointer *p a metamethod is called for and the home slot of its key
+** (NULL: none there; lyt_findfield looks further). */
+static inline const Slot *keyslot (lua_State *L, const Pointer **p) {
+  const Pointer *self = (const Pointer *)lua_touserdata(L, 1);
+  const void *id = lua_topointer(L, 2);  /* before self is read: fewer
+                                         ** registers kept over the call */
+  *p = self;
+  return lyt_homeslot(self->st, id, self->node);
+}
+
 /* p.f: inline for a number within bounds found by its interned key string,
 ** which is nearly every access; the rest goes the general way */
 int lyt_index (lua_State *L) {
-  const Pointer *p = (const Pointer *)lua_touserdata(L, 1);
-  const void *id = lua_topointer(L, 2);  /* before p is read: fewer
-                                         ** registers kept over the call */
+  const Pointer *p;
+  const Slot *sl = keyslot(L, &p);
   const Struct *st = p->st;
-  const Slot *sl = lyt_homeslot(st, id, p->node);
   unsigned char *base;
   if (sl != NULL) {
     if (sl->fast && (base = structbytes(p)) != NULL) {
@@ -289,11 +297,8 @@ static LYT_NOINLINE int newindex_slow (lua_State *L) {
 ** field lies in one or two 16-bit words (every IPv4 header field, the
 ** addresses as 32-bit numbers too); the rest goes the general way */
 int lyt_newindex (lua_State *L) {
-  const Pointer *p = (const Pointer *)lua_touserdata(L, 1);
-  const void *id = lua_topointer(L, 2);  /* before p is read: fewer
-                                         ** registers kept over the call */
-  const Struct *st = p->st;
-  const Slot *sl = lyt_homeslot(st, id, p->node);
+  const Pointer *p;
+  const Slot *sl = keyslot(L, &p);
   unsigned char *base;
   if (sl != NULL && sl->fast && (base = structbytes(p)) != NULL) {
     int isint;
