@@ -12,7 +12,8 @@
 ** each option, another one after it (issue 11: a spec read twice, "number"
 ** then "struct" containing itself, recursed until the C stack overflowed).
 ** The compiler reads each option once, so the model still holds; a second
-** read shows as a mismatch, an error that should not be, or a crash.
+** read shows as a mismatch, an error that should not be, or a crash. The
+** count byte DEEPCOUNT adds 65,534 padding fields after the first.
 ** The memory is a reference memory over a malloc'ed block of exactly its
 ** size, as in the daemon, so any access past it is an ASan report.
 **
@@ -35,6 +36,7 @@
 int luaopen_layout (lua_State *L);
 
 #define MAXFIELDS 12
+#define DEEPCOUNT 0xf0  /* count byte of a proxied spec of 65,535 fields */
 #define MAXOPS 32
 #define MAXMEM 300
 
@@ -143,18 +145,20 @@ static void buildspec (lua_State *L, FuzzIn *in, Model *m) {
       lua_insert(L, -2);
       lua_pushinteger(L, (lua_Integer)((sz ^ extra) & 3));
       lua_call(L, 2, 1);
-      if (i == 0 && ((sz ^ extra) & 3) == 0 && (extra & 0x20)) {
-        /* enough fields after it for the old two-pass compiler to
-        ** recurse until the C stack ends */
+      if (count == DEEPCOUNT) {
+        /* one field (240 % 12 + 1), then as many as a struct may have
+        ** (one padding table, 65,534 times): enough for a compiler that
+        ** recursed on a second read to overflow the C stack */
         int k;
         lua_rawseti(L, -2, 1);
-        for (k = 2; k <= 65535; k++) {  /* the most fields a struct has */
-          lua_createtable(L, 0, 1);
-          lua_pushinteger(L, 1);
-          lua_setfield(L, -2, "bits");
-          lua_rawseti(L, -2, k);
+        lua_createtable(L, 0, 1);
+        lua_pushinteger(L, 1);
+        lua_setfield(L, -2, "bits");
+        for (k = 2; k <= 65535; k++) {
+          lua_pushvalue(L, -1);
+          lua_rawseti(L, -3, k);
         }
-        m->n = n = 1;  /* the other fields are not read from the input */
+        lua_pop(L, 1);
         m->flat = 0;
         padded = 65535 - 1;
         lua_rawgeti(L, -1, 1);
