@@ -46,7 +46,7 @@ typedef struct Slot {
 typedef struct Struct {
   lay_Struct s;
   Slot *hash;           /* hsize slots */
-  unsigned hbits;       /* hsize = 2^hbits >= 8 * fields */
+  unsigned hbits;       /* hsize = 2^hbits >= 8 * keyed fields */
   uint64_t mult;        /* the hash multiplier (odd) */
   const void **id;      /* per field: key string id, NULL for padding */
   int *uv;              /* per struct field: its user value in the parent */

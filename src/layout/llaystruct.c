@@ -200,12 +200,13 @@ static void addfields (lua_State *L, Build *b, int idx, int keys,
 
 /* The compiled struct, allocated at its exact size, from the builder. */
 static Struct *newstruct (lua_State *L, const Build *b) {
-  int n = b->s.nfields;
+  int n = b->s.nfields, keys = 0, f;
   unsigned hbits;
   size_t size;
   Struct *st;
-  /* 8 slots per field: a multiplier without collisions is soon found */
-  for (hbits = 3; (1u << hbits) < 8 * (unsigned)n; hbits++) {}
+  for (f = 0; f < n; f++) keys += b->id[f] != NULL;  /* padding has none */
+  /* 8 slots per key: a multiplier without collisions is soon found */
+  for (hbits = 3; (1u << hbits) < 8 * (unsigned)keys; hbits++) {}
   size = sizeof(Struct) + (size_t)n * sizeof(lay_Field) +
          ((size_t)1 << hbits) * sizeof(Slot) +
          (size_t)n * (sizeof(const void *) + sizeof(int));
