@@ -6,6 +6,14 @@
 ** choice), 2 bytes memory size, 4 bytes seed of its contents, 1 byte
 ** position, then operations (reads,
 ** writes, struct copies, re-pointing, pairs, tostring, sizeof, offsetof).
+**
+** With bit 7 of the count byte, every field table is a proxy whose options
+** come through an __index metamethod: the true value on the first read of
+** each option, another one after it (issue 11: a spec read twice, "number"
+** then "struct" containing itself, recursed until the C stack overflowed).
+** The compiler reads each option once, so the model still holds; a second
+** read shows as a mismatch, an error that should not be, or a crash. The
+** count byte DEEPCOUNT adds 65,534 padding fields after the first.
 ** The memory is a reference memory over a malloc'ed block of exactly its
 ** size, as in the daemon, so any access past it is an ASan report.
 **
@@ -28,6 +36,7 @@
 int luaopen_layout (lua_State *L);
 
 #define MAXFIELDS 12
+#define DEEPCOUNT 0xf0  /* count byte of a proxied spec of 65,535 fields */
 #define MAXOPS 32
 #define MAXMEM 300
 
@@ -63,8 +72,9 @@ static void fail (const char *msg, const char *key) {
 
 /* Builds the spec table on the stack and the model alongside it. */
 static void buildspec (lua_State *L, FuzzIn *in, Model *m) {
-  int i, n = (int)(fin_uint(in, 1) % MAXFIELDS) + 1;
-  size_t pos = 0;
+  unsigned count = (unsigned)fin_uint(in, 1);
+  int i, n = (int)(count % MAXFIELDS) + 1, proxied = (count & 0x80) != 0;
+  size_t pos = 0, padded = 0;
   m->n = n; m->flat = 1; m->ck = -1;
   lua_createtable(L, n, 1);
   for (i = 0; i < n; i++) {
@@ -130,11 +140,35 @@ static void buildspec (lua_State *L, FuzzIn *in, Model *m) {
         lua_setfield(L, -2, "bits");
       }
     }
+    if (proxied) {  /* proxy(field, twist) */
+      lua_getglobal(L, "proxy");
+      lua_insert(L, -2);
+      lua_pushinteger(L, (lua_Integer)((sz ^ extra) & 3));
+      lua_call(L, 2, 1);
+      if (count == DEEPCOUNT) {
+        /* one field (240 % 12 + 1), then as many as a struct may have
+        ** (one padding table, 65,534 times): enough for a compiler that
+        ** recursed on a second read to overflow the C stack */
+        int k;
+        lua_rawseti(L, -2, 1);
+        lua_createtable(L, 0, 1);
+        lua_pushinteger(L, 1);
+        lua_setfield(L, -2, "bits");
+        for (k = 2; k <= 65535; k++) {
+          lua_pushvalue(L, -1);
+          lua_rawseti(L, -3, k);
+        }
+        lua_pop(L, 1);
+        m->flat = 0;
+        padded = 65535 - 1;
+        lua_rawgeti(L, -1, 1);
+      }
+    }
     lua_rawseti(L, -2, i + 1);
     /* DESIGN.md: bytes= fields start at the next byte boundary */
     if (f->inbytes) pos = (pos + 7) & ~(size_t)7;
     f->off = pos;
-    pos += f->bits;
+    pos += f->bits + padded;
   }
   m->bits = pos;
   for (i = 0; i < n; i++)
@@ -324,11 +358,26 @@ static int op (lua_State *L) {
   return 0;
 }
 
-/* pairs() over the pointer and tostring() of it, in Lua */
+/* pairs() over the pointer and tostring() of it, in Lua; and the proxy of
+** a field table: its children (read raw) copied, its options through
+** __index, true once, then twisted: 0 "struct" (and a field that is not
+** one contains itself), 1 a huge size, 2 a duplicate key, 3 nothing */
 static const char walker[] =
   "function walk (p)\n"
   "  for k, v in pairs(p) do local _ = tostring(v) end\n"
   "  local _ = tostring(p)\n"
+  "end\n"
+  "function proxy (real, twist)\n"
+  "  local seen, p = {}, {}\n"
+  "  for i, v in ipairs(real) do p[i] = v end\n"
+  "  if #p == 0 and twist == 0 then p[1] = p end\n"
+  "  return setmetatable(p, { __index = function (_, k)\n"
+  "    if not seen[k] then seen[k] = true; return real[k] end\n"
+  "    if twist == 0 then return k == 'type' and 'struct' or real[k] end\n"
+  "    if twist == 1 and (k == 'bits' or k == 'bytes') then return 4096 end\n"
+  "    if twist == 2 then return k == 'key' and 'f1' or real[k] end\n"
+  "    if twist ~= 3 then return real[k] end\n"
+  "  end })\n"
   "end\n";
 
 static int readfirst (lua_State *L) {

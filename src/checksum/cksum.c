@@ -28,10 +28,8 @@ static int islittle (void) {
 /* folds a 64-bit ones' complement sum to 16 bits (end-around carries) */
 static uint16_t fold (uint64_t sum) {
   sum = (sum & 0xffffffffu) + (sum >> 32);
-  sum = (sum & 0xffffffffu) + (sum >> 32);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  return (uint16_t)sum;
+  sum = (sum & 0xffffffffu) + (sum >> 32);  /* now below 2^32 */
+  return cksum_fold16((uint32_t)sum);
 }
 
 
@@ -101,23 +99,4 @@ uint16_t cksum_finish (uint64_t sum) {
 
 uint16_t cksum_inet (const void *data, size_t len) {
   return cksum_finish(cksum_add(0, data, len));
-}
-
-
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') */
-uint16_t cksum_update16 (uint16_t cksum, uint16_t oldw, uint16_t neww) {
-  uint64_t sum = (uint16_t)~cksum;
-  sum += (uint16_t)~oldw;
-  sum += neww;
-  return (uint16_t)~fold(sum);
-}
-
-
-uint16_t cksum_update32 (uint16_t cksum, uint32_t oldv, uint32_t newv) {
-  uint64_t sum = (uint16_t)~cksum;
-  sum += (uint16_t)~(oldv >> 16);
-  sum += (uint16_t)~(oldv & 0xffffu);
-  sum += newv >> 16;
-  sum += newv & 0xffffu;
-  return (uint16_t)~fold(sum);
 }

@@ -24,11 +24,31 @@ uint16_t cksum_finish (uint64_t sum);
 /* RFC 1071 checksum of one range (cksum_finish(cksum_add(0, data, len))). */
 uint16_t cksum_inet (const void *data, size_t len);
 
+/* Folds a ones' complement sum below 2^32 to 16 bits (end-around carries):
+** two steps suffice, the first leaves at most 0x1fffe. */
+static inline uint16_t cksum_fold16 (uint32_t sum) {
+  sum = (sum & 0xffffu) + (sum >> 16);
+  sum = (sum & 0xffffu) + (sum >> 16);
+  return (uint16_t)sum;
+}
+
 /* RFC 1624, eqn. 3: the new checksum after a 16-bit word covered by `cksum`
-** changed from `oldw` to `neww`. Values are numbers (host order). */
-uint16_t cksum_update16 (uint16_t cksum, uint16_t oldw, uint16_t neww);
+** changed from `oldw` to `neww`, HC' = ~(~HC + ~m + m'). Values are numbers
+** (host order). Inline: the layout engine's checksum fields call it on
+** every write. */
+static inline uint16_t cksum_update16 (uint16_t cksum, uint16_t oldw,
+                                       uint16_t neww) {
+  uint32_t sum = (uint32_t)(uint16_t)~cksum + (uint16_t)~oldw + neww;
+  return (uint16_t)~cksum_fold16(sum);
+}
 
 /* The same for a 32-bit value (two adjacent 16-bit words, big-endian). */
-uint16_t cksum_update32 (uint16_t cksum, uint32_t oldv, uint32_t newv);
+static inline uint16_t cksum_update32 (uint16_t cksum, uint32_t oldv,
+                                       uint32_t newv) {
+  uint32_t sum = (uint32_t)(uint16_t)~cksum + (uint16_t)~(oldv >> 16) +
+                 (uint16_t)~(oldv & 0xffffu) + (newv >> 16) +
+                 (newv & 0xffffu);
+  return (uint16_t)~cksum_fold16(sum);
+}
 
 #endif

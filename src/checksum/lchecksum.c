@@ -99,22 +99,21 @@ static lua_Integer checkword (lua_State *L, int arg, lua_Integer max) {
 }
 
 
-static int ck_update16 (lua_State *L) {
+/* checksum.update16(ck, old, new) and update32: RFC 1624 for a changed
+** 16-bit word or 32-bit value, whose bounds are the only difference */
+static int update (lua_State *L, int wide) {
+  lua_Integer max = wide ? 0xffffffff : 0xffff;
   uint16_t ck = (uint16_t)checkword(L, 1, 0xffff);
-  uint16_t oldw = (uint16_t)checkword(L, 2, 0xffff);
-  uint16_t neww = (uint16_t)checkword(L, 3, 0xffff);
-  lua_pushinteger(L, cksum_update16(ck, oldw, neww));
+  uint32_t oldv = (uint32_t)checkword(L, 2, max);
+  uint32_t newv = (uint32_t)checkword(L, 3, max);
+  if (wide) lua_pushinteger(L, cksum_update32(ck, oldv, newv));
+  else lua_pushinteger(L, cksum_update16(ck, (uint16_t)oldv, (uint16_t)newv));
   return 1;
 }
 
 
-static int ck_update32 (lua_State *L) {
-  uint16_t ck = (uint16_t)checkword(L, 1, 0xffff);
-  uint32_t oldv = (uint32_t)checkword(L, 2, 0xffffffff);
-  uint32_t newv = (uint32_t)checkword(L, 3, 0xffffffff);
-  lua_pushinteger(L, cksum_update32(ck, oldv, newv));
-  return 1;
-}
+static int ck_update16 (lua_State *L) { return update(L, 0); }
+static int ck_update32 (lua_State *L) { return update(L, 1); }
 
 
 /* ---------------------------------------------------------------------

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cksum.h"
+
 /* field types */
 #define LAY_NUMBER  0
 #define LAY_BOOLEAN 1
@@ -37,6 +39,10 @@
 #define LAY_EUNSUPPORTED 4 /* "unsupported" */
 #define LAY_ETYPE       5  /* "unsupported type" */
 
+/* lay_Field.ckword, when not a byte */
+#define LAY_CKNONE (-2)
+#define LAY_CKSLOW (-1)
+
 /* largest struct, in bits: keeps every offset sum far from overflowing */
 #define LAY_MAXBITS ((size_t)1 << (sizeof(size_t) * 8 - 4))
 
@@ -50,9 +56,17 @@ typedef struct lay_Field {
   int next;             /* next field of the same struct; -1: none */
   int first;            /* struct: its first field; -1: none */
   size_t declared;      /* builder only: a struct's declared size, 0: none */
-  size_t byte;          /* number/boolean: first byte covered, ... */
-  unsigned char nbytes; /* ... how many (1..9), ... */
-  unsigned char shift;  /* ... and the right shift of their integer */
+  /* number and boolean fields: the placement rule, worked out once */
+  size_t byte;          /* first byte covered */
+  uint64_t mask;        /* lay_mask(bits) */
+  unsigned char nbytes; /* bytes covered (1..9; 9: lay_getbits splits) */
+  unsigned char shift;  /* right shift of their integer */
+  unsigned char ckwords;  /* 1 or 2: the words at ckword */
+  int ckword;           /* how a write keeps the struct's checksum field:
+                        ** LAY_CKNONE: no need (no checksum field, or this
+                        ** is it); LAY_CKSLOW: the engine's general way;
+                        ** else the first byte of the aligned 16-bit
+                        ** word(s) holding the whole field (lay_fastputck) */
 } lay_Field;
 
 typedef struct lay_Struct {
@@ -67,12 +81,14 @@ typedef struct lay_Struct {
   int last;             /* builder: last field added to the open struct */
   size_t pos;           /* builder: next free bit */
   int err;              /* builder: first error, sticky */
+  const char *why;      /* builder: what was wrong, in words (static) */
 } lay_Struct;
 
 /* ---- compiling ---- */
 /* Start a struct in `fields[0..cap)`. Then add fields in declaration order,
 ** with lay_open/lay_close around the fields of a nested struct, and end with
-** lay_finish. Errors are sticky: the first one is what lay_finish returns.
+** lay_finish. Errors are sticky: the first one is what lay_finish returns,
+** S->why says what was wrong.
 ** `size` is in bytes when `inbytes`, else in bits; a bytes field first moves
 ** to the next byte boundary of the struct it is in. */
 void lay_init (lay_Struct *S, lay_Field *fields, int cap);
@@ -96,61 +112,80 @@ static inline uint64_t lay_mask (size_t w) {
   return w >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << w) - 1);
 }
 
-/* The rule of a field with nbytes <= 8, from wherever it is kept: the
-** unsigned integer of the `nbytes` bytes at p in the field's byte order
-** (`big`), shifted right by `shift`, masked with `m` (lay_mask(bits)). */
-static inline uint64_t lay_getrule (const unsigned char *p, unsigned nbytes,
-                                    unsigned shift, int big, uint64_t m) {
+/* The n (1..8) bytes at p as an unsigned integer in byte order `big`, and
+** back: the one place bytes become integers. */
+static inline uint64_t lay_load (const unsigned char *p, unsigned n,
+                                 int big) {
   uint64_t x = 0;
   unsigned i;
-  if (nbytes == 1)  /* the most common case: within one byte */
-    return ((uint64_t)p[0] >> shift) & m;
   if (big)
-    for (i = 0; i < nbytes; i++) x = (x << 8) | p[i];
+    for (i = 0; i < n; i++) x = (x << 8) | p[i];
   else
-    for (i = nbytes; i-- > 0; ) x = (x << 8) | p[i];
-  return (x >> shift) & m;
+    for (i = n; i-- > 0; ) x = (x << 8) | p[i];
+  return x;
 }
 
-/* Stores v (already known to fit in m) by the same rule, leaving every
-** other bit as it was. */
-static inline void lay_putrule (unsigned char *p, unsigned nbytes,
-                                unsigned shift, int big, uint64_t m,
-                                uint64_t v) {
-  uint64_t x = 0;
+static inline void lay_store (unsigned char *p, unsigned n, int big,
+                              uint64_t x) {
   unsigned i;
-  m <<= shift;
-  if (nbytes == 1) {
-    p[0] = (unsigned char)((p[0] & ~m) | ((v << shift) & m));
-    return;
-  }
   if (big)
-    for (i = 0; i < nbytes; i++) x = (x << 8) | p[i];
+    for (i = n; i-- > 0; x >>= 8) p[i] = (unsigned char)(x & 0xff);
   else
-    for (i = nbytes; i-- > 0; ) x = (x << 8) | p[i];
-  x = (x & ~m) | ((v << shift) & m);
-  if (big)
-    for (i = nbytes; i-- > 0; x >>= 8) p[i] = (unsigned char)(x & 0xff);
-  else
-    for (i = 0; i < nbytes; i++, x >>= 8) p[i] = (unsigned char)(x & 0xff);
+    for (i = 0; i < n; i++, x >>= 8) p[i] = (unsigned char)(x & 0xff);
 }
 
-/* The value of number or boolean field f (with f->nbytes <= 8) of the
-** struct at `base`: the rule with its byte range and shift precomputed. */
+/* The value of number or boolean field f (f->nbytes <= 8) of the struct
+** at `base`: its bytes' integer, shifted and masked by the rule. */
 static inline uint64_t lay_fastget (const lay_Field *f,
                                     const unsigned char *base) {
-  return lay_getrule(base + f->byte, f->nbytes, f->shift, f->big,
-                     lay_mask(f->bits));
+  const unsigned char *p = base + f->byte;
+  if (f->nbytes == 1)  /* the most common case: within one byte */
+    return ((uint64_t)p[0] >> f->shift) & f->mask;
+  return (lay_load(p, f->nbytes, f->big) >> f->shift) & f->mask;
 }
 
 /* Stores v (already known to fit) in field f (f->nbytes <= 8) of the
 ** struct at `base`, leaving every other bit as it was. */
 static inline void lay_fastput (const lay_Field *f, unsigned char *base,
                                 uint64_t v) {
-  lay_putrule(base + f->byte, f->nbytes, f->shift, f->big,
-              lay_mask(f->bits), v);
+  unsigned char *p = base + f->byte;
+  uint64_t m = f->mask << f->shift, x;
+  if (f->nbytes == 1) {
+    p[0] = (unsigned char)((p[0] & ~m) | ((v << f->shift) & m));
+    return;
+  }
+  x = lay_load(p, f->nbytes, f->big);
+  x = (x & ~m) | ((v << f->shift) & m);
+  lay_store(p, f->nbytes, f->big, x);
 }
 
+/* lay_fastput keeping the struct's checksum field valid: RFC 1624 on the
+** one or two words holding field f (f->ckword >= 0). */
+static inline void lay_fastputck (const lay_Struct *S, const lay_Field *f,
+                                  unsigned char *base, uint64_t v) {
+  unsigned char *w = base + f->ckword;
+  unsigned char *ckp = base + S->fields[S->cksum].byte;
+  uint16_t ck = (uint16_t)lay_load(ckp, 2, 1);
+  if (f->ckwords == 2) {
+    uint32_t old = (uint32_t)lay_load(w, 4, 1);
+    lay_fastput(f, base, v);
+    ck = cksum_update32(ck, old, (uint32_t)lay_load(w, 4, 1));
+  }
+  else {
+    uint16_t old = (uint16_t)lay_load(w, 2, 1);
+    lay_fastput(f, base, v);
+    ck = cksum_update16(ck, old, (uint16_t)lay_load(w, 2, 1));
+  }
+  lay_store(ckp, 2, 1, ck);
+}
+
+/* whether a write to field f updates the struct's checksum field */
+static inline int lay_tracks (const lay_Field *f, int autock) {
+  return f->ckword != LAY_CKNONE && autock;
+}
+
+/* Any width w (1..64) at any bit o, by the same rule (a field over 9 bytes
+** is read and written as two). */
 uint64_t lay_getbits (const unsigned char *base, size_t o, size_t w, int big);
 void lay_putbits (unsigned char *base, size_t o, size_t w, int big,
                   uint64_t v);
@@ -175,5 +210,13 @@ int lay_getbytes (const lay_Struct *S, int f, const unsigned char *mem,
 int lay_setbytes (const lay_Struct *S, int f, unsigned char *mem,
                   size_t len, size_t pos, const unsigned char *src,
                   size_t n, int autock);
+/* Struct assignment: copies the struct T views as field `node` (-1: the
+** outermost) at byte `tpos` of tmem[0..tlen) into struct field f of S.
+** LAY_ESIZE unless both have the same size, LAY_EUNSUPPORTED unless both
+** are whole bytes on a byte, LAY_EBOUNDS unless both are in their memory. */
+int lay_copy (const lay_Struct *S, int f, unsigned char *mem, size_t len,
+              size_t pos, const lay_Struct *T, int node,
+              const unsigned char *tmem, size_t tlen, size_t tpos,
+              int autock);
 
 #endif

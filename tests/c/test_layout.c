@@ -445,6 +445,75 @@ static void test_copy_unsupported (void **state) {
   assert_int_equal(lay_setbytes(&S, 3, m, 8, 0, m, 2, 0), LAY_ESIZE);
 }
 
+/* the reason of each compile error, in words (layout.struct reports it) */
+static void test_compile_error_reasons (void **state) {
+  lay_Field f[4];
+  lay_Struct S;
+  (void)state;
+  lay_init(&S, f, 4);
+  assert_null(S.why);
+  lay_add(&S, "n", LAY_NUMBER, 9, 1, LAY_BIG);
+  assert_int_equal(lay_finish(&S), LAY_ETYPE);
+  assert_string_equal(S.why, "a number or boolean has at most 64 bits");
+  lay_init(&S, f, 4);
+  lay_add(&S, "n", LAY_NUMBER, 8, 0, 7);
+  assert_string_equal(S.why, "unknown byte order");
+  lay_init(&S, f, 4);
+  lay_add(&S, "s", LAY_STRING, 12, 0, LAY_BIG);
+  assert_string_equal(S.why, "a string is whole bytes");
+  lay_init(&S, f, 4);
+  lay_add(&S, "b", LAY_BOOLEAN, 1, 0, LAY_BIG);
+  lay_add(&S, "s", LAY_STRING, 8, 0, LAY_BIG);
+  assert_string_equal(S.why, "a string starts on a byte");
+  lay_init(&S, f, 4);
+  lay_open(&S, "s", 4, 0);
+  lay_add(&S, "a", LAY_NUMBER, 5, 0, LAY_BIG);
+  lay_close(&S);
+  assert_string_equal(S.why, "its fields exceed the declared size");
+  lay_init(&S, f, 1);
+  lay_add(&S, "a", LAY_NUMBER, 1, 0, LAY_BIG);
+  lay_add(&S, "b", LAY_NUMBER, 1, 0, LAY_BIG);  /* sticky: the first */
+  lay_add(&S, "c", LAY_NUMBER, 99, 0, LAY_BIG);
+  assert_string_equal(S.why, "too many fields");
+}
+
+/* struct assignment (lay_copy): the sizes first, then the source's
+** alignment and bounds, then the destination's */
+static void test_copy_checks (void **state) {
+  lay_Field f[8], g[4];
+  lay_Struct S, T;
+  unsigned char m[8] = {1, 2, 3, 4, 5, 6, 7, 8}, t[3] = {9, 10, 11};
+  (void)state;
+  lay_init(&S, f, 8);
+  lay_add(&S, "x", LAY_NUMBER, 4, 0, LAY_BIG);
+  lay_open(&S, "odd", 0, 0);              /* field 1, at bit 4, 16 bits */
+  lay_add(&S, "a", LAY_NUMBER, 2, 1, LAY_BIG);
+  lay_close(&S);
+  lay_open(&S, "two", 2, 1);              /* field 3, at byte 3, 16 bits */
+  lay_add(&S, "a", LAY_NUMBER, 2, 1, LAY_BIG);
+  lay_close(&S);
+  assert_int_equal(lay_finish(&S), LAY_OK);
+  lay_init(&T, g, 4);
+  lay_add(&T, "w", LAY_NUMBER, 2, 1, LAY_BIG);
+  assert_int_equal(lay_finish(&T), LAY_OK);
+  /* T (16 bits) into "two" */
+  assert_int_equal(lay_copy(&S, 3, m, 8, 0, &T, -1, t, 3, 1, 0), LAY_OK);
+  assert_int_equal(m[3], 10);
+  assert_int_equal(m[4], 11);
+  /* T's bytes past its memory */
+  assert_int_equal(lay_copy(&S, 3, m, 8, 0, &T, -1, t, 3, 2, 0), LAY_EBOUNDS);
+  /* into "odd": not on a byte, though the same size */
+  assert_int_equal(lay_copy(&S, 1, m, 8, 0, &T, -1, t, 3, 1, 0),
+                   LAY_EUNSUPPORTED);
+  /* ... from "odd" */
+  assert_int_equal(lay_copy(&S, 3, m, 8, 0, &S, 1, m, 8, 0, 0),
+                   LAY_EUNSUPPORTED);
+  /* a number field is not a destination */
+  assert_int_equal(lay_copy(&T, 0, t, 3, 0, &T, -1, t, 3, 0, 0), LAY_ETYPE);
+  /* a size mismatch is reported first (S: 40 bits) */
+  assert_int_equal(lay_copy(&S, 3, m, 8, 0, &S, -1, m, 8, 7, 0), LAY_ESIZE);
+}
+
 /* every position and memory length: an access succeeds exactly when the
 ** whole struct fits; nothing outside the memory is touched (ASan watches
 ** the exact-size heap blocks) */
@@ -658,6 +727,8 @@ int main (void) {
     cmocka_unit_test(test_mixed_struct),
     cmocka_unit_test(test_strings_and_copies),
     cmocka_unit_test(test_copy_unsupported),
+    cmocka_unit_test(test_compile_error_reasons),
+    cmocka_unit_test(test_copy_checks),
     cmocka_unit_test(test_bounds),
     cmocka_unit_test(test_overflow),
     cmocka_unit_test(test_booleans_and_padding),

@@ -319,7 +319,8 @@ T.case("spec errors: misuse", function ()
   T.errors("zero byte", layout.struct, { { key = "a\0b", bits = 1 } })
   -- the same key in different nested structs is fine
   layout.struct{ { key = "a", bits = 1 }, { key = "s", type = "struct", { key = "a", bits = 1 } } }
-  -- a spec that grows while it is compiled (its __index runs in between)
+  -- a spec that grows while it is compiled (its __index runs in between):
+  -- each option is read once, so what was read is what is compiled
   local calls = 0
   local sneaky = setmetatable({}, { __index = function (t, k)
     if k == "type" then
@@ -328,7 +329,8 @@ T.case("spec errors: misuse", function ()
       return "struct"
     end
   end })
-  T.errors("spec changed while compiling", layout.struct, { sneaky })
+  T.eq(layout.sizeof(layout.struct{ sneaky }), 0)
+  T.eq(calls, 1)
   local deep = { key = "x", bits = 1 }
   for _ = 1, 100 do deep = { key = "s", type = "struct", deep } end
   T.errors("nested too deep", layout.struct, { deep })
@@ -337,6 +339,92 @@ T.case("spec errors: misuse", function ()
   T.errors("too many fields", layout.struct, many)
   many[65536] = nil
   T.eq(select(2, layout.sizeof(layout.struct(many))), 65535)
+end)
+
+T.case("spec read once: a spec that changes its answers cannot recurse", function ()
+  -- issue 11: `type` reads "number" when the fields were counted and
+  -- "struct" (whose first field is itself) when they were compiled; the
+  -- nesting limit held only in the first pass, so this recursed 65,535
+  -- deep and overflowed the C stack
+  local n = 0
+  local f = setmetatable({ key = "s" }, { __index = function (_, k)
+    if k == "type" then n = n + 1; return n == 1 and "number" or "struct" end
+    if k == "bits" then return 8 end
+  end })
+  f[1] = f
+  local spec = { f }
+  for i = 2, 65535 do spec[i] = { bits = 1 } end
+  local S = layout.struct(spec)  -- f read once: an 8-bit number
+  T.eq(select(2, layout.sizeof(S)), 8 + 65534)
+  T.eq(n, 1)
+  -- a field that always says "struct" and contains itself: the limit
+  -- holds on the way down
+  local loop = setmetatable({ key = "s" }, { __index = function (_, k)
+    if k == "type" then return "struct" end
+  end })
+  loop[1] = loop
+  T.errors("nested too deep", layout.struct, { loop })
+  -- a plain table nested in itself, too
+  local self = { key = "s", type = "struct" }
+  self[1] = self
+  T.errors("nested too deep", layout.struct, { self })
+  -- options come through __index like any Lua table's, each read once
+  local reads = {}
+  local counted = setmetatable({ key = "c" }, { __index = function (_, k)
+    reads[k] = (reads[k] or 0) + 1
+    if k == "bits" then return 4 end
+  end })
+  T.eq(select(2, layout.sizeof(layout.struct{ counted })), 4)
+  for k, v in pairs(reads) do T.eq(v, 1, k) end
+end)
+
+T.case("spec errors say what is wrong", function ()
+  local function msg (spec) return select(2, pcall(layout.struct, spec)) end
+  local function like (m, pat) T.ok(m:find(pat), m) end
+  like(msg{ { key = "n", bits = 8, endian = "bgi" } },
+          "field 'n': unsupported type %(endian is 'bgi', not big, little or native%)")
+  like(msg{ { key = "n", bytes = 9 } },
+          "field 'n': unsupported type %(bytes=9: a number or boolean has at most 64 bits%)")
+  like(msg{ { key = "n", type = "float", bits = 32 } },
+          "unsupported type %(type is 'float', not number, boolean, string or struct%)")
+  like(msg{ { key = "n", type = 3, bits = 8 } }, "type is a number, not")
+  like(msg{ { key = "n", bits = 8.5 } }, "bits=8.5 is not an integer")
+  like(msg{ { key = "n", bits = "8" } }, "bits is a string, not an integer")
+  like(msg{ { key = "n", bits = 0 } }, "bits=0 is out of range")
+  like(msg{ { key = "n", bits = 8, bytes = 1 } }, "both bits and bytes given")
+  like(msg{ { key = "n" } }, "field 'n': unsupported type %(no size")
+  like(msg{ { bits = 4 }, { type = "string", bits = 12 } },
+          "field #2: unsupported type %(bits=12: a string is whole bytes%)")
+  like(msg{ { key = "in", type = "struct", bits = 4, { key = "a", bits = 5 } } },
+          "field 'in': unsupported type %(bits=4: its fields exceed the declared size%)")
+end)
+
+T.case("pointer errors say what is wrong", function ()
+  local ip = layout.setpointer(layout.newpointer(layout.struct{
+    { key = "version", bits = 4 }, { bits = 4 }, { key = "timetolive", bytes = 1 },
+    { key = "source", type = "struct", { key = "a", bytes = 1 }, { key = "b", bytes = 1 } },
+  }), memory.create(4))
+  T.errors("no field 'ttl' in struct (version, timetolive, source)",
+           function () return ip.ttl end)
+  T.errors("no field 'ttl' in struct (version, timetolive, source)",
+           function () ip.ttl = 1 end)
+  T.errors("no field 'c' in struct (a, b)", function () return ip.source.c end)
+  T.errors("no field 'source.c' in struct (a, b)", layout.offsetof, ip, "source.c")
+  T.errors("'version' is not a struct", layout.offsetof, ip, "version.x")
+  -- a struct of many keys lists the first ones
+  local many = {}
+  for j = 1, 40 do many[j] = { key = "k" .. j, bits = 1 } end
+  local q = layout.newpointer(layout.struct(many))
+  local err = T.errors("(k1, k2, k3, ", function () return q.nope end)
+  T.ok(err:find(", k24, ...)", 1, true) and not err:find("k25", 1, true), err)
+  -- an explicit nil position is an error, not position 1 (a script's nil
+  -- info.l3 would otherwise read the wrong bytes silently)
+  local p = layout.newpointer(layout.struct{ { key = "a", bytes = 1 } })
+  T.errors("setpointer' (number expected, got nil)",
+           layout.setpointer, p, memory.create(4), nil)
+  T.errors("number has no integer representation", layout.setpointer, p, memory.create(4), 1.5)
+  layout.setpointer(p, memory.create("\7"))  -- absent: position 1
+  T.eq(p.a, 7)
 end)
 
 local S4 = layout.struct{

@@ -33,7 +33,7 @@ local SPEC = {
 
 local function ptr(name, bytes, pos)
   local m = type(bytes) == "string" and memory.create(bytes) or bytes
-  return layout.setpointer(layout.newpointer(require("layouts." .. name)), m, pos), m
+  return layout.setpointer(layout.newpointer(require("layouts." .. name)), m, pos or 1), m
 end
 
 for name, spec in pairs(SPEC) do
