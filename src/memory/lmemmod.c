@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lmemlib.h"
+#include "lmemregions.h"  /* slice, map, reader, writer */
 
 
 /*
@@ -707,6 +708,7 @@ static const luaL_Reg mem_funcs[] = {
   {"fill", mem_fill},
   {"pack", mem_pack},
   {"unpack", mem_unpack},
+  {"slice", luamemI_mslice},
   {NULL, NULL}
 };
 

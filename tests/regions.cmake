@@ -1,0 +1,12 @@
+# memory regions: slices, streams, mapped files (src/memory/lmemslice.c,
+# lmemstream.c, lmemmap.c), and the blocklist example end to end.
+
+# a C host of referenced memories for the slice tests (the daemon's ways of
+# re-pointing `pkt`), on the same library copy as memory.so
+add_library(testhostref MODULE regions/hostref.c)
+pktlua_target_defaults(testhostref)
+target_link_libraries(testhostref PRIVATE luamemlib)
+set_target_properties(testhostref PROPERTIES PREFIX ""
+                      LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/lua)
+
+pktlua_add_lua_test(test_memory_regions lua/test_memory_regions.lua)
