@@ -10,3 +10,13 @@ set_target_properties(testhostref PROPERTIES PREFIX ""
                       LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/lua)
 
 pktlua_add_lua_test(test_memory_regions lua/test_memory_regions.lua)
+
+# a script keeping a slice of `pkt` across packets, run by the real pktlua
+set(_regions ${CMAKE_CURRENT_SOURCE_DIR}/integration/regions)
+function(pktlua_regions_test name script)
+  add_test(NAME ${name} COMMAND bash ${_regions}/${script} ${ARGN})
+  set_tests_properties(${name} PROPERTIES
+    ENVIRONMENT "PKTLUA_SOURCE_DIR=${PROJECT_SOURCE_DIR};PKTLUA_BUILD_DIR=${PROJECT_BINARY_DIR};PKTGEN=$<TARGET_FILE:pktgen>"
+    SKIP_RETURN_CODE 77 LABELS regions)
+endfunction()
+pktlua_regions_test(regions.slices slices.sh)

@@ -709,6 +709,8 @@ static const luaL_Reg mem_funcs[] = {
   {"pack", mem_pack},
   {"unpack", mem_unpack},
   {"slice", luamemI_mslice},
+  {"reader", luamemI_mreader},
+  {"writer", luamemI_mwriter},
   {NULL, NULL}
 };
 
