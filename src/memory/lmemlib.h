@@ -144,4 +144,18 @@ LUAMEMLIB_API char *luamem_newslice (lua_State *L, int idx, size_t start,
                                      size_t len);
 LUAMEMLIB_API int luamem_isslice (lua_State *L, int idx);
 
+/*
+** Mapped files. luamem_map maps `length` bytes (-1: to the end) from byte
+** `offset` of the file `path` and pushes them as a memory ("other") that
+** unmaps them when closed, re-pointed or collected: returns 1. Not
+** `writable`: a private copy-on-write mapping (writes stay in this
+** process); `writable`: shared, writes reach the file. When the file
+** cannot be opened or mapped, pushes nil and a message and returns 2, as
+** io.open does. A negative offset or a length of 0 raise errors. An empty
+** file (or range) gives an empty memory. Bytes a truncation of the file
+** takes away read as zeros (see doc/memory.md).
+*/
+LUAMEMLIB_API int luamem_map (lua_State *L, const char *path, int writable,
+                              lua_Integer offset, lua_Integer length);
+
 #endif

@@ -711,6 +711,7 @@ static const luaL_Reg mem_funcs[] = {
   {"slice", luamemI_mslice},
   {"reader", luamemI_mreader},
   {"writer", luamemI_mwriter},
+  {"map", luamemI_mmap},
   {NULL, NULL}
 };
 
