@@ -20,3 +20,7 @@ function(pktlua_regions_test name script)
     SKIP_RETURN_CODE 77 LABELS regions)
 endfunction()
 pktlua_regions_test(regions.slices slices.sh)
+# lua/examples/blocklist.lua and blocklist_build.lua, against tcpdump
+pktlua_regions_test(regions.blocklist blocklist.sh)
+set_tests_properties(regions.blocklist PROPERTIES TIMEOUT 300)
+pktlua_add_lua_test(test_blocklist_build lua/test_blocklist_build.lua)

@@ -1,0 +1,111 @@
+-- blocklist.lua - drop the packets whose IPv4 or IPv6 source or destination
+-- address is in a blocklist: a sorted binary file of ranges (made by
+-- blocklist_build.lua), mapped into memory and searched in place.
+--
+--   lua5.4 lua/examples/blocklist_build.lua ranges.txt blocked.bin
+--   pktlua -r in.pcap -w out.pcap -f lua/examples/blocklist.lua \
+--          -a list=blocked.bin
+--
+-- Arguments (-a NAME=VALUE):
+--   list=FILE   the binary blocklist (required)
+--   invert=1    keep only the blocked packets instead
+--
+-- The file is never read into Lua: memory.map makes it a memory, and a
+-- binary search moves a layout pointer over its records, so a list of
+-- millions of ranges costs its pages in the page cache (shared by every
+-- worker and every run) and no Lua heap; nothing per packet allocates.
+-- Packets that are not IP, or whose addresses are not captured, pass.
+local memory = require "memory"
+local layout = require "layout"
+
+local args = arg or {}
+local setpointer = layout.setpointer
+local ult = math.ult
+
+if not args.list then error("blocklist.lua: -a list=FILE is required", 0) end
+local list, err = memory.map(args.list)
+if not list then error("blocklist.lua: " .. err, 0) end
+local MAGIC = "PKTBLK1\n"
+if #list < 16 or memory.tostring(list, 1, 8) ~= MAGIC then
+  error("blocklist.lua: " .. args.list .. ": not a blocklist file", 0)
+end
+local n4, n6 = memory.unpack(list, ">I4I4", 9)
+local base4 = 17                  -- first IPv4 record (1-based)
+local base6 = base4 + 8 * n4      -- first IPv6 record
+if #list ~= base6 - 1 + 32 * n6 then
+  error("blocklist.lua: " .. args.list .. ": truncated or corrupt", 0)
+end
+local keepblocked = args.invert == "1"
+
+-- the records, read in place
+local r4 = layout.newpointer(layout.struct{
+  { key = "first", bytes = 4, endian = "big" },
+  { key = "last",  bytes = 4, endian = "big" },
+})
+local r6 = layout.newpointer(layout.struct{
+  { key = "fhi", bytes = 8, endian = "big" },
+  { key = "flo", bytes = 8, endian = "big" },
+  { key = "lhi", bytes = 8, endian = "big" },
+  { key = "llo", bytes = 8, endian = "big" },
+})
+-- the addresses, in the packet: 12 bytes into an IPv4 header, 8 into IPv6
+local a4 = layout.newpointer(layout.struct{
+  { key = "src", bytes = 4, endian = "big" },
+  { key = "dst", bytes = 4, endian = "big" },
+})
+local a6 = layout.newpointer(layout.struct{
+  { key = "shi", bytes = 8, endian = "big" },
+  { key = "slo", bytes = 8, endian = "big" },
+  { key = "dhi", bytes = 8, endian = "big" },
+  { key = "dlo", bytes = 8, endian = "big" },
+})
+
+-- is the IPv4 address a (an integer) in a range? The last range starting
+-- at or before a is the only one that can hold it.
+local function blocked4(a)
+  local lo, hi, at = 0, n4 - 1, nil
+  while lo <= hi do
+    local mid = (lo + hi) // 2
+    setpointer(r4, list, base4 + 8 * mid)
+    if r4.first <= a then at = mid; lo = mid + 1 else hi = mid - 1 end
+  end
+  if not at then return false end
+  setpointer(r4, list, base4 + 8 * at)
+  return a <= r4.last
+end
+
+-- the same for IPv6: addresses are two unsigned 64-bit halves
+local function blocked6(h, l)
+  local lo, hi, at = 0, n6 - 1, nil
+  while lo <= hi do
+    local mid = (lo + hi) // 2
+    setpointer(r6, list, base6 + 32 * mid)
+    local fh = r6.fhi
+    if ult(fh, h) or (fh == h and not ult(l, r6.flo)) then
+      at = mid; lo = mid + 1
+    else
+      hi = mid - 1
+    end
+  end
+  if not at then return false end
+  setpointer(r6, list, base6 + 32 * at)
+  local lh = r6.lhi
+  return ult(h, lh) or (h == lh and not ult(r6.llo, l))
+end
+
+function packet(pkt, info)
+  local l3, blocked = info.l3, false
+  if not l3 then return true end
+  local room = #pkt - l3 + 1
+  if info.ipversion == 4 and room >= 20 then
+    setpointer(a4, pkt, l3 + 12)
+    blocked = (n4 > 0) and (blocked4(a4.src) or blocked4(a4.dst))
+  elseif info.ipversion == 6 and room >= 40 then
+    setpointer(a6, pkt, l3 + 8)
+    blocked = (n6 > 0) and (blocked6(a6.shi, a6.slo) or
+                            blocked6(a6.dhi, a6.dlo))
+  else
+    return true
+  end
+  return blocked == keepblocked
+end
