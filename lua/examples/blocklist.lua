@@ -13,7 +13,8 @@
 -- The file is never read into Lua: memory.map makes it a memory, and a
 -- binary search moves a layout pointer over its records, so a list of
 -- millions of ranges costs its pages in the page cache (shared by every
--- worker and every run) and no Lua heap; nothing per packet allocates.
+-- worker and every run); the Lua heap holds only every 32nd record's first
+-- address, a first level of the search. Nothing per packet allocates.
 -- Packets that are not IP, or whose addresses are not captured, pass.
 local memory = require "memory"
 local layout = require "layout"
@@ -60,23 +61,62 @@ local a6 = layout.newpointer(layout.struct{
   { key = "dlo", bytes = 8, endian = "big" },
 })
 
+-- A first level in the Lua heap, made once: the first address of every
+-- STRIDE-th record. Searching it costs no C call; the file is then
+-- searched within STRIDE records (5 probes instead of ~17 for 100k).
+local STRIDE = 32
+local idx4, idx6hi, idx6lo = {}, {}, {}
+for k = 0, n4 - 1, STRIDE do
+  setpointer(r4, list, base4 + 8 * k)
+  idx4[#idx4 + 1] = r4.first
+end
+for k = 0, n6 - 1, STRIDE do
+  setpointer(r6, list, base6 + 32 * k)
+  idx6hi[#idx6hi + 1], idx6lo[#idx6lo + 1] = r6.fhi, r6.flo
+end
+
 -- is the IPv4 address a (an integer) in a range? The last range starting
 -- at or before a is the only one that can hold it.
 local function blocked4(a)
-  local lo, hi, at = 0, n4 - 1, nil
+  local lo, hi, at = 1, #idx4, nil
+  while lo <= hi do                   -- the stride it is in
+    local mid = (lo + hi) // 2
+    if idx4[mid] <= a then at = mid; lo = mid + 1 else hi = mid - 1 end
+  end
+  if not at then return false end
+  lo = (at - 1) * STRIDE              -- then the record, in the file
+  hi = math.min(lo + STRIDE, n4) - 1
+  at = lo
+  lo = lo + 1
   while lo <= hi do
     local mid = (lo + hi) // 2
     setpointer(r4, list, base4 + 8 * mid)
     if r4.first <= a then at = mid; lo = mid + 1 else hi = mid - 1 end
   end
-  if not at then return false end
   setpointer(r4, list, base4 + 8 * at)
   return a <= r4.last
 end
 
--- the same for IPv6: addresses are two unsigned 64-bit halves
+-- the same for IPv6: addresses are two unsigned 64-bit halves; a <= b is
+-- ult(ah, bh) or (ah == bh and not ult(bl, al)), written out in place (a
+-- call deeper than blocked4's could grow the Lua stack on a packet)
+
 local function blocked6(h, l)
-  local lo, hi, at = 0, n6 - 1, nil
+  local lo, hi, at = 1, #idx6hi, nil
+  while lo <= hi do
+    local mid = (lo + hi) // 2
+    local fh = idx6hi[mid]
+    if ult(fh, h) or (fh == h and not ult(l, idx6lo[mid])) then
+      at = mid; lo = mid + 1
+    else
+      hi = mid - 1
+    end
+  end
+  if not at then return false end
+  lo = (at - 1) * STRIDE
+  hi = math.min(lo + STRIDE, n6) - 1
+  at = lo
+  lo = lo + 1
   while lo <= hi do
     local mid = (lo + hi) // 2
     setpointer(r6, list, base6 + 32 * mid)
@@ -87,7 +127,6 @@ local function blocked6(h, l)
       hi = mid - 1
     end
   end
-  if not at then return false end
   setpointer(r6, list, base6 + 32 * at)
   local lh = r6.lhi
   return ult(h, lh) or (h == lh and not ult(r6.llo, l))
