@@ -168,6 +168,7 @@ static int mem_resize (lua_State *L) {
       if (slen > 0 && o <= slen) {
         size_t dummy;
         s = luamem_toarray(L, 3, &dummy);  /* after realloc: may be `m` */
+        if (dummy < slen) s = NULL;  /* a slice of `m`: died with its block */
       }
       if (s != NULL)
         fillpattern(nmem + len, size - len, s + o - 1, slen - o + 1);

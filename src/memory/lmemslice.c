@@ -83,14 +83,17 @@ char *luamemI_infoview (Slice *s, size_t *len) {
 
 Slice *luamemI_toslice (lua_State *L, int idx) {
   Slice *s = NULL;
+  int top = lua_gettop(L);
   const luamem_Head *h = (const luamem_Head *)lua_touserdata(L, idx);
   if (h == NULL || lua_rawlen(L, idx) != sizeof(luamem_Head) ||
       h->unref != luamemI_sliceunref)
     return NULL;
+  /* a record has no metatable: no userdata Lua code can make (a memory
+  ** of the right size, put there by debug.setuservalue) passes for one */
   if (lua_getiuservalue(L, idx, 1) == LUA_TUSERDATA &&
-      lua_rawlen(L, -1) == sizeof(Slice))
+      lua_rawlen(L, -1) == sizeof(Slice) && !lua_getmetatable(L, -1))
     s = (Slice *)lua_touserdata(L, -1);
-  lua_pop(L, 1);
+  lua_settop(L, top);
   return s;
 }
 

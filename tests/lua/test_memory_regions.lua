@@ -72,6 +72,19 @@ T.case("slice: slices of slices are slices of the root", function()
   T.eq(str(c), "Fgh")                  -- keeps the root alive
 end)
 
+T.case("slice: a forged record is not trusted", function()
+  local m = memory.create("abcdef")
+  local sl = memory.slice(host.new(), 1, 0)
+  -- a fixed memory as large as a record, with bytes of our choosing
+  for n = 0, 128 do
+    local fake = memory.create(n)
+    memory.fill(fake, "\255")
+    debug.setuservalue(sl, fake, 1)
+    T.eq(#sl, 0)                       -- the (empty) head, not the fake
+  end
+  T.eq(str(m), "abcdef")
+end)
+
 T.case("slice: keeps its memory alive", function()
   local sl = memory.slice(memory.create("temporary bytes"), 11)
   collectgarbage(); collectgarbage()
@@ -98,6 +111,19 @@ T.case("slice: of a resizable memory, which is then resized", function()
   T.eq(#sl, 0)
   local again = memory.slice(m, 3, 5)  -- a new slice sees the new block
   T.eq(#again, 3)
+end)
+
+T.case("slice: the source of its own memory's resize", function()
+  -- the slice dies with the old block, so the new bytes are zeros (and
+  -- nothing is read from the freed block)
+  local m = memory.create()
+  memory.resize(m, 8, "abcdefgh")
+  local s = memory.slice(m, 1, 8)
+  memory.resize(m, 4096, s)
+  T.eq(memory.tostring(m, 1, 10), "abcdefgh\0\0")
+  T.eq(#s, 0)
+  memory.resize(m, 8192, m)            -- the memory itself: its old bytes
+  T.eq(memory.tostring(m, 4097, 4104), "abcdefgh")
 end)
 
 T.case("slice: of a closed memory", function()
