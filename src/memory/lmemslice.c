@@ -99,7 +99,12 @@ Slice *luamemI_toslice (lua_State *L, int idx) {
 
 char *luamemI_sliceview (lua_State *L, int idx, const luamem_Head *h,
                          size_t *len) {
-  Slice *s = luamemI_toslice(L, idx);
+  Slice *s;
+  if (h->len > 0) {  /* bytes in the head: a slice of an allocated memory */
+    *len = h->len;
+    return h->mem;
+  }
+  s = luamemI_toslice(L, idx);
   if (s == NULL) {  /* a slice's head, but not its record: trust the head */
     *len = h->len;
     return h->mem;
