@@ -11,16 +11,11 @@ set_target_properties(testhostref PROPERTIES PREFIX ""
 
 pktlua_add_lua_test(test_memory_regions lua/test_memory_regions.lua)
 
-# a script keeping a slice of `pkt` across packets, run by the real pktlua
-set(_regions ${CMAKE_CURRENT_SOURCE_DIR}/integration/regions)
-function(pktlua_regions_test name script)
-  add_test(NAME ${name} COMMAND bash ${_regions}/${script} ${ARGN})
-  set_tests_properties(${name} PROPERTIES
-    ENVIRONMENT "PKTLUA_SOURCE_DIR=${PROJECT_SOURCE_DIR};PKTLUA_BUILD_DIR=${PROJECT_BINARY_DIR};PKTGEN=$<TARGET_FILE:pktgen>"
-    SKIP_RETURN_CODE 77 LABELS regions)
-endfunction()
-pktlua_regions_test(regions.slices slices.sh)
-# lua/examples/blocklist.lua and blocklist_build.lua, against tcpdump
-pktlua_regions_test(regions.blocklist blocklist.sh)
-set_tests_properties(regions.blocklist PROPERTIES TIMEOUT 300)
+# the real pktlua: a script keeping a slice of `pkt` across packets; the
+# blocklist example and its builder against tcpdump. examples.cmake's
+# runner (included before this file), under the label regions.
+pktlua_examples_test(regions.slices ../regions/slices.sh)
+pktlua_examples_test(regions.blocklist ../regions/blocklist.sh)
+set_tests_properties(regions.slices regions.blocklist PROPERTIES
+                     LABELS regions TIMEOUT 300)
 pktlua_add_lua_test(test_blocklist_build lua/test_blocklist_build.lua)

@@ -7,7 +7,7 @@
 --   192.0.2.7                   one address
 --   198.51.100.0/24             a prefix
 --   203.0.113.10-203.0.113.99   a range, both ends included
---   2001:db8::/32, ::ffff:192.0.2.1, 2001:db8::1-2001:db8::ff
+--   2001:db8::/32, ::ffff:c000:201, 2001:db8::1-2001:db8::ff
 -- Overlapping and adjacent entries are merged. Errors name the line.
 --
 -- The file (all integers big-endian):
@@ -20,61 +20,22 @@
 -- one that may hold an address is found by binary search.
 local M = {}
 
+-- the address parsers of lua/pktlua/, found beside this file when it runs
+-- from the stock interpreter
+local here = debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "./"
+package.path = here .. "../?.lua;" .. package.path
+local ipv4, ipv6 = require "pktlua.ipv4", require "pktlua.ipv6"
+
 M.MAGIC = "PKTBLK1\n"
 
 -- IPv4 text -> integer, or nil
-local function parse4(s)
-  local a, b, c, d = s:match("^(%d+)%.(%d+)%.(%d+)%.(%d+)$")
-  if not a then return nil end
-  local v = 0
-  for _, x in ipairs{a, b, c, d} do
-    x = tonumber(x)
-    if x > 255 then return nil end
-    v = v * 256 + x
-  end
-  return v
-end
+local function parse4(s) return (ipv4.parse(s)) end
 
 -- IPv6 text -> hi, lo (two 64-bit halves as Lua integers), or nil
 local function parse6(s)
-  if not s:find(":", 1, true) then return nil end
-  local tail4
-  local head = s:match("^(.*):(%d+%.%d+%.%d+%.%d+)$")
-  if head then
-    tail4 = parse4(s:match("(%d+%.%d+%.%d+%.%d+)$"))
-    if not tail4 then return nil end
-    s = head .. ":0:0"   -- two placeholder groups, replaced below
-  end
-  local left, right = s, nil
-  local dbl = s:find("::", 1, true)
-  if dbl then
-    left, right = s:sub(1, dbl - 1), s:sub(dbl + 2)
-    if right:find("::", 1, true) then return nil end
-  end
-  local function groups(part)
-    local t = {}
-    if part == "" then return t end
-    for g in (part .. ":"):gmatch("([^:]*):") do
-      if not g:match("^%x%x?%x?%x?$") then return nil end
-      t[#t + 1] = tonumber(g, 16)
-    end
-    return t
-  end
-  local l, r = groups(left), groups(right or "")
-  if not l or not r then return nil end
-  local g = {}
-  if dbl then
-    if #l + #r > 7 then return nil end
-    for i = 1, #l do g[#g + 1] = l[i] end
-    for _ = 1, 8 - #l - #r do g[#g + 1] = 0 end
-    for i = 1, #r do g[#g + 1] = r[i] end
-  else
-    if #l ~= 8 then return nil end
-    g = l
-  end
-  if tail4 then g[7], g[8] = tail4 >> 16, tail4 & 0xffff end
-  return (g[1] << 48) | (g[2] << 32) | (g[3] << 16) | g[4],
-         (g[5] << 48) | (g[6] << 32) | (g[7] << 16) | g[8]
+  local b = ipv6.parse(s)
+  if not b then return nil end
+  return string.unpack(">i8i8", b)
 end
 
 -- unsigned comparison of 128-bit (hi, lo) pairs: a < b

@@ -177,19 +177,9 @@ static int s_slice (lua_State *L) {
 ** =======================================================
 */
 
-/* r:uint(n [, order]) -> unsigned integer of n bytes | nil, position */
-static int r_uint (lua_State *L) {
-  Stream *st = checkstream(L);
-  size_t n = checksize(L, 2);
-  int little = islittle(L, 3);
-  const unsigned char *p = take(st, n);
-  if (p == NULL) return fail(L, st);
-  lua_pushinteger(L, (lua_Integer)getuint(p, n, little));
-  return 1;
-}
-
-/* r:int(n [, order]) -> signed integer of n bytes | nil, position */
-static int r_int (lua_State *L) {
+/* r:uint(n [, order]), r:int(n [, order]) -> integer of n bytes, unsigned
+** or signed | nil, position */
+static int readint (lua_State *L, int issigned) {
   Stream *st = checkstream(L);
   size_t n = checksize(L, 2);
   int little = islittle(L, 3);
@@ -197,10 +187,16 @@ static int r_int (lua_State *L) {
   lua_Unsigned v, sign;
   if (p == NULL) return fail(L, st);
   v = getuint(p, n, little);
-  sign = (lua_Unsigned)1 << (n * 8 - 1);
-  lua_pushinteger(L, (lua_Integer)((v ^ sign) - sign));  /* sign-extend */
+  if (issigned) {  /* sign-extend */
+    sign = (lua_Unsigned)1 << (n * 8 - 1);
+    v = (v ^ sign) - sign;
+  }
+  lua_pushinteger(L, (lua_Integer)v);
   return 1;
 }
+
+static int r_uint (lua_State *L) { return readint(L, 0); }
+static int r_int (lua_State *L) { return readint(L, 1); }
 
 /* r:string(n) -> string of the next n bytes | nil, position */
 static int r_string (lua_State *L) {
@@ -235,37 +231,29 @@ static int r_zstring (lua_State *L) {
 ** =======================================================
 */
 
-/* w:uint(n, v [, order]) -> new position | nil, position */
-static int w_uint (lua_State *L) {
+/* w:uint(n, v [, order]), w:int(n, v [, order]) -> new position | nil,
+** position: v must fit n bytes, unsigned or signed */
+static int writeint (lua_State *L, int issigned) {
   Stream *st = checkstream(L);
   size_t n = checksize(L, 2);
   lua_Integer v = luaL_checkinteger(L, 3);
   int little = islittle(L, 4);
   unsigned char *p;
-  luaL_argcheck(L, n == 8 || (v >= 0 && (lua_Unsigned)v >> (n * 8) == 0),
-                3, "unsigned overflow");
+  if (n < 8 && issigned) {
+    lua_Integer lim = (lua_Integer)1 << (n * 8 - 1);
+    luaL_argcheck(L, -lim <= v && v < lim, 3, "integer overflow");
+  }
+  else if (n < 8)
+    luaL_argcheck(L, v >= 0 && (lua_Unsigned)v >> (n * 8) == 0, 3,
+                  "unsigned overflow");
   if ((p = take(st, n)) == NULL) return fail(L, st);
   putuint(p, n, little, (lua_Unsigned)v);
   lua_pushinteger(L, (lua_Integer)st->pos + 1);
   return 1;
 }
 
-/* w:int(n, v [, order]) -> new position | nil, position */
-static int w_int (lua_State *L) {
-  Stream *st = checkstream(L);
-  size_t n = checksize(L, 2);
-  lua_Integer v = luaL_checkinteger(L, 3);
-  int little = islittle(L, 4);
-  unsigned char *p;
-  if (n < 8) {
-    lua_Integer lim = (lua_Integer)1 << (n * 8 - 1);
-    luaL_argcheck(L, -lim <= v && v < lim, 3, "integer overflow");
-  }
-  if ((p = take(st, n)) == NULL) return fail(L, st);
-  putuint(p, n, little, (lua_Unsigned)v);
-  lua_pushinteger(L, (lua_Integer)st->pos + 1);
-  return 1;
-}
+static int w_uint (lua_State *L) { return writeint(L, 0); }
+static int w_int (lua_State *L) { return writeint(L, 1); }
 
 /* the bytes of s (and a zero byte when z) at the position */
 static int writebytes (lua_State *L, int z) {
