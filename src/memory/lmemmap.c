@@ -42,7 +42,7 @@
 static _Atomic uintptr_t mapbase[MAXMAPS];
 static _Atomic size_t maplen[MAXMAPS];
 
-static size_t pagesize;
+static _Atomic size_t pagesize;  /* set by every luamem_map: same value */
 static struct sigaction previous;
 static atomic_flag installed = ATOMIC_FLAG_INIT;
 static atomic_flag warned = ATOMIC_FLAG_INIT;
@@ -130,7 +130,7 @@ LUAMEMLIB_API int luamem_map (lua_State *L, const char *path, int writable,
   int fd, err;
   if (offset < 0) luaL_error(L, "negative offset");
   if (length == 0) luaL_error(L, "length of 0: nothing to map");
-  if (pagesize == 0) pagesize = (size_t)sysconf(_SC_PAGESIZE);
+  atomic_store(&pagesize, (size_t)sysconf(_SC_PAGESIZE));
   luamem_newref(L);  /* first: a memory error leaks no descriptor */
   fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
   if (fd < 0) return failure(L, -1, path, strerror(errno));

@@ -29,6 +29,7 @@
 ** while it has slices, so such a store kills them even when the next
 ** packet has the same address and length.
 */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "lmemregions.h"
@@ -51,8 +52,9 @@ typedef struct luamemI_Slice Slice;
 ** with other copies of the library */
 #define EPOCHS "luamem.epochs"
 
-/* set once this copy made an epoch: luamemI_moving has work to do */
-static int haveepochs = 0;
+/* set once this copy made an epoch: luamemI_moving has work to do (atomic:
+** the daemon's workers are states in threads) */
+static atomic_int haveepochs = 0;
 
 void luamemI_sliceunref (lua_State *L, void *mem, size_t len) {
   (void)L; (void)mem; (void)len;
@@ -113,7 +115,7 @@ char *luamemI_sliceview (lua_State *L, int idx, const luamem_Head *h,
 }
 
 void luamemI_moving (lua_State *L, int idx) {
-  if (!haveepochs) return;
+  if (!atomic_load_explicit(&haveepochs, memory_order_relaxed)) return;
   idx = lua_absindex(L, idx);
   if (lua_getfield(L, LUA_REGISTRYINDEX, EPOCHS) == LUA_TTABLE) {
     lua_pushvalue(L, idx);
@@ -151,7 +153,7 @@ static unsigned long *pushepoch (lua_State *L, int idx) {
     lua_rawset(L, -4);
   }
   lua_remove(L, -2);  /* the table */
-  haveepochs = 1;
+  atomic_store_explicit(&haveepochs, 1, memory_order_relaxed);
   return e;
 }
 
