@@ -25,7 +25,8 @@ typedef struct Stream {
   size_t pos;               /* 0-based position of the next byte */
 } Stream;
 
-#define UV_MEM 1  /* user value: the memory or string */
+#define UV_MEM 1    /* user value: the memory or string */
+#define UV_SLICE 2  /* and a slice's record, which `slice` points to */
 
 static unsigned char *view (Stream *st, size_t *len) {
   if (st->slice != NULL) return (unsigned char *)luamemI_infoview(st->slice,
@@ -332,9 +333,13 @@ static int newstream (lua_State *L, int writer) {
   luamem_Head *h = isstr ? NULL : luamem_tohead(L, 1, NULL);
   if (h == NULL && !isstr)
     luaL_typeerror(L, 1, writer ? "memory" : "memory or string");
-  st = (Stream *)lua_newuserdatauv(L, sizeof(Stream), 1);
+  st = (Stream *)lua_newuserdatauv(L, sizeof(Stream), 2);
   st->slice = isstr ? NULL : luamemI_toslice(L, 1);
   st->pos = 0;
+  if (st->slice != NULL) {  /* kept even if the slice loses it */
+    lua_getiuservalue(L, 1, 1);
+    lua_setiuservalue(L, -2, UV_SLICE);
+  }
   if (isstr) {
     st->own.mem = (char *)lua_tolstring(L, 1, &st->own.len);
     st->own.unref = NULL;

@@ -85,6 +85,20 @@ T.case("slice: a forged record is not trusted", function()
   T.eq(str(m), "abcdef")
 end)
 
+T.case("slice: a stream keeps the record it checks", function()
+  host.fill(1, "\7\8\9")
+  local pkt = host.new()
+  host.store(pkt, 1, 3)
+  local sl = memory.slice(pkt, 2)
+  local r = memory.reader(sl)
+  debug.setuservalue(sl, nil, 1)       -- the slice loses its record
+  collectgarbage(); collectgarbage()
+  T.eq(#sl, 0)                         -- its (empty) head
+  T.eq(r:uint(1), 8)                   -- the stream still checks the record
+  host.store(pkt, 2, 3)
+  T.eq(r:uint(1), nil)
+end)
+
 T.case("slice: keeps its memory alive", function()
   local sl = memory.slice(memory.create("temporary bytes"), 11)
   collectgarbage(); collectgarbage()
