@@ -19,3 +19,6 @@ pktlua_examples_test(regions.blocklist ../regions/blocklist.sh)
 set_tests_properties(regions.slices regions.blocklist PROPERTIES
                      LABELS regions TIMEOUT 300)
 pktlua_add_lua_test(test_blocklist_build lua/test_blocklist_build.lua)
+# a DNS parser on memory.reader in the real pktlua, against tcpdump
+pktlua_examples_test(regions.streams ../regions/streams.sh)
+set_tests_properties(regions.streams PROPERTIES LABELS regions)
