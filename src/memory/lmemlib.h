@@ -139,6 +139,10 @@ LUAMEMLIB_API void luamem_pushresultsize (luaL_Buffer *B, size_t sz);
 ** (luamem_tohead, read with no call in between) never holds a pointer
 ** that could go stale: a slice of an allocated memory has its bytes
 ** there, a slice of a reference is empty there.
+** An owner that stores into its reference's head should store `unref`
+** too (NULL for none), as the daemon does: while sliced, a reference with
+** no unref gets a no-op one of this library, and its reset is how slices
+** learn of a new block at the same address and length.
 */
 LUAMEMLIB_API char *luamem_newslice (lua_State *L, int idx, size_t start,
                                      size_t len);
