@@ -11,6 +11,10 @@ set_target_properties(testhostref PROPERTIES PREFIX ""
 
 pktlua_add_lua_test(test_memory_regions lua/test_memory_regions.lua)
 
+# the C API of slices and maps, from a C host
+pktlua_add_cmocka_test(test_lmemregions SOURCES c/test_lmemregions.c
+                       LIBS luamemlib_static)
+
 # the real pktlua: a script keeping a slice of `pkt` across packets; the
 # blocklist example and its builder against tcpdump. examples.cmake's
 # runner (included before this file), under the label regions.
