@@ -38,6 +38,12 @@ p '\0\x04abcd\x02\x02\x01' > "$out/memory/diff"
 p '\0\x08ABCDEFGH\x13\x04<i3\n\x00\xf5' > "$out/memory/pack-i3"
 p '\0\x20................................\x04\x03!4 i3 Xi8 j n z\n\x05' \
   > "$out/memory/unpack-mixed"
+# regions: a slice of the reference, a reader over it, the daemon's
+# re-point, the reader again; a writer; a slice as a resize's source
+p '\0\x10ABCDEFGHIJKLMNOP\x88\x03\xa1\xf5\xc6\0\x89\x06\x0c\x01\x03\x17\x0e\n\x13\0\xc6\0\x89\x06\x0c\n' \
+  > "$out/memory/slice-stream-repoint"
+p '\0\x10ABCDEFGHIJKLMNOP\x88\x03\xa1\xf5\x4e\0\x89\x06\x0c\x81\x05\x0exyz\n' \
+  > "$out/memory/slice-writer"
 
 # layout: n-1 fields, 3 bytes each (flags, size, extra), checksum index,
 # memory size (2), seed (4), position, then operations

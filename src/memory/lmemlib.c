@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lmemlib.h"
+#include "lmemregions.h"
 
 char luamem_emptyblock[1] = {0};
 
@@ -152,6 +153,14 @@ static char *tomem (lua_State *L, int idx, size_t *len,
                     luamem_Unref *unref, int *type) {
   int t;
   const Memory *m = tohead(L, idx, &t);
+  if (m != NULL && m->unref == luamemI_sliceunref) {  /* lmemslice.c */
+    size_t l;
+    char *mem = luamemI_sliceview(L, idx, m, &l);
+    if (len != NULL) *len = l;
+    if (unref != NULL) *unref = NULL;
+    if (type != NULL) *type = t;
+    return mem;
+  }
   if (len != NULL) *len = (m != NULL) ? m->len : 0;
   if (unref != NULL) *unref = (m != NULL) ? m->unref : NULL;
   if (type != NULL) *type = t;
@@ -201,6 +210,7 @@ LUAMEMLIB_API int luamem_resetref (lua_State *L, int idx, char *mem,
     mem = LUAMEM_EMPTY;
     len = 0;
   }
+  luamemI_moving(L, idx);  /* its slices die (lmemslice.c) */
   if (mem != ref->mem && cleanup) callunref(L, ref);
   ref->mem = mem;
   ref->len = len;

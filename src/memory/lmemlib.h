@@ -124,4 +124,43 @@ LUAMEMLIB_API void luamem_pushresultsize (luaL_Buffer *B, size_t sz);
 #define luamem_pushresbuf     luamem_pushresult
 #define luamem_pushresbufsize luamem_pushresultsize
 
+/* ---- memory regions: slices, mapped files ---- */
+
+/*
+** Slices. luamem_newslice pushes a memory ("other") over the `len` bytes
+** from `start` (0-based) of the memory at `idx`, sharing them, and returns
+** their address (LUAMEM_EMPTY when len is 0); it raises an error when the
+** range is not inside the memory. A slice keeps its memory alive; a slice
+** of a slice is a slice of the first one's memory (its root).
+** A slice is valid while its root shows the block it showed when the
+** slice was taken: a reference re-pointed (luamem_setref, a store into its
+** head), resized or closed kills its slices, for good; an allocated root
+** never moves. Through luamem_tomemoryx and everything built on it, a
+** valid slice shows its bytes and a dead one an empty memory. Its head
+** (luamem_tohead, read with no call in between) never holds a pointer
+** that could go stale: a slice of an allocated memory has its bytes
+** there, a slice of a reference is empty there.
+** An owner that stores into its reference's head should store `unref`
+** too (NULL for none), as the daemon does: while sliced, a reference with
+** no unref gets a no-op one of this library, and its reset is how slices
+** learn of a new block at the same address and length.
+*/
+LUAMEMLIB_API char *luamem_newslice (lua_State *L, int idx, size_t start,
+                                     size_t len);
+LUAMEMLIB_API int luamem_isslice (lua_State *L, int idx);
+
+/*
+** Mapped files. luamem_map maps `length` bytes (-1: to the end) from byte
+** `offset` of the file `path` and pushes them as a memory ("other") that
+** unmaps them when closed, re-pointed or collected: returns 1. Not
+** `writable`: a private copy-on-write mapping (writes stay in this
+** process); `writable`: shared, writes reach the file. When the file
+** cannot be opened or mapped, pushes nil and a message and returns 2, as
+** io.open does. A negative offset or a length of 0 raise errors. An empty
+** file (or range) gives an empty memory. Bytes a truncation of the file
+** takes away read as zeros (see doc/memory.md).
+*/
+LUAMEMLIB_API int luamem_map (lua_State *L, const char *path, int writable,
+                              lua_Integer offset, lua_Integer length);
+
 #endif

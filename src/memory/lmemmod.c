@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lmemlib.h"
+#include "lmemregions.h"  /* slice, map, reader, writer */
 
 
 /*
@@ -147,6 +148,7 @@ static int mem_resize (lua_State *L) {
     luamem_resetref(L, 1, nmem, size, luamem_free, 0);
     if (size > len) {
       if (self) s = nmem;  /* `m` moved; its old bytes are the first `sl` */
+      else s = luamem_optarray(L, 3, NULL, &sl);  /* a slice of `m` died */
       if (sl > 0) fillpattern(nmem + len, size - len, s, sl);
       else memset(nmem + len, 0, size - len);
     }
@@ -692,6 +694,10 @@ static const luaL_Reg mem_funcs[] = {
   {"fill", mem_fill},
   {"pack", mem_pack},
   {"unpack", mem_unpack},
+  {"slice", luamemI_mslice},
+  {"reader", luamemI_mreader},
+  {"writer", luamemI_mwriter},
+  {"map", luamemI_mmap},
   {NULL, NULL}
 };
 
