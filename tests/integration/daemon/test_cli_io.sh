@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # -c, BPF expressions, -r - / -w - pipes, timestamp precision in and out.
-. "$(dirname "$0")/lib.sh" "$@"
-big=$CAPS/zeek-ftp-cwd-navigation.pcap
-mixed=$CAPS/tcpreplay-test.pcap
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
+big=$CAP_LONG
+mixed=$CAP_MIXED
 
 # -c N: exactly the first N packets
 "$PKTLUA" -q -r "$big" -c 100 -w "$TMP/c.pcap"
@@ -37,7 +39,7 @@ check "-w -: print and io.write go to stderr" \
   test "$(grep -c '^len' "$TMP/printed")" -eq "$(count "$big")" -a "$(grep -c '^w$' "$TMP/printed")" -eq "$(count "$big")"
 
 # nanosecond in, nanosecond out; microsecond in, microsecond out
-nano=$CAPS/tcpdump-tcp-handshake-nano-sll.pcap
+nano=$CAP_SLL_NANO
 "$PKTLUA" -q -r "$nano" -w "$TMP/nano.pcap"
 check "nanosecond input keeps nanosecond timestamps" \
   cmp -s <(dump "$nano") <(dump "$TMP/nano.pcap")
@@ -52,7 +54,7 @@ check "microsecond timestamps through a pipe (written as nanoseconds)" \
 check "microsecond output has the microsecond magic" \
   test "$(head -c 4 "$TMP/micro.pcap" | od -An -tx1 | tr -d ' ')" = d4c3b2a1
 # pcapng in, pcap out, same packets and times
-ng=$CAPS/tcpdump-ospfv2.pcapng
+ng=$CAP_NG
 "$PKTLUA" -q -r "$ng" -w "$TMP/ng.pcap"
 check "pcapng input gives pcap output with the same packets" cmp -s <(dump "$ng") <(dump "$TMP/ng.pcap")
 finish

@@ -2,15 +2,17 @@
 # After `cmake --install` (here into a scratch prefix, so the installed
 # tree is also moved from the configured one), pktlua finds the layouts and
 # Lua helpers next to itself, and the man page is installed.
-. "$(dirname "$0")/lib.sh" "$@"
-build=$(dirname "$PKTLUA")
-[ -f "$build/cmake_install.cmake" ] || { echo "SKIP: $build is not a build tree"; exit 77; }
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
+build=$BUILD
+[ -f "$build/cmake_install.cmake" ] || die "$build is not a build tree"
 cmake --install "$build" --prefix "$TMP/inst" > "$TMP/install.log" 2>&1 ||
-  { cat "$TMP/install.log"; fail "cmake --install"; finish; }
+  { cat "$TMP/install.log"; bad "cmake --install"; finish; }
 bin=$TMP/inst/bin/pktlua
 check "the binary is installed" test -x "$bin"
 check "the man page is installed" test -f "$TMP/inst/share/man/man1/pktlua.1"
-(cd / && "$bin" -q -r "$CAPS/tcpdump-linktype-ipv4.pcap" -e '
+(cd / && "$bin" -q -r "$CAP_RAW_IPV4" -e '
   local layout = require "layout"
   local ipv4 = layout.newpointer(require "layouts.ipv4")
   local where = package.searchpath("layouts.ipv4", package.path)
