@@ -296,7 +296,7 @@ static void c_ipcut (Out *o, Rng *r) {
   s = (Spec){0}; spec6(&s, h6_client, h6_dns); s.proto = P_UDP;
   s.sport = 5353; s.dport = 53; s.paylen = 20;
   n = build(f, sizeof f, &s, r);
-  out_record(o, f, 30, n, 1000000u);
+  out_record(o, f, 20, n, 1000000u);
 }
 
 /* snaplen 1: one byte of each frame */

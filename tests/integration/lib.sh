@@ -162,8 +162,10 @@ long_capture() {
   mergecap -a -F pcap -w "$1" "${files[@]}"
 }
 
-# tcpdump's text for a capture (the independent view of its packets)
-dump() { tcpdump -n -tt --nano -r "$1" 2>/dev/null; }
+# tcpdump's text for a capture (the independent view of its packets);
+# absolute TCP sequence numbers, so a packet reads the same whichever
+# packets are around it
+dump() { tcpdump -n -S -tt --nano -r "$1" 2>/dev/null; }
 # count FILE: its number of packets, by tcpdump
 count() { tcpdump -n -r "$1" 2>/dev/null | grep -c '^[0-9]'; }
 # jsonfield FILE NAME: a field of the last --stats=json line in FILE

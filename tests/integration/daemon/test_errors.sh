@@ -62,7 +62,7 @@ check "truncated file: exit 1" test $rc -eq 1
 check "truncated file: file and packet number in the message" \
   grep -q "trunc.pcap: packet $((good + 1)): truncated" "$TMP/err"
 check "truncated file: the packets before the fault are written" \
-  cmp -s <(dump "$TMP/o.pcap") <(tcpdump -n -tt --nano -r "$TMP/trunc.pcap" 2>/dev/null)
+  cmp -s <(dump "$TMP/o.pcap") <(tcpdump -n -S -tt --nano -r "$TMP/trunc.pcap" 2>/dev/null)
 "$PKTLUA" -r "$CAP_NG_MIXED" -w "$TMP/o.pcap" 2>"$TMP/err"; rc=$?
 check "mixed link types: exit 1 with libpcap's reason" test $rc -eq 1 -a -n "$(grep "$(basename "$CAP_NG_MIXED"): packet" "$TMP/err")"
 "$PKTLUA" -i pktlua-no-such-if0 2>"$TMP/err"; rc=$?

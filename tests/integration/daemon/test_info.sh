@@ -82,7 +82,7 @@ for f in $lenfiles; do
       print(i.len, i.caplen, string.format("%d.%09d", i.sec, i.nsec))
     end' > "$TMP/info.txt"
   paste <(tshark -r "$CAPS/$f" -T fields -e frame.len -e frame.cap_len 2>/dev/null) \
-        <(tcpdump -n -tt --nano -r "$CAPS/$f" 2>/dev/null | awk '/^[0-9]+\.[0-9]+ / {print $1}') > "$TMP/oracle.txt"
+        <(tcpdump -n -S -tt --nano -r "$CAPS/$f" 2>/dev/null | awk '/^[0-9]+\.[0-9]+ / {print $1}') > "$TMP/oracle.txt"
   check "$f: len, caplen, sec.nsec match tshark/tcpdump" cmp -s "$TMP/info.txt" "$TMP/oracle.txt"
 done
 

@@ -12,7 +12,7 @@ cmake --install "$build" --prefix "$TMP/inst" > "$TMP/install.log" 2>&1 ||
 bin=$TMP/inst/bin/pktlua
 check "the binary is installed" test -x "$bin"
 check "the man page is installed" test -f "$TMP/inst/share/man/man1/pktlua.1"
-(cd / && "$bin" -q -r "$CAP_RAW_IPV4" -e '
+(cd / && "$bin" -q -r "$CAP_RAW_IPV4" -c 1 -e '
   local layout = require "layout"
   local ipv4 = layout.newpointer(require "layouts.ipv4")
   local where = package.searchpath("layouts.ipv4", package.path)

@@ -78,7 +78,7 @@ for expr in "tcp port 21" "len > 100" "not ip"; do
   # shellcheck disable=SC2086
   same_as_libpcap "long, BPF '$expr'" "$TMP/long.pcap" $expr
   check "long, BPF '$expr': as tcpdump selects" \
-    cmp -s <(dump "$TMP/fast.pcap") <(tcpdump -n -tt --nano -r "$TMP/long.pcap" $expr 2>/dev/null)
+    cmp -s <(dump "$TMP/fast.pcap") <(tcpdump -n -S -tt --nano -r "$TMP/long.pcap" $expr 2>/dev/null)
 done
 
 for kind in huge caplen_gt_len over_snaplen cut; do
