@@ -194,16 +194,19 @@ static void c_long (Out *o, Rng *r) {
   }
 }
 
-/* UDP and ICMP datagrams, about a third of the packets fragments (the role
-** of the real AFS capture); one datagram's fragments come last first */
+/* UDP and ICMP datagrams from many hosts, about a third of the packets
+** fragments (the role of the real AFS capture); one datagram's fragments
+** come last first */
 static void c_fragments (Out *o, Rng *r) {
   uint8_t whole[4096], f[MAXFRAME];
   for (int i = 0; i < 300; i++) {
     Spec s = {0};
     size_t n, len;
     int big = i % 3 == 0;
+    uint8_t src[4] = {172, (uint8_t)(16 + i % 16), (uint8_t)(i % 7),
+                      (uint8_t)(1 + i % 40)};  /* 16 /16s, many hosts */
     s.proto = i % 5 == 4 ? P_ICMP : P_UDP;
-    set4(&s, i % 2 ? h_client : h_laptop, h_lab);
+    set4(&s, src, i % 2 ? h_lab : h_gw);
     s.sport = (uint16_t)(7000 + i % 3); s.dport = 7001;
     s.icmptype = 8;
     s.paylen = big ? 1500 + rng_below(r, 2400) : 40 + rng_below(r, 300);
