@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # seeds.sh OUTDIR - builds the seed corpora of the fuzz targets in
-# OUTDIR/<target>/ from the project's captures/ and ../shared/captures/
-# (read-only; nothing is copied into the repository) plus the regression
-# inputs in tests/fuzz-regress/<target>/.
+# OUTDIR/<target>/ from the project's captures/, the test corpus pktgen
+# generates (built here from tools/, written to OUTDIR/.corpus), and
+# ../shared/captures/ when it is there (read-only; nothing is copied into
+# the repository), plus the regression inputs in tests/fuzz-regress/<target>/.
 #   capture: each capture file, cut to its first 64 KiB (libFuzzer's
 #            -max_len; a cut record is a useful input in itself)
 #   cksum:   the first bytes of each capture (real headers to sum)
@@ -12,13 +13,19 @@ out=${1:?usage: seeds.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
 shared=${PKTLUA_SHARED_CAPTURES:-$src/../shared/captures}
-mkdir -p "$out"/{capture,cksum,memory,layout}
+mkdir -p "$out"/{capture,cksum,memory,layout} "$out/.corpus"
+
+# the generator is plain C11 without dependencies
+cc=${CC:-cc}
+"$cc" -std=c11 -O1 -o "$out/.pktgen" "$src"/tools/*.c
+"$out/.pktgen" --corpus "$out/.corpus"
 
 n=0
-for f in "$src"/captures/*.pcap "$src"/captures/*.pcapng \
+for f in "$src"/captures/*.pcap "$out"/.corpus/*.pcap "$out"/.corpus/*.pcapng \
          "$shared"/*.pcap "$shared"/*.pcapng; do
   [ -f "$f" ] || continue
   b=$(basename "$f")
+  case $f in "$out"/.corpus/*) b=corpus-$b ;; "$shared"/*) b=shared-$b ;; esac
   head -c 65536 "$f" > "$out/capture/$b"
   # a 17-byte prefix (running sum, split, word, value, alignment) + data
   { printf '\0\0\0\0\0\0\0\0\0\x10\0\x07\x12\x34\x56\x78\x01'

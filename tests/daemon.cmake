@@ -1,18 +1,22 @@
 # Daemon integration tests: bash scripts running the real pktlua binary,
 # checked with tcpdump and tshark. Each tests/integration/daemon/test_*.sh
-# is one ctest test; 77 means skipped (e.g. live capture without root).
-# They get their own environment, not pktlua_test_env's: an ASan preload
-# would be injected into tcpdump and tshark too.
+# is one ctest test over the generated corpus; those reading captures have
+# a .corpus variant over ../shared/captures. 77 means skipped (e.g. live
+# capture without root).
 if(TARGET pktlua)
+  # the tests that read no capture of the corpus
+  set(_no_corpus live usage install progress)
   file(GLOB _daemon_tests
        ${CMAKE_CURRENT_SOURCE_DIR}/integration/daemon/test_*.sh)
   list(SORT _daemon_tests)
   foreach(_t ${_daemon_tests})
     get_filename_component(_n ${_t} NAME_WE)
-    string(REGEX REPLACE "^test_" "daemon_" _n ${_n})
-    add_test(NAME ${_n} COMMAND bash ${_t} $<TARGET_FILE:pktlua>)
-    set_tests_properties(${_n} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
-      ENVIRONMENT "PKTLUA_SHARED_CAPTURES=${PKTLUA_SHARED_CAPTURES}")
+    string(REGEX REPLACE "^test_" "" _n ${_n})
+    set(_corpus CORPUS)
+    if(_n IN_LIST _no_corpus)
+      set(_corpus "")
+    endif()
+    pktlua_add_shell_test(daemon_${_n} ${_t} ${_corpus})
   endforeach()
 endif()
 

@@ -1,6 +1,5 @@
 # protocol layouts (layouts/*.lua, lua/pktlua/ipv4.lua) and their oracle:
-# tshark and tcpdump on the real captures in ../shared/captures/
-pktlua_add_lua_test(test_layouts_oracle lua/test_layouts_oracle.lua)
-set_tests_properties(test_layouts_oracle PROPERTIES SKIP_RETURN_CODE 77
-                     TIMEOUT 300)
+# tshark and tcpdump on the generated corpus and (test_layouts_oracle.corpus)
+# on the real captures in ../shared/captures/
+pktlua_add_lua_corpus_test(test_layouts_oracle lua/test_layouts_oracle.lua)
 pktlua_add_lua_test(test_layouts lua/test_layouts.lua)

@@ -16,13 +16,10 @@ pktlua_add_cmocka_test(test_lmemregions SOURCES c/test_lmemregions.c
                        LIBS luamemlib_static)
 
 # the real pktlua: a script keeping a slice of `pkt` across packets; the
-# blocklist example and its builder against tcpdump. examples.cmake's
-# runner (included before this file), under the label regions.
-pktlua_examples_test(regions.slices ../regions/slices.sh)
-pktlua_examples_test(regions.blocklist ../regions/blocklist.sh)
-set_tests_properties(regions.slices regions.blocklist PROPERTIES
-                     LABELS regions TIMEOUT 300)
+# blocklist example and its builder against tcpdump, under the label regions.
+set(_reg ${CMAKE_CURRENT_SOURCE_DIR}/integration/regions)
+pktlua_add_shell_test(regions.slices ${_reg}/slices.sh LABELS regions)
+pktlua_add_shell_test(regions.blocklist ${_reg}/blocklist.sh LABELS regions)
 pktlua_add_lua_test(test_blocklist_build lua/test_blocklist_build.lua)
 # a DNS parser on memory.reader in the real pktlua, against tcpdump
-pktlua_examples_test(regions.streams ../regions/streams.sh)
-set_tests_properties(regions.streams PROPERTIES LABELS regions)
+pktlua_add_shell_test(regions.streams ${_reg}/streams.sh LABELS regions)

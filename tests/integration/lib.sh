@@ -2,13 +2,24 @@
 #
 #   . "$(dirname "$0")/../lib.sh"        # from tests/integration/<part>/
 #   need tshark tcpdump                  # skip (77) when a tool is missing
+#   need_root                            # skip (77) unless root
 #   need_pktlua                          # fail when the binary is not built
 #   t=$(tmp)                             # a scratch dir removed at exit
 #   check "ttl of packet 3" [ "$a" = "$b" ]   # counts a failure, goes on
 #   finish                               # prints a summary, exit status
 #
-# Environment (set by ctest through pktlua_test_env, defaults for hand runs):
-#   PKTLUA_SOURCE_DIR, PKTLUA_BUILD_DIR, PKTLUA_SHARED_CAPTURES, PKTLUA (binary)
+# Captures: $CAPS is the corpus a test runs over, and $CAP_LONG, $CAP_MIXED,
+# ... name its files by role (see "the corpus" below). PKTLUA_CORPUS picks
+# it: "generated" (default; pktgen --corpus, made at build time) or
+# "shared" (../shared/captures, the real captures beside our checkouts: the
+# test skips with one SKIP(corpus) line when that folder is absent).
+#
+# Skips: exit 77 with one line "SKIP(reason): text". .ci/run accepts only
+# the reasons root and corpus; a plain "SKIP: text" (a missing tool) fails CI.
+#
+# Environment (set by ctest, defaults for hand runs): PKTLUA_SOURCE_DIR,
+# PKTLUA_BUILD_DIR, PKTLUA_GENERATED_CAPTURES, PKTLUA_SHARED_CAPTURES,
+# PKTLUA_CORPUS, PKTLUA (binary), PKTGEN.
 # Keep this interface stable: tests of several parts source it.
 
 set -u
@@ -18,6 +29,8 @@ _here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC=${PKTLUA_SOURCE_DIR:-$(cd "$_here/../.." && pwd)}
 BUILD=${PKTLUA_BUILD_DIR:-$SRC/build}
 SHARED=${PKTLUA_SHARED_CAPTURES:-$SRC/../shared/captures}
+GENERATED=${PKTLUA_GENERATED_CAPTURES:-$BUILD/corpus}
+CORPUS=${PKTLUA_CORPUS:-generated}
 PKTLUA=${PKTLUA:-$BUILD/pktlua}
 PKTGEN=${PKTGEN:-$BUILD/tools/pktgen}
 EXAMPLES=${PKTLUA_EXAMPLES:-$SRC/lua/examples}
@@ -49,8 +62,14 @@ tmp() {
 # die MSG: a broken test setup, not a failed check
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-# skip MSG: the test cannot run here (missing tool, not root)
+# skip MSG: the test cannot run here (a missing tool: CI does not accept it)
 skip() { printf 'SKIP: %s\n' "$*"; exit "$SKIP_RC"; }
+# skip_root MSG / skip_corpus MSG: the two reasons CI accepts
+skip_root() { printf 'SKIP(root): %s\n' "$*"; exit "$SKIP_RC"; }
+skip_corpus() { printf 'SKIP(corpus): %s\n' "$*"; exit "$SKIP_RC"; }
+
+# need_root: skips unless run as root
+need_root() { [ "$(id -u)" -eq 0 ] || skip_root "needs root"; }
 
 # need TOOL...: skips unless every tool is on PATH
 need() {
@@ -89,13 +108,73 @@ finish() {
   exit $?
 }
 
-# captures: every capture file the end-to-end tests run over, the shared
-# real captures first (when present) and then the project's own
+# the corpus: $CAPS, and its files by the role tests give them
+case $CORPUS in
+  shared)
+    CAPS=$SHARED
+    [ -f "$CAPS/README.md" ] || skip_corpus "no shared captures at $CAPS"
+    CAP_LONG=$CAPS/zeek-ftp-cwd-navigation.pcap     # ~8k TCP packets
+    CAP_MIXED=$CAPS/tcpreplay-test.pcap             # a bit of everything
+    CAP_SLL_NANO=$CAPS/tcpdump-tcp-handshake-nano-sll.pcap
+    CAP_NG=$CAPS/tcpdump-ospfv2.pcapng              # pcapng, one interface
+    CAP_NG_MIXED=$CAPS/zeek-ldap-mixed-linktypes.pcapng  # libpcap refuses
+    CAP_RAW_IPV4=$CAPS/tcpdump-linktype-ipv4.pcap   # LINKTYPE_IPV4
+    CAP_IP_BADSUM=$CAPS/zeek-ip4-bad-chksum.pcap    # a bad IPv4 header sum
+    ;;
+  generated)
+    CAPS=$GENERATED
+    [ -f "$CAPS/tcp-long.pcap" ] ||
+      die "no generated corpus at $CAPS (cmake --build builds it)"
+    CAP_LONG=$CAPS/tcp-long.pcap
+    CAP_MIXED=$CAPS/eth-mixed.pcap
+    CAP_SLL_NANO=$CAPS/sll-nano.pcap
+    CAP_NG=$CAPS/one-if.pcapng
+    CAP_NG_MIXED=$CAPS/mixed-links.pcapng
+    CAP_RAW_IPV4=$CAPS/linktype-ipv4.pcap
+    CAP_IP_BADSUM=$CAPS/ipv4-bad-cksum.pcap
+    ;;
+  *) die "PKTLUA_CORPUS=$CORPUS: not generated or shared" ;;
+esac
+
+# captures: every capture file the end-to-end tests run over, the corpus
+# first and then the project's own captures/; not $CAP_NG_MIXED, which
+# libpcap refuses part-way (the daemon's bad-input tests cover it)
 captures() {
   local f
-  for f in "$SHARED"/*.pcap "$SHARED"/*.pcapng "$CAPTURES"/*.pcap; do
-    [ -f "$f" ] && printf '%s\n' "$f"
+  for f in "$CAPS"/*.pcap "$CAPS"/*.pcapng "$CAPTURES"/*.pcap; do
+    [ -f "$f" ] && [ "$f" != "$CAP_NG_MIXED" ] && printf '%s\n' "$f"
   done
+}
+
+# readable_captures: the corpus files libpcap reads to the end
+readable_captures() {
+  local f
+  for f in "$CAPS"/*.pcap "$CAPS"/*.pcapng; do
+    [ "$f" = "$CAP_NG_MIXED" ] || printf '%s\n' "$f"
+  done
+}
+
+# long_capture OUT [N]: the corpus's long capture N times over (default 13:
+# over 100k packets)
+long_capture() {
+  local i files=()
+  for i in $(seq "${2:-13}"); do files+=("$CAP_LONG"); done
+  mergecap -a -F pcap -w "$1" "${files[@]}"
+}
+
+# tcpdump's text for a capture (the independent view of its packets);
+# absolute TCP sequence numbers, so a packet reads the same whichever
+# packets are around it
+dump() { tcpdump -n -S -tt --nano -r "$1" 2>/dev/null; }
+# count FILE: its number of packets, by tcpdump
+count() { tcpdump -n -r "$1" 2>/dev/null | grep -c '^[0-9]'; }
+# jsonfield FILE NAME: a field of the last --stats=json line in FILE
+jsonfield() { grep -o "\"$2\":[0-9]*" "$1" | tail -1 | cut -d: -f2; }
+# wait_for FILE [TRIES]: until FILE exists (a script's "I am running" mark)
+wait_for() {
+  local i
+  for i in $(seq "${2:-200}"); do [ -e "$1" ] && return 0; sleep 0.05; done
+  echo "timeout waiting for $1"; return 1
 }
 
 # run_pktlua ARGS...: runs the binary quietly; its stderr goes to $LAST_ERR

@@ -26,6 +26,7 @@ end
 local FIELDS = {
   "eth.dst", "eth.src", "eth.type", "eth.len",
   "vlan.priority", "vlan.dei", "vlan.id", "vlan.etype",
+  "ieee8021ad.priority", "ieee8021ad.dei", "ieee8021ad.id", "ieee8021ah.etype",
   "sll.pkttype", "sll.hatype", "sll.halen", "sll.src.eth", "sll.etype",
   "sll.ifindex",
   "arp.hw.type", "arp.proto.type", "arp.hw.size", "arp.proto.size",
@@ -294,12 +295,17 @@ local function link(m, linktype, eq)
       return nil
     end
     eq("eth.type", e.ethertype)
-    local et, pos, k = e.ethertype, 15, 0
+    -- tshark names an 802.1Q tag's fields vlan.*, an 802.1ad (0x88a8)
+    -- tag's ieee8021ad.* (its type field: ieee8021ah.etype)
+    local et, pos, seen = e.ethertype, 15, { vlan = 0, ieee8021ad = 0 }
     while (et == 0x8100 or et == 0x88a8) and fits(m, pos, L.vlansize) do
       local v = layout.setpointer(L.vlan, m, pos)
-      k = k + 1
-      eq("vlan.id", v.vid, k); eq("vlan.priority", v.pcp, k)
-      eq("vlan.dei", v.dei, k); eq("vlan.etype", v.ethertype, k)
+      local p = et == 0x88a8 and "ieee8021ad" or "vlan"
+      local k = seen[p] + 1
+      seen[p] = k
+      eq(p .. ".id", v.vid, k); eq(p .. ".priority", v.pcp, k)
+      eq(p .. ".dei", v.dei, k)
+      eq(p == "vlan" and "vlan.etype" or "ieee8021ah.etype", v.ethertype, k)
       et, pos = v.ethertype, pos + 4
     end
     return pos, et

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Script errors and bad input: the message, the exit status, the output.
-. "$(dirname "$0")/lib.sh" "$@"
-f=$CAPS/tcpreplay-test.pcap
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
+f=$CAP_MIXED
 n=$(count "$f")
 
 # a script that does not compile: exit 2, Lua's message, no output file
@@ -53,16 +55,16 @@ check "not a capture: exit 1, names the file" test $rc -eq 1 -a -n "$(grep "text
 check "missing file: exit 1" test $rc -eq 1 -a -n "$(grep 'nothere.pcap: No such file' "$TMP/err")"
 "$PKTLUA" -r "$TMP" 2>"$TMP/err"; rc=$?
 check "a directory: exit 1" test $rc -eq 1
-head -c 1000 "$CAPS/zeek-ftp-cwd-navigation.pcap" > "$TMP/trunc.pcap"
+head -c 1000 "$CAP_LONG" > "$TMP/trunc.pcap"
 good=$(count "$TMP/trunc.pcap")
 "$PKTLUA" -r "$TMP/trunc.pcap" -w "$TMP/o.pcap" 2>"$TMP/err"; rc=$?
 check "truncated file: exit 1" test $rc -eq 1
 check "truncated file: file and packet number in the message" \
   grep -q "trunc.pcap: packet $((good + 1)): truncated" "$TMP/err"
 check "truncated file: the packets before the fault are written" \
-  cmp -s <(dump "$TMP/o.pcap") <(tcpdump -n -tt --nano -r "$TMP/trunc.pcap" 2>/dev/null)
-"$PKTLUA" -r "$CAPS/zeek-ldap-mixed-linktypes.pcapng" -w "$TMP/o.pcap" 2>"$TMP/err"; rc=$?
-check "mixed link types: exit 1 with libpcap's reason" test $rc -eq 1 -a -n "$(grep 'mixed-linktypes.pcapng: packet' "$TMP/err")"
+  cmp -s <(dump "$TMP/o.pcap") <(tcpdump -n -S -tt --nano -r "$TMP/trunc.pcap" 2>/dev/null)
+"$PKTLUA" -r "$CAP_NG_MIXED" -w "$TMP/o.pcap" 2>"$TMP/err"; rc=$?
+check "mixed link types: exit 1 with libpcap's reason" test $rc -eq 1 -a -n "$(grep "$(basename "$CAP_NG_MIXED"): packet" "$TMP/err")"
 "$PKTLUA" -i pktlua-no-such-if0 2>"$TMP/err"; rc=$?
 check "unknown interface: exit 1, says no such device" test $rc -eq 1 -a -n "$(grep 'no such device' "$TMP/err")"
 

@@ -3,7 +3,9 @@
 # not grow over 100k packets. And the limits: --max-instructions ends a
 # runaway packet() and --max-lua-memory turns unbounded growth into counted
 # script errors.
-. "$(dirname "$0")/lib.sh" "$@"
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
 long_capture "$TMP/long.pcap" 13
 total=$(count "$TMP/long.pcap")
 
@@ -31,7 +33,7 @@ check "Lua heap growth over $n packets: $growth bytes" test "$growth" -eq 0
 check "lua_memory after 1000 and after $total packets is the same" \
   test "$(jsonfield "$TMP/a" lua_memory)" -eq "$(jsonfield "$TMP/b" lua_memory)"
 
-f=$CAPS/tcpreplay-test.pcap
+f=$CAP_MIXED
 n=$(count "$f")
 "$PKTLUA" -r "$f" -w "$TMP/o.pcap" --max-instructions=100000 --stats=json \
   -e 'function packet(p, i) if i.len > 1000 then while true do end end end' 2>"$TMP/err"; rc=$?

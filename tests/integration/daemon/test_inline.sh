@@ -3,11 +3,13 @@
 # and removes:  pktlua -r F -o va0  ->  va1: pktlua -i va1 -o vb1 (TTL - 1)
 # ->  vb0: tcpdump. The rewritten packets must arrive, checksums valid.
 # Needs root (and network namespaces).
-. "$(dirname "$0")/lib.sh" "$@"
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
 need_root
 NS=pktlua-test-$$
-ip netns add "$NS" 2>/dev/null || { echo "SKIP: cannot create a network namespace"; exit 77; }
-trap 'kill $(jobs -p) 2>/dev/null; ip netns del "$NS" 2>/dev/null; rm -rf "$TMP"' EXIT
+ip netns add "$NS" 2>/dev/null || skip "cannot create a network namespace"
+trap 'kill $(jobs -p) 2>/dev/null; ip netns del "$NS" 2>/dev/null; _cleanup' EXIT
 in_ns () { ip netns exec "$NS" "$@"; }
 # no IPv6 chatter on the new links (procps' sysctl may not be installed)
 in_ns sh -c 'for f in all default; do echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6; done' 2>/dev/null
@@ -21,7 +23,7 @@ waitfor () {  # waitfor FILE PATTERN
 }
 
 # the IPv4 UDP packets of a real capture (DNS and more)
-tcpdump -r "$CAPS/tcpreplay-test.pcap" -w "$TMP/udp.pcap" 'ip and udp and not ip[6:2] & 0x3fff != 0' 2>/dev/null
+tcpdump -r "$CAP_MIXED" -w "$TMP/udp.pcap" 'ip and udp and not ip[6:2] & 0x3fff != 0' 2>/dev/null
 n=$(count "$TMP/udp.pcap")
 
 in_ns tcpdump -n -i vb0 -U -w "$TMP/got.pcap" -c "$n" udp 2>"$TMP/tcpdump.err" &
@@ -56,7 +58,7 @@ check "and a valid IPv4 header checksum (tcpdump -v)" \
   test "$(tcpdump -v -n -r "$TMP/got.pcap" 2>/dev/null | grep -c 'bad cksum')" -eq 0
 
 # frames must fit the output interface's link layer
-in_ns "$PKTLUA" -r "$CAPS/tcpdump-tcp-handshake-nano-sll.pcap" -o va0 2>"$TMP/err"; rc=$?
+in_ns "$PKTLUA" -r "$CAP_SLL_NANO" -o va0 2>"$TMP/err"; rc=$?
 check "-o refuses frames of another link type" test $rc -eq 1 -a -n "$(grep 'cannot inject' "$TMP/err")"
 in_ns "$PKTLUA" -r "$TMP/udp.pcap" -o nosuch0 2>"$TMP/err"; rc=$?
 check "-o unknown interface: exit 1, no such device" test $rc -eq 1 -a -n "$(grep 'no such device' "$TMP/err")"

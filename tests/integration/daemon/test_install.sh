@@ -3,12 +3,14 @@
 # the configured prefix nor the source tree can be what is found), pktlua
 # finds the layouts and Lua helpers next to itself, and the examples and
 # the man page are installed where users look for them.
-. "$(dirname "$0")/lib.sh" "$@"
-build=$(dirname "$PKTLUA")
-src=$(cd "$(dirname "$0")/../../.." && pwd)
-[ -f "$build/cmake_install.cmake" ] || { echo "SKIP: $build is not a build tree"; exit 77; }
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
+build=$BUILD
+src=$SRC
+[ -f "$build/cmake_install.cmake" ] || die "$build is not a build tree"
 cmake --install "$build" --prefix "$TMP/inst" > "$TMP/install.log" 2>&1 ||
-  { cat "$TMP/install.log"; fail "cmake --install"; finish; }
+  { cat "$TMP/install.log"; bad "cmake --install"; finish; }
 mv "$TMP/inst" "$TMP/moved"
 inst=$TMP/moved
 bin=$inst/bin/pktlua
@@ -18,7 +20,7 @@ for ex in ttl filter nat anonymize stats; do
   check "example $ex.lua is installed" test -f "$inst/share/doc/pktlua/examples/$ex.lua"
 done
 (cd / && env -u LUA_PATH -u LUA_CPATH -u LUA_PATH_5_4 -u LUA_CPATH_5_4 \
-  "$bin" -q -r "$CAPS/tcpdump-linktype-ipv4.pcap" -e '
+  "$bin" -q -r "$CAP_RAW_IPV4" -c 1 -e '
   local layout = require "layout"
   local ipv4 = layout.newpointer(require "layouts.ipv4")
   local where = package.searchpath("layouts.ipv4", package.path)

@@ -2,9 +2,11 @@
 # Live capture on the loopback interface while this test sends UDP to
 # 127.0.0.1, with a kernel-side BPF filter, -c, stats with kernel counters,
 # SIGTERM while waiting for packets, and -Z dropping root. Needs root.
-. "$(dirname "$0")/lib.sh" "$@"
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
 need_root
-ip link show lo >/dev/null 2>&1 || { echo "SKIP: no lo"; exit 77; }
+ip link show lo >/dev/null 2>&1 || skip "no lo"
 port=$((20000 + RANDOM % 20000))
 send () {  # send N datagrams "pktlua-test K" to the port, slowly
   local k
@@ -52,7 +54,7 @@ check "live: ... with exit 0 and a valid empty output" test $rc -eq 0 -a "$(coun
 # -Z: the script runs as the user, the output file is opened as the user
 user=nobody
 id "$user" >/dev/null 2>&1 || { echo "no user $user: -Z part skipped"; finish; }
-chmod 777 "$TMP"
+chmod 777 "$TMP"; chmod 711 "$(dirname "$TMP")"  # -Z: reachable by $user
 "$PKTLUA" -v -i lo -c 2 -Z "$user" -w "$TMP/z.pcap" -e '
   local f = assert(io.open("/proc/self/status"))
   for l in f:lines() do if l:match("^[UG]id:") then io.stderr:write(l, "\n") end end

@@ -2,7 +2,9 @@
 # The progress line: on a terminal when reading a file, never with -q or
 # when stderr is not a terminal. And a second SIGTERM interrupts a script
 # stuck in a loop.
-. "$(dirname "$0")/lib.sh" "$@"
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
 long_capture "$TMP/long.pcap" 4
 slow='function packet() for k = 1, 3000 do end end'
 if command -v script >/dev/null; then

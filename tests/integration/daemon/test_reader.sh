@@ -6,9 +6,10 @@
 # messages and exit status must be the same, for a long file and for files
 # with a bad record past the first blocks, with and without a BPF filter
 # (which the fast path applies itself).
-. "$(dirname "$0")/lib.sh" "$@"
-command -v mergecap >/dev/null || { echo "SKIP: no mergecap"; exit 77; }
-command -v lua5.4 >/dev/null || { echo "SKIP: no lua5.4"; exit 77; }
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
+need mergecap lua5.4
 
 long_capture "$TMP/long.pcap" 13
 
@@ -77,11 +78,11 @@ for expr in "tcp port 21" "len > 100" "not ip"; do
   # shellcheck disable=SC2086
   same_as_libpcap "long, BPF '$expr'" "$TMP/long.pcap" $expr
   check "long, BPF '$expr': as tcpdump selects" \
-    cmp -s <(dump "$TMP/fast.pcap") <(tcpdump -n -tt --nano -r "$TMP/long.pcap" $expr 2>/dev/null)
+    cmp -s <(dump "$TMP/fast.pcap") <(tcpdump -n -S -tt --nano -r "$TMP/long.pcap" $expr 2>/dev/null)
 done
 
 for kind in huge caplen_gt_len over_snaplen cut; do
-  n=$(patch "$TMP/long.pcap" "$TMP/$kind.pcap" "$kind") || fail "$kind: patch"
+  n=$(patch "$TMP/long.pcap" "$TMP/$kind.pcap" "$kind") || bad "$kind: patch"
   same_as_libpcap "$kind (record $n)" "$TMP/$kind.pcap"
   check "$kind: the records before $n are all there" \
     test "$(count "$TMP/fast.pcap")" -ge $((n - 1))

@@ -3,7 +3,9 @@
 # complete output holding exactly the packets counted as passed; SIGUSR1
 # prints the stats; SIGHUP reloads the script (or keeps it if the new one
 # does not load) without losing a packet.
-. "$(dirname "$0")/lib.sh" "$@"
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
 long_capture "$TMP/long.pcap"
 total=$(count "$TMP/long.pcap")
 # slow enough to be caught in the middle; drops every third packet; leaves

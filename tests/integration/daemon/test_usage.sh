@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # --help, --version, the man page, and command-line errors (exit 2).
-. "$(dirname "$0")/lib.sh" "$@"
+. "$(dirname "$0")/../lib.sh"
+need_pktlua
+TMP=$(tmp)
 man=$(cd "$(dirname "$0")/../../.." && pwd)/doc/pktlua.1
-f=$CAPS/tcpreplay-test.pcap
+f=$CAP_MIXED
 
 "$PKTLUA" --help > "$TMP/help"; rc=$?
 check "--help: exit 0" test $rc -eq 0

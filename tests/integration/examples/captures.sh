@@ -3,6 +3,8 @@
 #   captures.sh reproducible  the committed files equal a fresh pktgen run
 #   captures.sh checksums     tcpdump -vv and tshark find every checksum valid
 #   captures.sh bulk          --udp64/--mixed: sizes, checksums, determinism
+#   captures.sh generated     --corpus: deterministic, and each file is what
+#                             --list-corpus says, as tcpdump and tshark read it
 . "$(dirname "$0")/../lib.sh"
 need_pktgen
 t=$(tmp)
@@ -73,6 +75,76 @@ bulk)
   n=$(tcpdump -nn -r "$t/u.pcap" 'src net 10.1.0.0/16' 2>/dev/null | wc -l)
   check "udp64: 7 of 8 sources in 10.1/16 ($n)" [ "$n" -gt 2400 ] && [ "$n" -lt 2850 ]
   ;;
-*) die "usage: $0 reproducible|checksums|bulk" ;;
+generated)
+  need tcpdump tshark capinfos
+  g=$GENERATED
+  mkdir "$t/c1" "$t/c2"
+  "$PKTGEN" --corpus "$t/c1" || die "pktgen --corpus"
+  "$PKTGEN" --corpus "$t/c2" --seed 2 || die "pktgen --corpus --seed 2"
+  for f in "$g"/*.pcap "$g"/*.pcapng; do
+    b=$(basename "$f")
+    same "$b: the build's corpus is what pktgen --corpus writes" "$f" "$t/c1/$b"
+    check "$b: listed by --list-corpus" grep -q "^$b " < <("$PKTGEN" --list-corpus)
+  done
+  check "--list-corpus names only files it writes" \
+    [ "$("$PKTGEN" --list-corpus | wc -l)" -eq "$(ls "$t/c1" | wc -l)" ]
+  check "another seed, other bytes" bash -c "! cmp -s '$t/c1/tcp-long.pcap' '$t/c2/tcp-long.pcap'"
+  # link type and file format, as tcpdump and capinfos read them
+  linktype() { tcpdump -r "$1" -c 1 2>&1 >/dev/null | sed -n 's/.*link-type \([^ ]*\) .*/\1/p' | head -1; }
+  for want in eth-mixed.pcap:EN10MB vlan.pcap:EN10MB sll-nano.pcap:LINUX_SLL \
+              sll2.pcap:LINUX_SLL2 null.pcap:NULL loop.pcap:LOOP raw.pcap:RAW \
+              linktype-ipv4.pcap:IPV4 linktype-ipv6.pcap:IPV6 \
+              one-if.pcapng:EN10MB several-if.pcapng:EN10MB; do
+    check "${want%%:*}: link type ${want#*:} (tcpdump: $(linktype "$g/${want%%:*}"))" \
+      [ "$(linktype "$g/${want%%:*}")" = "${want#*:}" ]
+  done
+  check "bigendian.pcap: a big-endian file that tcpdump reads" \
+    [ "$(od -An -tx1 -N4 "$g/bigendian.pcap" | tr -d ' ')" = a1b2c3d4 -a "$(count "$g/bigendian.pcap")" -gt 10 ]
+  check "sll-nano.pcap: nanosecond timestamps" \
+    [ "$(od -An -tx1 -N4 "$g/sll-nano.pcap" | tr -d ' ')" = 4d3cb2a1 ]
+  check "several-if.pcapng: three interfaces, nanoseconds" \
+    [ "$(tshark -r "$g/several-if.pcapng" -T fields -e frame.interface_id 2>/dev/null | sort -u | tr '\n' ' ')" = "0 1 2 " ]
+  check "empty.pcapng: a pcapng file without packets" \
+    [ "$(capinfos -t -c -M "$g/empty.pcapng" 2>/dev/null | grep -c 'File type: *pcapng$\|Number of packets: *0$')" -eq 2 ]
+  check "mixed-links.pcapng: libpcap refuses it" \
+    grep -q 'different from the type of the first interface' < <(tcpdump -r "$g/mixed-links.pcapng" 2>&1 >/dev/null)
+  check "mixed-links.pcapng: tshark reads both link types" \
+    [ "$(tshark -r "$g/mixed-links.pcapng" -T fields -e frame.protocols 2>/dev/null | cut -d: -f1 | sort -u | tr '\n' ' ')" = "eth raw " ]
+  # truncation: caplen < len on every record of the snaplen files
+  for f in snaplen68.pcap:68 snaplen1.pcap:1; do
+    check "${f%%:*}: snaplen ${f#*:}, every record cut" \
+      [ "$(tshark_fields "$g/${f%%:*}" frame.len frame.cap_len | awk -F'\t' -v s="${f#*:}" '$2 != s || $1 <= $2' | wc -l)" -eq 0 ]
+  done
+  check "ip-cut.pcap: IPv4 and IPv6 headers cut short" \
+    [ "$(tcpdump -nn -r "$g/ip-cut.pcap" 2>/dev/null | grep -c '\[|ip6\?\]')" -eq 2 ]
+  # the headers each file promises
+  has() { tshark -r "$g/$1" -T fields -e frame.protocols 2>/dev/null | grep -q "$2"; }
+  for want in "eth-mixed.pcap:mpls:ip" "eth-mixed.pcap:eth:ethertype:arp" \
+              "eth-mixed.pcap:eth:llc" "eth-mixed.pcap:ip:igmp" "eth-mixed.pcap:ipv6:tcp" \
+              "eth-mixed.pcap:icmp:ip:udp" "qinq.pcap:ieee8021ad:ethertype:vlan:ethertype:ip" \
+              "vlan.pcap:eth:ethertype:vlan:ethertype:ip" "sll2.pcap:sll:ethertype:arp" \
+              "null.pcap:null:ipv6" "raw.pcap:raw:ipv6" "tcp-long.pcap:ftp"; do
+    check "${want%%:*} holds ${want#*:}" has "${want%%:*}" "${want#*:}"
+  done
+  check "ipv4-options.pcap: IHL 6 and 7" [ "$(tshark_fields "$g/ipv4-options.pcap" ip.hdr_len | sort -u | tr '\n' ' ')" = "24 28 " ]
+  check "ipv4-options.pcap: Ethernet padding (frames longer than the datagram)" \
+    [ "$(tshark_fields "$g/ipv4-options.pcap" frame.len ip.len | awk -F'\t' '$1 > $2 + 14' | wc -l)" -gt 0 ]
+  n=$(tshark_fields "$g/ipv4-fragments.pcap" ip.flags.mf ip.frag_offset | awk -F'\t' '$1 == 1 || $2 > 0' | wc -l)
+  check "ipv4-fragments.pcap: fragments ($n)" [ "$n" -gt 100 ]
+  n=$(count "$g/tcp-long.pcap")
+  check "tcp-long.pcap: ~8k packets ($n), none with a bad checksum" \
+    [ "$n" -gt 7700 -a -z "$(bad_cksums "$g/tcp-long.pcap")" ]
+  # the checksum verdicts tcpdump -vv gives: bad where the name says so
+  for f in ipv4-bad tcp-bad udp-bad icmp-bad icmp6-bad; do
+    check "$f-cksum.pcap: tcpdump -vv finds the bad sum" [ "$(bad_cksums "$g/$f-cksum.pcap")" = 1 ]
+  done
+  check "ipv4-bad-cksum.pcap: in the IPv4 header" [ "$(bad_cksums "$g/ipv4-bad-cksum.pcap" ip)" = 1 ]
+  for f in tcp-good udp-good icmp-good icmp6-good; do
+    check "$f-cksum.pcap: no bad sum" [ -z "$(bad_cksums "$g/$f-cksum.pcap")" ]
+  done
+  check "eth-mixed.pcap: 2 bad IPv4 header sums, 4 bad sums in all" \
+    [ "$(bad_cksums "$g/eth-mixed.pcap" ip | wc -l)" -eq 2 -a "$(bad_cksums "$g/eth-mixed.pcap" | wc -l)" -eq 4 ]
+  ;;
+*) die "usage: $0 reproducible|checksums|bulk|generated" ;;
 esac
 finish

@@ -9,7 +9,7 @@
 # when it reads the capture from the file: same packets, same bytes.
 # Needs root (skips otherwise).
 . "$(dirname "$0")/../lib.sh"
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, raw sockets)"
+need_root  # network namespaces, raw sockets
 need ip tcpdump tcpreplay capinfos
 need_pktlua
 t=$(tmp)

@@ -79,7 +79,6 @@ mapfor() {
 }
 mapfiles=()
 for f in $(captures); do
-  case $(basename "$f") in zeek-ldap-mixed-linktypes.pcapng) continue ;; esac
   mapfiles+=("$f")
 done
 mergecap -a -w "$t/all.pcapng" "${mapfiles[@]}" || die "mergecap failed"

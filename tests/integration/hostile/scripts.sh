@@ -10,10 +10,8 @@ t=$(tmp)
 gaps=0
 gap() { gaps=$((gaps + 1)); printf 'GAP: %s\n' "$*"; }
 
-# a capture of many packets (the biggest shared one when present)
-in=$SHARED/zeek-ftp-cwd-navigation.pcap
-[ -f "$in" ] || in=$CAPTURES/ipv4.pcap
-[ -f "$in" ] || die "no capture to run over"
+# a capture of many packets: the corpus's long one
+in=$CAP_LONG
 nin=$(tcpdump -r "$in" 2>/dev/null | wc -l)
 small=$CAPTURES/ipv4.pcap
 [ -f "$small" ] || small=$in

@@ -42,31 +42,45 @@ started() {
   return 1
 }
 
-# how long a whole run takes, so that signals land inside it
+# a whole run, for its output's size: signals are sent when a run's output
+# has grown to a random share of it. A moment measured in work done, not in
+# time, stays inside the run however busy the machine is (a delay timed on
+# one run missed the next, slower or faster, run under ctest -j load).
 start=$(now_ms)
 "$PKTLUA" -q -r "$t/in.pcap" -w "$t/out.pcap" -e "$script" 2>/dev/null ||
   die "a full run failed"
 full=$(( $(now_ms) - start ))
-echo "a full run takes ${full} ms"
+fullsize=$(stat -c %s "$t/out.pcap")
+echo "a full run takes ${full} ms and writes $fullsize bytes"
+# at_share PID PERCENT: waits until the run's output holds PERCENT % of a
+# whole run's; fails when the run ends first
+at_share() {
+  local want=$(( fullsize / 100 * $2 )) size
+  while kill -0 "$1" 2>/dev/null; do
+    size=$(stat -c %s "$t/out.pcap" 2>/dev/null) || size=0
+    [ "$size" -ge "$want" ] && return 0
+    sleep 0.005
+  done
+  return 1
+}
 
 RANDOM=${SIGNAL_SEED:-$$}
 midrun=0
 echo "seed $RANDOM (SIGNAL_SEED to repeat)"
 for r in $(seq 1 "$rounds"); do
   sig=TERM; [ $((r % 2)) -eq 0 ] && sig=INT
-  ms=$(( full * (5 + RANDOM % 80) / 100 ))
-  delay=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
+  share=$(( 5 + RANDOM % 80 ))
   rm -f "$t/out.pcap"
   "$PKTLUA" -q --stats=json -r "$t/in.pcap" -w "$t/out.pcap" -e "$script" \
     2> "$t/err" &
   pid=$!
   started "$pid"
-  sleep "$delay"
+  at_share "$pid" "$share"
   kill -"$sig" "$pid" 2>/dev/null
   wait "$pid"; rc=$?
   read=$(field "$t/err" read); passed=$(field "$t/err" passed)
   dropped=$(field "$t/err" dropped)
-  what="round $r: SIG$sig after ${delay}s (read $read, passed $passed)"
+  what="round $r: SIG$sig at ${share}% (read $read, passed $passed)"
   check "$what: exit 0" test "$rc" -eq 0
   check "$what: stats printed" test -n "$read" -a -n "$passed" -a -n "$dropped"
   [ -n "$read" ] || continue
@@ -93,9 +107,10 @@ rm -f "$t/out.pcap"
 "$PKTLUA" --stats=json -r "$t/in.pcap" -w "$t/out.pcap" -f "$t/s.lua" 2> "$t/err" &
 pid=$!
 started "$pid"
+share=0
 for i in 1 2 3; do
-  ms=$(( full * (5 + RANDOM % 20) / 100 ))
-  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+  share=$(( share + 5 + RANDOM % 20 ))
+  at_share "$pid" "$share"
   kill -HUP "$pid" 2>/dev/null
 done
 kill -TERM "$pid" 2>/dev/null
