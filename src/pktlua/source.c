@@ -1,0 +1,67 @@
+/*
+** source.c - opening a source: the back-end the options ask for, its BPF
+** filter, and what all back-ends share.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source.h"
+
+pkt_Source *pkt_source_new (const pkt_SourceOps *ops, size_t privsize) {
+  pkt_Source *s = calloc(1, sizeof(*s));
+  if (s == NULL) return NULL;
+  if (privsize > 0 && (s->priv = calloc(1, privsize)) == NULL) {
+    free(s);
+    return NULL;
+  }
+  s->ops = ops;
+  return s;
+}
+
+void pkt_source_close (pkt_Source *s) {
+  if (s == NULL) return;
+  s->ops->close(s);
+  free(s->priv);
+  free(s);
+}
+
+int pkt_source_pcapfilter (pkt_Source *s, pcap_t *p, const char *expr,
+                           struct bpf_program *prog, char *err) {
+  /* the netmask only matters for "ip broadcast", and only live */
+  bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
+  char perr[PCAP_ERRBUF_SIZE];
+  if (strcmp(s->ops->kind, "live") == 0 &&
+      pcap_lookupnet(s->name, &net, &mask, perr) != 0)
+    mask = PCAP_NETMASK_UNKNOWN;
+  if (pcap_compile(p, prog, expr, 1, mask) != 0) {
+    snprintf(err, PKT_ERRSIZE, "bad filter expression '%s': %s", expr,
+             pcap_geterr(p));
+    return PKT_ERROR_USAGE;
+  }
+  if (pcap_setfilter(p, prog) != 0) {
+    snprintf(err, PKT_ERRSIZE, "%s: cannot set the filter: %s", s->name,
+             pcap_geterr(p));
+    pcap_freecode(prog);
+    return PKT_ERROR;
+  }
+  return PKT_OK;
+}
+
+int pkt_source_open (pkt_Source **out, const pkt_Options *o, char *err) {
+  pkt_Source *s;
+  int rc;
+  *out = NULL;
+  if (o->rfile) {
+    rc = pkt_source_opensavefile(&s, o->rfile, err);
+    if (rc == PKT_OK) s = pkt_source_fastpcap(s);
+  }
+  else rc = pkt_source_openlive(&s, o, err);
+  if (rc != PKT_OK) return rc;
+  if (o->filter && (rc = s->ops->setfilter(s, o->filter, err)) != PKT_OK) {
+    pkt_source_close(s);
+    return rc;
+  }
+  *out = s;
+  return PKT_OK;
+}
