@@ -44,7 +44,7 @@ enum pkt_Status {
   PKT_DONE = 5,             /* --help or --version printed: nothing to run */
   PKT_ERROR = -1,           /* runtime or input error */
   PKT_ERROR_USAGE = -2,     /* the request is wrong (bad option or filter) */
-  PKT_ERROR_SCRIPT = -3     /* a script error ended the run (--on-error=abort) */
+  PKT_ERROR_SCRIPT = -3     /* a script error ended the run (on-error=abort) */
 };
 
 /* a short description of a status code (pkt_Status) */

@@ -340,14 +340,17 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
 /*
 ** caplen, l3 and ipversion, which scripts read on every packet to find
 ** their headers, are plain fields of the table: a read costs what any
-** table read costs. They are stored again before every packet, so a
-** script may overwrite them (to hand a helper another header, say) and
-** the next packet still sees its own. len, sec, nsec and linktype are not
-** in the table: info's __index computes them when read, so they cost
-** nothing to scripts that do not read them (an unconditional store is
-** the dearest step of the path). Writes to those reach __newindex: sec
-** and nsec set the packet's timestamp (what -w writes); len and linktype
-** are read-only. Other keys are the script's own and stay.
+** table read costs. They are stored before every packet, changed or not:
+** a table has no hook for writes to keys it holds, so a store skipped
+** because the value had not changed would leave a script's write in place
+** for later packets. So a script may overwrite them (to hand a helper
+** another header, say) and the next packet still sees its own.
+** len, sec, nsec and linktype are not in the table: info's __index
+** computes them when read, which costs nothing to scripts that do not
+** read them (a store is the dearest step of the per-packet path), and
+** their writes reach __newindex: sec and nsec set the packet's timestamp
+** (what -w writes); len and linktype are read-only. Other keys are the
+** script's own and stay.
 */
 static const char *const computed[] = {"len", "sec", "nsec", "linktype",
                                        "caplen", "l3", "ipversion", NULL};
@@ -389,7 +392,7 @@ static int info_newindex (lua_State *L) {
   pkt_Script *S = (pkt_Script *)lua_touserdata(L, lua_upvalueindex(1));
   int f = computedfield(L, 2);
   switch (f) {
-    case 1: S->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's 32 bits */
+    case 1: S->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap: 32 bits */
     case 2: S->nsec = tsfield(L, "nsec", 999999999); break;
     case 0: case 3:
       return luaL_error(L, "info.%s is read-only (only info.sec and "
@@ -439,13 +442,18 @@ static void newinfo (pkt_Script *S) {
   lua_setmetatable(L, SLOT_INFO);
 }
 
-/* info[key] = v, with the key already on the stack (no lookup by name) */
+/*
+** info[key] = v, with the key already on the stack (no lookup by name).
+** lua_settable, not lua_rawset: over a value it stores in place without
+** rawset's bookkeeping (a third cheaper); a key the script emptied goes
+** through info_newindex, which stores it raw.
+*/
 static void setinfo (lua_State *L, int key, lua_Integer v) {
   lua_pushvalue(L, key);
   if (v > 0 || key == SLOT_KCAPLEN) lua_pushinteger(L, v);
   else if (key == SLOT_KL3) lua_pushnil(L);  /* l3 0: not IP */
   else lua_pushboolean(L, 0);  /* ipversion: a key that never goes away */
-  lua_rawset(L, SLOT_INFO);
+  lua_settable(L, SLOT_INFO);
 }
 
 /* }====================================================== */

@@ -56,7 +56,8 @@ static void putrecord (PcapFile *f, const struct pcap_pkthdr *h,
   f->nrec += need;
 }
 
-static void pcapfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st) {
+static void pcapfile_write (pkt_Sink *k, const pkt_Packet *p,
+                            pkt_Stats *st) {
   PcapFile *f = PF(k);
   (void)st;  /* a write error shows at the close, as stdio reports it */
   if (f->rec != NULL) putrecord(f, &p->hdr, p->data);

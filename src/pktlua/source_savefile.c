@@ -119,7 +119,7 @@ static int openstream (pkt_Source *s, FILE *f, int isstdin, char *err) {
   sf->pcap = pcap_fopen_offline_with_tstamp_precision(f,
                nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO,
                perr);
-  if (sf->pcap == NULL) {  /* libpcap's words are clear ("unknown file format") */
+  if (sf->pcap == NULL) {  /* libpcap says it well ("unknown file format") */
     snprintf(err, PKT_ERRSIZE, "%s: %s", s->name, perr);
     goto fail;
   }
