@@ -2,27 +2,35 @@
 ** source.c - opening a source: the back-end the options ask for, its BPF
 ** filter, and what all back-ends share.
 */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "source.h"
 
+/* the back-end's state follows the struct in the same block, aligned for
+** any type (libpcap's pcap_create_common does the same) */
+void *pkt_backend_new (size_t size, size_t privsize, void **priv) {
+  size_t at = (size + _Alignof(max_align_t) - 1) /
+              _Alignof(max_align_t) * _Alignof(max_align_t);
+  char *b = calloc(1, at + privsize);
+  if (b != NULL) *priv = privsize > 0 ? b + at : NULL;
+  return b;
+}
+
 pkt_Source *pkt_source_new (const pkt_SourceOps *ops, size_t privsize) {
-  pkt_Source *s = calloc(1, sizeof(*s));
+  void *priv;
+  pkt_Source *s = (pkt_Source *)pkt_backend_new(sizeof(*s), privsize, &priv);
   if (s == NULL) return NULL;
-  if (privsize > 0 && (s->priv = calloc(1, privsize)) == NULL) {
-    free(s);
-    return NULL;
-  }
   s->ops = ops;
+  s->priv = priv;
   return s;
 }
 
 void pkt_source_close (pkt_Source *s) {
   if (s == NULL) return;
   s->ops->close(s);
-  free(s->priv);
   free(s);
 }
 

@@ -34,7 +34,7 @@ typedef struct pkt_SourceOps {
   /* async-signal-safe: make a next() that waits return PKT_AGAIN; NULL
   ** for sources that never wait */
   void (*wakeup) (pkt_Source *s);
-  void (*close) (pkt_Source *s);     /* frees priv; not s itself */
+  void (*close) (pkt_Source *s);     /* releases what priv holds */
 } pkt_SourceOps;
 
 struct pkt_Source {
@@ -56,6 +56,9 @@ void pkt_source_close (pkt_Source *s);
 
 /* ---- for the back-ends ---- */
 
+/* one zeroed block: a struct of `size` bytes and, after it, `privsize`
+** bytes of a back-end's state at *priv; freed with one free() */
+void *pkt_backend_new (size_t size, size_t privsize, void **priv);
 /* a source with `privsize` zeroed bytes of private state; NULL: no memory */
 pkt_Source *pkt_source_new (const pkt_SourceOps *ops, size_t privsize);
 /* setfilter for back-ends on a pcap_t: compiles expr into *prog and sets
