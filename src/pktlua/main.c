@@ -141,21 +141,21 @@ static int droppriv (const char *user, char *err) {
   if (pw == NULL) {
     snprintf(err, PKT_ERRSIZE, "-Z %s: %s", user,
              errno ? strerror(errno) : "no such user");
-    return -1;
+    return PKT_ERROR;
   }
-  if (geteuid() == pw->pw_uid && getuid() == pw->pw_uid) return 0;
+  if (geteuid() == pw->pw_uid && getuid() == pw->pw_uid) return PKT_OK;
   if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
       setuid(pw->pw_uid) != 0) {
     snprintf(err, PKT_ERRSIZE, "-Z %s: cannot become that user: %s", user,
              strerror(errno));
-    return -1;
+    return PKT_ERROR;
   }
   if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
     snprintf(err, PKT_ERRSIZE, "-Z %s: root privileges could be regained",
              user);
-    return -1;
+    return PKT_ERROR;
   }
-  return 0;
+  return PKT_OK;
 }
 
 /* -w naming the -r file would truncate the input before it is read */
@@ -248,7 +248,7 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_FAIL;
     goto done;
   }
-  if (o.user && droppriv(o.user, err) != 0) {
+  if (o.user && droppriv(o.user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto done;
