@@ -39,6 +39,8 @@ int luaopen_checksum (lua_State *L);
 #define SLOT_KIPVER  7
 #define SLOT_KLAST   SLOT_KIPVER
 
+#define NFIELDS      7   /* info's fields (fieldnames) */
+
 /* set by CMake; these defaults let the file compile on its own */
 #ifndef PKTLUA_BINARY_DIR
 #define PKTLUA_BINARY_DIR "/nonexistent"
@@ -65,6 +67,7 @@ struct pkt_Script {
   volatile sig_atomic_t inlua;  /* running the script's code */
   lua_Integer len, sec, nsec;   /* info's computed fields */
   int tswritten;             /* the script wrote info.sec or info.nsec */
+  const char *keys[NFIELDS];  /* info's field names, interned (fieldof) */
   pkt_Reports reports;       /* script errors shown and counted */
 };
 
@@ -352,22 +355,28 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
 ** (what -w writes); len and linktype are read-only. Other keys are the
 ** script's own and stay.
 */
-static const char *const computed[] = {"len", "sec", "nsec", "linktype",
-                                       "caplen", "l3", "ipversion", NULL};
+static const char *const fieldnames[NFIELDS] = {
+  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion"
+};
 
-static int computedfield (lua_State *L, int arg) {
+/*
+** Which of info's fields the key at `arg` names, or -1. Short strings are
+** interned, so a key is compared by address with the state's own copies
+** (S->keys, anchored in info's metatable): no strcmp on the read path.
+*/
+static int fieldof (pkt_Script *S, lua_State *L, int arg) {
   const char *k;
   int i;
   if (lua_type(L, arg) != LUA_TSTRING) return -1;
   k = lua_tostring(L, arg);
-  for (i = 0; computed[i] != NULL; i++)
-    if (strcmp(k, computed[i]) == 0) return i;
+  for (i = 0; i < NFIELDS; i++)
+    if (k == S->keys[i]) return i;
   return -1;
 }
 
 static int info_index (lua_State *L) {
   pkt_Script *S = (pkt_Script *)lua_touserdata(L, lua_upvalueindex(1));
-  switch (computedfield(L, 2)) {
+  switch (fieldof(S, L, 2)) {
     case 0: lua_pushinteger(L, S->len); break;
     case 1: lua_pushinteger(L, S->sec); break;
     case 2: lua_pushinteger(L, S->nsec); break;
@@ -390,13 +399,13 @@ static lua_Integer tsfield (lua_State *L, const char *name,
 
 static int info_newindex (lua_State *L) {
   pkt_Script *S = (pkt_Script *)lua_touserdata(L, lua_upvalueindex(1));
-  int f = computedfield(L, 2);
+  int f = fieldof(S, L, 2);
   switch (f) {
     case 1: S->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap: 32 bits */
     case 2: S->nsec = tsfield(L, "nsec", 999999999); break;
     case 0: case 3:
       return luaL_error(L, "info.%s is read-only (only info.sec and "
-                        "info.nsec can be written)", computed[f]);
+                        "info.nsec can be written)", fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
   }
   S->tswritten = 1;
@@ -430,7 +439,12 @@ static void newinfo (pkt_Script *S) {
     lua_pushinteger(L, 0);
     lua_rawset(L, SLOT_INFO);
   }
-  lua_createtable(L, 0, 3);
+  lua_createtable(L, NFIELDS, 3);
+  for (i = 0; i < NFIELDS; i++) {  /* anchored here, for their addresses */
+    lua_pushstring(L, fieldnames[i]);
+    S->keys[i] = lua_tostring(L, -1);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
   lua_pushlightuserdata(L, S);
   lua_pushcclosure(L, info_index, 1);
   lua_setfield(L, -2, "__index");
