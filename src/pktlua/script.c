@@ -580,7 +580,7 @@ static int runbatch (lua_State *L) {
     lua_call(L, 2, 1);
     S->inlua = 0;
     /* only false drops: nil (no return) and any other value pass */
-    drop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    drop = !lua_toboolean(L, -1) && lua_type(L, -1) == LUA_TBOOLEAN;
     lua_pop(L, 1);
     if (S->tswritten) applytimestamp(S, p);
     b->inpacket = 0;
