@@ -1,8 +1,8 @@
 /*
 ** script.c - the Lua side of the daemon: the state (with an optional
-** heap cap and instruction budget), the module preload and paths, the
-** info table, and the per-packet call. Its errors are reported by
-** script_report.c.
+** heap cap and instruction budget), the module preload and paths, and the
+** per-packet call. The info table is script_info.c's; errors are reported
+** by script_report.c.
 */
 #include <limits.h>
 #include <signal.h>
@@ -17,6 +17,7 @@
 
 #include "lmemlib.h"
 #include "script.h"
+#include "script_info.h"
 
 int luaopen_memory (lua_State *L);
 #ifdef PKTLUA_HAVE_LAYOUT
@@ -33,13 +34,8 @@ int luaopen_checksum (lua_State *L);
 #define SLOT_MSGH    1   /* message handler for lua_pcall */
 #define SLOT_FUNC    2   /* the script's packet function */
 #define SLOT_PKT     3   /* the one reference memory */
-#define SLOT_INFO    4   /* the one info table */
-#define SLOT_KCAPLEN 5   /* interned keys of info's stored fields */
-#define SLOT_KL3     6
-#define SLOT_KIPVER  7
-#define SLOT_KLAST   SLOT_KIPVER
-
-#define NFIELDS      7   /* info's fields (fieldnames) */
+#define SLOT_INFO    4   /* the one info table, then its keys (script_info) */
+#define SLOT_KLAST   (SLOT_INFO + PKT_INFO_NSLOTS - 1)
 
 /* set by CMake; these defaults let the file compile on its own */
 #ifndef PKTLUA_BINARY_DIR
@@ -60,14 +56,11 @@ struct pkt_Script {
   const pkt_Options *o;
   size_t used;               /* bytes allocated by the state */
   size_t cap;                /* --max-lua-memory, 0: none */
-  int linktype;              /* info.linktype */
   int started;               /* the fixed slots are in place */
   int wantsinfo;             /* packet() has a second parameter */
   luamem_Head *pkt;          /* head of the memory at SLOT_PKT */
   volatile sig_atomic_t inlua;  /* running the script's code */
-  lua_Integer len, sec, nsec;   /* info's computed fields */
-  int tswritten;             /* the script wrote info.sec or info.nsec */
-  const char *keys[NFIELDS];  /* info's field names, interned (fieldof) */
+  pkt_Info info;             /* the info table's side in C */
   pkt_Reports reports;       /* script errors shown and counted */
 };
 
@@ -334,150 +327,12 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
   return S;  /* the compiled chunk waits at slot 2 */
 }
 
-/*
-** {======================================================
-** info: the fields of the packet being handled
-** =======================================================
-*/
-
-/*
-** caplen, l3 and ipversion, which scripts read on every packet to find
-** their headers, are plain fields of the table: a read costs what any
-** table read costs. They are stored before every packet, changed or not:
-** a table has no hook for writes to keys it holds, so a store skipped
-** because the value had not changed would leave a script's write in place
-** for later packets. So a script may overwrite them (to hand a helper
-** another header, say) and the next packet still sees its own.
-** len, sec, nsec and linktype are not in the table: info's __index
-** computes them when read, which costs nothing to scripts that do not
-** read them (a store is the dearest step of the per-packet path), and
-** their writes reach __newindex: sec and nsec set the packet's timestamp
-** (what -w writes); len and linktype are read-only. Other keys are the
-** script's own and stay.
-*/
-static const char *const fieldnames[NFIELDS] = {
-  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion"
-};
-
-/*
-** Which of info's fields the key at `arg` names, or -1. Short strings are
-** interned, so a key is compared by address with the state's own copies
-** (S->keys, anchored in info's metatable): no strcmp on the read path.
-*/
-static int fieldof (pkt_Script *S, lua_State *L, int arg) {
-  const char *k;
-  int i;
-  if (lua_type(L, arg) != LUA_TSTRING) return -1;
-  k = lua_tostring(L, arg);
-  for (i = 0; i < NFIELDS; i++)
-    if (k == S->keys[i]) return i;
-  return -1;
-}
-
-static int info_index (lua_State *L) {
-  pkt_Script *S = (pkt_Script *)lua_touserdata(L, lua_upvalueindex(1));
-  switch (fieldof(S, L, 2)) {
-    case 0: lua_pushinteger(L, S->len); break;
-    case 1: lua_pushinteger(L, S->sec); break;
-    case 2: lua_pushinteger(L, S->nsec); break;
-    case 3: lua_pushinteger(L, S->linktype); break;
-    default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
-  }
-  return 1;
-}
-
-/* a whole number in [0, max] for info.`name` */
-static lua_Integer tsfield (lua_State *L, const char *name,
-                            lua_Integer max) {
-  int isnum;
-  lua_Integer v = lua_tointegerx(L, 3, &isnum);
-  if (!isnum || v < 0 || v > max)
-    luaL_error(L, "info.%s: %s is not an integer in 0..%I", name,
-               luaL_tolstring(L, 3, NULL), max);
-  return v;
-}
-
-static int info_newindex (lua_State *L) {
-  pkt_Script *S = (pkt_Script *)lua_touserdata(L, lua_upvalueindex(1));
-  int f = fieldof(S, L, 2);
-  switch (f) {
-    case 1: S->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap: 32 bits */
-    case 2: S->nsec = tsfield(L, "nsec", 999999999); break;
-    case 0: case 3:
-      return luaL_error(L, "info.%s is read-only (only info.sec and "
-                        "info.nsec can be written)", fieldnames[f]);
-    default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
-  }
-  S->tswritten = 1;
-  return 0;
-}
-
-/* the script's timestamp into the packet's header */
-static void applytimestamp (pkt_Script *S, pkt_Packet *p) {
-  p->hdr.ts.tv_sec = (time_t)S->sec;
-  p->hdr.ts.tv_usec = (suseconds_t)(p->nano ? S->nsec : S->nsec / 1000);
-  S->tswritten = 0;
-}
-
-/* info with its metatable, and the keys of its stored fields */
-static void newinfo (pkt_Script *S) {
-  lua_State *L = S->L;
-  static const char *const keys[] = {  /* the order of the SLOT_K... */
-    "caplen", "l3", "ipversion"
-  };
-  size_t i;
-  /* l3 comes and goes (nil when not IP). Inserted first, it sits in its
-  ** main position of the node array, where re-inserting it always finds
-  ** room: no rehash, so no allocation, however often it changes. */
-  lua_createtable(L, 0, 4);                            /* SLOT_INFO */
-  lua_pushstring(L, "l3");
-  lua_pushinteger(L, 0);
-  lua_rawset(L, SLOT_INFO);
-  for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-    lua_pushstring(L, keys[i]);                        /* SLOT_K... */
-    lua_pushvalue(L, -1);
-    lua_pushinteger(L, 0);
-    lua_rawset(L, SLOT_INFO);
-  }
-  lua_createtable(L, NFIELDS, 3);
-  for (i = 0; i < NFIELDS; i++) {  /* anchored here, for their addresses */
-    lua_pushstring(L, fieldnames[i]);
-    S->keys[i] = lua_tostring(L, -1);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-  lua_pushlightuserdata(L, S);
-  lua_pushcclosure(L, info_index, 1);
-  lua_setfield(L, -2, "__index");
-  lua_pushlightuserdata(L, S);
-  lua_pushcclosure(L, info_newindex, 1);
-  lua_setfield(L, -2, "__newindex");
-  lua_pushliteral(L, "pktlua info");  /* setmetatable(info) is an error */
-  lua_setfield(L, -2, "__metatable");
-  lua_setmetatable(L, SLOT_INFO);
-}
-
-/*
-** info[key] = v, with the key already on the stack (no lookup by name).
-** lua_settable, not lua_rawset: over a value it stores in place without
-** rawset's bookkeeping (a third cheaper); a key the script emptied goes
-** through info_newindex, which stores it raw.
-*/
-static void setinfo (lua_State *L, int key, lua_Integer v) {
-  lua_pushvalue(L, key);
-  if (v > 0 || key == SLOT_KCAPLEN) lua_pushinteger(L, v);
-  else if (key == SLOT_KL3) lua_pushnil(L);  /* l3 0: not IP */
-  else lua_pushboolean(L, 0);  /* ipversion: a key that never goes away */
-  lua_settable(L, SLOT_INFO);
-}
-
-/* }====================================================== */
-
 
 int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   lua_State *L = S->L;
   lua_Debug ar;
   int status;
-  S->linktype = linktype;
+  S->info.linktype = linktype;
   status = guardedcall(S);
   if (status != LUA_OK) {
     snprintf(err, PKT_ERRSIZE, "%s", errmsg(S, status));
@@ -502,7 +357,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   /* re-pointed through its head: two stores per packet, and nothing a
   ** script does to the memory (debug.setmetatable) can stop it */
   S->pkt = luamem_tohead(L, SLOT_PKT, NULL);
-  newinfo(S);                                          /* SLOT_INFO.. */
+  pkt_info_new(L, &S->info);                           /* SLOT_INFO.. */
   S->started = 1;
   return PKT_OK;
 }
@@ -512,11 +367,6 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
 ** The per-packet path
 ** =======================================================
 */
-
-/* the IP version of a header that starts with byte b: 4, 6 or 0 */
-static lua_Integer ipversion (unsigned char b) {
-  return (b >> 4 == 4 || b >> 4 == 6) ? b >> 4 : 0;
-}
 
 /* pkt shows bytes mem[0..len), or nothing (mem NULL) */
 static void setpkt (pkt_Script *S, unsigned char *mem, size_t len) {
@@ -545,8 +395,8 @@ typedef struct Batch {
 ** SLOT_ numbers mean the same as in the base frame.
 **
 ** Nothing here allocates a Lua object: the memory is re-pointed, the info
-** table's existing fields are overwritten, and the function and arguments
-** are copies of fixed stack slots.
+** table's existing fields are overwritten (script_info.c), and the
+** function and arguments are copies of fixed stack slots.
 */
 static int runbatch (lua_State *L) {
   Batch *b = (Batch *)lua_touserdata(L, 1);
@@ -560,18 +410,7 @@ static int runbatch (lua_State *L) {
     }
     b->inpacket = 1;
     setpkt(S, p->data, p->hdr.caplen);
-    if (S->wantsinfo) {
-      long l3 = pkt_l3(S->linktype, p->data, p->hdr.caplen);
-      S->len = (lua_Integer)p->hdr.len;
-      S->sec = (lua_Integer)p->hdr.ts.tv_sec;
-      S->nsec = p->nano ? (lua_Integer)p->hdr.ts.tv_usec
-                        : (lua_Integer)p->hdr.ts.tv_usec * 1000;
-      setinfo(L, SLOT_KCAPLEN, (lua_Integer)p->hdr.caplen);
-      setinfo(L, SLOT_KL3, l3 >= 0 ? (lua_Integer)l3 + 1 : 0);  /* 1-based */
-      /* the version nibble a script would read first: one byte here saves
-      ** it a layout access (pkt_l3 checked that byte is captured) */
-      setinfo(L, SLOT_KIPVER, l3 >= 0 ? ipversion(p->data[l3]) : 0);
-    }
+    if (S->wantsinfo) pkt_info_update(L, &S->info, SLOT_INFO, p);
     lua_pushvalue(L, SLOT_FUNC);
     lua_pushvalue(L, SLOT_PKT);
     lua_pushvalue(L, SLOT_INFO);
@@ -582,7 +421,7 @@ static int runbatch (lua_State *L) {
     /* only false drops: nil (no return) and any other value pass */
     drop = !lua_toboolean(L, -1) && lua_type(L, -1) == LUA_TBOOLEAN;
     lua_pop(L, 1);
-    if (S->tswritten) applytimestamp(S, p);
+    if (S->info.tswritten) pkt_info_settime(&S->info, p);
     b->inpacket = 0;
     b->deliver(b->ud, p, !drop);
   }
@@ -620,7 +459,7 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
     pkt_reports_add(&S->reports, errmsg(S, status), b.p.no);
     lua_pop(L, 1);
     /* what the script changed before the error stays, as in the bytes */
-    if (S->tswritten) applytimestamp(S, &b.p);
+    if (S->info.tswritten) pkt_info_settime(&S->info, &b.p);
     switch (S->o->onerror) {
       case PKT_ONERR_PASS: deliver(ud, &b.p, 1); break;
       case PKT_ONERR_DROP: deliver(ud, &b.p, 0); break;
