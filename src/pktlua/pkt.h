@@ -79,7 +79,7 @@ typedef struct pkt_Options {
 
 /* counters reported at exit, on SIGUSR1 and with --stats=json */
 typedef struct pkt_Stats {
-  uint64_t read;            /* packets handed over by libpcap (after BPF) */
+  uint64_t read;            /* packets handed over by the source (after BPF) */
   uint64_t passed;          /* verdict pass (written/injected) */
   uint64_t dropped;         /* verdict drop */
   uint64_t errors;          /* script errors (packet, finish, limits) */
