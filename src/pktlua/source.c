@@ -35,13 +35,8 @@ void pkt_source_close (pkt_Source *s) {
 }
 
 int pkt_source_pcapfilter (pkt_Source *s, pcap_t *p, const char *expr,
-                           struct bpf_program *prog, char *err) {
-  /* the netmask only matters for "ip broadcast", and only live */
-  bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
-  char perr[PCAP_ERRBUF_SIZE];
-  if (strcmp(s->ops->kind, "live") == 0 &&
-      pcap_lookupnet(s->name, &net, &mask, perr) != 0)
-    mask = PCAP_NETMASK_UNKNOWN;
+                           bpf_u_int32 mask, struct bpf_program *prog,
+                           char *err) {
   if (pcap_compile(p, prog, expr, 1, mask) != 0) {
     snprintf(err, PKT_ERRSIZE, "bad filter expression '%s': %s", expr,
              pcap_geterr(p));

@@ -61,11 +61,13 @@ void pkt_source_close (pkt_Source *s);
 void *pkt_backend_new (size_t size, size_t privsize, void **priv);
 /* a source with `privsize` zeroed bytes of private state; NULL: no memory */
 pkt_Source *pkt_source_new (const pkt_SourceOps *ops, size_t privsize);
-/* setfilter for back-ends on a pcap_t: compiles expr into *prog and sets
-** it on p (PKT_ERROR_USAGE when it does not compile); on PKT_OK the
+/* setfilter for back-ends on a pcap_t: compiles expr into *prog (mask:
+** the netmask "ip broadcast" needs, PCAP_NETMASK_UNKNOWN when none) and
+** sets it on p (PKT_ERROR_USAGE when it does not compile); on PKT_OK the
 ** caller owns *prog (pcap_freecode) */
 int pkt_source_pcapfilter (pkt_Source *s, pcap_t *p, const char *expr,
-                           struct bpf_program *prog, char *err);
+                           bpf_u_int32 mask, struct bpf_program *prog,
+                           char *err);
 
 /* source_live.c */
 int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err);

@@ -115,8 +115,8 @@ static int fast_setfilter (pkt_Source *s, const char *expr, char *err) {
   int rc;
   if (f->hasprog) pcap_freecode(&f->prog);
   f->hasprog = 0;
-  rc = pkt_source_pcapfilter(s, pkt_savefile_pcap(f->file), expr, &f->prog,
-                             err);
+  rc = pkt_source_pcapfilter(s, pkt_savefile_pcap(f->file), expr,
+                             PCAP_NETMASK_UNKNOWN, &f->prog, err);
   f->hasprog = rc == PKT_OK;
   return rc;
 }

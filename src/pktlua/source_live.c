@@ -33,7 +33,13 @@ static int live_next (pkt_Source *s, pkt_Packet *p, char *err) {
 
 static int live_setfilter (pkt_Source *s, const char *expr, char *err) {
   struct bpf_program prog;
-  int rc = pkt_source_pcapfilter(s, LIVE(s)->pcap, expr, &prog, err);
+  bpf_u_int32 net, mask;
+  char perr[PCAP_ERRBUF_SIZE];
+  int rc;
+  /* the interface's netmask, for "ip broadcast" */
+  if (pcap_lookupnet(s->name, &net, &mask, perr) != 0)
+    mask = PCAP_NETMASK_UNKNOWN;
+  rc = pkt_source_pcapfilter(s, LIVE(s)->pcap, expr, mask, &prog, err);
   if (rc == PKT_OK) pcap_freecode(&prog);  /* the kernel has its copy */
   return rc;
 }

@@ -58,7 +58,8 @@ static int file_next (pkt_Source *s, pkt_Packet *p, char *err) {
 
 static int file_setfilter (pkt_Source *s, const char *expr, char *err) {
   struct bpf_program prog;
-  int rc = pkt_source_pcapfilter(s, FILEOF(s)->pcap, expr, &prog, err);
+  int rc = pkt_source_pcapfilter(s, FILEOF(s)->pcap, expr,
+                                 PCAP_NETMASK_UNKNOWN, &prog, err);
   if (rc == PKT_OK) pcap_freecode(&prog);  /* the handle has its copy */
   return rc;
 }
