@@ -302,6 +302,25 @@ static void test_no_info (void **state) {
   teardown(&r);
 }
 
+/* the modules are preloaded, as in the daemon */
+static void test_modules (void **state) {
+  Run r;
+  (void)state;
+  setup(&r, "local memory, layout = require 'memory', require 'layout'\n"
+            "local checksum = require 'checksum'\n"
+            "local ip = layout.newpointer(layout.struct{\n"
+            "  { key = 'ttl', bytes = 1 } })\n"
+            "function packet (pkt, info)\n"
+            "  layout.setpointer(ip, pkt, info.l3 + 8)\n"
+            "  return ip.ttl % 2 == 0 and memory.type(pkt) == 'other'\n"
+            "    and checksum.inet(pkt, info.l3, info.l3 + 19) ~= nil\n"
+            "end", 1);
+  run(&r);
+  assert_int_equal(r.st.errors, 0);
+  assert_int_equal(r.st.passed, NPKT / 2);  /* TTLs 64..69 */
+  teardown(&r);
+}
+
 static void test_count_and_stop (void **state) {
   Run r;
   (void)state;
@@ -401,6 +420,7 @@ int main (void) {
     cmocka_unit_test(test_info_timestamp),
     cmocka_unit_test(test_info_errors),
     cmocka_unit_test(test_no_info),
+    cmocka_unit_test(test_modules),
     cmocka_unit_test(test_count_and_stop),
     cmocka_unit_test(test_reload),
     cmocka_unit_test(test_input_error),
