@@ -1,15 +1,16 @@
 /*
 ** fuzz_capture.c - libFuzzer target (a): a capture file through pktlua's
-** own reading and dispatch path (pkt_source.c, pkt_l3.c, pkt_script.c,
-** pkt_sink.c, compiled from src/pktlua/), with a script that reads every
-** field of every protocol layout in layouts/ at every plausible offset,
-** runs the checksum module over the packet, and rewrites the IPv4 TTL.
+** own path (the daemon's sources but main.c, compiled from src/pktlua/):
+** the source back-ends, the loop (pkt_loop_run, the one main runs), the
+** l3 finder, the script side and the pcap sink, with a script that reads
+** every field of every protocol layout in layouts/ at every plausible
+** offset, runs the checksum module over the packet, rewrites the IPv4
+** TTL and the timestamp.
 **
 ** The input is the whole file. pkt_source_open takes a file name, so the
 ** bytes go into an anonymous memory file (memfd) opened by its /proc path:
-** libpcap reads them with the same FILE-based code as for `-r FILE`. The
-** loop below is pkt_main.c's: pkt_script_run fetching from the source
-** and delivering to the sink (to /dev/null).
+** libpcap and the fast reader read them as they read `-r FILE`; passed
+** packets are written to /dev/null.
 */
 #define _GNU_SOURCE  /* memfd_create */
 #include <stdint.h>
@@ -19,7 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "pkt.h"
+#include "loop.h"
 
 #ifndef FUZZ_SOURCE_DIR
 #error "FUZZ_SOURCE_DIR (the source tree, for layouts/) must be defined"
@@ -73,6 +74,7 @@ static const char scripttext[] =
   "      pcall(checksum.fixl4, pkt, l3)\n"
   "    end\n"
   "  end\n"
+  "  if n % 5 == 1 then info.nsec = n * 1000 end  -- the written timestamp\n"
   "  return n % 7 ~= 3  -- drop some, pass the rest\n"
   "end\n"
   "function finish () end\n";
@@ -106,7 +108,7 @@ static pkt_Script *getscript (int linktype) {
     opts.maxmem = (size_t)64 << 20;
   }
   S = pkt_script_new(&opts, err);
-  if (S == NULL || pkt_script_start(S, linktype, err) != 0) {
+  if (S == NULL || pkt_script_start(S, linktype, err) != PKT_OK) {
     fprintf(stderr, "fuzz_capture: the harness script fails: %s\n", err);
     abort();  /* nothing would be fuzzed */
   }
@@ -120,40 +122,10 @@ static pkt_Script *getscript (int linktype) {
   return S;
 }
 
-/* pkt_main.c's two halves of the loop, for pkt_script_run */
-typedef struct Feed {
-  pkt_Source *src;
-  pkt_Sink *sink;
-  pkt_Stats *st;
-} Feed;
-
-static int feed_fetch (void *ud, pkt_Packet *p) {
-  Feed *f = (Feed *)ud;
-  struct pcap_pkthdr *h;
-  const u_char *d;
-  if (f->src->ops->next(f->src, &h, &d) != 1)
-    return PKT_FEED_STOP;  /* end, or a broken record: pkt_main stops */
-  f->st->read++;
-  p->h = h;
-  p->data = (unsigned char *)(uintptr_t)d;  /* writable, see pkt_main.c */
-  p->no = f->st->read;
-  p->nano = f->src->nano;
-  return PKT_FEED_PACKET;
-}
-
-static void feed_deliver (void *ud, const pkt_Packet *p, int pass) {
-  Feed *f = (Feed *)ud;
-  if (pass) {
-    f->st->passed++;
-    pkt_sink_write(f->sink, p->h, p->data, f->st);
-  }
-  else f->st->dropped++;
-}
-
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   char err[PKT_ERRSIZE] = "", path[64];
-  pkt_Source src;
-  pkt_Sink sink;
+  pkt_Source *src;
+  pkt_Sink *sink;
   pkt_Stats st;
   int fd;
   fd = memfd_create("fuzzcap", 0);
@@ -165,25 +137,28 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
   if (nstates == 0) (void)getscript(1);  /* sets opts up */
   opts.rfile = path;
-  memset(&src, 0, sizeof(src));
-  memset(&sink, 0, sizeof(sink));
   memset(&st, 0, sizeof(st));
-  if (pkt_source_open(&src, &opts, err) == 0) {
-    pkt_Script *S = getscript(src.linktype);
-    if (pkt_sink_openfile(&sink, &opts, &src, err) == 0) {
-      Feed feed;
-      feed.src = &src; feed.sink = &sink; feed.st = &st;
-      (void)pkt_script_run(S, feed_fetch, feed_deliver, &feed, &st);
+  if (pkt_source_open(&src, &opts, err) == PKT_OK) {
+    pkt_Script *S = getscript(src->linktype);
+    if (pkt_sink_openpcap(&sink, &opts, src, err) == PKT_OK) {
+      pkt_Loop lp;
+      memset(&lp, 0, sizeof(lp));
+      lp.src = src;
+      lp.sinks = &sink;
+      lp.nsinks = 1;
+      lp.script = S;
+      lp.st = &st;
+      (void)pkt_loop_run(&lp, err);  /* no signals: never reloads */
+      pkt_sink_close(sink, err);
     }
     /* as at the end of a run: the reference memory goes empty */
     pkt_script_finish(S, &st);
     if (getenv("FUZZ_TRACE"))
       fprintf(stderr, "fuzz_capture: linktype %d, %llu read, %llu passed, "
-              "%llu dropped, %llu errors\n", src.linktype,
+              "%llu dropped, %llu errors\n", src->linktype,
               (unsigned long long)st.read, (unsigned long long)st.passed,
               (unsigned long long)st.dropped, (unsigned long long)st.errors);
-    pkt_sink_close(&sink, err);
-    src.ops->close(&src);
+    pkt_source_close(src);
   }
   close(fd);
   return 0;

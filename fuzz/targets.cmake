@@ -37,12 +37,12 @@ function(pktlua_fuzz_targets mode)
                   LIBS memory_static)
   pktlua_fuzz_add(${mode} layout SOURCES ${PKTLUA_FUZZ_DIR}/fuzz_layout.c
                   LIBS layout_static memory_static)
-  # the daemon is an executable: its sources (all but pkt_main.c, whose
-  # loop fuzz_capture.c repeats) are compiled into the target
-  set(d ${PKTLUA_SRC_DIR}/src/pktlua)
+  # the daemon is an executable: its sources but main.c are compiled into
+  # the target, which runs the daemon's own loop (pkt_loop_run)
+  include(${PKTLUA_SRC_DIR}/src/pktlua/sources.cmake)
+  set(d ${PKTLUA_DAEMON_DIR})
   pktlua_fuzz_add(${mode} capture SOURCES ${PKTLUA_FUZZ_DIR}/fuzz_capture.c
-                  ${d}/pkt_source.c ${d}/pkt_l3.c ${d}/pkt_script.c
-                  ${d}/pkt_sink.c
+                  ${PKTLUA_DAEMON_SOURCES}
                   LIBS layout_static memory_static checksum_static
                        PkgConfig::PCAP)
   set(t fuzz_capture)

@@ -24,8 +24,22 @@ endif()
 if(TARGET pktlua)
   pktlua_add_cmocka_test(test_pkt_l3
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/c/test_pkt_l3.c
-            ${PROJECT_SOURCE_DIR}/src/pktlua/pkt_l3.c
+            ${PROJECT_SOURCE_DIR}/src/pktlua/l3.c
     LIBS PkgConfig::PCAP)
   target_include_directories(test_pkt_l3 PRIVATE ${PROJECT_SOURCE_DIR}/src/pktlua)
   target_compile_definitions(test_pkt_l3 PRIVATE _DEFAULT_SOURCE)
+endif()
+
+# The loop and the script side between a source and a sink written in the
+# test against their ops tables; the info contract; the status codes.
+if(TARGET pktlua)
+  include(${PROJECT_SOURCE_DIR}/src/pktlua/sources.cmake)
+  pktlua_add_cmocka_test(test_pkt_loop
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/c/test_pkt_loop.c
+            ${PKTLUA_DAEMON_SOURCES}
+    LIBS layout_static checksum_static memory_static PkgConfig::PCAP)
+  target_include_directories(test_pkt_loop PRIVATE ${PKTLUA_DAEMON_DIR})
+  target_compile_definitions(test_pkt_loop PRIVATE _DEFAULT_SOURCE
+    PKTLUA_HAVE_LAYOUT PKTLUA_HAVE_CHECKSUM)
+  pktlua_test_env(test_pkt_loop)
 endif()

@@ -1,5 +1,5 @@
 /*
-** pkt_l3.c - where the IPv4/IPv6 header starts, for the link types pktlua
+** l3.c - where the IPv4/IPv6 header starts, for the link types pktlua
 ** knows. Every read is checked against caplen: packet bytes are untrusted.
 */
 #include "pkt.h"

@@ -1,5 +1,5 @@
 /*
-** pkt_main.c - pktlua's lifecycle: open the source, drop privileges, start
+** main.c - pktlua's lifecycle: open the source, drop privileges, start
 ** the script, open the sinks, run every packet through, and end cleanly
 ** on EOF, -c, a signal or an error, flushing what passed.
 */
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pkt.h"
+#include "loop.h"
 
 
 /*
@@ -26,7 +26,7 @@
 static volatile sig_atomic_t sig_stop;    /* SIGINT/SIGTERM seen */
 static volatile sig_atomic_t sig_reload;  /* SIGHUP */
 static volatile sig_atomic_t sig_report;  /* SIGUSR1 */
-static pcap_t *volatile sig_live;         /* live handle to break out of */
+static pkt_Source *volatile sig_source;   /* to wake a waiting source */
 static pkt_Script *volatile sig_script;   /* to interrupt a stuck script */
 
 static void onsignal (int sig) {
@@ -39,9 +39,9 @@ static void onsignal (int sig) {
     signal(sig, SIG_DFL);
   }
   else sig_stop = 1;
-  /* pcap_breakloop is signal-safe: a live capture waiting in poll()
-  ** returns at once instead of at the next packet */
-  if (sig_live) pcap_breakloop(sig_live);
+  /* a live capture waiting in poll() returns at once instead of at the
+  ** next packet */
+  if (sig_source) sig_source->ops->wakeup(sig_source);
   errno = saved;
 }
 
@@ -101,6 +101,7 @@ static double now (void) {
 }
 
 typedef struct Progress {
+  const pkt_Options *o;
   int on;                   /* stderr is a terminal, a file is read, no -q */
   double start, last;       /* times of the start and of the last line */
   int shown;                /* a line is on screen */
@@ -140,21 +141,21 @@ static int droppriv (const char *user, char *err) {
   if (pw == NULL) {
     snprintf(err, PKT_ERRSIZE, "-Z %s: %s", user,
              errno ? strerror(errno) : "no such user");
-    return -1;
+    return PKT_ERROR;
   }
-  if (geteuid() == pw->pw_uid && getuid() == pw->pw_uid) return 0;
+  if (geteuid() == pw->pw_uid && getuid() == pw->pw_uid) return PKT_OK;
   if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
       setuid(pw->pw_uid) != 0) {
     snprintf(err, PKT_ERRSIZE, "-Z %s: cannot become that user: %s", user,
              strerror(errno));
-    return -1;
+    return PKT_ERROR;
   }
   if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
     snprintf(err, PKT_ERRSIZE, "-Z %s: root privileges could be regained",
              user);
-    return -1;
+    return PKT_ERROR;
   }
-  return 0;
+  return PKT_OK;
 }
 
 /* -w naming the -r file would truncate the input before it is read */
@@ -169,85 +170,25 @@ static int sameasinput (const pkt_Options *o) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/*
-** {======================================================
-** The loop's C half: packets in, verdicts out
-** =======================================================
-*/
-
-typedef struct Loop {
-  const pkt_Options *o;
-  pkt_Source *src;
-  pkt_Sink *sink;
-  pkt_Stats *st;
-  Progress *pg;
-  pkt_Script **script;       /* for the memory figure and reloads */
-  int status;                /* PKT_EXIT_FAIL after an input error */
-} Loop;
-
-/*
-** The next packet, after the signals, -c and the progress line had their
-** turn; called between two packets, so a reload or a stop never cuts one.
-*/
-static int fetch (void *ud, pkt_Packet *p) {
-  Loop *lp = (Loop *)ud;
-  pkt_Source *src = lp->src;
-  pkt_Stats *st = lp->st;
-  struct pcap_pkthdr *h;
-  const u_char *cdata;
-  int rc;
-  for (;;) {
-    if (sig_stop) return PKT_FEED_STOP;
-    if (sig_reload) {
-      sig_reload = 0;
-      if (*lp->script) return PKT_FEED_RELOAD;
-    }
-    if (sig_report) {
-      sig_report = 0;
-      progressclear(lp->pg);
-      src->ops->stats(src, st);
-      st->luamem = pkt_script_memory(*lp->script);
-      printstats(lp->o, st);
-    }
-    if (lp->o->count > 0 && st->read >= (uint64_t)lp->o->count)
-      return PKT_FEED_STOP;
-    rc = src->ops->next(src, &h, &cdata);
-    if (rc == 1) break;
-    if (rc == 0) continue;      /* live: nothing yet */
-    if (rc == -2) {             /* end of file, or a signal woke us */
-      if (sig_live) continue;
-      return PKT_FEED_STOP;
-    }
-    progressclear(lp->pg);
-    fprintf(stderr, "pktlua: %s: packet %llu: %s\n", src->name,
-            (unsigned long long)st->read + 1, pcap_geterr(src->pcap));
-    lp->status = PKT_EXIT_FAIL;
-    return PKT_FEED_STOP;
+/* the loop's news: the progress line, SIGUSR1's report, reloads */
+static void onloop (pkt_Loop *lp, int event) {
+  Progress *pg = (Progress *)lp->ud;
+  switch (event) {
+    case PKT_LOOP_PROGRESS:
+      if (pg->on) progress(pg, lp->src, lp->st);
+      break;
+    case PKT_LOOP_REPORT:
+      progressclear(pg);
+      printstats(pg->o, lp->st);
+      break;
+    case PKT_LOOP_RELOADING:
+      sig_script = NULL;  /* the old state may be closed meanwhile */
+      break;
+    case PKT_LOOP_RELOADED:
+      sig_script = lp->script;
+      break;
   }
-  st->read++;
-  p->h = h;
-  p->no = st->read;
-  p->nano = src->nano;
-  /* libpcap's buffer is ours until the next call: for savefiles a
-  ** malloc'd read buffer, live a frame of the writable (PROT_WRITE) ring
-  ** mapping. The script's writes go there, so what it changes is what
-  ** gets written or injected, without a copy. */
-  p->data = (unsigned char *)(uintptr_t)cdata;
-  if (lp->pg->on && (st->read & 1023) == 0) progress(lp->pg, src, st);
-  return PKT_FEED_PACKET;
 }
-
-static void deliver (void *ud, const pkt_Packet *p, int pass) {
-  Loop *lp = (Loop *)ud;
-  if (pass) {
-    lp->st->passed++;
-    pkt_sink_write(lp->sink, p->h, p->data, lp->st);
-  }
-  else lp->st->dropped++;
-}
-
-/* }====================================================== */
-
 
 static void verbosestart (const pkt_Source *s) {
   const char *name = pcap_datalink_val_to_name(s->dlt);
@@ -256,24 +197,28 @@ static void verbosestart (const pkt_Source *s) {
           s->linktype, s->snaplen, s->nano ? "nanosecond" : "microsecond");
 }
 
+/* pktlua's exit status for a failure of status rc */
+static int exitstatus (int rc) {
+  return rc == PKT_ERROR_USAGE ? PKT_EXIT_USAGE : PKT_EXIT_FAIL;
+}
+
 int main (int argc, char **argv) {
   pkt_Options o;
-  pkt_Source src;
-  pkt_Sink sink;
+  pkt_Source *src = NULL;
+  pkt_Sink *file = NULL, *inject = NULL, *sinks[2];
   pkt_Script *script = NULL;
   pkt_Stats st;
   Progress pg;
-  Loop lp;
+  pkt_Loop lp;
   char err[PKT_ERRSIZE] = "";
   int status = PKT_EXIT_OK, rc;
-  memset(&src, 0, sizeof(src));
-  memset(&sink, 0, sizeof(sink));
   memset(&st, 0, sizeof(st));
   memset(&pg, 0, sizeof(pg));
+  memset(&lp, 0, sizeof(lp));
   rc = pkt_options_parse(&o, argc, argv);
-  if (rc != 0) {
+  if (rc != PKT_OK) {
     pkt_options_free(&o);
-    return rc > 0 ? PKT_EXIT_OK : PKT_EXIT_USAGE;
+    return rc == PKT_DONE ? PKT_EXIT_OK : PKT_EXIT_USAGE;
   }
   /* from here on a signal only sets a flag: one that comes while a slow
   ** start (a big script, a live open) is still under way ends the run
@@ -292,80 +237,77 @@ int main (int argc, char **argv) {
     goto done;
   }
   sig_script = script;  /* a second ^C stops a script stuck at its start */
-  rc = pkt_source_open(&src, &o, err);
-  if (rc != 0) {
+  if ((rc = pkt_source_open(&src, &o, err)) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
-    status = rc == -2 ? PKT_EXIT_USAGE : PKT_EXIT_FAIL;
+    status = exitstatus(rc);
     goto done;
   }
-  if (o.verbose) verbosestart(&src);
-  if (o.oface && pkt_sink_openinject(&sink, &o, &src, err) != 0) {
+  if (o.verbose) verbosestart(src);
+  if (o.oface && pkt_sink_openinject(&inject, &o, src, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto done;
   }
-  if (o.user && droppriv(o.user, err) != 0) {
+  if (o.user && droppriv(o.user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto done;
   }
   /* the script's own code runs as USER, and may not start: no output yet */
-  if (script && pkt_script_start(script, src.linktype, err) != 0) {
+  if (script && pkt_script_start(script, src->linktype, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if (o.wfile && pkt_sink_openfile(&sink, &o, &src, err) != 0) {
+  if (o.wfile && pkt_sink_openpcap(&file, &o, src, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto finish;
   }
-  if (strcmp(src.ops->kind, "live") == 0) sig_live = src.pcap;
-  pg.on = !o.quiet && src.size > 0 && isatty(2);
+  if (src->ops->wakeup) sig_source = src;
+  pg.o = &o;
+  pg.on = !o.quiet && src->ops->progress(src) >= 0.0 && isatty(2);
   pg.start = pg.last = now();
 
-  lp.o = &o;
-  lp.src = &src;
-  lp.sink = &sink;
+  if (file) sinks[lp.nsinks++] = file;
+  if (inject) sinks[lp.nsinks++] = inject;
+  lp.src = src;
+  lp.sinks = sinks;
+  lp.script = script;
   lp.st = &st;
-  lp.pg = &pg;
-  lp.script = &script;
-  lp.status = PKT_EXIT_OK;
-  for (;;) {
-    if (script == NULL) {  /* a plain copy */
-      pkt_Packet p;
-      while (fetch(&lp, &p) == PKT_FEED_PACKET) deliver(&lp, &p, 1);
-      break;
-    }
-    rc = pkt_script_run(script, fetch, deliver, &lp, &st);
-    if (rc == PKT_FEED_RELOAD) {
-      sig_script = NULL;  /* the old state may be closed meanwhile */
-      pkt_script_reload(&script, src.linktype, &st);
-      sig_script = script;
-      continue;
-    }
-    if (rc < 0) status = PKT_EXIT_FAIL;  /* --on-error=abort */
-    break;
-  }
-  if (lp.status != PKT_EXIT_OK) status = lp.status;
+  lp.count = o.count;
+  lp.stop = &sig_stop;
+  lp.reload = &sig_reload;
+  lp.report = &sig_report;
+  lp.hook = onloop;
+  lp.ud = &pg;
+  rc = pkt_loop_run(&lp, err);
+  script = lp.script;  /* reloads replace it */
   progressclear(&pg);
+  if (rc == PKT_ERROR) fprintf(stderr, "pktlua: %s\n", err);
+  if (rc != PKT_OK) status = PKT_EXIT_FAIL;
 
 finish:
-  sig_live = NULL;
-  if (script && pkt_script_finish(script, &st) != 0 && status == PKT_EXIT_OK)
+  sig_source = NULL;
+  if (script && pkt_script_finish(script, &st) != PKT_OK &&
+      status == PKT_EXIT_OK)
     status = PKT_EXIT_FAIL;
-  if (pkt_sink_close(&sink, err) != 0) {
+  rc = pkt_sink_close(file, err);
+  file = NULL;
+  if (rc != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
   }
-  if (src.ops) src.ops->stats(&src, &st);
+  if (src) src->ops->stats(src, &st);
   st.luamem = pkt_script_memory(script);
   if (!o.quiet || o.statsjson) printstats(&o, &st);
 done:
   sig_script = NULL;
-  pkt_sink_close(&sink, err);
+  sig_source = NULL;
+  pkt_sink_close(file, err);
+  pkt_sink_close(inject, err);
   pkt_script_close(script);
-  if (src.ops) src.ops->close(&src);
+  pkt_source_close(src);
   pkt_options_free(&o);
   return status;
 }

@@ -1,5 +1,5 @@
 /*
-** pkt_options.c - pktlua's command line: tcpdump's flags where tcpdump has
+** options.c - pktlua's command line: tcpdump's flags where tcpdump has
 ** one, awk/sed's -f/-e for the script. Every number is checked in full.
 */
 #include <errno.h>
@@ -66,7 +66,8 @@ static const char help_text[] =
 "Script contract: the chunk runs once; then packet(pkt, info) for every\n"
 "packet: pkt is a memory over the captured bytes (writes are what gets\n"
 "written), info has len, caplen, sec, nsec, linktype, l3 (1-based index\n"
-"of the IP header, nil when not IP) and ipversion (4, 6 or false).\n"
+"of the IP header, nil when not IP) and ipversion (4, 6 or false);\n"
+"writing info.sec/info.nsec sets the timestamp written.\n"
 "Returning false drops the packet; "
 "true or nil passes it. finish()\n"
 "(optional) runs once at the end.\n"
@@ -90,7 +91,8 @@ static const struct option longopts[] = {
 };
 
 
-/* a usage error: the reason, the hint, and -1 for the caller to return */
+/* a usage error: the reason, the hint, and PKT_ERROR_USAGE for the caller
+** to return */
 static int bad (const char *fmt, ...) {
   va_list ap;
   fputs("pktlua: ", stderr);
@@ -99,7 +101,7 @@ static int bad (const char *fmt, ...) {
   va_end(ap);
   fputs("\n", stderr);
   fputs("Try 'pktlua --help' for more information.\n", stderr);
-  return -1;
+  return PKT_ERROR_USAGE;
 }
 
 /*
@@ -117,7 +119,7 @@ static int getnum (const char *opt, const char *s, long long min,
     return bad("option %s: '%s' is not a number", opt, s);
   if (errno == ERANGE || *v < min || *v > max)
     return bad("option %s: %s: out of range %lld..%lld", opt, s, min, max);
-  return 0;
+  return PKT_OK;
 }
 
 /* a byte count with an optional k/m/g (binary) suffix */
@@ -141,14 +143,14 @@ static int getsize (const char *opt, const char *s, size_t *v) {
   if (errno == ERANGE || n == 0 || n > SIZE_MAX / mul)
     return bad("option %s: '%s' is out of range", opt, s);
   *v = (size_t)(n * mul);
-  return 0;
+  return PKT_OK;
 }
 
 /* the arguments left after the options, joined by spaces (tcpdump's way) */
 static int joinfilter (pkt_Options *o, int argc, char **argv) {
   size_t len = 0;
   int i;
-  if (optind >= argc) return 0;
+  if (optind >= argc) return PKT_OK;
   for (i = optind; i < argc; i++) len += strlen(argv[i]) + 1;
   o->filter = malloc(len);
   if (o->filter == NULL) return bad("out of memory");
@@ -157,7 +159,7 @@ static int joinfilter (pkt_Options *o, int argc, char **argv) {
     if (i > optind) strcat(o->filter, " ");
     strcat(o->filter, argv[i]);
   }
-  return 0;
+  return PKT_OK;
 }
 
 static void version (void) {
@@ -177,7 +179,7 @@ static int crosscheck (pkt_Options *o) {
     return bad("-r: empty file name");
   if (o->wfile && o->wfile[0] == '\0')
     return bad("-w: empty file name");
-  return 0;
+  return PKT_OK;
 }
 
 int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
@@ -215,14 +217,17 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
         break;
       }
       case 'c':
-        if (getnum("-c", optarg, 1, LLONG_MAX, &o->count)) return -1;
+        if (getnum("-c", optarg, 1, LLONG_MAX, &o->count) != PKT_OK)
+          return PKT_ERROR_USAGE;
         break;
       case 's':
-        if (getnum("-s", optarg, 0, DEFAULT_SNAPLEN, &n)) return -1;
+        if (getnum("-s", optarg, 0, DEFAULT_SNAPLEN, &n) != PKT_OK)
+          return PKT_ERROR_USAGE;
         o->snaplen = n == 0 ? DEFAULT_SNAPLEN : (int)n;
         break;
       case 'B':
-        if (getnum("-B", optarg, 1, INT_MAX / 1024, &n)) return -1;
+        if (getnum("-B", optarg, 1, INT_MAX / 1024, &n) != PKT_OK)
+          return PKT_ERROR_USAGE;
         o->bufkib = (int)n;
         break;
       case OPT_STATS:
@@ -239,19 +244,21 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
                      optarg);
         break;
       case OPT_MAXINSTR:
-        if (getnum("--max-instructions", optarg, 1, INT_MAX, &o->maxinstr))
-          return -1;
+        if (getnum("--max-instructions", optarg, 1, INT_MAX, &o->maxinstr)
+            != PKT_OK)
+          return PKT_ERROR_USAGE;
         break;
       case OPT_MAXMEM:
-        if (getsize("--max-lua-memory", optarg, &o->maxmem)) return -1;
+        if (getsize("--max-lua-memory", optarg, &o->maxmem) != PKT_OK)
+          return PKT_ERROR_USAGE;
         break;
       case 'h':
         fputs(usage_text, stdout);
         fputs(help_text, stdout);
-        return 1;
+        return PKT_DONE;
       case OPT_VERSION:
         version();
-        return 1;
+        return PKT_DONE;
       case ':':
         return bad("option %s needs an argument", argv[optind - 1]);
       default: {
@@ -261,7 +268,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
       }
     }
   }
-  if (joinfilter(o, argc, argv)) return -1;
+  if (joinfilter(o, argc, argv) != PKT_OK) return PKT_ERROR_USAGE;
   return crosscheck(o);
 }
 

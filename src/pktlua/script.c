@@ -1,7 +1,8 @@
 /*
-** pkt_script.c - the Lua side of the daemon: the state (with an optional
-** heap cap and instruction budget), the module preload and paths, the
-** per-packet call, and error reporting that counts without flooding.
+** script.c - the Lua side of the daemon: the state (with an optional
+** heap cap and instruction budget), the module preload and paths, and the
+** per-packet call. The info table is script_info.c's; errors are reported
+** by script_report.c.
 */
 #include <limits.h>
 #include <signal.h>
@@ -15,7 +16,8 @@
 #include <lualib.h>
 
 #include "lmemlib.h"
-#include "pkt.h"
+#include "script.h"
+#include "script_info.h"
 
 int luaopen_memory (lua_State *L);
 int luaopen_layout (lua_State *L);
@@ -28,16 +30,8 @@ int luaopen_checksum (lua_State *L);
 #define SLOT_MSGH    1   /* message handler for lua_pcall */
 #define SLOT_FUNC    2   /* the script's packet function */
 #define SLOT_PKT     3   /* the one reference memory */
-#define SLOT_INFO    4   /* the one info table */
-#define SLOT_KLEN    5   /* interned keys of info's fields */
-#define SLOT_KCAPLEN 6
-#define SLOT_KSEC    7
-#define SLOT_KNSEC   8
-#define SLOT_KLINK   9
-#define SLOT_KL3     10
-#define SLOT_KIPVER  11
-#define SLOT_KLAST   SLOT_KIPVER
-#define NSLOTS       11
+#define SLOT_INFO    4   /* the one info table, then its keys (script_info) */
+#define SLOT_KLAST   (SLOT_INFO + PKT_INFO_NSLOTS - 1)
 
 /* set by CMake; these defaults let the file compile on its own */
 #ifndef PKTLUA_BINARY_DIR
@@ -52,29 +46,18 @@ int luaopen_checksum (lua_State *L);
 #define PKTLUA_CMOD_DIR "lib/lua/5.4"
 #endif
 
-#define MAXSHOWN 50      /* distinct error lines before going quiet */
-#define MAXSEEN  16      /* of those, how many are remembered */
-
-typedef struct Seen {
-  char msg[256];             /* the error, as shown */
-  uint64_t more;             /* times it came back since */
-  uint64_t lastpkt;          /* packet of the latest */
-} Seen;
 
 struct pkt_Script {
   lua_State *L;
   const pkt_Options *o;
   size_t used;               /* bytes allocated by the state */
   size_t cap;                /* --max-lua-memory, 0: none */
-  int linktype;              /* info.linktype */
   int started;               /* the fixed slots are in place */
+  int wantsinfo;             /* packet() has a second parameter */
   luamem_Head *pkt;          /* head of the memory at SLOT_PKT */
   volatile sig_atomic_t inlua;  /* running the script's code */
-  lua_Integer info[NSLOTS - SLOT_KLEN + 1];  /* info's fields as last set */
-  Seen seen[MAXSEEN];        /* errors shown, to count their repeats */
-  int nseen;
-  unsigned shown;            /* distinct error lines shown */
-  int silenced;              /* said we stop showing them */
+  pkt_Info info;             /* the info table's side in C */
+  pkt_Reports reports;       /* script errors shown and counted */
 };
 
 
@@ -288,28 +271,6 @@ static void setargs (lua_State *L, const pkt_Options *o) {
 /* }====================================================== */
 
 
-/*
-** {======================================================
-** Error reports
-** =======================================================
-*/
-
-/*
-** What the summary at the end says: how often each error already shown
-** came back, and when last.
-*/
-static void flushrepeats (pkt_Script *S) {
-  int i;
-  for (i = 0; i < S->nseen; i++) {
-    Seen *e = &S->seen[i];
-    if (e->more > 0)
-      fprintf(stderr, "pktlua: %s: %llu more time%s, last at packet %llu\n",
-              e->msg, (unsigned long long)e->more, e->more == 1 ? "" : "s",
-              (unsigned long long)e->lastpkt);
-    e->more = 0;
-  }
-}
-
 /* a string for the error at the top of the stack */
 static const char *errmsg (pkt_Script *S, int status) {
   if (status == LUA_ERRMEM)
@@ -318,41 +279,6 @@ static const char *errmsg (pkt_Script *S, int status) {
   if (lua_type(S->L, -1) == LUA_TSTRING) return lua_tostring(S->L, -1);
   return "(error object is not a string)";
 }
-
-/*
-** "pktlua: script.lua:12: message (packet 37)" the first time; the same
-** message again (even interleaved with others) is only counted, and
-** summarised at the end, so a script failing on every packet prints a
-** couple of lines, not millions.
-*/
-static void report (pkt_Script *S, const char *msg, uint64_t pktno) {
-  int i;
-  for (i = 0; i < S->nseen; i++) {
-    if (strncmp(msg, S->seen[i].msg, sizeof(S->seen[i].msg) - 1) == 0) {
-      S->seen[i].more++;
-      S->seen[i].lastpkt = pktno;
-      return;
-    }
-  }
-  if (S->shown >= MAXSHOWN) {
-    if (!S->silenced)
-      fprintf(stderr, "pktlua: too many different script errors; the "
-              "rest are counted, not shown\n");
-    S->silenced = 1;
-    return;
-  }
-  fprintf(stderr, "pktlua: %s (packet %llu)\n", msg,
-          (unsigned long long)pktno);
-  S->shown++;
-  if (S->nseen < MAXSEEN) {
-    Seen *e = &S->seen[S->nseen++];
-    snprintf(e->msg, sizeof(e->msg), "%s", msg);
-    e->more = 0;
-    e->lastpkt = pktno;
-  }
-}
-
-/* }====================================================== */
 
 
 pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
@@ -393,70 +319,39 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
   return S;  /* the compiled chunk waits at slot 2 */
 }
 
+
 int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   lua_State *L = S->L;
-  static const char *const keys[] = {  /* the order of the SLOT_K... */
-    "len", "caplen", "sec", "nsec", "linktype", "l3", "ipversion"
-  };
-  size_t i;
+  lua_Debug ar;
   int status;
-  S->linktype = linktype;
+  S->info.linktype = linktype;
   status = guardedcall(S);
   if (status != LUA_OK) {
     snprintf(err, PKT_ERRSIZE, "%s", errmsg(S, status));
-    return -1;
+    return PKT_ERROR;
   }
   if (lua_getglobal(L, "packet") != LUA_TFUNCTION) {   /* SLOT_FUNC */
     snprintf(err, PKT_ERRSIZE, "%s: no function 'packet' defined "
              "(the script must define packet(pkt, info))",
              S->o->script ? S->o->script : "(command line)");
-    return -1;
+    return PKT_ERROR;
   }
+  /* a packet() without a second parameter never sees info: its fields
+  ** need not be kept */
+  lua_pushvalue(L, SLOT_FUNC);
+  lua_getinfo(L, ">u", &ar);
+  S->wantsinfo = ar.nparams >= 2 || ar.isvararg;
   if (!lua_checkstack(L, 20)) {
     snprintf(err, PKT_ERRSIZE, "not enough memory");
-    return -1;
+    return PKT_ERROR;
   }
   luamem_newref(L);                                    /* SLOT_PKT */
   /* re-pointed through its head: two stores per packet, and nothing a
   ** script does to the memory (debug.setmetatable) can stop it */
   S->pkt = luamem_tohead(L, SLOT_PKT, NULL);
-  /* l3 comes and goes (nil when not IP). Inserted first, it sits in its
-  ** main position of the node array, where re-inserting it always finds
-  ** room: no rehash, so no allocation, however often it changes. */
-  lua_createtable(L, 0, 8);                            /* SLOT_INFO */
-  lua_pushstring(L, "l3");
-  lua_pushinteger(L, 0);
-  lua_rawset(L, SLOT_INFO);
-  for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-    lua_pushstring(L, keys[i]);                        /* SLOT_K... */
-    lua_pushvalue(L, -1);
-    lua_pushinteger(L, i == 4 ? linktype : 0);
-    lua_rawset(L, SLOT_INFO);
-  }
-  for (i = 0; i < sizeof(S->info) / sizeof(S->info[0]); i++)
-    S->info[i] = LUA_MININTEGER;  /* no value: the first packet sets all */
+  pkt_info_new(L, &S->info);                           /* SLOT_INFO.. */
   S->started = 1;
-  return 0;
-}
-
-/*
-** info[key] = v, with the key already on the stack (no lookup by name),
-** and only when v differs from what the previous packet left there: a
-** rawset is the most expensive step of the path, and sec, linktype and
-** l3 rarely change from one packet to the next. So info is read-only for
-** scripts: a field they overwrite may stay overwritten.
-*/
-static void setinfo (pkt_Script *S, int key, lua_Integer v) {
-  lua_State *L = S->L;
-  lua_Integer *last = &S->info[key - SLOT_KLEN];
-  if (*last == v) return;
-  *last = v;
-  lua_pushvalue(L, key);
-  if (v > 0 || (key != SLOT_KL3 && key != SLOT_KIPVER))
-    lua_pushinteger(L, v);
-  else if (key == SLOT_KL3) lua_pushnil(L);  /* l3 0: not IP */
-  else lua_pushboolean(L, 0);  /* ipversion: a key that never goes away */
-  lua_rawset(L, SLOT_INFO);
+  return PKT_OK;
 }
 
 /*
@@ -464,11 +359,6 @@ static void setinfo (pkt_Script *S, int key, lua_Integer v) {
 ** The per-packet path
 ** =======================================================
 */
-
-/* the IP version of a header that starts with byte b: 4, 6 or 0 */
-static lua_Integer ipversion (unsigned char b) {
-  return (b >> 4 == 4 || b >> 4 == 6) ? b >> 4 : 0;
-}
 
 /* pkt shows bytes mem[0..len), or nothing (mem NULL) */
 static void setpkt (pkt_Script *S, unsigned char *mem, size_t len) {
@@ -486,7 +376,7 @@ typedef struct Batch {
   void *ud;
   pkt_Packet p;              /* the packet being handled */
   int inpacket;              /* an error now belongs to packet p */
-  int result;                /* the PKT_FEED_* that ended the batch */
+  int result;                /* the status that ended the batch */
 } Batch;
 
 /*
@@ -497,34 +387,22 @@ typedef struct Batch {
 ** SLOT_ numbers mean the same as in the base frame.
 **
 ** Nothing here allocates a Lua object: the memory is re-pointed, the info
-** table's existing fields are overwritten, and the function and arguments
-** are copies of fixed stack slots.
+** table's existing fields are overwritten (script_info.c), and the
+** function and arguments are copies of fixed stack slots.
 */
 static int runbatch (lua_State *L) {
   Batch *b = (Batch *)lua_touserdata(L, 1);
   pkt_Script *S = b->S;
+  pkt_Packet *p = &b->p;
   for (;;) {
-    const struct pcap_pkthdr *h;
-    long l3;
-    int r = b->fetch(b->ud, &b->p), drop;
-    if (r != PKT_FEED_PACKET) {
+    int r = b->fetch(b->ud, p), drop;
+    if (r != PKT_PACKET) {
       b->result = r;
       return 0;
     }
     b->inpacket = 1;
-    h = b->p.h;
-    l3 = pkt_l3(S->linktype, b->p.data, h->caplen);
-    setpkt(S, b->p.data, h->caplen);
-    setinfo(S, SLOT_KLEN, (lua_Integer)h->len);
-    setinfo(S, SLOT_KCAPLEN, (lua_Integer)h->caplen);
-    setinfo(S, SLOT_KSEC, (lua_Integer)h->ts.tv_sec);
-    setinfo(S, SLOT_KNSEC, b->p.nano ? (lua_Integer)h->ts.tv_usec
-                                   : (lua_Integer)h->ts.tv_usec * 1000);
-    setinfo(S, SLOT_KLINK, S->linktype);
-    setinfo(S, SLOT_KL3, l3 >= 0 ? (lua_Integer)l3 + 1 : 0);  /* 1-based */
-    /* the version nibble a script would read first: one byte here saves
-    ** it a layout access (pkt_l3 checked that byte is captured) */
-    setinfo(S, SLOT_KIPVER, l3 >= 0 ? ipversion(b->p.data[l3]) : 0);
+    setpkt(S, p->data, p->hdr.caplen);
+    if (S->wantsinfo) pkt_info_update(L, &S->info, SLOT_INFO, p);
     lua_pushvalue(L, SLOT_FUNC);
     lua_pushvalue(L, SLOT_PKT);
     lua_pushvalue(L, SLOT_INFO);
@@ -533,10 +411,11 @@ static int runbatch (lua_State *L) {
     lua_call(L, 2, 1);
     S->inlua = 0;
     /* only false drops: nil (no return) and any other value pass */
-    drop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    drop = !lua_toboolean(L, -1) && lua_type(L, -1) == LUA_TBOOLEAN;
     lua_pop(L, 1);
+    if (S->info.tswritten) pkt_info_settime(&S->info, p);
     b->inpacket = 0;
-    b->deliver(b->ud, &b->p, !drop);
+    b->deliver(b->ud, p, !drop);
   }
 }
 
@@ -566,51 +445,19 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
     if (!b.inpacket) {  /* not the script's: nothing sensible to go on with */
       fprintf(stderr, "pktlua: %s\n", errmsg(S, status));
       lua_pop(L, 1);
-      return -1;
+      return PKT_ERROR_SCRIPT;
     }
     st->errors++;
-    report(S, errmsg(S, status), b.p.no);
+    pkt_reports_add(&S->reports, errmsg(S, status), b.p.no);
     lua_pop(L, 1);
+    /* what the script changed before the error stays, as in the bytes */
+    if (S->info.tswritten) pkt_info_settime(&S->info, &b.p);
     switch (S->o->onerror) {
       case PKT_ONERR_PASS: deliver(ud, &b.p, 1); break;
       case PKT_ONERR_DROP: deliver(ud, &b.p, 0); break;
-      default: deliver(ud, &b.p, 0); return -1;
+      default: deliver(ud, &b.p, 0); return PKT_ERROR_SCRIPT;
     }
   }
-}
-
-/* a feed of exactly one packet, for pkt_script_packet */
-typedef struct One {
-  pkt_Packet p;
-  int given;                 /* fetched already */
-  int pass;                  /* the verdict */
-} One;
-
-static int one_fetch (void *ud, pkt_Packet *p) {
-  One *one = (One *)ud;
-  if (one->given) return PKT_FEED_STOP;
-  one->given = 1;
-  *p = one->p;
-  return PKT_FEED_PACKET;
-}
-
-static void one_deliver (void *ud, const pkt_Packet *p, int pass) {
-  (void)p;
-  ((One *)ud)->pass = pass;
-}
-
-int pkt_script_packet (pkt_Script *S, const struct pcap_pkthdr *h,
-                       unsigned char *data, int nano, long l3,
-                       uint64_t pktno, pkt_Stats *st) {
-  One one;
-  (void)l3;
-  memset(&one, 0, sizeof(one));
-  one.p.h = h;
-  one.p.data = data;
-  one.p.no = pktno;
-  one.p.nano = nano;
-  if (pkt_script_run(S, one_fetch, one_deliver, &one, st) < 0) return -1;
-  return one.pass;
 }
 
 /* }====================================================== */
@@ -619,39 +466,39 @@ int pkt_script_packet (pkt_Script *S, const struct pcap_pkthdr *h,
 int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   lua_State *L = S->L;
   int status;
-  flushrepeats(S);
+  pkt_reports_flush(&S->reports);
   /* a script that kept pkt now sees an empty memory, never freed bytes */
   if (S->started) setpkt(S, NULL, 0);
   if (lua_getglobal(L, "finish") != LUA_TFUNCTION) {
     lua_pop(L, 1);
-    return 0;
+    return PKT_OK;
   }
   status = guardedcall(S);  /* clears an interrupt meant for a packet */
   if (status != LUA_OK) {
     st->errors++;
     fprintf(stderr, "pktlua: %s (in finish)\n", errmsg(S, status));
     lua_pop(L, 1);
-    return -1;
+    return PKT_ERROR;
   }
-  return 0;
+  return PKT_OK;
 }
 
 int pkt_script_reload (pkt_Script **pS, int linktype, pkt_Stats *st) {
   char err[PKT_ERRSIZE];
   pkt_Script *old = *pS;
   pkt_Script *S = pkt_script_new(old->o, err);
-  if (S == NULL || pkt_script_start(S, linktype, err) != 0) {
+  if (S == NULL || pkt_script_start(S, linktype, err) != PKT_OK) {
     fprintf(stderr, "pktlua: reload failed, the running script stays: "
             "%s\n", err);
     if (S) pkt_script_close(S);
-    return -1;
+    return PKT_ERROR;
   }
   /* the old script ends as at exit: it may have something to report */
   pkt_script_finish(old, st);
   pkt_script_close(old);
   *pS = S;
   if (!S->o->quiet) fprintf(stderr, "pktlua: script reloaded\n");
-  return 0;
+  return PKT_OK;
 }
 
 size_t pkt_script_memory (pkt_Script *S) {
@@ -660,7 +507,7 @@ size_t pkt_script_memory (pkt_Script *S) {
 
 void pkt_script_close (pkt_Script *S) {
   if (S == NULL) return;
-  flushrepeats(S);
+  pkt_reports_flush(&S->reports);
   lua_close(S->L);
   free(S);
 }

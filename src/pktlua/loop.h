@@ -1,0 +1,47 @@
+/*
+** loop.h - the packet loop (loop.c): packets from the source, through the
+** script, to the sinks, with the caller's signals and -c looked at
+** between two packets. pktlua's main and the capture fuzzer run the same
+** loop.
+*/
+#ifndef PKT_LOOP_H
+#define PKT_LOOP_H
+
+#include <signal.h>
+
+#include "pkt.h"
+#include "script.h"
+#include "sink.h"
+#include "source.h"
+
+/* what the loop tells its caller through the hook */
+enum pkt_LoopEvent {
+  PKT_LOOP_PROGRESS,        /* every 1024 packets */
+  PKT_LOOP_REPORT,          /* the report flag was set: stats are fresh */
+  PKT_LOOP_RELOADING,       /* the script is about to be replaced */
+  PKT_LOOP_RELOADED         /* lp->script is the new one (or the old) */
+};
+
+typedef struct pkt_Loop {
+  pkt_Source *src;
+  pkt_Sink *const *sinks;   /* passed packets go to each, in order */
+  int nsinks;
+  pkt_Script *script;       /* NULL: a plain copy; reloads replace it */
+  pkt_Stats *st;
+  long long count;          /* -c: stop after this many packets, 0: none */
+  /* set by the caller's signal handlers, cleared here; NULL: none */
+  volatile sig_atomic_t *stop;    /* end the run before the next packet */
+  volatile sig_atomic_t *reload;  /* reload the script between packets */
+  volatile sig_atomic_t *report;  /* refresh the stats, PKT_LOOP_REPORT */
+  void (*hook) (struct pkt_Loop *lp, int event);  /* NULL: none */
+  void *ud;                 /* the hook's */
+  int status;               /* (the loop's own) */
+  char *err;                /* (the loop's own) */
+} pkt_Loop;
+
+/* runs until the input ends, -c, or *stop: PKT_OK; PKT_ERROR when the
+** input fails (err: "name: packet N: why"); PKT_ERROR_SCRIPT when a
+** script error ends the run (--on-error=abort, already reported) */
+int pkt_loop_run (pkt_Loop *lp, char *err);
+
+#endif

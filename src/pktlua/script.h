@@ -1,0 +1,61 @@
+/*
+** script.h - the Lua side of the daemon (script.c): one Lua state running
+** the user's script, the per-packet call, error reports.
+*/
+#ifndef PKT_SCRIPT_H
+#define PKT_SCRIPT_H
+
+#include "pkt.h"
+
+typedef struct pkt_Script pkt_Script;
+
+/* the loop's two halves of a run (loop.c): the next packet into *p
+** (PKT_PACKET, PKT_END to stop, PKT_RELOAD), and the verdict on one */
+typedef int (*pkt_Fetch) (void *ud, pkt_Packet *p);
+typedef void (*pkt_Deliver) (void *ud, const pkt_Packet *p, int pass);
+
+/* creates the state and compiles the script; NULL on error (err) */
+pkt_Script *pkt_script_new (const pkt_Options *o, char *err);
+/* runs the chunk once and finds `packet`: PKT_OK, or PKT_ERROR (err) */
+int pkt_script_start (pkt_Script *S, int linktype, char *err);
+/* runs fetched packets through packet() and delivers them until fetch
+** says stop or reload; returns that status (PKT_END, PKT_RELOAD), or
+** PKT_ERROR_SCRIPT when a script error ends the run (--on-error=abort;
+** that packet is delivered as dropped) */
+int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
+                    void *ud, pkt_Stats *st);
+/* empties the reference memory and calls finish(): PKT_OK or PKT_ERROR
+** (reported and counted) */
+int pkt_script_finish (pkt_Script *S, pkt_Stats *st);
+/* SIGHUP: a fresh state from the same script; on failure the old one
+** stays. PKT_OK reloaded, PKT_ERROR kept the old one (reason printed). */
+int pkt_script_reload (pkt_Script **S, int linktype, pkt_Stats *st);
+size_t pkt_script_memory (pkt_Script *S);
+void pkt_script_close (pkt_Script *S);
+/* async-signal-safe: make the running script raise "interrupted" */
+void pkt_script_interrupt (pkt_Script *S);
+
+
+
+/* ---- script_report.c: script errors, each shown once then counted ---- */
+#define PKT_MAXSEEN 16   /* distinct errors remembered for their repeats */
+
+typedef struct pkt_Seen {
+  char msg[256];            /* the error, as shown */
+  uint64_t more;            /* times it came back since */
+  uint64_t lastpkt;         /* packet of the latest */
+} pkt_Seen;
+
+typedef struct pkt_Reports {
+  pkt_Seen seen[PKT_MAXSEEN];
+  int nseen;
+  unsigned shown;           /* distinct error lines shown */
+  int silenced;             /* said we stop showing them */
+} pkt_Reports;
+
+/* shows msg (from packet pktno) the first time, counts it afterwards */
+void pkt_reports_add (pkt_Reports *r, const char *msg, uint64_t pktno);
+/* the repeats counted since the last flush, one line per error */
+void pkt_reports_flush (pkt_Reports *r);
+
+#endif

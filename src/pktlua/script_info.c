@@ -1,0 +1,161 @@
+/*
+** script_info.c - the info table: the fields of the packet being handled,
+** which a script reads on every packet, and the two it may write.
+*/
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "script_info.h"
+
+/* the stored fields' keys, at info + KEY_... on the stack */
+#define KEY_CAPLEN 1
+#define KEY_L3     2
+#define KEY_IPVER  3
+
+/*
+** caplen, l3 and ipversion, which scripts read on every packet to find
+** their headers, are plain fields of the table: a read costs what any
+** table read costs. They are stored before every packet, changed or not:
+** a table has no hook for writes to keys it holds, so a store skipped
+** because the value had not changed would leave a script's write in place
+** for later packets. So a script may overwrite them (to hand a helper
+** another header, say) and the next packet still sees its own.
+** len, sec, nsec and linktype are not in the table: info's __index
+** computes them when read, which costs nothing to scripts that do not
+** read them (a store is the dearest step of the per-packet path), and
+** their writes reach __newindex: sec and nsec set the packet's timestamp
+** (what -w writes); len and linktype are read-only. Other keys are the
+** script's own and stay.
+*/
+static const char *const fieldnames[PKT_INFO_NFIELDS] = {
+  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion"
+};
+
+/*
+** Which of info's fields the key at `arg` names, or -1. Short strings are
+** interned, so a key is compared by address with the state's own copies
+** (in->keys, anchored in info's metatable): no strcmp on the read path.
+*/
+static int fieldof (pkt_Info *in, lua_State *L, int arg) {
+  const char *k;
+  int i;
+  if (lua_type(L, arg) != LUA_TSTRING) return -1;
+  k = lua_tostring(L, arg);
+  for (i = 0; i < PKT_INFO_NFIELDS; i++)
+    if (k == in->keys[i]) return i;
+  return -1;
+}
+
+static int info_index (lua_State *L) {
+  pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
+  switch (fieldof(in, L, 2)) {
+    case 0: lua_pushinteger(L, in->len); break;
+    case 1: lua_pushinteger(L, in->sec); break;
+    case 2: lua_pushinteger(L, in->nsec); break;
+    case 3: lua_pushinteger(L, in->linktype); break;
+    default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
+  }
+  return 1;
+}
+
+/* a whole number in [0, max] for info.`name` */
+static lua_Integer tsfield (lua_State *L, const char *name,
+                            lua_Integer max) {
+  int isnum;
+  lua_Integer v = lua_tointegerx(L, 3, &isnum);
+  if (!isnum || v < 0 || v > max)
+    luaL_error(L, "info.%s: %s is not an integer in 0..%I", name,
+               luaL_tolstring(L, 3, NULL), max);
+  return v;
+}
+
+static int info_newindex (lua_State *L) {
+  pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
+  int f = fieldof(in, L, 2);
+  switch (f) {
+    case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
+    case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
+    case 0: case 3:
+      return luaL_error(L, "info.%s is read-only (only info.sec and "
+                        "info.nsec can be written)", fieldnames[f]);
+    default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
+  }
+  in->tswritten = 1;
+  return 0;
+}
+
+void pkt_info_settime (pkt_Info *in, pkt_Packet *p) {
+  p->hdr.ts.tv_sec = (time_t)in->sec;
+  p->hdr.ts.tv_usec = (suseconds_t)(p->nano ? in->nsec : in->nsec / 1000);
+  in->tswritten = 0;
+}
+
+void pkt_info_new (lua_State *L, pkt_Info *in) {
+  static const char *const keys[] = {  /* the order of the KEY_... */
+    "caplen", "l3", "ipversion"
+  };
+  int info = lua_gettop(L) + 1;
+  size_t i;
+  /* l3 comes and goes (nil when not IP). Inserted first, it sits in its
+  ** main position of the node array, where re-inserting it always finds
+  ** room: no rehash, so no allocation, however often it changes. */
+  lua_createtable(L, 0, 4);                            /* info */
+  lua_pushstring(L, "l3");
+  lua_pushinteger(L, 0);
+  lua_rawset(L, info);
+  for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    lua_pushstring(L, keys[i]);                        /* KEY_... */
+    lua_pushvalue(L, -1);
+    lua_pushinteger(L, 0);
+    lua_rawset(L, info);
+  }
+  lua_createtable(L, PKT_INFO_NFIELDS, 3);
+  /* the field names, anchored in the metatable for their addresses */
+  for (i = 0; i < PKT_INFO_NFIELDS; i++) {
+    lua_pushstring(L, fieldnames[i]);
+    in->keys[i] = lua_tostring(L, -1);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_pushlightuserdata(L, in);
+  lua_pushcclosure(L, info_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushlightuserdata(L, in);
+  lua_pushcclosure(L, info_newindex, 1);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushliteral(L, "pktlua info");  /* setmetatable(info) is an error */
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, info);
+}
+
+/*
+** info[key] = v, the key at info + k (no lookup by name). lua_settable,
+** not lua_rawset: over a value it stores in place without rawset's
+** bookkeeping (a third cheaper); a key the script emptied goes through
+** info_newindex, which stores it raw.
+*/
+static void setfield (lua_State *L, int info, int k, lua_Integer v) {
+  lua_pushvalue(L, info + k);
+  if (v > 0 || k == KEY_CAPLEN) lua_pushinteger(L, v);
+  else if (k == KEY_L3) lua_pushnil(L);  /* l3 0: not IP */
+  else lua_pushboolean(L, 0);  /* ipversion: a key that never goes away */
+  lua_settable(L, info);
+}
+
+/* the IP version of a header that starts with byte b: 4, 6 or 0 */
+static lua_Integer ipversion (unsigned char b) {
+  return (b >> 4 == 4 || b >> 4 == 6) ? b >> 4 : 0;
+}
+
+void pkt_info_update (lua_State *L, pkt_Info *in, int info,
+                      const pkt_Packet *p) {
+  long l3 = pkt_l3(in->linktype, p->data, p->hdr.caplen);
+  in->len = (lua_Integer)p->hdr.len;
+  in->sec = (lua_Integer)p->hdr.ts.tv_sec;
+  in->nsec = p->nano ? (lua_Integer)p->hdr.ts.tv_usec
+                     : (lua_Integer)p->hdr.ts.tv_usec * 1000;
+  setfield(L, info, KEY_CAPLEN, (lua_Integer)p->hdr.caplen);
+  setfield(L, info, KEY_L3, l3 >= 0 ? (lua_Integer)l3 + 1 : 0);  /* 1-based */
+  /* the version nibble a script would read first: one byte here saves it
+  ** a layout access (pkt_l3 checked that byte is captured) */
+  setfield(L, info, KEY_IPVER, l3 >= 0 ? ipversion(p->data[l3]) : 0);
+}

@@ -1,0 +1,31 @@
+/*
+** script_info.h - the info table (script_info.c), private to the script
+** side: script.c makes it once and refreshes it before every packet.
+*/
+#ifndef PKT_SCRIPT_INFO_H
+#define PKT_SCRIPT_INFO_H
+
+#include <lua.h>
+
+#include "pkt.h"
+
+#define PKT_INFO_NFIELDS 7  /* info's fields (script_info.c's fieldnames) */
+#define PKT_INFO_NSLOTS  4  /* stack slots of pkt_info_new: info, 3 keys */
+
+typedef struct pkt_Info {
+  lua_Integer len, sec, nsec;  /* the computed fields, this packet's */
+  int linktype;                /* info.linktype */
+  int tswritten;               /* the script wrote info.sec or info.nsec */
+  const char *keys[PKT_INFO_NFIELDS];  /* the field names, interned */
+} pkt_Info;
+
+/* pushes info and the keys of its stored fields (PKT_INFO_NSLOTS slots);
+** `in` must outlive the table (its metamethods point at it) */
+void pkt_info_new (lua_State *L, pkt_Info *in);
+/* the packet p's fields, before its call (info at stack index `info`) */
+void pkt_info_update (lua_State *L, pkt_Info *in, int info,
+                      const pkt_Packet *p);
+/* the timestamp the script wrote into p's header (in->tswritten) */
+void pkt_info_settime (pkt_Info *in, pkt_Packet *p);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+** sink.h - where passed packets go. A sink is a back-end behind a small
+** table of operations, its state private to its file; the loop hands each
+** passed packet to every sink of the run, in order.
+**
+**   sink.c          what all sinks share
+**   sink_pcap.c     -w: a pcap file (or standard output)
+**   sink_inject.c   -o: injection on an interface (libpcap)
+**
+** A new output (another file format, rotation, a named output, paced
+** injection) is one new sink_*.c with its ops table and an opener.
+*/
+#ifndef PKT_SINK_H
+#define PKT_SINK_H
+
+#include "pkt.h"
+#include "source.h"
+
+typedef struct pkt_Sink pkt_Sink;
+
+typedef struct pkt_SinkOps {
+  const char *kind;                  /* "file", "inject", for messages */
+  /* one passed packet; counts its own failures in st (a failure is
+  ** reported once by the sink, and the run goes on) */
+  void (*write) (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st);
+  /* flushes and releases: PKT_OK, or PKT_ERROR (a write error) with err */
+  int (*close) (pkt_Sink *k, char *err);
+} pkt_SinkOps;
+
+struct pkt_Sink {
+  const pkt_SinkOps *ops;
+  const char *name;         /* file or interface, for messages */
+  void *priv;               /* the back-end's state */
+};
+
+/* closes and frees (NULL is fine): PKT_OK, or PKT_ERROR with err */
+int pkt_sink_close (pkt_Sink *k, char *err);
+
+
+/* ---- for the back-ends ---- */
+
+/* a sink with `privsize` zeroed bytes of private state; NULL: no memory */
+pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
+
+/* sink_pcap.c: o->wfile, in the source's link type, snaplen and
+** timestamp unit */
+int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
+                       const pkt_Source *src, char *err);
+/* sink_inject.c: o->oface, which must speak the source's link layer */
+int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
+                         const pkt_Source *src, char *err);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+** source.c - opening a source: the back-end the options ask for, its BPF
+** filter, and what all back-ends share.
+*/
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source.h"
+
+/* the back-end's state follows the struct in the same block, aligned for
+** any type (libpcap's pcap_create_common does the same) */
+void *pkt_backend_new (size_t size, size_t privsize, void **priv) {
+  size_t at = (size + _Alignof(max_align_t) - 1) /
+              _Alignof(max_align_t) * _Alignof(max_align_t);
+  char *b = calloc(1, at + privsize);
+  if (b != NULL) *priv = privsize > 0 ? b + at : NULL;
+  return b;
+}
+
+pkt_Source *pkt_source_new (const pkt_SourceOps *ops, size_t privsize) {
+  void *priv;
+  pkt_Source *s = (pkt_Source *)pkt_backend_new(sizeof(*s), privsize, &priv);
+  if (s == NULL) return NULL;
+  s->ops = ops;
+  s->priv = priv;
+  return s;
+}
+
+void pkt_source_close (pkt_Source *s) {
+  if (s == NULL) return;
+  s->ops->close(s);
+  free(s);
+}
+
+int pkt_source_pcapfilter (pkt_Source *s, pcap_t *p, const char *expr,
+                           bpf_u_int32 mask, struct bpf_program *prog,
+                           char *err) {
+  if (pcap_compile(p, prog, expr, 1, mask) != 0) {
+    snprintf(err, PKT_ERRSIZE, "bad filter expression '%s': %s", expr,
+             pcap_geterr(p));
+    return PKT_ERROR_USAGE;
+  }
+  if (pcap_setfilter(p, prog) != 0) {
+    snprintf(err, PKT_ERRSIZE, "%s: cannot set the filter: %s", s->name,
+             pcap_geterr(p));
+    pcap_freecode(prog);
+    return PKT_ERROR;
+  }
+  return PKT_OK;
+}
+
+int pkt_source_open (pkt_Source **out, const pkt_Options *o, char *err) {
+  pkt_Source *s;
+  int rc;
+  *out = NULL;
+  if (o->rfile) {
+    rc = pkt_source_opensavefile(&s, o->rfile, err);
+    if (rc == PKT_OK) s = pkt_source_fastpcap(s);
+  }
+  else rc = pkt_source_openlive(&s, o, err);
+  if (rc != PKT_OK) return rc;
+  if (o->filter && (rc = s->ops->setfilter(s, o->filter, err)) != PKT_OK) {
+    pkt_source_close(s);
+    return rc;
+  }
+  *out = s;
+  return PKT_OK;
+}

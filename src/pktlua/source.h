@@ -1,0 +1,81 @@
+/*
+** source.h - where packets come from. A source is a back-end behind a
+** small table of operations, its state private to its file (libpcap's
+** pcap_t and `priv`): the loop only calls the operations.
+**
+**   source.c            pkt_source_open: picks the back-end for the options
+**   source_live.c       -i: a live interface (libpcap)
+**   source_savefile.c   -r: any file libpcap reads (pcap, pcapng), stdin
+**   source_fastpcap.c   -r: pcap 2.4 regular files, read by pktlua itself
+**                       (in front of source_savefile.c, which it falls
+**                       back to for any record it does not take)
+**
+** A new input format is one new source_*.c with its ops table and an
+** opener that pkt_source_open calls; nothing else changes.
+*/
+#ifndef PKT_SOURCE_H
+#define PKT_SOURCE_H
+
+#include "pkt.h"
+
+typedef struct pkt_Source pkt_Source;
+
+typedef struct pkt_SourceOps {
+  const char *kind;                  /* "file" or "live", for -v */
+  /* the next record into p->hdr and p->data (valid until the next call;
+  ** the bytes are writable): PKT_PACKET, PKT_AGAIN (nothing yet), PKT_END,
+  ** or PKT_ERROR with err filled */
+  int (*next) (pkt_Source *s, pkt_Packet *p, char *err);
+  /* a BPF expression, applied before next() hands a record out:
+  ** PKT_OK, PKT_ERROR_USAGE (it does not compile), PKT_ERROR */
+  int (*setfilter) (pkt_Source *s, const char *expr, char *err);
+  void (*stats) (pkt_Source *s, pkt_Stats *st);  /* kernel counters */
+  double (*progress) (pkt_Source *s);            /* fraction read, <0: n/a */
+  /* async-signal-safe: make a next() that waits return PKT_AGAIN; NULL
+  ** for sources that never wait */
+  void (*wakeup) (pkt_Source *s);
+  void (*close) (pkt_Source *s);     /* releases what priv holds */
+} pkt_SourceOps;
+
+struct pkt_Source {
+  const pkt_SourceOps *ops;
+  const char *name;         /* file name or interface, for messages */
+  int dlt;                  /* the DLT_ value (libpcap's pcap_datalink) */
+  int linktype;             /* the LINKTYPE_ value scripts see */
+  int snaplen;              /* the input's snapshot length */
+  int nano;                 /* timestamps carry nanoseconds */
+  void *priv;               /* the back-end's state */
+};
+
+/* opens the source the options ask for, with their BPF filter: PKT_OK
+** and *out, or PKT_ERROR / PKT_ERROR_USAGE (bad filter) with err */
+int pkt_source_open (pkt_Source **out, const pkt_Options *o, char *err);
+/* closes and frees (NULL is fine) */
+void pkt_source_close (pkt_Source *s);
+
+
+/* ---- for the back-ends ---- */
+
+/* one zeroed block: a struct of `size` bytes and, after it, `privsize`
+** bytes of a back-end's state at *priv; freed with one free() */
+void *pkt_backend_new (size_t size, size_t privsize, void **priv);
+/* a source with `privsize` zeroed bytes of private state; NULL: no memory */
+pkt_Source *pkt_source_new (const pkt_SourceOps *ops, size_t privsize);
+/* setfilter for back-ends on a pcap_t: compiles expr into *prog (mask:
+** the netmask "ip broadcast" needs, PCAP_NETMASK_UNKNOWN when none) and
+** sets it on p (PKT_ERROR_USAGE when it does not compile); on PKT_OK the
+** caller owns *prog (pcap_freecode) */
+int pkt_source_pcapfilter (pkt_Source *s, pcap_t *p, const char *expr,
+                           bpf_u_int32 mask, struct bpf_program *prog,
+                           char *err);
+
+/* source_live.c */
+int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err);
+/* source_savefile.c */
+int pkt_source_opensavefile (pkt_Source **out, const char *name, char *err);
+pcap_t *pkt_savefile_pcap (pkt_Source *s);
+/* source_fastpcap.c: takes over `file` (a savefile source) when its file
+** suits the fast reader, else returns it unchanged */
+pkt_Source *pkt_source_fastpcap (pkt_Source *file);
+
+#endif

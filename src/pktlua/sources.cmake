@@ -1,0 +1,12 @@
+# The daemon's sources but main.c, as absolute paths: the pktlua
+# executable (CMakeLists.txt), the capture fuzz harness
+# (fuzz/targets.cmake) and the daemon's C tests (tests/daemon.cmake)
+# compile the same list, each with its own main().
+set(PKTLUA_DAEMON_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(PKTLUA_DAEMON_SOURCES
+  options.c status.c
+  source.c source_live.c source_savefile.c source_fastpcap.c
+  loop.c l3.c
+  script.c script_info.c script_report.c
+  sink.c sink_pcap.c sink_inject.c)
+list(TRANSFORM PKTLUA_DAEMON_SOURCES PREPEND ${PKTLUA_DAEMON_DIR}/)
