@@ -29,6 +29,10 @@ static int fetch (void *ud, pkt_Packet *p) {
       if (lp->hook) lp->hook(lp, PKT_LOOP_REPORT);
     }
     if (lp->count > 0 && st->read >= (uint64_t)lp->count) return PKT_END;
+    if (lp->status != PKT_OK) return PKT_END;  /* a sink failed for good */
+    p->iface = NULL;  /* what sources of one interface leave alone */
+    p->comment = NULL;
+    p->commentlen = 0;
     rc = src->ops->next(src, p, why);
     if (rc == PKT_PACKET) break;
     if (rc == PKT_AGAIN) continue;  /* live: nothing yet, or a signal */
@@ -53,8 +57,15 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
     return;
   }
   lp->st->passed++;
-  for (i = 0; i < lp->nsinks; i++)
-    lp->sinks[i]->ops->write(lp->sinks[i], p, lp->st);
+  for (i = 0; i < lp->nsinks; i++) {
+    pkt_Sink *k = lp->sinks[i];
+    k->ops->write(k, p, lp->st);
+    if (k->failed && lp->status == PKT_OK) {  /* fetch ends the run */
+      snprintf(lp->err, PKT_ERRSIZE, "%s: packet %llu: %.900s", k->name,
+               (unsigned long long)p->no, k->failed);
+      lp->status = PKT_ERROR;
+    }
+  }
 }
 
 int pkt_loop_run (pkt_Loop *lp, char *err) {

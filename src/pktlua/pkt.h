@@ -93,6 +93,20 @@ typedef struct pkt_Stats {
 
 
 /*
+** One interface of the input: a pcapng Interface Description Block
+** (source_pcapng.c), kept for the whole run, so a packet may point at it.
+*/
+typedef struct pkt_Iface {
+  int index;                /* 0-based, counted across the file's sections */
+  int linktype;             /* the LINKTYPE_ value */
+  int dlt;                  /* the DLT_ value (libpcap's) */
+  uint32_t snaplen;         /* 0: no limit */
+  unsigned tsresol;         /* if_tsresol as the file says it (6: usec) */
+  const char *name;         /* if_name, NULL when absent */
+  const char *description;  /* if_description, NULL when absent */
+} pkt_Iface;
+
+/*
 ** One packet on its way through the daemon. A source fills hdr and data;
 ** the loop numbers it; the script may change the bytes (in place) and the
 ** timestamp (info.sec/info.nsec); the sinks write hdr and data.
@@ -102,6 +116,10 @@ typedef struct pkt_Packet {
   unsigned char *data;      /* caplen bytes, writable (see source.h) */
   uint64_t no;              /* 1-based packet number, for messages */
   int nano;                 /* hdr.ts.tv_usec holds nanoseconds */
+  const pkt_Iface *iface;   /* its interface, NULL: the source's only one */
+  const char *comment;      /* its comment(s), joined by newlines; NULL:
+                            ** none (the script may set info.comment) */
+  size_t commentlen;
 } pkt_Packet;
 
 
@@ -114,6 +132,8 @@ void pkt_options_free (pkt_Options *o);
 
 /* ---- l3.c: the network-layer header ---- */
 int pkt_linktype (int dlt);
+/* the DLT_ value libpcap uses for a LINKTYPE_ value */
+int pkt_dlt (int linktype);
 /* 0-based offset of the IPv4/IPv6 header, -1 when there is none */
 long pkt_l3 (int linktype, const unsigned char *p, size_t caplen);
 

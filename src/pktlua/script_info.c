@@ -25,11 +25,18 @@
 ** read them (a store is the dearest step of the per-packet path), and
 ** their writes reach __newindex: sec and nsec set the packet's timestamp
 ** (what -w writes); len and linktype are read-only. Other keys are the
-** script's own and stay.
+** script's own and stay. interface, ifname and comment (a pcapng input's)
+** are computed too; comment is writable (what a pcapng -w writes).
 */
 static const char *const fieldnames[PKT_INFO_NFIELDS] = {
-  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion"
+  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion",
+  "interface", "ifname", "comment"
 };
+
+/* the packet's own link type: its interface's, or the source's */
+static int linktypeof (const pkt_Info *in, const pkt_Iface *iface) {
+  return iface ? iface->linktype : in->linktype;
+}
 
 /*
 ** Which of info's fields the key at `arg` names, or -1. Short strings are
@@ -52,7 +59,19 @@ static int info_index (lua_State *L) {
     case 0: lua_pushinteger(L, in->len); break;
     case 1: lua_pushinteger(L, in->sec); break;
     case 2: lua_pushinteger(L, in->nsec); break;
-    case 3: lua_pushinteger(L, in->linktype); break;
+    case 3: lua_pushinteger(L, linktypeof(in, in->iface)); break;
+    case 7: lua_pushinteger(L, in->iface ? in->iface->index : 0); break;
+    case 8:
+      if (in->iface && in->iface->name) lua_pushstring(L, in->iface->name);
+      else lua_pushnil(L);
+      break;
+    case 9:
+      if (in->commentset && in->comment)
+        lua_pushlstring(L, in->comment, in->commentlen);
+      else if (!in->commentset && in->pcomment)
+        lua_pushlstring(L, in->pcomment, in->pcommentlen);
+      else lua_pushnil(L);
+      break;
     default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
   }
   return 1;
@@ -75,9 +94,19 @@ static int info_newindex (lua_State *L) {
   switch (f) {
     case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
     case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
-    case 0: case 3:
-      return luaL_error(L, "info.%s is read-only (only info.sec and "
-                        "info.nsec can be written)", fieldnames[f]);
+    case 9:  /* anchored in the registry until the next write */
+      if (!lua_isnil(L, 3) && lua_type(L, 3) != LUA_TSTRING)
+        return luaL_error(L, "info.comment: a string or nil, not a %s",
+                          luaL_typename(L, 3));
+      lua_pushvalue(L, 3);
+      lua_setfield(L, LUA_REGISTRYINDEX, "pktlua.comment");
+      in->comment = lua_tolstring(L, 3, &in->commentlen);
+      in->commentset = 1;
+      break;
+    case 0: case 3: case 7: case 8:
+      return luaL_error(L, "info.%s is read-only (only info.sec, "
+                        "info.nsec and info.comment can be written)",
+                        fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
   }
   in->tswritten = 1;
@@ -87,6 +116,10 @@ static int info_newindex (lua_State *L) {
 void pkt_info_settime (pkt_Info *in, pkt_Packet *p) {
   p->hdr.ts.tv_sec = (time_t)in->sec;
   p->hdr.ts.tv_usec = (suseconds_t)(p->nano ? in->nsec : in->nsec / 1000);
+  if (in->commentset) {
+    p->comment = in->comment;
+    p->commentlen = in->comment ? in->commentlen : 0;
+  }
   in->tswritten = 0;
 }
 
@@ -148,7 +181,11 @@ static lua_Integer ipversion (unsigned char b) {
 
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,
                       const pkt_Packet *p) {
-  long l3 = pkt_l3(in->linktype, p->data, p->hdr.caplen);
+  long l3 = pkt_l3(linktypeof(in, p->iface), p->data, p->hdr.caplen);
+  in->iface = p->iface;
+  in->pcomment = p->comment;
+  in->pcommentlen = p->commentlen;
+  in->commentset = 0;
   in->len = (lua_Integer)p->hdr.len;
   in->sec = (lua_Integer)p->hdr.ts.tv_sec;
   in->nsec = p->nano ? (lua_Integer)p->hdr.ts.tv_usec

@@ -30,6 +30,9 @@ typedef struct pkt_SinkOps {
 struct pkt_Sink {
   const pkt_SinkOps *ops;
   const char *name;         /* file or interface, for messages */
+  const char *failed;       /* set by write when the sink cannot go on
+                            ** (a packet it cannot hold): the run ends
+                            ** with this error */
   void *priv;               /* the back-end's state */
 };
 

@@ -18,6 +18,8 @@ typedef struct PcapFile {
   char *iobuf;              /* the file's stdio buffer (owned) */
   unsigned char *rec;       /* records not yet given to stdio (owned) */
   size_t nrec;              /* bytes of them */
+  int linktype;             /* the file's one link type */
+  char why[160];            /* k->failed's text */
 } PcapFile;
 
 #define PF(k) ((PcapFile *)(k)->priv)
@@ -60,6 +62,13 @@ static void pcapfile_write (pkt_Sink *k, const pkt_Packet *p,
                             pkt_Stats *st) {
   PcapFile *f = PF(k);
   (void)st;  /* a write error shows at the close, as stdio reports it */
+  if (p->iface && p->iface->linktype != f->linktype) {
+    snprintf(f->why, sizeof(f->why), "interface %d has link type %d, the "
+             "pcap file %d: a pcap file holds one link type (write pcapng)",
+             p->iface->index, p->iface->linktype, f->linktype);
+    k->failed = f->why;
+    return;
+  }
   if (f->rec != NULL) putrecord(f, &p->hdr, p->data);
   else pcap_dump((u_char *)f->dumper, &p->hdr, p->data);
   if (f->flush) {
@@ -127,7 +136,19 @@ static int openfile (pkt_Sink *k, const pkt_Options *o,
                      const pkt_Source *src, char *err) {
   PcapFile *f = PF(k);
   FILE *fp;
+  int i;
   f->flush = !o->buffered;
+  f->linktype = src->linktype;
+  for (i = 0; i < src->nifaces; i++)
+    if (src->ifaces[i]->linktype != src->linktype) {
+      const char *a = pcap_datalink_val_to_name(src->dlt);
+      const char *b = pcap_datalink_val_to_name(src->ifaces[i]->dlt);
+      snprintf(err, PKT_ERRSIZE, "%s: the input has interfaces of several "
+               "link types (%s, %s): a pcap file holds one; write pcapng "
+               "(a .pcapng name or --format=pcapng)", k->name,
+               a ? a : "?", b ? b : "?");
+      return PKT_ERROR;
+    }
   f->dead = pcap_open_dead_with_tstamp_precision(src->dlt,
               src->snaplen > 0 ? src->snaplen : 262144,
               src->nano ? PCAP_TSTAMP_PRECISION_NANO

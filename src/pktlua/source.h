@@ -9,6 +9,8 @@
 **   source_fastpcap.c   -r: pcap 2.4 regular files, read by pktlua itself
 **                       (in front of source_savefile.c, which it falls
 **                       back to for any record it does not take)
+**   source_pcapng.c     -r: pcapng regular files, every interface and
+**                       link type (libpcap reads one link type only)
 **
 ** A new input format is one new source_*.c with its ops table and an
 ** opener that pkt_source_open calls; nothing else changes.
@@ -44,6 +46,9 @@ struct pkt_Source {
   int linktype;             /* the LINKTYPE_ value scripts see */
   int snaplen;              /* the input's snapshot length */
   int nano;                 /* timestamps carry nanoseconds */
+  pkt_Iface *const *ifaces; /* the interfaces seen so far (pcapng), each
+                            ** kept until the close; NULL: one, as above */
+  int nifaces;
   void *priv;               /* the back-end's state */
 };
 
@@ -74,6 +79,10 @@ int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err);
 /* source_savefile.c */
 int pkt_source_opensavefile (pkt_Source **out, const char *name, char *err);
 pcap_t *pkt_savefile_pcap (pkt_Source *s);
+/* source_pcapng.c: pktlua's own pcapng reader, on fd (owned when
+** ownfd) from its current offset, where a Section Header starts */
+int pkt_source_openpcapng (pkt_Source **out, const char *name, int fd,
+                           int ownfd, char *err);
 /* source_fastpcap.c: takes over `file` (a savefile source) when its file
 ** suits the fast reader, else returns it unchanged */
 pkt_Source *pkt_source_fastpcap (pkt_Source *file);
