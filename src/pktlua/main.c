@@ -259,7 +259,7 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if (o.wfile && pkt_sink_openpcap(&file, &o, src, err) != PKT_OK) {
+  if (o.wfile && pkt_sink_openfile(&file, &o, src, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto finish;

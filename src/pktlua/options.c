@@ -21,7 +21,8 @@
 #define DEFAULT_SNAPLEN 262144  /* tcpdump's MAXIMUM_SNAPLEN */
 
 static const char usage_text[] =
-"usage: pktlua [-r FILE | -i IFACE] [-w FILE] [-o IFACE] [-f SCRIPT | -e CHUNK]\n"
+"usage: pktlua [-r FILE | -i IFACE] [-w FILE] [--format=pcap|pcapng]\n"
+"              [-o IFACE] [-f SCRIPT | -e CHUNK]\n"
 "              [-a NAME=VALUE] [-c COUNT] [-s SNAPLEN] [-B KIB] [-p] [-U]\n"
 "              [-Z USER] [-q] [-v] [--stats=json] [--on-error=pass|drop|abort]\n"
 "              [--max-instructions=N] [--max-lua-memory=SIZE] [BPF expression]\n";
@@ -33,7 +34,11 @@ static const char help_text[] =
 "  -r FILE        read a pcap/pcapng file; \"-\" reads standard input\n"
 "  -i IFACE       capture live on IFACE (needs root or CAP_NET_RAW)\n"
 "Output (any, or none):\n"
-"  -w FILE        write passed packets as pcap; \"-\" writes standard output\n"
+"  -w FILE        write passed packets to FILE: pcapng when it ends in\n"
+"                 .pcapng, else pcap (pcapng for an input of several link\n"
+"                 types); \"-\" writes standard output\n"
+"  --format=pcap|pcapng\n"
+"                 the -w format, whatever the name\n"
 "  -o IFACE       inject passed packets on IFACE (-i A -o B bridges A to B)\n"
 "  -U             flush the -w output after every packet\n"
 "Script (none: every packet passes unchanged):\n"
@@ -77,7 +82,8 @@ static const char help_text[] =
 "See pktlua(1).\n";
 
 enum {
-  OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION
+  OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION,
+  OPT_FORMAT
 };
 
 static const struct option longopts[] = {
@@ -88,6 +94,7 @@ static const struct option longopts[] = {
   {"max-instructions", required_argument, NULL, OPT_MAXINSTR},
   {"max-lua-memory", required_argument, NULL, OPT_MAXMEM},
   {"arg", required_argument, NULL, 'a'},
+  {"format", required_argument, NULL, OPT_FORMAT},
   {NULL, 0, NULL, 0}
 };
 
@@ -243,6 +250,11 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
         else
           return bad("option --on-error: '%s' is not pass, drop or abort",
                      optarg);
+        break;
+      case OPT_FORMAT:
+        if (strcmp(optarg, "pcap") == 0) o->wformat = PKT_FMT_PCAP;
+        else if (strcmp(optarg, "pcapng") == 0) o->wformat = PKT_FMT_PCAPNG;
+        else return bad("option --format: '%s' is not pcap or pcapng", optarg);
         break;
       case OPT_MAXINSTR:
         if (getnum("--max-instructions", optarg, 1, INT_MAX, &o->maxinstr)

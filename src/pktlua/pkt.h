@@ -50,6 +50,9 @@ enum pkt_Status {
 /* a short description of a status code (pkt_Status) */
 const char *pkt_statustostr (int status);
 
+/* the -w file's format (--format; auto: by its name, see sink.c) */
+enum pkt_Format { PKT_FMT_AUTO, PKT_FMT_PCAP, PKT_FMT_PCAPNG };
+
 /* what a script error on a packet does (--on-error) */
 enum pkt_OnError { PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT };
 
@@ -57,6 +60,7 @@ typedef struct pkt_Options {
   const char *rfile;        /* -r: capture file, "-" for stdin */
   const char *iface;        /* -i: capture interface */
   const char *wfile;        /* -w: output file, "-" for stdout */
+  int wformat;              /* --format: enum pkt_Format */
   const char *oface;        /* -o: interface passed packets are injected on */
   const char *script;       /* -f: script file */
   const char *chunk;        /* -e: script text */

@@ -5,6 +5,7 @@
 **
 **   sink.c          what all sinks share
 **   sink_pcap.c     -w: a pcap file (or standard output)
+**   sink_pcapng.c   -w: a pcapng file (or standard output)
 **   sink_inject.c   -o: injection on an interface (libpcap)
 **
 ** A new output (another file format, rotation, a named output, paced
@@ -45,6 +46,15 @@ int pkt_sink_close (pkt_Sink *k, char *err);
 /* a sink with `privsize` zeroed bytes of private state; NULL: no memory */
 pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
 
+/* sink.c: the -w file in the format --format or its name asks for:
+** .pcapng (or .ntar) pcapng, .pcap pcap; any other name pcapng when the
+** input has interfaces of several link types, else pcap */
+int pkt_sink_openfile (pkt_Sink **out, const pkt_Options *o,
+                       const pkt_Source *src, char *err);
+/* sink_pcapng.c: `file` as pcapng, with the source's interfaces */
+int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
+                         const char *file, const pkt_Source *src,
+                         char *err);
 /* sink_pcap.c: o->wfile, in the source's link type, snaplen and
 ** timestamp unit */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,

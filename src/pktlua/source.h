@@ -83,6 +83,8 @@ pcap_t *pkt_savefile_pcap (pkt_Source *s);
 ** ownfd) from its current offset, where a Section Header starts */
 int pkt_source_openpcapng (pkt_Source **out, const char *name, int fd,
                            int ownfd, char *err);
+/* timestamp units per second of a pcapng if_tsresol, 0: too fine */
+uint64_t pkt_tsresol_units (unsigned tsresol);
 /* source_fastpcap.c: takes over `file` (a savefile source) when its file
 ** suits the fast reader, else returns it unchanged */
 pkt_Source *pkt_source_fastpcap (pkt_Source *file);

@@ -321,20 +321,22 @@ static int readidb (pkt_Source *s, const Block *b, char *err) {
   }
   if (rc < 0) return rc;
   f->pub.tsresol = tsresol;
-  if (tsresol & 0x80) {  /* 2^-n */
-    if ((tsresol & 0x7f) > 63)
-      return blockerr(err, b->at, "if_tsresol 2^-%llu is finer than pktlua "
-                      "takes", tsresol & 0x7f, 0);
-    f->ups = (uint64_t)1 << (tsresol & 0x7f);
-  }
-  else {
-    unsigned i;
-    if (tsresol > 19)
-      return blockerr(err, b->at, "if_tsresol 10^-%llu is finer than pktlua "
-                      "takes", tsresol, 0);
-    for (f->ups = 1, i = 0; i < tsresol; i++) f->ups *= 10;
-  }
+  if ((f->ups = pkt_tsresol_units(tsresol)) == 0)
+    return blockerr(err, b->at, tsresol & 0x80
+                    ? "if_tsresol 2^-%llu is finer than pktlua takes"
+                    : "if_tsresol 10^-%llu is finer than pktlua takes",
+                    tsresol & 0x7f, 0);
   return compileiface(g, f, err) == PKT_OK ? PKT_OK : PKT_ERROR;
+}
+
+uint64_t pkt_tsresol_units (unsigned tsresol) {
+  uint64_t ups = 1;
+  unsigned i;
+  if (tsresol & 0x80)  /* 2^-n */
+    return (tsresol & 0x7f) > 63 ? 0 : (uint64_t)1 << (tsresol & 0x7f);
+  if (tsresol > 19) return 0;
+  for (i = 0; i < tsresol; i++) ups *= 10;
+  return ups;
 }
 
 /* frac/ups of a second in nanoseconds (frac < ups) */

@@ -9,5 +9,5 @@ set(PKTLUA_DAEMON_SOURCES
   source_pcapng.c
   loop.c l3.c
   script.c script_info.c script_report.c
-  sink.c sink_pcap.c sink_inject.c)
+  sink.c sink_pcap.c sink_pcapng.c sink_inject.c)
 list(TRANSFORM PKTLUA_DAEMON_SOURCES PREPEND ${PKTLUA_DAEMON_DIR}/)
