@@ -142,7 +142,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   if (pkt_source_open(&src, &opts, err) == PKT_OK) {
     pkt_Script *S = getscript(src->linktype);
     opts.wformat = src->nifaces > 0 ? PKT_FMT_PCAPNG : PKT_FMT_PCAP;
-    if (pkt_sink_openfile(&sink, &opts, src, err) == PKT_OK) {
+    if (pkt_sink_openfile(&sink, &opts, opts.wfile, src, err) == PKT_OK) {
       pkt_Loop lp;
       memset(&lp, 0, sizeof(lp));
       lp.src = src;

@@ -30,6 +30,7 @@ static int fetch (void *ud, pkt_Packet *p) {
     }
     if (lp->count > 0 && st->read >= (uint64_t)lp->count) return PKT_END;
     if (lp->status != PKT_OK) return PKT_END;  /* a sink failed for good */
+    p->route = PKT_ROUTE_DEFAULT;  /* a plain copy, a script error passing */
     p->iface = NULL;  /* what sources of one interface leave alone */
     p->comment = NULL;
     p->commentlen = 0;
@@ -57,8 +58,11 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
     return;
   }
   lp->st->passed++;
+  for (i = 0; i < PKT_MAXOUTPUTS && (p->route >> i) != 0; i++)
+    if ((p->route >> i) & 1) lp->st->outpassed[i]++;
   for (i = 0; i < lp->nsinks; i++) {
     pkt_Sink *k = lp->sinks[i];
+    if (((p->route >> k->output) & 1) == 0) continue;
     k->ops->write(k, p, lp->st);
     if (k->failed && lp->status == PKT_OK) {  /* fetch ends the run */
       snprintf(lp->err, PKT_ERRSIZE, "%s: packet %llu: %.900s", k->name,

@@ -66,6 +66,20 @@ static void setsignals (void) {
 ** =======================================================
 */
 
+/* with named outputs (-w NAME=FILE): the packets each one was sent */
+static void printoutputs (const pkt_Options *o, const pkt_Stats *st) {
+  int i;
+  if (o->noutputs <= 1) return;
+  fputs(o->statsjson ? ",\"outputs\":{" : "pktlua: outputs:", stderr);
+  for (i = 0; i < o->noutputs; i++)
+    fprintf(stderr, o->statsjson ? "%s\"%s\":%llu" : "%s %s %llu",
+            i > 0 ? "," : "", o->outputs[i].name,
+            (unsigned long long)st->outpassed[i]);
+  fprintf(stderr, o->statsjson ? "},\"unknown_outputs\":%llu"
+                               : "; %llu verdicts named no output\n",
+          (unsigned long long)st->unknownoutputs);
+}
+
 static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
     fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"dropped\":%llu,"
@@ -73,6 +87,7 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
             (unsigned long long)st->read, (unsigned long long)st->passed,
             (unsigned long long)st->dropped, (unsigned long long)st->errors,
             (unsigned long long)st->injecterrors, st->luamem);
+    printoutputs(o, st);
     if (st->haskernel)
       fprintf(stderr, ",\"kernel\":{\"received\":%u,\"dropped\":%u,"
               "\"ifdropped\":%u}}\n", st->kreceived, st->kdropped,
@@ -85,6 +100,7 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
           "the script, %llu script errors\n", (unsigned long long)st->read,
           (unsigned long long)st->passed, (unsigned long long)st->dropped,
           (unsigned long long)st->errors);
+  printoutputs(o, st);
   if (st->injecterrors)
     fprintf(stderr, "pktlua: %llu packets could not be injected\n",
             (unsigned long long)st->injecterrors);
@@ -158,16 +174,22 @@ static int droppriv (const char *user, char *err) {
   return PKT_OK;
 }
 
-/* -w naming the -r file would truncate the input before it is read */
-static int sameasinput (const pkt_Options *o) {
+/* an output naming the -r file would truncate the input before it is
+** read: that output's file, or NULL */
+static const char *sameasinput (const pkt_Options *o) {
   struct stat a, b;
-  if (!o->rfile || !o->wfile || strcmp(o->wfile, "-") == 0) return 0;
+  int i;
+  if (!o->rfile) return NULL;
   if (strcmp(o->rfile, "-") == 0) {
-    if (fstat(0, &a) != 0) return 0;
+    if (fstat(0, &a) != 0) return NULL;
   }
-  else if (stat(o->rfile, &a) != 0) return 0;
-  if (stat(o->wfile, &b) != 0) return 0;
-  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  else if (stat(o->rfile, &a) != 0) return NULL;
+  for (i = 0; i < o->noutputs; i++) {
+    const char *f = o->outputs[i].file;
+    if (f == NULL || strcmp(f, "-") == 0 || stat(f, &b) != 0) continue;
+    if (a.st_dev == b.st_dev && a.st_ino == b.st_ino) return f;
+  }
+  return NULL;
 }
 
 /* the loop's news: the progress line, SIGUSR1's report, reloads */
@@ -205,7 +227,8 @@ static int exitstatus (int rc) {
 int main (int argc, char **argv) {
   pkt_Options o;
   pkt_Source *src = NULL;
-  pkt_Sink *file = NULL, *inject = NULL, *sinks[2];
+  pkt_Sink *inject = NULL, *sinks[PKT_MAXOUTPUTS + 1];
+  int nfiles = 0, i;
   pkt_Script *script = NULL;
   pkt_Stats st;
   Progress pg;
@@ -226,7 +249,7 @@ int main (int argc, char **argv) {
   setsignals();
   if (sameasinput(&o)) {
     fprintf(stderr, "pktlua: -w %s is the -r file: refusing to overwrite "
-            "the input\n", o.wfile);
+            "the input\n", sameasinput(&o));
     status = PKT_EXIT_USAGE;
     goto done;
   }
@@ -259,17 +282,22 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if (o.wfile && pkt_sink_openfile(&file, &o, src, err) != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = PKT_EXIT_FAIL;
-    goto finish;
+  for (i = 0; i < o.noutputs; i++) {  /* sinks[0..nfiles): the files */
+    if (o.outputs[i].file == NULL) continue;
+    if (pkt_sink_openfile(&sinks[nfiles], &o, o.outputs[i].file, src, err)
+        != PKT_OK) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+      goto finish;
+    }
+    sinks[nfiles++]->output = i;
   }
   if (src->ops->wakeup) sig_source = src;
   pg.o = &o;
   pg.on = !o.quiet && src->ops->progress(src) >= 0.0 && isatty(2);
   pg.start = pg.last = now();
 
-  if (file) sinks[lp.nsinks++] = file;
+  lp.nsinks = nfiles;
   if (inject) sinks[lp.nsinks++] = inject;
   lp.src = src;
   lp.sinks = sinks;
@@ -292,19 +320,21 @@ finish:
   if (script && pkt_script_finish(script, &st) != PKT_OK &&
       status == PKT_EXIT_OK)
     status = PKT_EXIT_FAIL;
-  rc = pkt_sink_close(file, err);
-  file = NULL;
-  if (rc != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = PKT_EXIT_FAIL;
+  for (i = 0; i < nfiles; i++) {
+    rc = pkt_sink_close(sinks[i], err);
+    if (rc != PKT_OK) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+    }
   }
+  nfiles = 0;
   if (src) src->ops->stats(src, &st);
   st.luamem = pkt_script_memory(script);
   if (!o.quiet || o.statsjson) printstats(&o, &st);
 done:
   sig_script = NULL;
   sig_source = NULL;
-  pkt_sink_close(file, err);
+  for (i = 0; i < nfiles; i++) pkt_sink_close(sinks[i], err);
   pkt_sink_close(inject, err);
   pkt_script_close(script);
   pkt_source_close(src);

@@ -37,6 +37,8 @@ static const char help_text[] =
 "  -w FILE        write passed packets to FILE: pcapng when it ends in\n"
 "                 .pcapng, else pcap (pcapng for an input of several link\n"
 "                 types); \"-\" writes standard output\n"
+"  -w NAME=FILE   an output the script names in its verdict (repeatable;\n"
+"                 -w FILE is the output named default)\n"
 "  --format=pcap|pcapng\n"
 "                 the -w format, whatever the name\n"
 "  -o IFACE       inject passed packets on IFACE (-i A -o B bridges A to B)\n"
@@ -75,7 +77,8 @@ static const char help_text[] =
 "interface, ifname and comment (pcapng: the packet's own);\n"
 "writing info.sec/info.nsec/info.comment sets what is written.\n"
 "Returning false drops the packet; "
-"true or nil passes it. finish()\n"
+"true or nil passes it (to the default\n"
+"output); an output's name or a list of names sends it there. finish()\n"
 "(optional) runs once at the end.\n"
 "Signals: INT/TERM stop cleanly, HUP reloads the script, USR1 prints stats.\n"
 "Exit status: 0 ok, 1 runtime or input error, 2 usage or script error.\n"
@@ -175,8 +178,56 @@ static void version (void) {
          pcap_lib_version());
 }
 
+/*
+** -w NAME=FILE or -w FILE. NAME is letters, digits, '_' and '-' (at most
+** PKT_MAXNAME bytes); anything else before a '=' is part of a file name
+** (write ./a=b.pcap for a file whose name would read as NAME=FILE).
+*/
+static int addoutput (pkt_Options *o, const char *arg) {
+  const char *eq = strchr(arg, '='), *c;
+  const char *name = "default", *file = arg;
+  char nm[PKT_MAXNAME + 1];
+  int i, isname = eq != NULL && eq > arg && eq - arg <= PKT_MAXNAME;
+  for (c = arg; isname && c < eq; c++)
+    if (!(*c == '_' || *c == '-' || (*c >= '0' && *c <= '9') ||
+          (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+      isname = 0;
+  if (isname) {
+    memcpy(nm, arg, (size_t)(eq - arg));
+    nm[eq - arg] = '\0';
+    file = eq + 1;
+    if (strcmp(nm, "default") != 0) name = NULL;  /* arg's own, below */
+  }
+  if (file[0] == '\0') return bad("-w %s: empty file name", arg);
+  if (name != NULL) {  /* output 0 */
+    if (o->outputs[0].file != NULL)
+      return bad("-w %s: the default output is already %s", arg,
+                 o->outputs[0].file);
+    o->outputs[0].file = file;
+    o->wfile = file;
+    return PKT_OK;
+  }
+  for (i = 1; i < o->noutputs; i++)
+    if (strlen(o->outputs[i].name) == (size_t)(eq - arg) &&
+        strncmp(o->outputs[i].name, arg, (size_t)(eq - arg)) == 0)
+      return bad("-w %s: output '%s' is already %s", arg, nm,
+                 o->outputs[i].file);
+  if (o->noutputs == PKT_MAXOUTPUTS)
+    return bad("-w %s: more than %d outputs", arg, PKT_MAXOUTPUTS);
+  {
+    char *n = malloc(strlen(nm) + 1);
+    if (n == NULL) return bad("out of memory");
+    strcpy(n, nm);
+    o->outputs[o->noutputs].name = n;
+    o->outputs[o->noutputs].file = file;
+    o->noutputs++;
+  }
+  return PKT_OK;
+}
+
 /* checks that need every option seen */
 static int crosscheck (pkt_Options *o) {
+  int i, nstdout = 0;
   if (o->rfile == NULL && o->iface == NULL)
     return bad("no input: give -r FILE or -i IFACE");
   if (o->rfile != NULL && o->iface != NULL)
@@ -185,8 +236,11 @@ static int crosscheck (pkt_Options *o) {
     return bad("-f and -e exclude each other");
   if (o->rfile && o->rfile[0] == '\0')
     return bad("-r: empty file name");
-  if (o->wfile && o->wfile[0] == '\0')
-    return bad("-w: empty file name");
+  for (i = 0; i < o->noutputs; i++)
+    if (o->outputs[i].file && strcmp(o->outputs[i].file, "-") == 0)
+      nstdout++;
+  if (nstdout > 1) return bad("-w: only one output can be standard output");
+  o->tostdout = nstdout > 0;
   return PKT_OK;
 }
 
@@ -194,6 +248,10 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   int c;
   long long n;
   memset(o, 0, sizeof(*o));
+  o->outputs = calloc(PKT_MAXOUTPUTS, sizeof(*o->outputs));
+  if (o->outputs == NULL) return bad("out of memory");
+  o->outputs[0].name = "default";
+  o->noutputs = 1;
   o->snaplen = DEFAULT_SNAPLEN;
   o->promisc = 1;
   o->buffered = 1;
@@ -204,7 +262,9 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
     switch (c) {
       case 'r': o->rfile = optarg; break;
       case 'i': o->iface = optarg; break;
-      case 'w': o->wfile = optarg; break;
+      case 'w':
+        if (addoutput(o, optarg) != PKT_OK) return PKT_ERROR_USAGE;
+        break;
       case 'o': o->oface = optarg; break;
       case 'f': o->script = optarg; break;
       case 'e': o->chunk = optarg; break;
@@ -286,6 +346,11 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
 }
 
 void pkt_options_free (pkt_Options *o) {
+  int i;
+  for (i = 1; i < o->noutputs; i++) free((void *)o->outputs[i].name);
+  free(o->outputs);
+  o->outputs = NULL;
+  o->noutputs = 0;
   free(o->filter);
   free((void *)o->args);
   o->filter = NULL;

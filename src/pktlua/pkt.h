@@ -56,10 +56,25 @@ enum pkt_Format { PKT_FMT_AUTO, PKT_FMT_PCAP, PKT_FMT_PCAPNG };
 /* what a script error on a packet does (--on-error) */
 enum pkt_OnError { PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT };
 
+/* -w outputs; a script's verdict routes each packet to some of them */
+#define PKT_MAXOUTPUTS 64   /* route bits in a uint64_t */
+#define PKT_MAXNAME    32   /* bytes of an output's name */
+#define PKT_ROUTE_DEFAULT ((uint64_t)1)  /* output 0, "default" */
+
+typedef struct pkt_Output {
+  const char *name;         /* "default" for output 0 */
+  const char *file;         /* NULL: none (output 0 without a plain -w) */
+} pkt_Output;
+
 typedef struct pkt_Options {
   const char *rfile;        /* -r: capture file, "-" for stdin */
   const char *iface;        /* -i: capture interface */
-  const char *wfile;        /* -w: output file, "-" for stdout */
+  const char *wfile;        /* -w FILE: output "default"'s file, "-" for
+                            ** stdout, NULL: none */
+  pkt_Output *outputs;      /* output 0 "default", then each -w NAME=FILE
+                            ** (owned) */
+  int noutputs;
+  int tostdout;             /* an output is "-" */
   int wformat;              /* --format: enum pkt_Format */
   const char *oface;        /* -o: interface passed packets are injected on */
   const char *script;       /* -f: script file */
@@ -88,6 +103,8 @@ typedef struct pkt_Stats {
   uint64_t dropped;         /* verdict drop */
   uint64_t errors;          /* script errors (packet, finish, limits) */
   uint64_t injecterrors;    /* injections that failed */
+  uint64_t unknownoutputs;  /* verdict names that are no output */
+  uint64_t outpassed[PKT_MAXOUTPUTS];  /* packets routed to each output */
   size_t luamem;            /* bytes the Lua state holds */
   int haskernel;            /* the fields below are valid (live) */
   unsigned kreceived;       /* pcap_stats ps_recv */
@@ -119,6 +136,8 @@ typedef struct pkt_Packet {
   struct pcap_pkthdr hdr;   /* timestamp, caplen, len: the record's own */
   unsigned char *data;      /* caplen bytes, writable (see source.h) */
   uint64_t no;              /* 1-based packet number, for messages */
+  uint64_t route;           /* the outputs it goes to (bit i: output i),
+                            ** from the script's verdict */
   int nano;                 /* hdr.ts.tv_usec holds nanoseconds */
   const pkt_Iface *iface;   /* its interface, NULL: the source's only one */
   const char *comment;      /* its comment(s), joined by newlines; NULL:

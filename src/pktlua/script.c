@@ -18,6 +18,7 @@
 #include "lmemlib.h"
 #include "script.h"
 #include "script_info.h"
+#include "script_route.h"
 
 int luaopen_memory (lua_State *L);
 int luaopen_layout (lua_State *L);
@@ -58,6 +59,7 @@ struct pkt_Script {
   volatile sig_atomic_t inlua;  /* running the script's code */
   pkt_Info info;             /* the info table's side in C */
   pkt_Reports reports;       /* script errors shown and counted */
+  pkt_Routes routes;         /* verdicts to outputs (script_route.c) */
 };
 
 
@@ -243,7 +245,7 @@ static int stderr_print (lua_State *L) {
 ** on stdout would corrupt the pcap stream a reader is parsing.
 */
 static void guardstdout (lua_State *L, const pkt_Options *o) {
-  if (o->wfile == NULL || strcmp(o->wfile, "-") != 0) return;
+  if (!o->tostdout) return;
   lua_pushcfunction(L, stderr_print);
   lua_setglobal(L, "print");
   lua_getglobal(L, "io");
@@ -345,6 +347,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
     snprintf(err, PKT_ERRSIZE, "not enough memory");
     return PKT_ERROR;
   }
+  pkt_routes_init(&S->routes, L, S->o);
   luamem_newref(L);                                    /* SLOT_PKT */
   /* re-pointed through its head: two stores per packet, and nothing a
   ** script does to the memory (debug.setmetatable) can stop it */
@@ -374,6 +377,7 @@ typedef struct Batch {
   pkt_Fetch fetch;           /* pkt_main's half: the next packet */
   pkt_Deliver deliver;       /* pkt_main's half: count, write, inject */
   void *ud;
+  pkt_Stats *st;
   pkt_Packet p;              /* the packet being handled */
   int inpacket;              /* an error now belongs to packet p */
   int result;                /* the status that ended the batch */
@@ -410,8 +414,10 @@ static int runbatch (lua_State *L) {
     S->inlua = 1;
     lua_call(L, 2, 1);
     S->inlua = 0;
-    /* only false drops: nil (no return) and any other value pass */
-    drop = !lua_toboolean(L, -1) && lua_type(L, -1) == LUA_TBOOLEAN;
+    /* false drops; names choose outputs; anything else passes */
+    p->route = pkt_routes_verdict(&S->routes, L, -1, &S->reports, b->st,
+                                  p->no);
+    drop = p->route == 0;
     lua_pop(L, 1);
     if (S->info.tswritten) pkt_info_settime(&S->info, p);
     b->inpacket = 0;
@@ -433,6 +439,7 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
   b.fetch = fetch;
   b.deliver = deliver;
   b.ud = ud;
+  b.st = st;
   for (;;) {
     int i, status;
     lua_pushcfunction(L, runbatch);  /* a light C function: no allocation */

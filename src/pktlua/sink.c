@@ -39,15 +39,15 @@ static int mixedlinks (const pkt_Source *src) {
 }
 
 int pkt_sink_openfile (pkt_Sink **out, const pkt_Options *o,
-                       const pkt_Source *src, char *err) {
+                       const char *file, const pkt_Source *src, char *err) {
   int format = o->wformat;
   if (format == PKT_FMT_AUTO) {
-    if (endswith(o->wfile, ".pcapng") || endswith(o->wfile, ".ntar"))
+    if (endswith(file, ".pcapng") || endswith(file, ".ntar"))
       format = PKT_FMT_PCAPNG;
-    else if (endswith(o->wfile, ".pcap")) format = PKT_FMT_PCAP;
+    else if (endswith(file, ".pcap")) format = PKT_FMT_PCAP;
     else format = mixedlinks(src) ? PKT_FMT_PCAPNG : PKT_FMT_PCAP;
   }
   if (format == PKT_FMT_PCAPNG)
-    return pkt_sink_openpcapng(out, o, o->wfile, src, err);
-  return pkt_sink_openpcap(out, o, src, err);
+    return pkt_sink_openpcapng(out, o, file, src, err);
+  return pkt_sink_openpcap(out, o, file, src, err);
 }

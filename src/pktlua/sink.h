@@ -31,6 +31,8 @@ typedef struct pkt_SinkOps {
 struct pkt_Sink {
   const pkt_SinkOps *ops;
   const char *name;         /* file or interface, for messages */
+  int output;               /* the output it writes (bit of a packet's
+                            ** route): 0, "default", unless set */
   const char *failed;       /* set by write when the sink cannot go on
                             ** (a packet it cannot hold): the run ends
                             ** with this error */
@@ -50,15 +52,15 @@ pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
 ** .pcapng (or .ntar) pcapng, .pcap pcap; any other name pcapng when the
 ** input has interfaces of several link types, else pcap */
 int pkt_sink_openfile (pkt_Sink **out, const pkt_Options *o,
-                       const pkt_Source *src, char *err);
+                       const char *file, const pkt_Source *src, char *err);
 /* sink_pcapng.c: `file` as pcapng, with the source's interfaces */
 int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
                          const char *file, const pkt_Source *src,
                          char *err);
-/* sink_pcap.c: o->wfile, in the source's link type, snaplen and
+/* sink_pcap.c: `file`, in the source's link type, snaplen and
 ** timestamp unit */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
-                       const pkt_Source *src, char *err);
+                       const char *file, const pkt_Source *src, char *err);
 /* sink_inject.c: o->oface, which must speak the source's link layer */
 int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
                          const pkt_Source *src, char *err);

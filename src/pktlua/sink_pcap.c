@@ -132,7 +132,7 @@ static int savefileok (pkt_Sink *k, char *err) {
 ** records carry ts.tv_usec as is, which holds nanoseconds exactly when
 ** the source was opened at nanosecond precision.
 */
-static int openfile (pkt_Sink *k, const pkt_Options *o,
+static int openfile (pkt_Sink *k, const pkt_Options *o, const char *file,
                      const pkt_Source *src, char *err) {
   PcapFile *f = PF(k);
   FILE *fp;
@@ -158,9 +158,9 @@ static int openfile (pkt_Sink *k, const pkt_Options *o,
     return PKT_ERROR;
   }
   if (savefileok(k, err) != PKT_OK) return PKT_ERROR;
-  fp = strcmp(o->wfile, "-") == 0 ? stdout : fopen(o->wfile, "wb");
+  fp = strcmp(file, "-") == 0 ? stdout : fopen(file, "wb");
   if (fp == NULL) {
-    snprintf(err, PKT_ERRSIZE, "%s: %s", o->wfile, strerror(errno));
+    snprintf(err, PKT_ERRSIZE, "%s: %s", file, strerror(errno));
     return PKT_ERROR;
   }
   /* our own FILE, so that it gets a large buffer (see PKT_IOBUF) */
@@ -181,15 +181,15 @@ static int openfile (pkt_Sink *k, const pkt_Options *o,
 }
 
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
-                       const pkt_Source *src, char *err) {
+                       const char *file, const pkt_Source *src, char *err) {
   char ignored[PKT_ERRSIZE];
   pkt_Sink *k = pkt_sink_new(&pcapfile_ops, sizeof(PcapFile));
   if (k == NULL) {
     snprintf(err, PKT_ERRSIZE, "out of memory");
     return PKT_ERROR;
   }
-  k->name = strcmp(o->wfile, "-") == 0 ? "(stdout)" : o->wfile;
-  if (openfile(k, o, src, err) != PKT_OK) {
+  k->name = strcmp(file, "-") == 0 ? "(stdout)" : file;
+  if (openfile(k, o, file, src, err) != PKT_OK) {
     pkt_sink_close(k, ignored);
     return PKT_ERROR;
   }
