@@ -24,11 +24,13 @@ classes() {
     print c }'
 }
 
-# one line per frame: time, lengths (not the protocols: tshark decodes
-# some packets by what came before them, which the split changes)
+# one line per frame: time and length (not the protocols: tshark decodes
+# some packets by what came before them, which the split changes; not the
+# captured length: a pcap file whose header says snaplen 1 but holds
+# 8-byte records gives a pcapng interface of snaplen 1, which tshark
+# applies)
 frames() {
-  tshark -r "$1" -T fields -e frame.time_epoch -e frame.len \
-    -e frame.cap_len 2>/dev/null
+  tshark -r "$1" -T fields -e frame.time_epoch -e frame.len 2>/dev/null
 }
 
 for f in $(captures) "$CAP_NG_MIXED"; do
