@@ -18,6 +18,8 @@
 #ifndef PKT_SOURCE_H
 #define PKT_SOURCE_H
 
+#include <string.h>
+
 #include "pkt.h"
 
 typedef struct pkt_Source pkt_Source;
@@ -73,6 +75,15 @@ pkt_Source *pkt_source_new (const pkt_SourceOps *ops, size_t privsize);
 int pkt_source_pcapfilter (pkt_Source *s, pcap_t *p, const char *expr,
                            bpf_u_int32 mask, struct bpf_program *prog,
                            char *err);
+
+/* a 32-bit field of a capture file; swap: its byte order is not ours */
+static inline uint32_t pkt_rd32 (const unsigned char *p, int swap) {
+  uint32_t v;
+  memcpy(&v, p, sizeof(v));
+  if (swap)
+    v = (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
+  return v;
+}
 
 /* source_live.c */
 int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err);

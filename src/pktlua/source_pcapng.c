@@ -77,16 +77,8 @@ static uint16_t rd16 (const unsigned char *p, int swap) {
   return swap ? (uint16_t)(v >> 8 | v << 8) : v;
 }
 
-static uint32_t rd32 (const unsigned char *p, int swap) {
-  uint32_t v;
-  memcpy(&v, p, sizeof(v));
-  if (swap)
-    v = (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
-  return v;
-}
-
 static uint64_t rd64 (const unsigned char *p, int swap) {
-  uint64_t a = rd32(p, swap), b = rd32(p + 4, swap);
+  uint64_t a = pkt_rd32(p, swap), b = pkt_rd32(p + 4, swap);
   /* the two halves are in the section's order too */
   uint16_t probe = 1;
   int little = *(const unsigned char *)&probe == 1;
@@ -150,7 +142,7 @@ static int readblock (Ng *g, Block *b, char *err) {
                     "(%llu of 8 bytes)", g->n - g->i, 0);
   }
   p = g->buf + g->i;
-  b->type = rd32(p, g->swap);
+  b->type = pkt_rd32(p, g->swap);
   if (memcmp(p, "\x0a\x0d\x0d\x0a", 4) == 0) {  /* the same either way */
     uint32_t bom;
     b->type = BT_SHB;
@@ -169,7 +161,7 @@ static int readblock (Ng *g, Block *b, char *err) {
   }
   else if (!g->insection)
     return blockerr(err, b->at, "not a pcapng section header", 0, 0);
-  len = rd32(p + 4, g->swap);
+  len = pkt_rd32(p + 4, g->swap);
   if (len < 12 || len % 4 != 0)
     return blockerr(err, b->at, "block length %llu is not a multiple of 4 "
                     "of at least 12", len, 0);
@@ -185,9 +177,9 @@ static int readblock (Ng *g, Block *b, char *err) {
     return blockerr(err, b->at, "the file ends inside the block (%llu of "
                     "%llu bytes)", g->n - g->i, len);
   p = g->buf + g->i;
-  if (rd32(p + len - 4, g->swap) != len)
+  if (pkt_rd32(p + len - 4, g->swap) != len)
     return blockerr(err, b->at, "trailing length %llu differs from the "
-                    "leading %llu", rd32(p + len - 4, g->swap), len);
+                    "leading %llu", pkt_rd32(p + len - 4, g->swap), len);
   b->body = p + 8;
   b->len = len - 12;
   g->i += len;
@@ -293,7 +285,7 @@ static int readidb (pkt_Source *s, const Block *b, char *err) {
   if ((f = addiface(s, b, err)) == NULL) return PKT_ERROR;
   f->pub.linktype = rd16(b->body, g->swap);
   f->pub.dlt = pkt_dlt(f->pub.linktype);
-  f->pub.snaplen = rd32(b->body + 4, g->swap);
+  f->pub.snaplen = pkt_rd32(b->body + 4, g->swap);
   while ((rc = nextopt(g, b, &at, &code, &v, &vlen, err)) == 1) {
     switch (code) {
       case IF_NAME: case IF_DESC: {
@@ -417,10 +409,10 @@ static int readpacket (Ng *g, const Block *b, pkt_Packet *p, char *err) {
   Iface *f;
   if (b->len < 20)
     return blockerr(err, b->at, "packet block of %llu bytes", b->len, 0);
-  id = old ? rd16(b->body, g->swap) : rd32(b->body, g->swap);
-  ts = (uint64_t)rd32(b->body + 4, g->swap) << 32 | rd32(b->body + 8, g->swap);
-  caplen = rd32(b->body + 12, g->swap);
-  len = rd32(b->body + 16, g->swap);
+  id = old ? rd16(b->body, g->swap) : pkt_rd32(b->body, g->swap);
+  ts = (uint64_t)pkt_rd32(b->body + 4, g->swap) << 32 | pkt_rd32(b->body + 8, g->swap);
+  caplen = pkt_rd32(b->body + 12, g->swap);
+  len = pkt_rd32(b->body + 16, g->swap);
   if (caplen > b->len - 20)
     return blockerr(err, b->at, "captured length %llu overruns the block "
                     "(%llu bytes of data)", caplen, b->len - 20);
@@ -441,7 +433,7 @@ static int readsimple (Ng *g, const Block *b, pkt_Packet *p, char *err) {
     return blockerr(err, b->at, "simple packet block of %llu bytes",
                     b->len, 0);
   if ((f = ifaceof(g, b, 0, err)) == NULL) return PKT_ERROR;
-  len = rd32(b->body, g->swap);
+  len = pkt_rd32(b->body, g->swap);
   caplen = len;
   if (f->pub.snaplen > 0 && caplen > f->pub.snaplen) caplen = f->pub.snaplen;
   if (caplen > b->len - 4)
@@ -486,7 +478,7 @@ static int advance (pkt_Source *s, pkt_Packet *p, int peek, char *err) {
         return PKT_ERROR;
       }
       if (rc == 0) return PKT_END;  /* next() tells a cut header */
-      t = rd32(g->buf + g->i, g->swap);
+      t = pkt_rd32(g->buf + g->i, g->swap);
       if (g->insection && (t == BT_EPB || t == BT_SPB || t == BT_PB))
         return PKT_PACKET;
     }
