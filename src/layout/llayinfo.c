@@ -1,7 +1,8 @@
 /*
 ** llayinfo.c - introspection of structs and pointers: layout.sizeof,
-** layout.offsetof, pairs(p) and tostring of both. None of it is on the hot
-** path; all of it reads the compiled field records.
+** layout.offsetof, layout.fits, pairs(p) and tostring of both. None of it
+** is on the hot path of an access; all of it reads the compiled field
+** records.
 */
 #include <string.h>
 
@@ -24,6 +25,44 @@ int lyt_sizeof (lua_State *L) {
   lua_pushinteger(L, (lua_Integer)lay_bytes(bits));
   lua_pushinteger(L, (lua_Integer)bits);
   return 2;
+}
+
+/* layout.fits(p) -> whether every field of p can be read: the outermost
+** struct p (or the root of nested p) views lies wholly in its memory, at
+** its position (an unset pointer: false).
+** layout.fits(struct or pointer, mem [, pos]) -> whether a struct of that
+** size starting at 1-based byte pos (absent: 1) lies wholly in mem, a
+** memory or string; an explicit nil pos is no position: false (the
+** info.l3 of a packet without one). A separate call rather than a result
+** of setpointer, so the per-packet setpointer costs what it did. */
+int lyt_fits (lua_State *L) {
+  int node, isnum, nargs = lua_gettop(L);  /* before checkview pushes */
+  const Struct *st;
+  size_t bytes, len;
+  lua_Integer pos;
+  if (nargs == 1) {
+    const Pointer *p = lyt_checkpointer(L, 1);
+    const Pointer *r = p->root;
+    lua_pushboolean(L, lay_check(&r->st->s, r->head->len, r->pos) == LAY_OK);
+    return 1;
+  }
+  st = checkview(L, 1, &node);
+  bytes = node < 0 ? st->s.size : lay_bytes(st->fields[node].bits);
+  if (lua_type(L, 2) == LUA_TNUMBER ||  /* toarray would convert it */
+      luamem_toarray(L, 2, &len) == NULL)
+    return luaL_typeerror(L, 2, "memory or string");
+  pos = lua_tointegerx(L, 3, &isnum);
+  if (!isnum) {
+    if (nargs >= 3 && lua_isnil(L, 3)) {
+      lua_pushboolean(L, 0);
+      return 1;
+    }
+    if (nargs >= 3) luaL_checkinteger(L, 3);  /* raises */
+    pos = 1;
+  }
+  lua_pushboolean(L, pos >= 1 && (lua_Unsigned)(pos - 1) <= len &&
+                     bytes <= len - (size_t)(pos - 1));
+  return 1;
 }
 
 /* layout.offsetof(struct or pointer, "key[.key...]") -> byte, bit: where

@@ -11,6 +11,7 @@ static const luaL_Reg lyt_funcs[] = {
   {"autochecksum", lyt_autochecksum},
   {"sizeof", lyt_sizeof},
   {"offsetof", lyt_offsetof},
+  {"fits", lyt_fits},
   {NULL, NULL}
 };
 
