@@ -375,6 +375,51 @@ T.case("pktlua.ipv6 helpers", function()
            ipv6.tostring, "abcd")
 end)
 
+-- the layouts that exist only under pktlua.layouts: names, order, sizes
+local NEW = {
+  mpls = { 4, "label", "tc", "bottom", "ttl" },
+  gre = { 4, "checksumpresent", "routingpresent", "keypresent", "sequencepresent",
+          "reserved0", "version", "protocol" },
+  grechecksum = { 4, "checksum", "reserved1" },
+  grekey = { 4, "key" },
+  greseq = { 4, "sequence" },
+  vxlan = { 8, "vnivalid", "reserved1", "vni", "reserved2" },
+  geneve = { 8, "version", "optlength", "oam", "critical", "reserved1", "protocol",
+             "vni", "reserved2" },
+  gtpu = { 8, "version", "protocoltype", "reserved", "extension", "hassequence",
+           "hasnpdu", "messagetype", "length", "teid" },
+  gtpuoptional = { 4, "sequence", "npdunumber", "nextextension" },
+  ipv6ext = { 2, "nextheader", "length" },
+  ipv6frag = { 8, "nextheader", "reserved", "fragoffset", "reserved2", "flagmf", "ident" },
+  ipv6routing = { 4, "nextheader", "length", "routingtype", "segmentsleft" },
+  pppoe = { 6, "version", "type", "code", "sessionid", "length" },
+  ppp = { 2, "protocol" },
+  dns = { 12, "id", "qr", "opcode", "aa", "tc", "rd", "ra", "z", "ad", "cd", "rcode",
+          "qdcount", "ancount", "nscount", "arcount" },
+}
+
+for name, spec in pairs(NEW) do
+  T.case("pktlua.layouts." .. name .. ": size and field order", function()
+    local S = require("pktlua.layouts." .. name)
+    T.eq(layout.sizeof(S), spec[1], name .. " bytes")
+    local p = layout.setpointer(layout.newpointer(S), memory.create(spec[1]))
+    local i = 1
+    for k in pairs(p) do
+      i = i + 1
+      T.eq(k, spec[i], name .. " field " .. (i - 1))
+    end
+    T.eq(i, #spec, name .. " field count")
+  end)
+end
+
+T.case("one namespace: layouts.* are the structs of pktlua.layouts.*", function()
+  for name in pairs(SPEC) do
+    T.ok(require("layouts." .. name) == require("pktlua.layouts." .. name), name)
+  end
+  -- ICMPv6's header is ICMP's: the same struct, not a copy
+  T.ok(require "pktlua.layouts.icmpv6" == require "pktlua.layouts.icmp")
+end)
+
 T.case("a layout past the end of the memory is out of bounds", function()
   local ip = ptr("ipv4", string.rep("\0", 19))
   T.errors("out of bounds", function() return ip.destination.d end)
