@@ -115,6 +115,7 @@ int lyt_nofield (lua_State *L, const Struct *st, int node, int k);
 ** which scripts cannot get or set; they are light C functions (no
 ** upvalue: 4 instructions less per call). */
 #define LYT_PTRMT lua_upvalueindex(1)
+#define LYT_STRUCTUV lua_upvalueindex(2)  /* the struct metatable */
 
 static inline Pointer *lyt_testpointer (lua_State *L, int arg, int mt) {
   Pointer *p = (Pointer *)lua_touserdata(L, arg);

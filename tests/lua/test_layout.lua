@@ -465,8 +465,13 @@ T.case("fits: does a struct lie wholly in the bytes at a position", function ()
   memory.resize(r, 5)
   layout.setpointer(p, r, 1)
   T.eq(layout.fits(p), true)
+  T.eq(layout.fits(p, r, 1), true); T.eq(layout.fits(p, r, 2), false)
+  T.eq(layout.fits(p, m, 3), true)   -- another memory than its own
+  T.eq(layout.fits(p, "12345"), true); T.eq(layout.fits(p, "1234"), false)
   memory.resize(r, 4)
   T.eq(layout.fits(p), false)
+  T.eq(layout.fits(p, r, 1), false)  -- its own memory, at its new length
+  T.eq(layout.fits(p.inner, r, 2), true)
   layout.setpointer(p, nil)
   T.eq(layout.fits(p), false)
   -- errors
