@@ -349,6 +349,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   /* re-pointed through its head: two stores per packet, and nothing a
   ** script does to the memory (debug.setmetatable) can stop it */
   S->pkt = luamem_tohead(L, SLOT_PKT, NULL);
+  S->info.pkt = S->pkt;  /* info.l4 is looked for in these bytes */
   pkt_info_new(L, &S->info);                           /* SLOT_INFO.. */
   S->started = 1;
   return PKT_OK;
