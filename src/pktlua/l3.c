@@ -69,7 +69,7 @@ static unsigned pppethertype (unsigned proto) {
 ** bottom of the stack says 4 or 6, as tcpdump guesses) and a PPPoE session
 ** header (6 bytes, then a PPP protocol number).
 */
-long pkt_l3_payload (const unsigned char *p, size_t caplen, unsigned type,
+static long payload (const unsigned char *p, size_t caplen, unsigned type,
                      size_t off) {
   for (;;) {
     switch (type) {
@@ -100,10 +100,15 @@ long pkt_l3_payload (const unsigned char *p, size_t caplen, unsigned type,
   }
 }
 
-/* the ethertype at `off` and what follows it */
+long pkt_l3_payload (const unsigned char *p, size_t caplen, unsigned type,
+                     size_t off) {
+  return payload(p, caplen, type, off);
+}
+
+/* the ethertype at `off` and what follows it (inlined in pkt_l3) */
 static long ethertype (const unsigned char *p, size_t caplen, size_t off) {
   if (caplen < 2 || off > caplen - 2) return -1;
-  return pkt_l3_payload(p, caplen, get16(p + off), off + 2);
+  return payload(p, caplen, get16(p + off), off + 2);
 }
 
 long pkt_l3_ethernet (const unsigned char *p, size_t caplen, size_t off) {
@@ -127,7 +132,7 @@ long pkt_l3_ppp (const unsigned char *p, size_t caplen, size_t off) {
     proto = get16(p + off);
     off += 2;
   }
-  return pkt_l3_payload(p, caplen, pppethertype(proto), off);
+  return payload(p, caplen, pppethertype(proto), off);
 }
 
 /*
@@ -157,7 +162,7 @@ long pkt_l3 (int linktype, const unsigned char *p, size_t caplen) {
       return caplen >= 16 ? ethertype(p, caplen, 14) : -1;
     case LT_SLL2:  /* 20-byte header, protocol first */
       if (caplen <= 20) return -1;
-      return pkt_l3_payload(p, caplen, get16(p), 20);
+      return payload(p, caplen, get16(p), 20);
     case LT_RAW:   /* IPv4 or IPv6, told apart by the version nibble */
       if (caplen == 0) return -1;
       return (p[0] >> 4 == 4 || p[0] >> 4 == 6) ? 0 : -1;

@@ -22,6 +22,7 @@
 int luaopen_memory (lua_State *L);
 int luaopen_layout (lua_State *L);
 int luaopen_checksum (lua_State *L);
+int luaopen_pktlua (lua_State *L);
 
 /*
 ** Fixed stack slots, set once by pkt_script_start: the per-packet path
@@ -177,6 +178,8 @@ static void preload (lua_State *L) {
   lua_setfield(L, -2, "layout");
   lua_pushcfunction(L, luaopen_checksum);
   lua_setfield(L, -2, "checksum");
+  lua_pushcfunction(L, luaopen_pktlua);  /* module.c: layers for scripts */
+  lua_setfield(L, -2, "pktlua");
   lua_pop(L, 1);
   /* loaded now, so the reference memory has its methods (pkt:get ...) */
   luaL_requiref(L, "memory", luaopen_memory, 0);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The layers a script finds through info: l3 behind every link layer the
 # finder knows (Ethernet with VLAN tags, PPPoE, MPLS; PPP, Cisco HDLC, SLL,
-# NULL/LOOP, raw IP), l4/proto/fragment behind IPv4 options and IPv6
+# NULL/LOOP, raw IP), l4/proto/fragment (and pktlua.l4) behind IPv4
+# options and IPv6
 # extension headers, checked frame by frame against what tshark decodes:
 # the source address at l3, the ports (TCP, UDP) or type (ICMP, ICMPv6) at
 # l4, and the fragment state.
@@ -28,6 +29,7 @@ local function ip6 (p, at)
          .. table.concat(w, ":", best + bestlen, 8)
 end
 local function u16 (p, at) return p:get(at) << 8 | p:get(at + 1) end
+local pktlua = require "pktlua"
 function packet (p, i)
   local l3, v, caplen = i.l3, i.ipversion, i.caplen
   local src, t = "-", "-"
@@ -38,6 +40,10 @@ function packet (p, i)
     src = ip6(p, l3 + 8)
   end
   local l4, proto, frag = i.l4, i.proto, i.fragment
+  -- the module's walk from any IP header is info's from l3
+  local l4m, protom, fragm = pktlua.l4(p, i)
+  assert(l4m == l4 and protom == proto and fragm == frag, "pktlua.l4 differs")
+  assert(select("#", pktlua.l4(p, l3)) == 3 and pktlua.l4(p, l3) == l4)
   assert((l4 == nil) or (proto ~= nil), "l4 without proto")
   assert(l4 == nil or (l4 > l3 and l4 <= caplen), "l4 out of the packet")
   assert((frag == nil) == (l3 == nil or src == "-" and frag == nil),
