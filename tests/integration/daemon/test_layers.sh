@@ -2,8 +2,8 @@
 # The layers a script finds through info: l3 behind every link layer the
 # finder knows (Ethernet with VLAN tags, PPPoE, MPLS; PPP, Cisco HDLC, SLL,
 # NULL/LOOP, raw IP), l4/proto/fragment (and pktlua.l4) behind IPv4
-# options and IPv6
-# extension headers, checked frame by frame against what tshark decodes:
+# options and IPv6 extension headers, checked frame by frame against what
+# tshark decodes:
 # the source address at l3, the ports (TCP, UDP) or type (ICMP, ICMPv6) at
 # l4, and the fragment state.
 . "$(dirname "$0")/../lib.sh"
