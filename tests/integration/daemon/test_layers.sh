@@ -10,34 +10,18 @@
 need tshark
 need_pktlua
 TMP=$(tmp)
+ADDR=$(dirname "$0")/addr.lua
 
 # the script's view: src, fragment, transport ("-" for none)
 cat >"$TMP/view.lua" <<'LUA'
-local function ip6 (p, at)
-  local w, best, bestlen, run, runlen = {}, 0, 0, 0, 0
-  for k = 1, 8 do
-    w[k] = p:get(at + 2 * k - 2) << 8 | p:get(at + 2 * k - 1)
-    if w[k] == 0 then
-      if runlen == 0 then run = k end
-      runlen = runlen + 1
-      if runlen > bestlen then best, bestlen = run, runlen end
-    else runlen = 0 end
-    w[k] = string.format("%x", w[k])
-  end
-  if bestlen < 2 then return table.concat(w, ":") end
-  return table.concat(w, ":", 1, best - 1) .. "::"
-         .. table.concat(w, ":", best + bestlen, 8)
-end
+local srcaddr = dofile(arg.addr)
 local function u16 (p, at) return p:get(at) << 8 | p:get(at + 1) end
 local pktlua = require "pktlua"
 function packet (p, i)
   local l3, v, caplen = i.l3, i.ipversion, i.caplen
   local src, t = "-", "-"
-  if v == 4 and caplen >= l3 + 19 then
-    src = string.format("%d.%d.%d.%d", p:get(l3 + 12), p:get(l3 + 13),
-                        p:get(l3 + 14), p:get(l3 + 15))
-  elseif v == 6 and caplen >= l3 + 39 then
-    src = ip6(p, l3 + 8)
+  if v == 4 and caplen >= l3 + 19 or v == 6 and caplen >= l3 + 39 then
+    src = srcaddr(p, l3)
   end
   local l4, proto, frag = i.l4, i.proto, i.fragment
   -- the module's walk from any IP header is info's from l3
@@ -92,7 +76,7 @@ else
 fi
 for f in "${files[@]}"; do
   name=$(basename "$f")
-  if ! "$PKTLUA" -q -r "$f" -f "$TMP/view.lua" >"$TMP/lua.txt" 2>"$TMP/err"; then
+  if ! "$PKTLUA" -q -r "$f" -f "$TMP/view.lua" -a addr="$ADDR" >"$TMP/lua.txt" 2>"$TMP/err"; then
     bad "$name: the script failed: $(head -3 "$TMP/err")"
     continue
   fi

@@ -23,27 +23,10 @@ fi
 
 CAP=$CAPS/tunnels.pcap
 # the script's view: tunnels (outer first), innermost source, its ports
-"$PKTLUA" -q -r "$CAP" -e '
+"$PKTLUA" -q -r "$CAP" -a addr="$(dirname "$0")/addr.lua" -e '
   local pktlua = require "pktlua"
   local function u16 (p, at) return p:get(at) << 8 | p:get(at + 1) end
-  local function addr (p, at)  -- as tshark writes it
-    if p:get(at) >> 4 == 4 then
-      return string.format("%d.%d.%d.%d", p:get(at + 12, at + 15))
-    end
-    local w, best, bestlen, run, runlen = {}, 0, 0, 0, 0
-    for k = 1, 8 do
-      w[k] = u16(p, at + 6 + 2 * k)
-      if w[k] == 0 then
-        if runlen == 0 then run = k end
-        runlen = runlen + 1
-        if runlen > bestlen then best, bestlen = run, runlen end
-      else runlen = 0 end
-      w[k] = string.format("%x", w[k])
-    end
-    if bestlen < 2 then return table.concat(w, ":") end
-    return table.concat(w, ":", 1, best - 1) .. "::"
-           .. table.concat(w, ":", best + bestlen, 8)
-  end
+  local addr = dofile(arg.addr)
   function packet (p, i)
     local at, l4, proto, kinds = i.l3, i.l4, i.proto, {}
     while true do
