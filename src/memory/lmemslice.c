@@ -67,32 +67,50 @@ static luamem_Head *rawhead (lua_State *L, int idx) {
   return (luamem_Head *)lua_touserdata(L, idx);
 }
 
-/* `idx` leaves ROOTS (a no-op when it is no slice; setting an absent key
-** to nil could allocate) */
-static void forgetroot (lua_State *L, int idx) {
-  if (pushtable(L, ROOTS, 0)) {
+/* pushes t[k] of the table at `t` for the value at `k`; 0 (and nothing
+** pushed) when it is nil */
+static int rawfield (lua_State *L, int t, int k) {
+  lua_pushvalue(L, k);
+  if (lua_rawget(L, t) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  return 0;
+}
+
+/* the slice at `idx` stops being one: it leaves ROOTS and, with `fromset`,
+** its root's set (so a later move of the root leaves it alone). Only keys
+** that are there are set to nil: a new key could allocate. */
+static void forgetroot (lua_State *L, int idx, int fromset) {
+  int top = lua_gettop(L), roots;
+  idx = lua_absindex(L, idx);
+  if (!pushtable(L, ROOTS, 0)) return;
+  roots = lua_gettop(L);
+  if (rawfield(L, roots, idx)) {  /* the root, at roots + 1 */
     lua_pushvalue(L, idx);
-    if (lua_rawget(L, -2) != LUA_TNIL) {
+    lua_pushnil(L);
+    lua_rawset(L, roots);
+    if (fromset && pushtable(L, SLICES, 0) &&
+        rawfield(L, roots + 2, roots + 1) == 1 && lua_istable(L, -1) &&
+        rawfield(L, roots + 3, idx)) {
       lua_pushvalue(L, idx);
       lua_pushnil(L);
-      lua_rawset(L, -4);
+      lua_rawset(L, roots + 3);
     }
-    lua_pop(L, 2);
   }
+  lua_settop(L, top);
 }
 
 /*
 ** The memory at `idx` is about to change block (or to be closed): its
 ** slices die, and a slice itself stops being one (its own slices are of
 ** its root, so they live on). Allocates nothing; raises only when the
-** stack cannot grow by 8 slots, before anything changed, and then the
+** stack cannot grow by 10 slots, before anything changed, and then the
 ** caller does not change the block either.
 */
 void luamemI_moving (lua_State *L, int idx) {
   int set;
   idx = lua_absindex(L, idx);
-  luaL_checkstack(L, 8, "slices");  /* before any change */
-  forgetroot(L, idx);
+  luaL_checkstack(L, 10, "slices");  /* before any change */
+  forgetroot(L, idx, 1);
   if (!pushtable(L, SLICES, 0)) return;
   lua_pushvalue(L, idx);
   if (lua_rawget(L, -2) != LUA_TTABLE) {
@@ -108,7 +126,7 @@ void luamemI_moving (lua_State *L, int idx) {
       h->mem = LUAMEM_EMPTY;
       h->len = 0;
     }
-    forgetroot(L, -1);
+    forgetroot(L, -1, 0);
     lua_pushvalue(L, -1);
     lua_pushnil(L);  /* clearing a present field during lua_next is fine */
     lua_rawset(L, set);

@@ -154,6 +154,15 @@ static void slice_of_reference (void **state) {
   luamem_newslice(L, 1, 0, 6);
   luamem_resetref(L, 1, buf1, 8, NULL, 0);
   expect_bytes(L, 6, "");
+  /* a slice re-pointed by its host is no slice: the root's next move
+  ** leaves it alone */
+  luamem_newslice(L, 1, 0, 4);
+  assert_true(luamem_isslice(L, 7));
+  luamem_setref(L, 7, buf2, 3, NULL);
+  assert_false(luamem_isslice(L, 7));
+  luamem_resetref(L, 1, buf1, 16, NULL, 0);
+  expect_bytes(L, 7, "sec");
+  lua_settop(L, 6);
   /* root and slices garbage together: any order of __gc is safe */
   luamem_newslice(L, 1, 0, 8);
   sh = luamem_tohead(L, 7, NULL);
