@@ -175,22 +175,32 @@ LUAMEMLIB_API int luamem_isslice (lua_State *L, int idx) {
   return h != NULL && type == LUAMEM_TREF && h->unref == luamemI_sliceunref;
 }
 
+/* the range check, before and after the steps that may run finalizers */
+static void checkrange (lua_State *L, const luamem_Head *h, size_t start,
+                        size_t len) {
+  if (start > h->len || len > h->len - start)
+    luaL_error(L, "slice out of range");
+}
+
 /*
-** Every step that can raise (an allocation) comes before the slice's head
-** gets its bytes and its root the `sliced` unref: an error leaves an empty
+** In two phases. The first makes every object the slice needs: each
+** allocation may run finalizers, which may re-point or close any memory
+** (the root, the memory at idx). The second runs none (a rawset's
+** emergency collection calls no finalizer), so it checks the range and
+** finds the root again, links the slice and only then gives its head the
+** bytes and the root the `sliced` unref: an error anywhere leaves an empty
 ** slice behind, and links to it that are harmless.
 */
 LUAMEMLIB_API char *luamem_newslice (lua_State *L, int idx, size_t start,
                                      size_t len) {
-  int type, root, sl;
+  int type, sl, newset;
   const luamem_Head *r;
   luamem_Head *h, *sh;
   idx = lua_absindex(L, idx);
   h = luamem_tohead(L, idx, NULL);
   if (h == NULL) luaL_typeerror(L, idx, "memory");
-  if (start > h->len || len > h->len - start)
-    luaL_error(L, "slice out of range");
-  luaL_checkstack(L, 6, "slice");
+  checkrange(L, h, start, len);
+  luaL_checkstack(L, 10, "slice");
   sh = (luamem_Head *)lua_newuserdatauv(L, sizeof(luamem_Head), 0);
   sh->mem = LUAMEM_EMPTY;
   sh->len = 0;
@@ -199,30 +209,40 @@ LUAMEMLIB_API char *luamem_newslice (lua_State *L, int idx, size_t start,
   lua_setmetatable(L, -2);
   if (len == 0) return LUAMEM_EMPTY;  /* nothing to keep valid */
   sl = lua_gettop(L);
-  r = pushroot(L, idx, h, &type);
-  root = lua_gettop(L);
-  pushtable(L, ROOTS, 1);
-  lua_pushvalue(L, sl);
-  lua_pushvalue(L, root);
-  lua_rawset(L, -3);
-  lua_pop(L, 1);
+  pushtable(L, ROOTS, 1);   /* sl + 1 */
+  pushtable(L, SLICES, 1);  /* sl + 2 */
+  pushroot(L, idx, h, &type);
+  newset = (type == LUAMEM_TREF && !rawfield(L, sl + 2, sl + 3));
+  lua_settop(L, sl + 2);
+  if (newset) {  /* sl + 3: a set for the root's slices, or nil */
+    lua_createtable(L, 0, 1);
+    if (!lua_getmetatable(L, sl + 2))
+      luaL_error(L, "slice: registry replaced");
+    lua_setmetatable(L, -2);
+  }
+  else lua_pushnil(L);
+  /* second phase: no finalizer runs from here */
+  checkrange(L, h, start, len);
+  r = pushroot(L, idx, h, &type);  /* sl + 4 */
   if (type == LUAMEM_TREF) {
-    pushtable(L, SLICES, 1);
-    lua_pushvalue(L, root);
-    if (lua_rawget(L, -2) != LUA_TTABLE) {
-      lua_pop(L, 1);
-      lua_createtable(L, 0, 1);
-      lua_getmetatable(L, -2);  /* the same weak-keys metatable */
-      lua_setmetatable(L, -2);
-      lua_pushvalue(L, root);
-      lua_pushvalue(L, -2);
-      lua_rawset(L, -4);
+    if (!rawfield(L, sl + 2, sl + 4)) {
+      if (lua_isnil(L, sl + 3)) luaL_error(L, "slice: registry replaced");
+      lua_pushvalue(L, sl + 4);
+      lua_pushvalue(L, sl + 3);
+      lua_rawset(L, sl + 2);
+      lua_pushvalue(L, sl + 3);
     }
+    if (!lua_istable(L, -1)) luaL_error(L, "slice: registry replaced");
     lua_pushvalue(L, sl);
     lua_pushboolean(L, 1);
     lua_rawset(L, -3);
-    if (r->unref == NULL) ((luamem_Head *)r)->unref = luamemI_sliced;
+    lua_pop(L, 1);
   }
+  lua_pushvalue(L, sl);
+  lua_pushvalue(L, sl + 4);
+  lua_rawset(L, sl + 1);
+  if (type == LUAMEM_TREF && r->unref == NULL)
+    ((luamem_Head *)r)->unref = luamemI_sliced;
   lua_settop(L, sl);
   sh->mem = h->mem + start;
   sh->len = len;
