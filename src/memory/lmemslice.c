@@ -76,27 +76,25 @@ static int rawfield (lua_State *L, int t, int k) {
   return 0;
 }
 
-/* the slice at `idx` stops being one: it leaves ROOTS and, with `fromset`,
-** its root's set (so a later move of the root leaves it alone). Only keys
-** that are there are set to nil: a new key could allocate. */
-static void forgetroot (lua_State *L, int idx, int fromset) {
-  int top = lua_gettop(L), roots;
-  idx = lua_absindex(L, idx);
-  if (!pushtable(L, ROOTS, 0)) return;
-  roots = lua_gettop(L);
-  if (rawfield(L, roots, idx)) {  /* the root, at roots + 1 */
+/* the slice at `idx` stops being one: it leaves ROOTS (at `roots`) and,
+** with `fromset`, its root's set (so a later move of the root leaves it
+** alone). Only keys that are there are set to nil: a new key could
+** allocate. */
+static void forgetroot (lua_State *L, int roots, int idx, int fromset) {
+  int top = lua_gettop(L);
+  if (rawfield(L, roots, idx)) {  /* the root, at top + 1 */
     lua_pushvalue(L, idx);
     lua_pushnil(L);
     lua_rawset(L, roots);
     if (fromset && pushtable(L, SLICES, 0) &&
-        rawfield(L, roots + 2, roots + 1) == 1 && lua_istable(L, -1) &&
-        rawfield(L, roots + 3, idx)) {
+        rawfield(L, top + 2, top + 1) && lua_istable(L, -1) &&
+        rawfield(L, top + 3, idx)) {
       lua_pushvalue(L, idx);
       lua_pushnil(L);
-      lua_rawset(L, roots + 3);
+      lua_rawset(L, top + 3);
     }
+    lua_settop(L, top);
   }
-  lua_settop(L, top);
 }
 
 /*
@@ -107,14 +105,15 @@ static void forgetroot (lua_State *L, int idx, int fromset) {
 ** caller does not change the block either.
 */
 void luamemI_moving (lua_State *L, int idx) {
-  int set;
+  int top = lua_gettop(L), roots, set;
   idx = lua_absindex(L, idx);
   luaL_checkstack(L, 10, "slices");  /* before any change */
-  forgetroot(L, idx, 1);
-  if (!pushtable(L, SLICES, 0)) return;
-  lua_pushvalue(L, idx);
-  if (lua_rawget(L, -2) != LUA_TTABLE) {
-    lua_pop(L, 2);
+  if (!pushtable(L, ROOTS, 0)) return;  /* no slice was ever made */
+  roots = lua_gettop(L);
+  forgetroot(L, roots, idx, 1);
+  if (!pushtable(L, SLICES, 0) || !rawfield(L, roots + 1, idx) ||
+      !lua_istable(L, -1)) {
+    lua_settop(L, top);
     return;
   }
   set = lua_gettop(L);
@@ -126,29 +125,23 @@ void luamemI_moving (lua_State *L, int idx) {
       h->mem = LUAMEM_EMPTY;
       h->len = 0;
     }
-    forgetroot(L, -1, 0);
+    forgetroot(L, roots, lua_gettop(L), 0);
     lua_pushvalue(L, -1);
     lua_pushnil(L);  /* clearing a present field during lua_next is fine */
     lua_rawset(L, set);
   }
-  lua_pop(L, 2);
+  lua_settop(L, top);
 }
 
 /* Pushes the root of the memory at `idx`, whose head is `h`: the memory
-** itself, or for a slice (of any copy of the library) its root, checked to
+** itself, or for a slice (of any copy of the library) its root in ROOTS
+** (at `roots`), checked to
 ** hold the slice's bytes. Raises when it does not: only a registry changed
 ** by a script (debug.getregistry) gets there. */
-static const luamem_Head *pushroot (lua_State *L, int idx,
+static const luamem_Head *pushroot (lua_State *L, int roots, int idx,
                                     const luamem_Head *h, int *type) {
   const luamem_Head *r;
-  int found = 0;
-  if (pushtable(L, ROOTS, 0)) {
-    lua_pushvalue(L, idx);
-    found = (lua_rawget(L, -2) != LUA_TNIL);
-    lua_remove(L, -2);
-    if (!found) lua_pop(L, 1);
-  }
-  if (!found) {
+  if (!rawfield(L, roots, idx)) {
     lua_pushvalue(L, idx);
     return luamem_tohead(L, idx, type);
   }
@@ -211,7 +204,7 @@ LUAMEMLIB_API char *luamem_newslice (lua_State *L, int idx, size_t start,
   sl = lua_gettop(L);
   pushtable(L, ROOTS, 1);   /* sl + 1 */
   pushtable(L, SLICES, 1);  /* sl + 2 */
-  pushroot(L, idx, h, &type);
+  pushroot(L, sl + 1, idx, h, &type);
   newset = (type == LUAMEM_TREF && !rawfield(L, sl + 2, sl + 3));
   lua_settop(L, sl + 2);
   if (newset) {  /* sl + 3: a set for the root's slices, or nil */
@@ -223,7 +216,7 @@ LUAMEMLIB_API char *luamem_newslice (lua_State *L, int idx, size_t start,
   else lua_pushnil(L);
   /* second phase: no finalizer runs from here */
   checkrange(L, h, start, len);
-  r = pushroot(L, idx, h, &type);  /* sl + 4 */
+  r = pushroot(L, sl + 1, idx, h, &type);  /* sl + 4 */
   if (type == LUAMEM_TREF) {
     if (!rawfield(L, sl + 2, sl + 4)) {
       if (lua_isnil(L, sl + 3)) luaL_error(L, "slice: registry replaced");
