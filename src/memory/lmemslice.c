@@ -25,7 +25,13 @@
 **          block the slice's head points into, lives as long as the slice);
 **   SLICES: reference root -> the set of its live slices (weak keys), what
 **          luamemI_moving empties.
-** A slice leaves both when it dies; a collected one drops out of both.
+** A slice leaves both when it dies; a collected one drops out of both. A
+** slice of a slice is taken from the parent's head and linked to the
+** parent's root, checked to hold those bytes, so no chain of slices has to
+** be followed when a root moves. Finalizers may run at any allocation and
+** move any memory: luamem_newslice allocates first and checks after. The
+** registry itself is the library's; a script that rewrites it through
+** debug.getregistry is outside these guarantees, as for any C library.
 */
 #include <stdint.h>
 #include <string.h>
@@ -39,7 +45,8 @@ void luamemI_sliceunref (lua_State *L, void *mem, size_t len) {
   (void)L; (void)mem; (void)len;
 }
 
-/* the unref given to a root whose unref was NULL, while it has slices */
+/* the unref given to a root whose unref was NULL, while it has slices: the
+** owner's sign to re-point it through luamem_resetref */
 void luamemI_sliced (lua_State *L, void *mem, size_t len) {
   (void)L; (void)mem; (void)len;
 }
