@@ -360,11 +360,11 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
 ** =======================================================
 */
 
-/* pkt shows bytes mem[0..len), or nothing (mem NULL) */
-/* The owner protocol of lmemlib.h: a store into the head while its unref
-** is NULL (the bytes are libpcap's); a `pkt` the script sliced has the
-** library's mark there instead, and goes through luamem_resetref, which
-** empties its slices. SLOT_PKT is `pkt` in the base and the batch frame. */
+/* pkt shows bytes mem[0..len), or nothing (mem NULL), by the owner
+** protocol of lmemlib.h: a store into its head while its unref is NULL
+** (the bytes are libpcap's); a `pkt` the script sliced has the library's
+** mark there instead and goes through luamem_resetref, which empties the
+** slices. SLOT_PKT is `pkt` in the base frame and the batch's. */
 static void setpkt (pkt_Script *S, unsigned char *mem, size_t len) {
   luamem_Head *h = S->pkt;
   if (h->unref != NULL) {
