@@ -364,12 +364,19 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
 ** =======================================================
 */
 
-/* pkt shows bytes mem[0..len), or nothing (mem NULL) */
+/* pkt shows bytes mem[0..len), or nothing (mem NULL), by the owner
+** protocol of lmemlib.h: a store into its head while its unref is NULL
+** (the bytes are libpcap's); a `pkt` the script sliced has the library's
+** mark there instead and goes through luamem_resetref, which empties the
+** slices. SLOT_PKT is `pkt` in the base frame and the batch's. */
 static void setpkt (pkt_Script *S, unsigned char *mem, size_t len) {
   luamem_Head *h = S->pkt;
+  if (h->unref != NULL) {
+    luamem_resetref(S->L, SLOT_PKT, (char *)mem, len, NULL, 0);
+    return;
+  }
   h->mem = mem ? (char *)mem : LUAMEM_EMPTY;
   h->len = mem ? len : 0;
-  h->unref = NULL;  /* the bytes are libpcap's */
 }
 
 /* what one protected run over many packets shares with its caller */
