@@ -31,3 +31,10 @@ if(TARGET pktlua AND TARGET pktgen)
   pktlua_add_shell_test(hostile.signals_load ${_hostile}/signals_load.sh
                         LABELS hostile TIMEOUT 900 SERIAL)
 endif()
+
+# issue 11, the I/O side: byte-swapped pseudo-headers, signals on pipes,
+# write errors, a reader that stops early, descriptors a script inherits
+if(TARGET pktlua)
+  pktlua_add_shell_test(hostile.reader_swapped
+                        ${_hostile}/reader_swapped.sh LABELS hostile)
+endif()
