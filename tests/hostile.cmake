@@ -38,3 +38,7 @@ if(TARGET pktlua)
   pktlua_add_shell_test(hostile.reader_swapped
                         ${_hostile}/reader_swapped.sh LABELS hostile)
 endif()
+if(TARGET pktlua)
+  pktlua_add_shell_test(hostile.signals_pipe
+                        ${_hostile}/signals_pipe.sh LABELS hostile)
+endif()

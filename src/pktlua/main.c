@@ -45,14 +45,22 @@ static void onsignal (int sig) {
   errno = saved;
 }
 
+/*
+** A stop has no SA_RESTART: a blocking open or read of the input returns
+** EINTR and the run ends there. SIGHUP and SIGUSR1 act between two
+** packets, so a read they interrupt is restarted (a waiting source is
+** woken up to let them act at once). No system call of ours takes EINTR
+** for an error.
+*/
 static void setsignals (void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = onsignal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  /* no SA_RESTART: a blocking read returns */
+  sa.sa_flags = 0;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  sa.sa_flags = SA_RESTART;
   sigaction(SIGHUP, &sa, NULL);
   sigaction(SIGUSR1, &sa, NULL);
 }
@@ -131,28 +139,42 @@ static void progressclear (Progress *pg) {
 
 
 /*
-** -Z: become USER for good (groups first, then gid, then uid), and check
-** that root cannot be regained.
+** -Z: the user is looked up before anything is opened (a wrong name is a
+** usage error); become that user for good (groups first, then gid, then
+** uid) once the capture is open, and check that root cannot be regained.
 */
-static int droppriv (const char *user, char *err) {
+typedef struct User {
+  const char *name;
+  uid_t uid;
+  gid_t gid;
+} User;
+
+static int finduser (User *u, const char *name, char *err) {
   struct passwd *pw;
   errno = 0;
-  pw = getpwnam(user);
+  pw = getpwnam(name);
   if (pw == NULL) {
-    snprintf(err, PKT_ERRSIZE, "-Z %s: %s", user,
+    snprintf(err, PKT_ERRSIZE, "-Z %s: %s", name,
              errno ? strerror(errno) : "no such user");
+    return PKT_ERROR_USAGE;
+  }
+  u->name = name;
+  u->uid = pw->pw_uid;
+  u->gid = pw->pw_gid;
+  return PKT_OK;
+}
+
+static int droppriv (const User *u, char *err) {
+  if (geteuid() == u->uid && getuid() == u->uid) return PKT_OK;
+  if (initgroups(u->name, u->gid) != 0 || setgid(u->gid) != 0 ||
+      setuid(u->uid) != 0) {
+    snprintf(err, PKT_ERRSIZE, "-Z %s: cannot become that user: %s",
+             u->name, strerror(errno));
     return PKT_ERROR;
   }
-  if (geteuid() == pw->pw_uid && getuid() == pw->pw_uid) return PKT_OK;
-  if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-      setuid(pw->pw_uid) != 0) {
-    snprintf(err, PKT_ERRSIZE, "-Z %s: cannot become that user: %s", user,
-             strerror(errno));
-    return PKT_ERROR;
-  }
-  if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
+  if (u->uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
     snprintf(err, PKT_ERRSIZE, "-Z %s: root privileges could be regained",
-             user);
+             u->name);
     return PKT_ERROR;
   }
   return PKT_OK;
@@ -210,8 +232,9 @@ int main (int argc, char **argv) {
   pkt_Stats st;
   Progress pg;
   pkt_Loop lp;
+  User user = { NULL, 0, 0 };
   char err[PKT_ERRSIZE] = "";
-  int status = PKT_EXIT_OK, rc;
+  int status = PKT_EXIT_OK, rc, printed = 0;
   memset(&st, 0, sizeof(st));
   memset(&pg, 0, sizeof(pg));
   memset(&lp, 0, sizeof(lp));
@@ -224,6 +247,11 @@ int main (int argc, char **argv) {
   ** start (a big script, a live open) is still under way ends the run
   ** cleanly at the first packet instead of killing the process */
   setsignals();
+  if (o.user && finduser(&user, o.user, err) != PKT_OK) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_USAGE;
+    goto done;
+  }
   if (sameasinput(&o)) {
     fprintf(stderr, "pktlua: -w %s is the -r file: refusing to overwrite "
             "the input\n", o.wfile);
@@ -238,8 +266,11 @@ int main (int argc, char **argv) {
   }
   sig_script = script;  /* a second ^C stops a script stuck at its start */
   if ((rc = pkt_source_open(&src, &o, err)) != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = exitstatus(rc);
+    /* PKT_END: a stop signal came while the input was awaited */
+    if (rc != PKT_END) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = exitstatus(rc);
+    }
     goto done;
   }
   if (o.verbose) verbosestart(src);
@@ -248,7 +279,7 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_FAIL;
     goto done;
   }
-  if (o.user && droppriv(o.user, err) != PKT_OK) {
+  if (o.user && droppriv(&user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto done;
@@ -301,7 +332,13 @@ finish:
   if (src) src->ops->stats(src, &st);
   st.luamem = pkt_script_memory(script);
   if (!o.quiet || o.statsjson) printstats(&o, &st);
+  printed = 1;
 done:
+  /* monitoring gets its record whatever ended the run */
+  if (o.statsjson && !printed) {
+    st.luamem = pkt_script_memory(script);
+    printstats(&o, &st);
+  }
   sig_script = NULL;
   sig_source = NULL;
   pkt_sink_close(file, err);
