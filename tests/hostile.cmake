@@ -42,3 +42,9 @@ if(TARGET pktlua)
   pktlua_add_shell_test(hostile.signals_pipe
                         ${_hostile}/signals_pipe.sh LABELS hostile)
 endif()
+if(TARGET pktlua AND TARGET pktgen)
+  pktlua_add_shell_test(hostile.output_end
+                        ${_hostile}/output_end.sh LABELS hostile)
+  pktlua_add_shell_test(hostile.output_full
+                        ${_hostile}/output_full.sh LABELS hostile)
+endif()

@@ -52,6 +52,10 @@ static void onsignal (int sig) {
 ** woken up to let them act at once). No system call of ours takes EINTR
 ** for an error.
 */
+static void onpipe (int sig) {
+  (void)sig;
+}
+
 static void setsignals (void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof(sa));
@@ -63,6 +67,11 @@ static void setsignals (void) {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGHUP, &sa, NULL);
   sigaction(SIGUSR1, &sa, NULL);
+  /* a write to a pipe with no reader fails with EPIPE (the output's end,
+  ** sink_pcap.c) instead of killing; a handler, not SIG_IGN, which the
+  ** script's children would inherit */
+  sa.sa_handler = onpipe;
+  sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* }====================================================== */
@@ -76,9 +85,11 @@ static void setsignals (void) {
 
 static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
-    fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"dropped\":%llu,"
-            "\"errors\":%llu,\"inject_errors\":%llu,\"lua_memory\":%zu",
+    fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
+            "\"dropped\":%llu,\"errors\":%llu,\"inject_errors\":%llu,"
+            "\"lua_memory\":%zu",
             (unsigned long long)st->read, (unsigned long long)st->passed,
+            (unsigned long long)st->failed,
             (unsigned long long)st->dropped, (unsigned long long)st->errors,
             (unsigned long long)st->injecterrors, st->luamem);
     if (st->haskernel)
@@ -93,6 +104,9 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
           "the script, %llu script errors\n", (unsigned long long)st->read,
           (unsigned long long)st->passed, (unsigned long long)st->dropped,
           (unsigned long long)st->errors);
+  if (st->failed)
+    fprintf(stderr, "pktlua: %llu passed packets could not be written\n",
+            (unsigned long long)st->failed);
   if (st->injecterrors)
     fprintf(stderr, "pktlua: %llu packets could not be injected\n",
             (unsigned long long)st->injecterrors);
@@ -312,10 +326,11 @@ int main (int argc, char **argv) {
   lp.report = &sig_report;
   lp.hook = onloop;
   lp.ud = &pg;
+  err[0] = '\0';
   rc = pkt_loop_run(&lp, err);
   script = lp.script;  /* reloads replace it */
   progressclear(&pg);
-  if (rc == PKT_ERROR) fprintf(stderr, "pktlua: %s\n", err);
+  if (rc != PKT_OK && err[0]) fprintf(stderr, "pktlua: %s\n", err);
   if (rc != PKT_OK) status = PKT_EXIT_FAIL;
 
 finish:

@@ -102,4 +102,9 @@ touch "$t/done"
 check "SIGTERM inside a record: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "SIGTERM inside a record: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
 check "SIGTERM inside a record: the whole ones written" [ "$(count "$t/o.pcap")" -eq $((want - 1)) ]
+
+# an input that cannot be opened still gives monitoring its record
+"$PKTLUA" --stats=json -r "$t/no-such-file" -w "$t/o.pcap" 2>"$t/err"; rc=$?
+check "unopenable input: exit 1" [ "$rc" -eq 1 ]
+check "unopenable input: a stats record" [ "$(jsonfield "$t/err" read)" = 0 ]
 finish
