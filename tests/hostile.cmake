@@ -48,3 +48,6 @@ if(TARGET pktlua AND TARGET pktgen)
   pktlua_add_shell_test(hostile.output_full
                         ${_hostile}/output_full.sh LABELS hostile)
 endif()
+if(TARGET pktlua)
+  pktlua_add_shell_test(hostile.inherit ${_hostile}/inherit.sh LABELS hostile)
+endif()

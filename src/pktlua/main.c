@@ -3,7 +3,9 @@
 ** the script, open the sinks, run every packet through, and end cleanly
 ** on EOF, -c, a signal or an error, flushing what passed.
 */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -194,6 +196,35 @@ static int droppriv (const User *u, char *err) {
   return PKT_OK;
 }
 
+/*
+** No descriptor is passed on to the programs a script runs (os.execute,
+** io.popen): not the capture socket and libpcap's eventfd, which would let
+** a program running as the -Z user send frames on the capture, not the
+** files, not what pktlua itself inherited beyond standard input, output
+** and error. libpcap opens its descriptors without close-on-exec, so all
+** of them are marked once they are open.
+*/
+static void closeonexec (void) {
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *e;
+  int fd;
+  if (d == NULL) {  /* no /proc: every number up to a sane bound */
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536) max = 65536;
+    for (fd = 3; fd < max; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return;
+  }
+  while ((e = readdir(d)) != NULL) {
+    fd = atoi(e->d_name);
+    if (fd >= 3 && fd != dirfd(d)) {
+      int flags = fcntl(fd, F_GETFD);
+      if (flags >= 0 && !(flags & FD_CLOEXEC))
+        fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+  }
+  closedir(d);
+}
+
 /* -w naming the -r file would truncate the input before it is read */
 static int sameasinput (const pkt_Options *o) {
   struct stat a, b;
@@ -298,6 +329,7 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_FAIL;
     goto done;
   }
+  closeonexec();  /* before the script's chunk can run a program */
   /* the script's own code runs as USER, and may not start: no output yet */
   if (script && pkt_script_start(script, src->linktype, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
@@ -309,6 +341,7 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_FAIL;
     goto finish;
   }
+  closeonexec();  /* the sinks opened after the chunk ran */
   if (src->ops->wakeup) sig_source = src;
   pg.o = &o;
   pg.on = !o.quiet && src->ops->progress(src) >= 0.0 && isatty(2);
