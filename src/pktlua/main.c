@@ -336,9 +336,11 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if (o.wfile && pkt_sink_openpcap(&file, &o, src, err) != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = PKT_EXIT_FAIL;
+  if (o.wfile && (rc = pkt_sink_openpcap(&file, &o, src, err)) != PKT_OK) {
+    if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a reader */
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+    }
     goto finish;
   }
   closeonexec();  /* the sinks opened after the chunk ran */

@@ -55,7 +55,8 @@ int pkt_sink_close (pkt_Sink *k, char *err);
 pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
 
 /* sink_pcap.c: o->wfile, in the source's link type, snaplen and
-** timestamp unit */
+** timestamp unit; PKT_END when a stop signal came while a FIFO waited for
+** its reader */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
                        const pkt_Source *src, char *err);
 /* sink_inject.c: o->oface, which must speak the source's link layer */

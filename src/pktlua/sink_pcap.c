@@ -231,6 +231,8 @@ static int openfile (pkt_Sink *k, const pkt_Options *o,
   if (strcmp(o->wfile, "-") == 0) f->fd = 1;
   else if ((f->fd = open(o->wfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
                          0666)) < 0) {
+    /* a FIFO's open waits for a reader: a stop signal ends the run */
+    if (errno == EINTR) return PKT_END;
     snprintf(err, PKT_ERRSIZE, "%s: %s", o->wfile, strerror(errno));
     return PKT_ERROR;
   }
@@ -255,15 +257,16 @@ int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
                        const pkt_Source *src, char *err) {
   char ignored[PKT_ERRSIZE];
   pkt_Sink *k = pkt_sink_new(&pcapfile_ops, sizeof(PcapFile));
+  int rc;
   if (k == NULL) {
     snprintf(err, PKT_ERRSIZE, "out of memory");
     return PKT_ERROR;
   }
   PF(k)->fd = -1;
   k->name = strcmp(o->wfile, "-") == 0 ? "(stdout)" : o->wfile;
-  if (openfile(k, o, src, err) != PKT_OK) {
+  if ((rc = openfile(k, o, src, err)) != PKT_OK) {
     pkt_sink_close(k, ignored);
-    return PKT_ERROR;
+    return rc;
   }
   *out = k;
   return PKT_OK;

@@ -89,6 +89,15 @@ check "SIGTERM awaiting a FIFO writer: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "SIGTERM awaiting a FIFO writer: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
 check "SIGTERM awaiting a FIFO writer: a stats record" [ "$(jsonfield "$t/err" read)" = 0 ]
 
+# the same for a -w FIFO waiting for its reader
+rm -f "$t/ofifo"; mkfifo "$t/ofifo"
+"$PKTLUA" --stats=json -r "$cap" -w "$t/ofifo" 2>"$t/err" & pid=$!
+sleep 0.5
+kill -TERM $pid
+if ended $pid 5; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
+check "SIGTERM awaiting a -w FIFO's reader: exit 0 (got $rc)" [ "$rc" = 0 ]
+check "SIGTERM awaiting a -w FIFO's reader: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
+
 # SIGTERM in the middle of a record: the whole records before are written
 head -c $(( $(stat -c %s "$cap") - 20 )) "$cap" > "$t/cut.pcap"
 rm -f "$t/done" "$MARK"
