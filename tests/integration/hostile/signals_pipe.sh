@@ -27,6 +27,17 @@ ended() {
   for i in $(seq $(( $2 * 20 ))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
   return 1
 }
+# awaiting PID: the process waits in a FIFO's open (so its signal handlers
+# are in place: a signal before main() would kill it, and under valgrind
+# getting there takes a while)
+awaiting() {
+  local i
+  for i in $(seq 600); do
+    [ "$(cat /proc/"$1"/wchan 2>/dev/null)" = wait_for_partner ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
 # start HOW: pktlua reading the capture through HOW (pipe: standard input
 # is a pipe; fifo: -r names a FIFO); sets pid
 start() {
@@ -82,9 +93,9 @@ done
 # SIGTERM while a FIFO waits for its writer: a clean end, a stats record
 rm -f "$t/fifo"; mkfifo "$t/fifo"
 "$PKTLUA" --stats=json -r "$t/fifo" -w "$t/o.pcap" 2>"$t/err" & pid=$!
-sleep 0.5
+awaiting $pid
 kill -TERM $pid
-if ended $pid 5; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
+if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
 check "SIGTERM awaiting a FIFO writer: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "SIGTERM awaiting a FIFO writer: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
 check "SIGTERM awaiting a FIFO writer: a stats record" [ "$(jsonfield "$t/err" read)" = 0 ]
@@ -92,9 +103,9 @@ check "SIGTERM awaiting a FIFO writer: a stats record" [ "$(jsonfield "$t/err" r
 # the same for a -w FIFO waiting for its reader
 rm -f "$t/ofifo"; mkfifo "$t/ofifo"
 "$PKTLUA" --stats=json -r "$cap" -w "$t/ofifo" 2>"$t/err" & pid=$!
-sleep 0.5
+awaiting $pid
 kill -TERM $pid
-if ended $pid 5; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
+if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
 check "SIGTERM awaiting a -w FIFO's reader: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "SIGTERM awaiting a -w FIFO's reader: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
 
@@ -106,7 +117,7 @@ export WANT=$((want - 1))
   < <(writer "$t/cut.pcap") 2>"$t/err" & pid=$!
 wait_for "$MARK"; sleep 0.2
 kill -TERM $pid
-if ended $pid 5; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
+if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
 touch "$t/done"
 check "SIGTERM inside a record: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "SIGTERM inside a record: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
