@@ -6,6 +6,27 @@
 
 #include "loop.h"
 
+/* a sink took no more (sink.h): the run ends before the next packet; the
+** first error is the one reported */
+static void halt (pkt_Loop *lp, int rc, const char *why) {
+  if (rc < 0 && lp->status == PKT_OK) {
+    lp->status = PKT_ERROR;
+    snprintf(lp->err, PKT_ERRSIZE, "%s", why);
+  }
+  lp->halted = 1;
+}
+
+/* every sink's held packets to its output */
+static void flush (pkt_Loop *lp) {
+  char why[PKT_ERRSIZE];
+  int i, rc;
+  for (i = 0; i < lp->nsinks; i++) {
+    pkt_Sink *k = lp->sinks[i];
+    if (k->ops->flush && (rc = k->ops->flush(k, lp->st, why)) != PKT_OK)
+      halt(lp, rc, why);
+  }
+}
+
 /*
 ** The next packet, after the signals, -c and the progress hook had their
 ** turn; called between two packets, so a reload or a stop never cuts one.
@@ -17,13 +38,14 @@ static int fetch (void *ud, pkt_Packet *p) {
   char why[PKT_ERRSIZE];
   int rc;
   for (;;) {
-    if (lp->stop && *lp->stop) return PKT_END;
+    if (lp->halted || (lp->stop && *lp->stop)) return PKT_END;
     if (lp->reload && *lp->reload) {
       *lp->reload = 0;
       if (lp->script) return PKT_RELOAD;
     }
     if (lp->report && *lp->report) {
       *lp->report = 0;
+      flush(lp);  /* passed: what the outputs have */
       src->ops->stats(src, st);
       st->luamem = pkt_script_memory(lp->script);
       if (lp->hook) lp->hook(lp, PKT_LOOP_REPORT);
@@ -47,19 +69,21 @@ static int fetch (void *ud, pkt_Packet *p) {
 
 static void deliver (void *ud, const pkt_Packet *p, int pass) {
   pkt_Loop *lp = (pkt_Loop *)ud;
-  int i;
+  char why[PKT_ERRSIZE];
+  int i, rc;
   if (!pass) {
     lp->st->dropped++;
     return;
   }
   lp->st->passed++;
-  for (i = 0; i < lp->nsinks; i++)
-    lp->sinks[i]->ops->write(lp->sinks[i], p, lp->st);
+  for (i = 0; i < lp->nsinks; i++) {
+    pkt_Sink *k = lp->sinks[i];
+    if ((rc = k->ops->write(k, p, lp->st, why)) != PKT_OK)
+      halt(lp, rc, why);
+  }
 }
 
-int pkt_loop_run (pkt_Loop *lp, char *err) {
-  lp->status = PKT_OK;
-  lp->err = err;
+static int run (pkt_Loop *lp) {
   for (;;) {
     int rc;
     if (lp->script == NULL) {  /* a plain copy */
@@ -78,4 +102,14 @@ int pkt_loop_run (pkt_Loop *lp, char *err) {
     break;
   }
   return lp->status;
+}
+
+int pkt_loop_run (pkt_Loop *lp, char *err) {
+  int rc;
+  lp->status = PKT_OK;
+  lp->halted = 0;
+  lp->err = err;
+  rc = run(lp);
+  flush(lp);
+  return rc == PKT_OK ? lp->status : rc;
 }

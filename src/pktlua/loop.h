@@ -36,12 +36,15 @@ typedef struct pkt_Loop {
   void (*hook) (struct pkt_Loop *lp, int event);  /* NULL: none */
   void *ud;                 /* the hook's */
   int status;               /* (the loop's own) */
+  int halted;               /* (the loop's own) a sink took no more */
   char *err;                /* (the loop's own) */
 } pkt_Loop;
 
-/* runs until the input ends, -c, or *stop: PKT_OK; PKT_ERROR when the
-** input fails (err: "name: packet N: why"); PKT_ERROR_SCRIPT when a
-** script error ends the run (--on-error=abort, already reported) */
+/* runs until the input ends, -c, *stop, or a sink's output ends (a pipe's
+** reader went away): PKT_OK; PKT_ERROR when the input or an output fails
+** (err: "name: packet N: why"); PKT_ERROR_SCRIPT when a script error ends
+** the run (--on-error=abort, already reported). The sinks are flushed
+** before it returns, so st->passed counts what the outputs have. */
 int pkt_loop_run (pkt_Loop *lp, char *err);
 
 #endif

@@ -3,7 +3,9 @@
 ** the script, open the sinks, run every packet through, and end cleanly
 ** on EOF, -c, a signal or an error, flushing what passed.
 */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -45,16 +47,33 @@ static void onsignal (int sig) {
   errno = saved;
 }
 
+/*
+** A stop has no SA_RESTART: a blocking open or read of the input returns
+** EINTR and the run ends there. SIGHUP and SIGUSR1 act between two
+** packets, so a read they interrupt is restarted (a waiting source is
+** woken up to let them act at once). No system call of ours takes EINTR
+** for an error.
+*/
+static void onpipe (int sig) {
+  (void)sig;
+}
+
 static void setsignals (void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = onsignal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  /* no SA_RESTART: a blocking read returns */
+  sa.sa_flags = 0;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  sa.sa_flags = SA_RESTART;
   sigaction(SIGHUP, &sa, NULL);
   sigaction(SIGUSR1, &sa, NULL);
+  /* a write to a pipe with no reader fails with EPIPE (the output's end,
+  ** sink_pcap.c) instead of killing; a handler, not SIG_IGN, which the
+  ** script's children would inherit */
+  sa.sa_handler = onpipe;
+  sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* }====================================================== */
@@ -68,9 +87,11 @@ static void setsignals (void) {
 
 static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
-    fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"dropped\":%llu,"
-            "\"errors\":%llu,\"inject_errors\":%llu,\"lua_memory\":%zu",
+    fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
+            "\"dropped\":%llu,\"errors\":%llu,\"inject_errors\":%llu,"
+            "\"lua_memory\":%zu",
             (unsigned long long)st->read, (unsigned long long)st->passed,
+            (unsigned long long)st->failed,
             (unsigned long long)st->dropped, (unsigned long long)st->errors,
             (unsigned long long)st->injecterrors, st->luamem);
     if (st->haskernel)
@@ -85,6 +106,9 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
           "the script, %llu script errors\n", (unsigned long long)st->read,
           (unsigned long long)st->passed, (unsigned long long)st->dropped,
           (unsigned long long)st->errors);
+  if (st->failed)
+    fprintf(stderr, "pktlua: %llu passed packets could not be written\n",
+            (unsigned long long)st->failed);
   if (st->injecterrors)
     fprintf(stderr, "pktlua: %llu packets could not be injected\n",
             (unsigned long long)st->injecterrors);
@@ -131,31 +155,74 @@ static void progressclear (Progress *pg) {
 
 
 /*
-** -Z: become USER for good (groups first, then gid, then uid), and check
-** that root cannot be regained.
+** -Z: the user is looked up before anything is opened (a wrong name is a
+** usage error); become that user for good (groups first, then gid, then
+** uid) once the capture is open, and check that root cannot be regained.
 */
-static int droppriv (const char *user, char *err) {
+typedef struct User {
+  const char *name;
+  uid_t uid;
+  gid_t gid;
+} User;
+
+static int finduser (User *u, const char *name, char *err) {
   struct passwd *pw;
   errno = 0;
-  pw = getpwnam(user);
+  pw = getpwnam(name);
   if (pw == NULL) {
-    snprintf(err, PKT_ERRSIZE, "-Z %s: %s", user,
+    snprintf(err, PKT_ERRSIZE, "-Z %s: %s", name,
              errno ? strerror(errno) : "no such user");
+    return PKT_ERROR_USAGE;
+  }
+  u->name = name;
+  u->uid = pw->pw_uid;
+  u->gid = pw->pw_gid;
+  return PKT_OK;
+}
+
+static int droppriv (const User *u, char *err) {
+  if (geteuid() == u->uid && getuid() == u->uid) return PKT_OK;
+  if (initgroups(u->name, u->gid) != 0 || setgid(u->gid) != 0 ||
+      setuid(u->uid) != 0) {
+    snprintf(err, PKT_ERRSIZE, "-Z %s: cannot become that user: %s",
+             u->name, strerror(errno));
     return PKT_ERROR;
   }
-  if (geteuid() == pw->pw_uid && getuid() == pw->pw_uid) return PKT_OK;
-  if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-      setuid(pw->pw_uid) != 0) {
-    snprintf(err, PKT_ERRSIZE, "-Z %s: cannot become that user: %s", user,
-             strerror(errno));
-    return PKT_ERROR;
-  }
-  if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
+  if (u->uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
     snprintf(err, PKT_ERRSIZE, "-Z %s: root privileges could be regained",
-             user);
+             u->name);
     return PKT_ERROR;
   }
   return PKT_OK;
+}
+
+/*
+** No descriptor is passed on to the programs a script runs (os.execute,
+** io.popen): not the capture socket and libpcap's eventfd, which would let
+** a program running as the -Z user send frames on the capture, not the
+** files, not what pktlua itself inherited beyond standard input, output
+** and error. libpcap opens its descriptors without close-on-exec, so all
+** of them are marked once they are open.
+*/
+static void closeonexec (void) {
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *e;
+  int fd;
+  if (d == NULL) {  /* no /proc: every number up to a sane bound */
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536) max = 65536;
+    for (fd = 3; fd < max; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return;
+  }
+  while ((e = readdir(d)) != NULL) {
+    fd = atoi(e->d_name);
+    if (fd >= 3 && fd != dirfd(d)) {
+      int flags = fcntl(fd, F_GETFD);
+      if (flags >= 0 && !(flags & FD_CLOEXEC))
+        fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+  }
+  closedir(d);
 }
 
 /* -w naming the -r file would truncate the input before it is read */
@@ -210,8 +277,9 @@ int main (int argc, char **argv) {
   pkt_Stats st;
   Progress pg;
   pkt_Loop lp;
+  User user = { NULL, 0, 0 };
   char err[PKT_ERRSIZE] = "";
-  int status = PKT_EXIT_OK, rc;
+  int status = PKT_EXIT_OK, rc, printed = 0;
   memset(&st, 0, sizeof(st));
   memset(&pg, 0, sizeof(pg));
   memset(&lp, 0, sizeof(lp));
@@ -224,6 +292,11 @@ int main (int argc, char **argv) {
   ** start (a big script, a live open) is still under way ends the run
   ** cleanly at the first packet instead of killing the process */
   setsignals();
+  if (o.user && finduser(&user, o.user, err) != PKT_OK) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_USAGE;
+    goto done;
+  }
   if (sameasinput(&o)) {
     fprintf(stderr, "pktlua: -w %s is the -r file: refusing to overwrite "
             "the input\n", o.wfile);
@@ -238,8 +311,11 @@ int main (int argc, char **argv) {
   }
   sig_script = script;  /* a second ^C stops a script stuck at its start */
   if ((rc = pkt_source_open(&src, &o, err)) != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = exitstatus(rc);
+    /* PKT_END: a stop signal came while the input was awaited */
+    if (rc != PKT_END) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = exitstatus(rc);
+    }
     goto done;
   }
   if (o.verbose) verbosestart(src);
@@ -248,22 +324,26 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_FAIL;
     goto done;
   }
-  if (o.user && droppriv(o.user, err) != PKT_OK) {
+  if (o.user && droppriv(&user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto done;
   }
+  closeonexec();  /* before the script's chunk can run a program */
   /* the script's own code runs as USER, and may not start: no output yet */
   if (script && pkt_script_start(script, src->linktype, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if (o.wfile && pkt_sink_openpcap(&file, &o, src, err) != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = PKT_EXIT_FAIL;
+  if (o.wfile && (rc = pkt_sink_openpcap(&file, &o, src, err)) != PKT_OK) {
+    if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a reader */
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+    }
     goto finish;
   }
+  closeonexec();  /* the sinks opened after the chunk ran */
   if (src->ops->wakeup) sig_source = src;
   pg.o = &o;
   pg.on = !o.quiet && src->ops->progress(src) >= 0.0 && isatty(2);
@@ -281,10 +361,11 @@ int main (int argc, char **argv) {
   lp.report = &sig_report;
   lp.hook = onloop;
   lp.ud = &pg;
+  err[0] = '\0';
   rc = pkt_loop_run(&lp, err);
   script = lp.script;  /* reloads replace it */
   progressclear(&pg);
-  if (rc == PKT_ERROR) fprintf(stderr, "pktlua: %s\n", err);
+  if (rc != PKT_OK && err[0]) fprintf(stderr, "pktlua: %s\n", err);
   if (rc != PKT_OK) status = PKT_EXIT_FAIL;
 
 finish:
@@ -301,7 +382,13 @@ finish:
   if (src) src->ops->stats(src, &st);
   st.luamem = pkt_script_memory(script);
   if (!o.quiet || o.statsjson) printstats(&o, &st);
+  printed = 1;
 done:
+  /* monitoring gets its record whatever ended the run */
+  if (o.statsjson && !printed) {
+    st.luamem = pkt_script_memory(script);
+    printstats(&o, &st);
+  }
   sig_script = NULL;
   sig_source = NULL;
   pkt_sink_close(file, err);

@@ -202,7 +202,10 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
       case 'o': o->oface = optarg; break;
       case 'f': o->script = optarg; break;
       case 'e': o->chunk = optarg; break;
-      case 'Z': o->user = optarg; break;
+      case 'Z':
+        if (*optarg == '\0') return bad("option -Z: empty user name");
+        o->user = optarg;
+        break;
       case 'p': o->promisc = 0; break;
       case 'U': o->buffered = 0; break;
       case 'q': o->quiet = 1; break;

@@ -80,7 +80,8 @@ typedef struct pkt_Options {
 /* counters reported at exit, on SIGUSR1 and with --stats=json */
 typedef struct pkt_Stats {
   uint64_t read;            /* packets handed over by the source (after BPF) */
-  uint64_t passed;          /* verdict pass (written/injected) */
+  uint64_t passed;          /* verdict pass, and written (-w) */
+  uint64_t failed;          /* verdict pass, lost to a -w write error */
   uint64_t dropped;         /* verdict drop */
   uint64_t errors;          /* script errors (packet, finish, limits) */
   uint64_t injecterrors;    /* injections that failed */

@@ -18,13 +18,25 @@
 
 typedef struct pkt_Sink pkt_Sink;
 
+/*
+** A sink that cannot take more ends the run: write and flush return
+** PKT_END when the output has gone (a pipe's reader closed it: the run
+** ends as at the end of the input) and PKT_ERROR with err ("name: packet
+** N: why") when a write failed. Either way the packets it had accepted
+** but could not write are taken out of st->passed and counted in
+** st->failed, and it writes nothing more. A failure it can live with (an
+** injection refused) is counted and reported by the sink, and PKT_OK.
+*/
 typedef struct pkt_SinkOps {
   const char *kind;                  /* "file", "inject", for messages */
-  /* one passed packet; counts its own failures in st (a failure is
-  ** reported once by the sink, and the run goes on) */
-  void (*write) (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st);
-  /* flushes and releases: PKT_OK, or PKT_ERROR (a write error) with err */
+  /* one passed packet (already counted in st->passed) */
+  int (*write) (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st, char *err);
+  /* releases; a last write error as PKT_ERROR with err (after a flush
+  ** there is nothing left to write) */
   int (*close) (pkt_Sink *k, char *err);
+  /* writes out what it holds (the end of a run, SIGUSR1's report), so
+  ** that st->passed counts only what the output has; NULL: holds nothing */
+  int (*flush) (pkt_Sink *k, pkt_Stats *st, char *err);
 } pkt_SinkOps;
 
 struct pkt_Sink {
@@ -43,7 +55,8 @@ int pkt_sink_close (pkt_Sink *k, char *err);
 pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
 
 /* sink_pcap.c: o->wfile, in the source's link type, snaplen and
-** timestamp unit */
+** timestamp unit; PKT_END when a stop signal came while a FIFO waited for
+** its reader */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
                        const pkt_Source *src, char *err);
 /* sink_inject.c: o->oface, which must speak the source's link layer */

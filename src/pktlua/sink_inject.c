@@ -13,8 +13,10 @@ typedef struct Inject {
 
 #define INJ(k) ((Inject *)(k)->priv)
 
-static void inject_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st) {
+static int inject_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
+                         char *err) {
   Inject *j = INJ(k);
+  (void)err;  /* a refused frame is counted, the run goes on */
   if (pcap_inject(j->out, p->data, p->hdr.caplen) < 0) {
     st->injecterrors++;
     if (!j->reported) {  /* once: the count is in the stats */
@@ -23,6 +25,7 @@ static void inject_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st) {
       j->reported = 1;
     }
   }
+  return PKT_OK;
 }
 
 static int inject_close (pkt_Sink *k, char *err) {
@@ -33,7 +36,7 @@ static int inject_close (pkt_Sink *k, char *err) {
 }
 
 static const pkt_SinkOps inject_ops = {
-  "inject", inject_write, inject_close
+  "inject", inject_write, inject_close, NULL
 };
 
 /*
