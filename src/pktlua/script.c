@@ -385,7 +385,14 @@ static void replace (lua_State *L, const char *lib, const char *name,
   lua_pop(L, 1);
 }
 
+/* the hooks are the daemon's: the budget and the interrupt live there */
+static int nosethook (lua_State *L) {
+  return luaL_error(L, "debug.sethook is not available in pktlua scripts "
+                    "(the daemon's budget and interrupts use the hook)");
+}
+
 static void guardlibs (lua_State *L) {
+  replace(L, "debug", "sethook", nosethook, 0);
   replace(L, "coroutine", "resume", co_resume, 0);
   replace(L, "coroutine", "wrap", co_wrap, 0);
   replace(L, "coroutine", "close", co_close, 0);

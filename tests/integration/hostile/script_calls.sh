@@ -138,6 +138,14 @@ for how in setmetatable debug.setmetatable; do
   check "$how with __gc: refused at start (exit 2)" [ "$rc" -eq 2 ]
   check "$how with __gc: says why" grep -q "__gc metamethods are not allowed" "$t/gc.err"
 done
+# ...so is taking the hook: it would turn the budget and interrupts off
+pk -q --stats=json -r "$small" --max-instructions=5000 -e '
+  function packet () pcall(debug.sethook) while true do end end' \
+  2>"$t/sethook.err"; rc=$?
+check "debug.sethook refused: the budget still ends every call" \
+  [ "$rc" -eq 0 -a "$(jsonfield "$t/sethook.err" errors)" = "$nsmall" ]
+pk -q -r "$small" -e 'debug.sethook() function packet () end' 2>"$t/sethook2.err"
+check "debug.sethook refused: says why" grep -q "debug.sethook is not available" "$t/sethook2.err"
 # ...but a metatable without one is set as before, and returned
 pk -q -r "$small" -e 'local t = {}
   assert(setmetatable(t, {__index = {x = 1}}) == t and t.x == 1)
