@@ -152,6 +152,26 @@ pk -q -r "$small" -e 'local t = {}
   function packet () end' 2>"$t/mt.err"; rc=$?
 check "setmetatable without __gc still works" [ "$rc" -eq 0 ]
 
+# -v near the heap cap: an ordinary error whose traceback does not fit is
+# reported bare, not as "not enough memory" (the heap is filled with
+# small tables, then k of them freed: a little room, but not the
+# traceback's)
+nomem=0
+for k in 1 2 3; do
+  pk -v -q -r "$small" -c 1 --max-lua-memory=1000000 -a k=$k -e '
+    local head
+    function packet ()
+      local function grow () head = {head} end
+      while pcall(grow) do end
+      for i = 1, tonumber(arg.k) do head = head[1] end
+      collectgarbage()
+      error("ordinary")
+    end' 2>"$t/vmem.err"
+  grep -q "ordinary" "$t/vmem.err" || nomem=$((nomem + 1))
+done
+check "-v near the cap: the error itself is reported ($nomem of 3 were not)" \
+  [ "$nomem" -eq 0 ]
+
 # coroutines behave as the library's: values, yields, errors, close
 pk -q -r "$small" -c 1 -e '
   local co = coroutine.create(function (a, b)
