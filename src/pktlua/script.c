@@ -537,6 +537,8 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
     return NULL;
   }
   lua_atpanic(L, pkt_panic);
+  /* new threads copy it: "armed for no call yet" (armthread) */
+  memset(lua_getextraspace(L), 0, LUA_EXTRASPACE);
   luaL_openlibs(L);
   guardlibs(L);
   preload(L);
