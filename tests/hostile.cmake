@@ -8,6 +8,8 @@ if(TARGET pktlua)
                         LABELS hostile TIMEOUT 600)
   pktlua_add_shell_test(hostile.scripts ${_hostile}/scripts.sh
                         LABELS hostile TIMEOUT 600)
+  pktlua_add_shell_test(hostile.script_calls ${_hostile}/script_calls.sh
+                        LABELS hostile TIMEOUT 600)
 endif()
 
 # fuzz/targets.cmake defines the targets; REPLAY gives them fuzz/replay.c

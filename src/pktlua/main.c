@@ -29,7 +29,6 @@ static volatile sig_atomic_t sig_stop;    /* SIGINT/SIGTERM seen */
 static volatile sig_atomic_t sig_reload;  /* SIGHUP */
 static volatile sig_atomic_t sig_report;  /* SIGUSR1 */
 static pkt_Source *volatile sig_source;   /* to wake a waiting source */
-static pkt_Script *volatile sig_script;   /* to interrupt a stuck script */
 
 static void onsignal (int sig) {
   int saved = errno;
@@ -37,7 +36,7 @@ static void onsignal (int sig) {
   else if (sig == SIGUSR1) sig_report = 1;
   else if (sig_stop) {
     /* the second one: stop the script where it is; a third kills */
-    pkt_script_interrupt(sig_script);
+    pkt_script_interrupt();
     signal(sig, SIG_DFL);
   }
   else sig_stop = 1;
@@ -248,12 +247,6 @@ static void onloop (pkt_Loop *lp, int event) {
       progressclear(pg);
       printstats(pg->o, lp->st);
       break;
-    case PKT_LOOP_RELOADING:
-      sig_script = NULL;  /* the old state may be closed meanwhile */
-      break;
-    case PKT_LOOP_RELOADED:
-      sig_script = lp->script;
-      break;
   }
 }
 
@@ -309,7 +302,6 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  sig_script = script;  /* a second ^C stops a script stuck at its start */
   if ((rc = pkt_source_open(&src, &o, err)) != PKT_OK) {
     /* PKT_END: a stop signal came while the input was awaited */
     if (rc != PKT_END) {
@@ -389,7 +381,6 @@ done:
     st.luamem = pkt_script_memory(script);
     printstats(&o, &st);
   }
-  sig_script = NULL;
   sig_source = NULL;
   pkt_sink_close(file, err);
   pkt_sink_close(inject, err);
