@@ -428,6 +428,63 @@ static void c_rawv6 (Out *o, Rng *r) {
   tcp_conv(o, r, b, h6_client, h6_web, 16, 42001, 80);
 }
 
+/* IPv6 with a hop-by-hop header (8 bytes, PadN) spliced in after the fixed
+** header: the transport checksum does not cover it, so it stays valid */
+static void emit_hbh (Out *o, Spec *s, Rng *r) {
+  uint8_t f[MAXFRAME];
+  static const uint8_t hbh[8] = {0, 0, 1, 4, 0, 0, 0, 0};
+  size_t n = build(f, sizeof f - 8, s, r), at = link_len(s) + 40;
+  memmove(f + at + 8, f + at, n - at);
+  memcpy(f + at, hbh, 8);
+  f[at + 0] = f[at - 40 + 6];          /* the transport after it */
+  f[at - 40 + 6] = 0;                  /* next header: hop-by-hop */
+  put16(f + at - 40 + 4, (unsigned)(n - at + 8));
+  out_frame(o, f, n + 8, 1000000u);
+}
+
+/* ICMPv6 error type/code from `from` to s's source, quoting s whole */
+static void icmp6_error (Out *o, Rng *r, Spec s, const uint8_t *from,
+                         uint8_t type, uint8_t code) {
+  uint8_t inner[MAXFRAME];
+  Spec e = s;
+  s.link = LINK_RAW;
+  size_t n = build(inner, sizeof inner, &s, r);
+  e.proto = P_ICMP6; e.reply = 1;
+  memcpy(e.dst, s.src, 16); memcpy(e.src, from, 16);
+  e.icmptype = type; e.icmpcode = code; e.sport = 0; e.dport = 0;
+  e.payload = inner; e.paylen = n;
+  emit(o, &e, r);
+}
+
+/* IPv6 extension headers and ICMPv6 errors: DNS over UDP behind a
+** hop-by-hop header, a plain DNS exchange, and time exceeded, port
+** unreachable and packet too big quoting UDP, UDP and TCP */
+static void c_ipv6_ext (Out *o, Rng *r) {
+  static const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x53};
+  static const uint8_t h6_router[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
+                                        0, 0, 0, 0, 0, 0, 0, 1};
+  uint8_t q[256];
+  Spec b = {0}, s;
+  b.v6 = 1;
+  s = b; s.proto = P_UDP; spec6(&s, h6_client, h6_dns);
+  s.sport = 35100; s.dport = 53;
+  s.payload = q; s.paylen = dns(q, 0x6001, 0, "hop.example.com", 28, NULL, 0);
+  emit_hbh(o, &s, r);
+  s.reply = 1; spec6(&s, h6_dns, h6_client); s.sport = 53; s.dport = 35100;
+  s.paylen = dns(q, 0x6001, 1, "hop.example.com", 28, a6, 16);
+  emit_hbh(o, &s, r);
+  dns_pair(o, r, b, h6_client, h6_dns, 16, 35101, "example.org", 28, a6, 16);
+  s = b; s.proto = P_UDP; spec6(&s, h6_client, h6_web); s.ttl = 1;
+  s.sport = 44444; s.dport = 33434; s.paylen = 32;
+  icmp6_error(o, r, s, h6_router, 3, 0);
+  s.dport = 9; s.ttl = 0;
+  icmp6_error(o, r, s, h6_web, 1, 4);
+  s = b; s.proto = P_TCP; spec6(&s, h6_client, h6_web);
+  s.sport = 42100; s.dport = 80; s.tcpflags = F_ACK; s.seq = 1; s.ack = 1;
+  s.paylen = 64;
+  icmp6_error(o, r, s, h6_router, 2, 0);
+}
+
 static const Entry corpus[] = {
   {"eth-mixed.pcap", c_mixed, 1, 0, 0, 0, {0},
    "Ethernet: IPv4 TCP/UDP/ICMP/IGMP, IPv6 TCP, MPLS (1 and 2 labels), ARP, "
@@ -486,6 +543,9 @@ static const Entry corpus[] = {
   {"raw.pcap", c_raw, 101, 0, 0, 0, {0}, "LINKTYPE_RAW: IPv4 and IPv6"},
   {"linktype-ipv4.pcap", c_rawv4, 228, 0, 0, 0, {0}, "LINKTYPE_IPV4"},
   {"linktype-ipv6.pcap", c_rawv6, 229, 0, 0, 0, {0}, "LINKTYPE_IPV6"},
+  {"ipv6-ext.pcap", c_ipv6_ext, 1, 0, 0, 0, {0},
+   "Ethernet IPv6: DNS behind a hop-by-hop header, ICMPv6 errors quoting "
+   "UDP and TCP"},
   {NULL, NULL, 0, 0, 0, 0, {0}, NULL}
 };
 
