@@ -6,6 +6,7 @@
 ** each file exercises.
 */
 #include "catalog.h"
+#include "layered.h"
 #include "scenes.h"
 
 #include <errno.h>
@@ -459,7 +460,7 @@ static void icmp6_error (Out *o, Rng *r, Spec s, const uint8_t *from,
 /* IPv6 extension headers and ICMPv6 errors: DNS over UDP behind a
 ** hop-by-hop header, a plain DNS exchange, and time exceeded, port
 ** unreachable and packet too big quoting UDP, UDP and TCP */
-static void c_ipv6_ext (Out *o, Rng *r) {
+static void c_ipv6_errors (Out *o, Rng *r) {
   static const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x53};
   static const uint8_t h6_router[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
                                         0, 0, 0, 0, 0, 0, 0, 1};
@@ -543,7 +544,24 @@ static const Entry corpus[] = {
   {"raw.pcap", c_raw, 101, 0, 0, 0, {0}, "LINKTYPE_RAW: IPv4 and IPv6"},
   {"linktype-ipv4.pcap", c_rawv4, 228, 0, 0, 0, {0}, "LINKTYPE_IPV4"},
   {"linktype-ipv6.pcap", c_rawv6, 229, 0, 0, 0, {0}, "LINKTYPE_IPV6"},
-  {"ipv6-ext.pcap", c_ipv6_ext, 1, 0, 0, 0, {0},
+  {"ppp.pcap", c_ppp, 9, 0, 0, 0, {0},
+   "LINKTYPE_PPP: IPv4 TCP and ICMP, IPv6 UDP and ICMPv6, the same over "
+   "MPLS (2 labels)"},
+  {"chdlc.pcap", c_chdlc, 104, 0, 0, 0, {0},
+   "Cisco HDLC: IPv4 and IPv6, the same over MPLS (1 label)"},
+  {"pppoe.pcap", c_pppoe, 1, 0, 0, 0, {0},
+   "Ethernet PPPoE sessions: IPv4 and IPv6"},
+  {"mpls.pcap", c_mpls, 1, 0, 0, 0, {0},
+   "Ethernet MPLS, 1 to 3 labels, IPv4 and IPv6"},
+  {"ipv6-ext.pcap", c_ipv6ext, 1, 0, 0, 0, {0},
+   "IPv6 TCP/UDP/ICMPv6 behind hop-by-hop, routing, destination options, "
+   "AH, fragment headers; a later fragment, an atomic one, No Next Header; "
+   "IPv4 ICMP behind AH"},
+  {"tunnels.pcap", c_tunnels, 1, 0, 0, 0, {0},
+   "tunnels: IP in IP (4in4, 6in4, 4in6), GRE (IPv4, IPv6, key+seq, "
+   "Ethernet, MPLS), VXLAN, Geneve (Ethernet, IP, options), GTP-U (plain, "
+   "sequence, extension header), IPv4 in GRE in VXLAN"},
+  {"ipv6-errors.pcap", c_ipv6_errors, 1, 0, 0, 0, {0},
    "Ethernet IPv6: DNS behind a hop-by-hop header, ICMPv6 errors quoting "
    "UDP and TCP"},
   {NULL, NULL, 0, 0, 0, 0, {0}, NULL}

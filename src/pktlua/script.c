@@ -22,6 +22,7 @@
 int luaopen_memory (lua_State *L);
 int luaopen_layout (lua_State *L);
 int luaopen_checksum (lua_State *L);
+int luaopen_pktlua (lua_State *L);
 
 /*
 ** Fixed stack slots, set once by pkt_script_start: the per-packet path
@@ -177,6 +178,8 @@ static void preload (lua_State *L) {
   lua_setfield(L, -2, "layout");
   lua_pushcfunction(L, luaopen_checksum);
   lua_setfield(L, -2, "checksum");
+  lua_pushcfunction(L, luaopen_pktlua);  /* module.c: layers for scripts */
+  lua_setfield(L, -2, "pktlua");
   lua_pop(L, 1);
   /* loaded now, so the reference memory has its methods (pkt:get ...) */
   luaL_requiref(L, "memory", luaopen_memory, 0);
@@ -349,6 +352,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   /* re-pointed through its head: two stores per packet, and nothing a
   ** script does to the memory (debug.setmetatable) can stop it */
   S->pkt = luamem_tohead(L, SLOT_PKT, NULL);
+  S->info.pkt = S->pkt;  /* info.l4 is looked for in these bytes */
   pkt_info_new(L, &S->info);                           /* SLOT_INFO.. */
   S->started = 1;
   return PKT_OK;

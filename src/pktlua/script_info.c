@@ -5,6 +5,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "layers.h"
 #include "script_info.h"
 
 /* the stored fields' keys, at info + KEY_... on the stack */
@@ -25,11 +26,15 @@
 ** read them (a store is the dearest step of the per-packet path), and
 ** their writes reach __newindex: sec and nsec set the packet's timestamp
 ** (what -w writes); len and linktype are read-only. Other keys are the
-** script's own and stay.
+** script's own and stay. l4, proto and fragment are computed too, when
+** read (layers.c's walk over the IP header chain, in the bytes as they are
+** then): a script that never reads them pays not even the walk.
 */
 static const char *const fieldnames[PKT_INFO_NFIELDS] = {
-  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion"
+  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion",
+  "l4", "proto", "fragment"
 };
+#define F_L4 7  /* fieldnames[F_L4]: the first of the three */
 
 /*
 ** Which of info's fields the key at `arg` names, or -1. Short strings are
@@ -48,11 +53,22 @@ static int fieldof (pkt_Info *in, lua_State *L, int arg) {
 
 static int info_index (lua_State *L) {
   pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
-  switch (fieldof(in, L, 2)) {
+  int f = fieldof(in, L, 2);
+  switch (f) {
     case 0: lua_pushinteger(L, in->len); break;
     case 1: lua_pushinteger(L, in->sec); break;
     case 2: lua_pushinteger(L, in->nsec); break;
     case 3: lua_pushinteger(L, in->linktype); break;
+    case F_L4: case F_L4 + 1: case F_L4 + 2: {
+      pkt_L4 r;
+      pkt_l4((const unsigned char *)in->pkt->mem, in->pkt->len, in->l3, &r);
+      if (f == F_L4 && r.off >= 0) lua_pushinteger(L, r.off + 1);
+      else if (f == F_L4 + 1 && r.proto >= 0) lua_pushinteger(L, r.proto);
+      else if (f == F_L4 + 2 && r.frag >= 0)  /* "none", "first", "later" */
+        lua_pushvalue(L, lua_upvalueindex(2 + r.frag));
+      else lua_pushnil(L);
+      break;
+    }
     default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
   }
   return 1;
@@ -75,7 +91,7 @@ static int info_newindex (lua_State *L) {
   switch (f) {
     case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
     case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
-    case 0: case 3:
+    case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2:
       return luaL_error(L, "info.%s is read-only (only info.sec and "
                         "info.nsec can be written)", fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
@@ -117,7 +133,10 @@ void pkt_info_new (lua_State *L, pkt_Info *in) {
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_pushlightuserdata(L, in);
-  lua_pushcclosure(L, info_index, 1);
+  lua_pushliteral(L, "none");  /* info.fragment's values, PKT_FRAG_... */
+  lua_pushliteral(L, "first");
+  lua_pushliteral(L, "later");
+  lua_pushcclosure(L, info_index, 4);
   lua_setfield(L, -2, "__index");
   lua_pushlightuserdata(L, in);
   lua_pushcclosure(L, info_newindex, 1);
@@ -149,6 +168,7 @@ static lua_Integer ipversion (unsigned char b) {
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,
                       const pkt_Packet *p) {
   long l3 = pkt_l3(in->linktype, p->data, p->hdr.caplen);
+  in->l3 = l3;
   in->len = (lua_Integer)p->hdr.len;
   in->sec = (lua_Integer)p->hdr.ts.tv_sec;
   in->nsec = p->nano ? (lua_Integer)p->hdr.ts.tv_usec

@@ -7,20 +7,24 @@
 
 #include <lua.h>
 
+#include "lmemlib.h"
 #include "pkt.h"
 
-#define PKT_INFO_NFIELDS 7  /* info's fields (script_info.c's fieldnames) */
+#define PKT_INFO_NFIELDS 10  /* info's fields (script_info.c's fieldnames) */
 #define PKT_INFO_NSLOTS  4  /* stack slots of pkt_info_new: info, 3 keys */
 
 typedef struct pkt_Info {
   lua_Integer len, sec, nsec;  /* the computed fields, this packet's */
   int linktype;                /* info.linktype */
+  long l3;                     /* this packet's IP header, 0-based, or -1 */
+  const luamem_Head *pkt;      /* the bytes info.l4 is looked for in */
   int tswritten;               /* the script wrote info.sec or info.nsec */
   const char *keys[PKT_INFO_NFIELDS];  /* the field names, interned */
 } pkt_Info;
 
 /* pushes info and the keys of its stored fields (PKT_INFO_NSLOTS slots);
-** `in` must outlive the table (its metamethods point at it) */
+** `in` must outlive the table (its metamethods point at it), and so must
+** in->pkt, the head of the memory the script sees the packet through */
 void pkt_info_new (lua_State *L, pkt_Info *in);
 /* the packet p's fields, before its call (info at stack index `info`) */
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,

@@ -207,20 +207,25 @@ bad_cksums() {
     $0 ~ re { if (!seen[n]++) print n }'
 }
 
+# IP_LINK_RE: the layers in tshark's frame.protocols before the IP header
+# pktlua's l3 finder finds (Ethernet with any 802.1Q/802.1ad tags, PPPoE,
+# MPLS; SLL/SLL2, NULL/LOOP, raw IP, PPP, Cisco HDLC), as an awk regex
+IP_LINK_RE='((eth:ethertype:((vlan|ieee8021ad):ethertype:)*|sll:ethertype:)(pppoes:ppp:)?(mpls:)?|null:|loop:|raw:|ppp:(mpls:)?|chdlc:(mpls:)?)?'
+
 # ip_frames FILE: one line per frame, tab-separated, decoded by tshark:
 #   number  v  hops  proto  src  dst  len
-# v is the outer IP version where pktlua's l3 finder sees one (Ethernet with
-# any 802.1Q/802.1ad tags, SLL/SLL2, NULL/LOOP, raw IP): 4 or 6; "t" when
+# v is the outer IP version where pktlua's l3 finder sees one
+# (IP_LINK_RE): 4 or 6; "t" when
 # that IP header is not fully captured; "-" for no IP (ARP, MPLS, ...).
 # hops is the TTL / hop limit, proto the protocol / next header of that
 # outer header, len the length on the wire.
 ip_frames() {
   tshark_fields "$1" frame.number frame.protocols frame.len ip.ttl ip.proto \
       ip.src ip.dst ipv6.hlim ipv6.nxt ipv6.src ipv6.dst |
-    awk -F'\t' -v OFS='\t' '
+    awk -F'\t' -v OFS='\t' -v link="$IP_LINK_RE" '
       { v = "-"
-        if (match($2, /^(eth:ethertype:((vlan|ieee8021ad):ethertype:)*|sll:ethertype:|null:|loop:|raw:)?ipv6(:|$)/)) v = 6
-        else if (match($2, /^(eth:ethertype:((vlan|ieee8021ad):ethertype:)*|sll:ethertype:|null:|loop:|raw:)?ip(:|$)/)) v = 4
+        if (match($2, "^" link "ipv6(:|$)")) v = 6
+        else if (match($2, "^" link "ip(:|$)")) v = 4
         if (v == 4 && $4 == "" || v == 6 && $8 == "") v = "t"
         if (v == 4) print $1, 4, $4, $5, $6, $7, $3
         else if (v == 6) print $1, 6, $8, $9, $10, $11, $3

@@ -123,10 +123,10 @@ check "addresses changed" [ "$(awk '$1 != $2' "$t/pairs" | wc -l)" -gt $((n * 9 
 check "IPv6 pairs among them ($(grep -c : "$t/pairs"))" [ "$(grep -c : "$t/pairs")" -ge 4 ]
 
 # the quoted header of an ICMP port unreachable (eth-mixed, IPv4) and an
-# ICMPv6 one (ipv6-ext): its source is the outer destination, anonymised
+# ICMPv6 one (ipv6-errors): its source is the outer destination, anonymised
 # alike; ARP addresses anonymised
-if [ -f "$GENERATED/ipv6-ext.pcap" ]; then
-  for c in "eth-mixed icmp.type==3 ip" "ipv6-ext icmpv6.type==1 ipv6"; do
+if [ -f "$GENERATED/ipv6-errors.pcap" ]; then
+  for c in "eth-mixed icmp.type==3 ip" "ipv6-errors icmpv6.type==1 ipv6"; do
     set -- $c
     run_pktlua -r "$GENERATED/$1.pcap" -w "$t/q.pcap" -f "$EXAMPLES/anonymize.lua" -a key=q || bad "$1 run"
     q() { tshark -r "$1" -n -Y "$2" -T fields -E occurrence=a -E aggregator=' ' -e "$3.dst" -e "$3.src" 2>/dev/null; }

@@ -31,10 +31,16 @@ compare() {
 selected=0
 for f in $(captures); do
   name=$(basename "$f")
-  # filter.lua sees through VLAN tags; a BPF filter needs the vlan keyword
-  # (which shifts the offsets of what follows: the untagged case first)
-  if [ "$(tcpdump -nn -r "$f" vlan 2>/dev/null | wc -l)" -gt 0 ]; then
+  # filter.lua sees through VLAN tags, MPLS labels and PPPoE; a BPF filter
+  # needs the vlan, mpls or pppoes keyword (which shifts the offsets of
+  # what follows: the plain case first; a capture of the corpus has one)
+  has() { [ "$(tcpdump -nn -r "$f" "$1" 2>/dev/null | wc -l)" -gt 0 ]; }
+  if has vlan; then
     tagged() { echo "$1 or (vlan and ($1 or (vlan and $1)))"; }
+  elif has mpls; then
+    tagged() { echo "$1 or (mpls and ($1 or (mpls and ($1 or (mpls and $1)))))"; }
+  elif has pppoes; then
+    tagged() { echo "$1 or (pppoes and ($1))"; }
   else
     tagged() { echo "$1"; }
   fi

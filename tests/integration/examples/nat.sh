@@ -107,7 +107,7 @@ done
 # IPv6 prefixes, ARP, and the headers ICMP and ICMPv6 errors quote: every
 # occurrence of every address field (the quoted header's too), against the
 # input's mapped by sed; checksums as valid as before (tshark, tcpdump -vv)
-if [ -f "$GENERATED/ipv6-ext.pcap" ]; then
+if [ -f "$GENERATED/ipv6-errors.pcap" ]; then
   M4=10.1.0.0/16:10.91.0.0/16,10.2.0.0/16:10.92.0.0/16
   M6=2001:db8:1::/48=2001:db8:77::/48,2001:db8:53::/48=2001:db8:aa::/48
   addrs() {
@@ -124,7 +124,7 @@ if [ -f "$GENERATED/ipv6-ext.pcap" ]; then
     sed -E '/:mpls:/!{ s/(^|[\t ])10\.1\./\110.91./g; s/(^|[\t ])10\.2\./\110.92./g;
             s/(^|[\t ])2001:db8:1:/\12001:db8:77:/g; s/(^|[\t ])2001:db8:53:/\12001:db8:aa:/g }'
   }
-  for f in "$GENERATED/ipv6-ext.pcap" "$GENERATED/eth-mixed.pcap" \
+  for f in "$GENERATED/ipv6-errors.pcap" "$GENERATED/eth-mixed.pcap" \
            "$GENERATED/sll-nano.pcap" "$GENERATED/sll2.pcap" "$CAPTURES/ipv6.pcap"; do
     b=$(basename "$f")
     run_pktlua -r "$f" -w "$t/m.pcap" -f "$EXAMPLES/nat.lua" -a "map=$M4" -a "map6=$M6" \
@@ -136,9 +136,9 @@ if [ -f "$GENERATED/ipv6-ext.pcap" ]; then
     same "$b: checksum statuses unchanged (tshark)" "$t/sin" "$t/sout"
     same "$b: tcpdump -vv: same bad checksums" <(bad_cksums "$f") <(bad_cksums "$t/m.pcap")
   done
-  run_pktlua -r "$GENERATED/ipv6-ext.pcap" -w "$t/m.pcap" -f "$EXAMPLES/nat.lua" -a "map=$M4" -a "map6=$M6"
-  check "ipv6-ext: 3 quoted headers rewritten ($(cat "$LAST_ERR"))" grep -q '7 packets, 0 ARP, 3 quoted' "$LAST_ERR"
-  check "ipv6-ext: tcpdump -vv checks 7 transport sums ok" \
+  run_pktlua -r "$GENERATED/ipv6-errors.pcap" -w "$t/m.pcap" -f "$EXAMPLES/nat.lua" -a "map=$M4" -a "map6=$M6"
+  check "ipv6-errors: 3 quoted headers rewritten ($(cat "$LAST_ERR"))" grep -q '7 packets, 0 ARP, 3 quoted' "$LAST_ERR"
+  check "ipv6-errors: tcpdump -vv checks 7 transport sums ok" \
     [ "$(tcpdump -nn -vv -r "$t/m.pcap" 2>/dev/null | grep -c 'sum ok')" -ge 5 ]
   run_pktlua -r "$GENERATED/eth-mixed.pcap" -w "$t/m.pcap" -f "$EXAMPLES/nat.lua" -a "map=$M4"
   check "eth-mixed: 2 ARP, 1 quoted header ($(cat "$LAST_ERR"))" grep -q ' 2 ARP, 1 quoted' "$LAST_ERR"
