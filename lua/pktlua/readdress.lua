@@ -25,9 +25,11 @@
 -- fragments and truncated captures, where a recomputation is not possible;
 -- a wrong checksum stays exactly as wrong; a UDP checksum of 0 stays 0.
 --
+-- The transport header is the daemon's info.l4 / info.proto; in a quoted
+-- IPv6 header, pktlua.ipv6.transport walks the extension headers.
 -- The returned function gives what it did: "ip" (the outer addresses
 -- moved), "arp", or false; and true as a second value when it rewrote a
--- quoted header. `rewrite.counts` is not kept: count in the caller.
+-- quoted header.
 local layout = require "layout"
 local checksum = require "checksum"
 local memory = require "memory"
@@ -113,7 +115,7 @@ function M.new(opts)
     return true
   end
 
-  local function v4(pkt, caplen, l3)
+  local function v4(pkt, caplen, l3, proto, l4)
     if not fits(ip4, pkt, l3) then return false end
     setpointer(ip4, pkt, l3)
     setpointer(a4, pkt, l3 + 10)
@@ -125,10 +127,8 @@ function M.new(opts)
       if ndst ~= dst then a4.destination = ndst end
       readdressl4(pkt, caplen, ip4, l3, src, nsrc, dst, ndst)
     end
-    -- an ICMP error quoting a header (in the first fragment)
-    if ip4.protocol ~= 1 or ip4.fragoffset ~= 0 then return moved and "ip" end
-    local l4 = l3 + ip4.ihl * 4
-    if l4 + 8 > caplen or not ICMP4ERR[get(pkt, l4)] then return moved and "ip" end
+    -- an ICMP error quoting a header (l4 nil: a later fragment)
+    if proto ~= 1 or not l4 or l4 + 8 > caplen or not ICMP4ERR[get(pkt, l4)] then return moved and "ip" end
     local e = l4 + 8
     local before = sum(pkt, e, caplen)
     if not quoted4(pkt, caplen, e) then return moved and "ip" end
@@ -137,7 +137,7 @@ function M.new(opts)
     return moved and "ip", true
   end
 
-  local function v6(pkt, caplen, l3)
+  local function v6(pkt, caplen, l3, proto, l4)
     if not fits(ip6, pkt, l3) then return false end
     setpointer(ip6, pkt, l3)
     local src, dst = ip6.source, ip6.destination
@@ -147,7 +147,6 @@ function M.new(opts)
       if nsrc ~= src then ip6.source = nsrc end
       if ndst ~= dst then ip6.destination = ndst end
     end
-    local proto, l4 = transport6(pkt, l3, caplen)
     local at = l4 and (proto == 6 and l4 + 16 or proto == 17 and l4 + 6
                        or proto == 58 and l4 + 2)
     if not at or at + 1 > caplen then return moved and "ip" end
@@ -221,9 +220,9 @@ function M.new(opts)
     local v = info.ipversion
     if v == 4 then
       if not map4 then return false end
-      return v4(pkt, caplen, l3)
+      return v4(pkt, caplen, l3, info.proto, info.l4)
     elseif v == 6 and map6 then
-      return v6(pkt, caplen, l3)
+      return v6(pkt, caplen, l3, info.proto, info.l4)
     end
     return false
   end

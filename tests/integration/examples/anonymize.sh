@@ -16,8 +16,9 @@ statuses() {
 }
 
 # pairs IN OUT: "before after" for every occurrence of every IPv4, IPv6
-# and ARP address field (those of the header an ICMP error quotes too), in
-# the frames where pktlua sees IP or ARP (not behind MPLS)
+# and ARP address field (those of the header an ICMP error quotes too); not
+# of frames with a tunnel (a second IP header not quoted by ICMP, ARP
+# behind IP): anonymize.lua leaves the inner packet alone
 pairs() {
   local f
   for f in "$1" "$2"; do
@@ -26,7 +27,15 @@ pairs() {
       -e arp.src.proto_ipv4 -e arp.dst.proto_ipv4 2>/dev/null >"$f.addrs"
   done
   paste "$1.addrs" "$2.addrs" | awk -F'\t' '
-    $1 !~ /:mpls:/ && $1 == $8 {
+    function tunnel(p,   n, l, i, ips) {
+      n = split(p, l, ":"); ips = 0
+      for (i = 1; i <= n; i++) {
+        if (l[i] == "arp" && ips) return 1
+        if (l[i] == "ip" || l[i] == "ipv6") if (ips++ && l[i - 1] !~ /^icmp/) return 1
+      }
+      return 0
+    }
+    $1 == $8 && !tunnel($1) {
       for (i = 2; i <= 7; i++) {
         n = split($i, a, " "); m = split($(i + 7), b, " ")
         if (n == m) for (k = 1; k <= n; k++) print a[k], b[k]

@@ -120,12 +120,12 @@ if [ -f "$GENERATED/ipv6-errors.pcap" ]; then
       udp.checksum.status icmp.checksum.status icmpv6.checksum.status
   }
   mapped() {
-    # (pktlua finds no IP header behind MPLS: those frames stay)
-    sed -E '/:mpls:/!{ s/(^|[\t ])10\.1\./\110.91./g; s/(^|[\t ])10\.2\./\110.92./g;
+    sed -E '{ s/(^|[\t ])10\.1\./\110.91./g; s/(^|[\t ])10\.2\./\110.92./g;
             s/(^|[\t ])2001:db8:1:/\12001:db8:77:/g; s/(^|[\t ])2001:db8:53:/\12001:db8:aa:/g }'
   }
   for f in "$GENERATED/ipv6-errors.pcap" "$GENERATED/eth-mixed.pcap" \
-           "$GENERATED/sll-nano.pcap" "$GENERATED/sll2.pcap" "$CAPTURES/ipv6.pcap"; do
+           "$GENERATED/sll-nano.pcap" "$GENERATED/sll2.pcap" "$GENERATED/mpls.pcap" \
+           "$GENERATED/ipv6-ext.pcap" "$CAPTURES/ipv6.pcap"; do
     b=$(basename "$f")
     run_pktlua -r "$f" -w "$t/m.pcap" -f "$EXAMPLES/nat.lua" -a "map=$M4" -a "map6=$M6" \
       || { bad "$b: map6 run failed: $(cat "$LAST_ERR")"; continue; }
