@@ -40,7 +40,8 @@ local M = {}
 
 local get, inet, update16 = memory.get, checksum.inet, checksum.update16
 local newpointer, setpointer, fits = layout.newpointer, layout.setpointer, layout.fits
-local readdressl4, transport6 = ipv4.readdressl4, ipv6.transport
+local readdressl4, readdressl4at = ipv4.readdressl4, ipv4.readdressl4at
+local transport6 = ipv6.transport
 
 local S4 = require "pktlua.layouts.ipv4"
 local S4ADDRS = require "pktlua.layouts.ipv4addrs"
@@ -59,7 +60,7 @@ local ICMP4ERR = { [3] = true, [4] = true, [5] = true, [11] = true, [12] = true 
 function M.new(opts)
   local map4, map6 = opts.map4, opts.map6
   local dosrc, dodst = opts.src ~= false, opts.dst ~= false
-  local ip4, a4 = newpointer(S4), newpointer(S4ADDRS)
+  local a4 = newpointer(S4ADDRS)
   local in4, ina4 = newpointer(S4), newpointer(S4ADDRS)
   local ip6, in6 = newpointer(S6), newpointer(S6)
   local arp = newpointer(SARP)
@@ -115,20 +116,28 @@ function M.new(opts)
     return true
   end
 
-  local function v4(pkt, caplen, l3, proto, l4)
-    if not fits(ip4, pkt, l3) then return false end
-    setpointer(ip4, pkt, l3)
-    setpointer(a4, pkt, l3 + 10)
+  -- where a4 points: pkt is the same memory for every packet, so it
+  -- follows it and is set again only when the IP header moves
+  local at4
+  local function v4(pkt, caplen, l3, info)
+    if caplen < l3 + 19 then return false end
+    if l3 ~= at4 then setpointer(a4, pkt, l3 + 10); at4 = l3 end
     local src, dst = a4.source, a4.destination
-    local nsrc, ndst = m4(src, dosrc), m4(dst, dodst)
+    local nsrc = dosrc and map4(src) or src
+    local ndst = dodst and map4(dst) or dst
+    local proto = info.proto
     local moved = nsrc ~= src or ndst ~= dst
     if moved then
       if nsrc ~= src then a4.source = nsrc end
       if ndst ~= dst then a4.destination = ndst end
-      readdressl4(pkt, caplen, ip4, l3, src, nsrc, dst, ndst)
+      if proto == 6 or proto == 17 then
+        readdressl4at(pkt, caplen, proto, info.l4, src, nsrc, dst, ndst)
+      end
     end
     -- an ICMP error quoting a header (l4 nil: a later fragment)
-    if proto ~= 1 or not l4 or l4 + 8 > caplen or not ICMP4ERR[get(pkt, l4)] then return moved and "ip" end
+    if proto ~= 1 then return moved and "ip" end
+    local l4 = info.l4
+    if not l4 or l4 + 8 > caplen or not ICMP4ERR[get(pkt, l4)] then return moved and "ip" end
     local e = l4 + 8
     local before = sum(pkt, e, caplen)
     if not quoted4(pkt, caplen, e) then return moved and "ip" end
@@ -220,7 +229,7 @@ function M.new(opts)
     local v = info.ipversion
     if v == 4 then
       if not map4 then return false end
-      return v4(pkt, caplen, l3, info.proto, info.l4)
+      return v4(pkt, caplen, l3, info)
     elseif v == 6 and map6 then
       return v6(pkt, caplen, l3, info.proto, info.l4)
     end
