@@ -34,8 +34,9 @@ if args.out then
 end
 
 local setpointer = layout.setpointer
-local ip4 = layout.newpointer(require "pktlua.layouts.ipv4")
-local ip6 = layout.newpointer(require "pktlua.layouts.ipv6")
+local IP4, IP6 = require "pktlua.layouts.ipv4", require "pktlua.layouts.ipv6"
+local ip4, ip6 = layout.newpointer(IP4), layout.newpointer(IP6)
+local fits = layout.fits
 -- bytes 10..19 of the IPv4 header: the source address as one 32-bit number
 -- (pktlua.layouts.ipv4 has it as 4 bytes)
 local addrs4 = layout.newpointer(require "pktlua.layouts.ipv4addrs")
@@ -59,14 +60,14 @@ function packet(pkt, info)
     return true
   end
   local v, proto, who
-  if caplen >= l3 + 19 then v = info.ipversion end
-  if v == 4 then
+  v = info.ipversion
+  if v == 4 and fits(IP4, pkt, l3) then
     setpointer(ip4, pkt, l3)
     proto = ip4.protocol
     setpointer(addrs4, pkt, l3 + 10)
     who = addrs4.source
     v = 1
-  elseif v == 6 and caplen >= l3 + 39 then
+  elseif v == 6 and fits(IP6, pkt, l3) then
     setpointer(ip6, pkt, l3)
     proto, who = ip6.nextheader, ip6.source
     v = 2
