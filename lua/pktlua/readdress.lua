@@ -19,8 +19,9 @@
 --     the src rule (the quoted packet went the other way), with the quoted
 --     header checksum, the quoted TCP/UDP/ICMPv6 checksum when captured,
 --     and the ICMP checksum that covers all of it.
---   ARP for IPv4 over Ethernet (802.1Q/802.1ad tags), Linux cooked v1/v2:
---     sender (by the src rule) and target (by the dst rule) addresses.
+--   ARP and RARP for IPv4 over Ethernet (802.1Q/802.1ad tags), Linux
+--     cooked v1/v2: sender (by the src rule) and target (by the dst rule)
+--     addresses.
 -- All checksum updates are incremental (RFC 1624): right in first
 -- fragments and truncated captures, where a recomputation is not possible;
 -- a wrong checksum stays exactly as wrong; a UDP checksum of 0 stays 0.
@@ -216,7 +217,7 @@ function M.new(opts)
     else
       return false
     end
-    if et ~= 0x0806 then return false end
+    if et ~= 0x0806 and et ~= 0x8035 then return false end  -- ARP, RARP
     return doarp(pkt, at)
   end
 

@@ -77,7 +77,7 @@ done
 # the comparisons above are only worth something if packets were selected
 check "some DNS and other packets selected in all ($selected)" [ "$selected" -gt 100 ]
 check "captures/ipv4.pcap: 5 DNS packets (one a first fragment)" [ "$(run_pktlua -r "$CAPTURES/ipv4.pcap" -w - -f "$EXAMPLES/filter.lua" | tcpdump -nn -r - 2>/dev/null | wc -l)" -eq 5 ]
-check "frames only filter.lua keeps, behind extension headers ($extras)" [ "$extras" -gt 5 ]
+[ "$CORPUS" = generated ] && check "frames only filter.lua keeps, behind extension headers ($extras)" [ "$extras" -gt 5 ]
 # DNS behind a hop-by-hop header: tshark sees 4 DNS messages, tcpdump's
 # 'udp port 53' 2 of them, filter.lua all 4
 if [ -f "$GENERATED/ipv6-errors.pcap" ]; then
