@@ -18,7 +18,8 @@ statuses() {
 # pairs IN OUT: "before after" for every occurrence of every IPv4, IPv6
 # and ARP address field (those of the header an ICMP error quotes too); not
 # of frames with a tunnel (a second IP header not quoted by ICMP, ARP
-# behind IP): anonymize.lua leaves the inner packet alone
+# behind IP, an Ethernet frame inside, as in an MPLS pseudowire):
+# anonymize.lua leaves the inner packet alone
 pairs() {
   local f
   for f in "$1" "$2"; do
@@ -30,7 +31,7 @@ pairs() {
     function tunnel(p,   n, l, i, ips) {
       n = split(p, l, ":"); ips = 0
       for (i = 1; i <= n; i++) {
-        if (l[i] == "arp" && ips) return 1
+        if (l[i] == "arp" && ips || l[i] == "eth" && i > 1) return 1
         if (l[i] == "ip" || l[i] == "ipv6") if (ips++ && l[i - 1] !~ /^icmp/) return 1
       }
       return 0
