@@ -45,15 +45,21 @@ local args = arg or {}
 local tointeger = math.tointeger
 local pack, unpack = string.pack, string.unpack
 
+-- ADDRESS/LEN of the given characters, parsed: the address, the length
+local function cidr(s, chars, parse, maxlen, want)
+  local a, len = string.match(s, "^%s*([" .. chars .. "]+)/(%d+)%s*$")
+  local v = a and parse(a)
+  len = len and tointeger(tonumber(len))
+  if not v or not len or len > maxlen then
+    error("nat.lua: bad prefix '" .. s .. "' (want " .. want .. ")", 0)
+  end
+  return v, len
+end
+
 -- ---- the IPv4 map -------------------------------------------------------
 
 local function prefix(s)
-  local a, len = string.match(s, "^%s*([%d.]+)/(%d+)%s*$")
-  local n = a and ipv4.parse(a)
-  len = len and tointeger(tonumber(len))
-  if not n or not len or len > 32 then
-    error("nat.lua: bad prefix '" .. s .. "' (want a.b.c.d/len)", 0)
-  end
+  local n, len = cidr(s, "%d.", ipv4.parse, 32, "a.b.c.d/len")
   local mask = (0xffffffff << (32 - len)) & 0xffffffff
   return n & mask, mask, len
 end
@@ -93,12 +99,7 @@ end
 local function top(k) return ~(-1 >> k) end
 
 local function prefix6(s)
-  local a, len = string.match(s, "^%s*([%x:]+)/(%d+)%s*$")
-  local bytes = a and ipv6.parse(a)
-  len = len and tointeger(tonumber(len))
-  if not bytes or not len or len > 128 then
-    error("nat.lua: bad IPv6 prefix '" .. s .. "' (want x:y::/len)", 0)
-  end
+  local bytes, len = cidr(s, "%x:", ipv6.parse, 128, "x:y::/len")
   local hi, lo = unpack(">i8i8", bytes)
   local mhi, mlo = top(math.min(len, 64)), top(math.max(len - 64, 0))
   return hi & mhi, lo & mlo, mhi, mlo, len
