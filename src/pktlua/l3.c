@@ -128,7 +128,7 @@ long pkt_l3_ppp (const unsigned char *p, size_t caplen, size_t off) {
   if (off >= caplen) return -1;
   if (p[off] & 1) proto = p[off++];
   else {
-    if (off > caplen - 2) return -1;
+    if (caplen - off < 2) return -1;  /* off < caplen: no wrap */
     proto = get16(p + off);
     off += 2;
   }
