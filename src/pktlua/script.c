@@ -181,6 +181,8 @@ static void preload (lua_State *L) {
   /* loaded now, so the reference memory has its methods (pkt:get ...) */
   luaL_requiref(L, "memory", luaopen_memory, 0);
   lua_pop(L, 1);
+  luaL_requiref(L, "pktlua", pkt_luaopen_pktlua, 1);  /* global pktlua */
+  lua_pop(L, 1);
 }
 
 static void prepend (lua_State *L, const char *field, const char *dirs) {

@@ -37,6 +37,11 @@ void pkt_script_interrupt (pkt_Script *S);
 
 
 
+/* ---- script_module.c: the preloaded `pktlua` module (pktlua.now) ---- */
+struct lua_State;
+int pkt_luaopen_pktlua (struct lua_State *L);
+
+
 /* ---- script_report.c: script errors, each shown once then counted ---- */
 #define PKT_MAXSEEN 16   /* distinct errors remembered for their repeats */
 

@@ -20,15 +20,16 @@
 ** because the value had not changed would leave a script's write in place
 ** for later packets. So a script may overwrite them (to hand a helper
 ** another header, say) and the next packet still sees its own.
-** len, sec, nsec and linktype are not in the table: info's __index
+** len, sec, nsec, linktype and loop are not in the table: info's __index
 ** computes them when read, which costs nothing to scripts that do not
 ** read them (a store is the dearest step of the per-packet path), and
 ** their writes reach __newindex: sec and nsec set the packet's timestamp
-** (what -w writes); len and linktype are read-only. Other keys are the
+** (what -w writes, and when a replay sends the packet); len, linktype and
+** loop (the pass over the file, --loop) are read-only. Other keys are the
 ** script's own and stay.
 */
 static const char *const fieldnames[PKT_INFO_NFIELDS] = {
-  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion"
+  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion", "loop"
 };
 
 /*
@@ -53,6 +54,7 @@ static int info_index (lua_State *L) {
     case 1: lua_pushinteger(L, in->sec); break;
     case 2: lua_pushinteger(L, in->nsec); break;
     case 3: lua_pushinteger(L, in->linktype); break;
+    case 7: lua_pushinteger(L, (lua_Integer)in->loop); break;
     default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
   }
   return 1;
@@ -75,7 +77,7 @@ static int info_newindex (lua_State *L) {
   switch (f) {
     case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
     case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
-    case 0: case 3:
+    case 0: case 3: case 7:
       return luaL_error(L, "info.%s is read-only (only info.sec and "
                         "info.nsec can be written)", fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
@@ -150,6 +152,7 @@ void pkt_info_update (lua_State *L, pkt_Info *in, int info,
                       const pkt_Packet *p) {
   long l3 = pkt_l3(in->linktype, p->data, p->hdr.caplen);
   in->len = (lua_Integer)p->hdr.len;
+  in->loop = p->loop;
   in->sec = (lua_Integer)p->hdr.ts.tv_sec;
   in->nsec = p->nano ? (lua_Integer)p->hdr.ts.tv_usec
                      : (lua_Integer)p->hdr.ts.tv_usec * 1000;

@@ -9,12 +9,13 @@
 
 #include "pkt.h"
 
-#define PKT_INFO_NFIELDS 7  /* info's fields (script_info.c's fieldnames) */
+#define PKT_INFO_NFIELDS 8  /* info's fields (script_info.c's fieldnames) */
 #define PKT_INFO_NSLOTS  4  /* stack slots of pkt_info_new: info, 3 keys */
 
 typedef struct pkt_Info {
   lua_Integer len, sec, nsec;  /* the computed fields, this packet's */
   int linktype;                /* info.linktype */
+  uint64_t loop;               /* info.loop */
   int tswritten;               /* the script wrote info.sec or info.nsec */
   const char *keys[PKT_INFO_NFIELDS];  /* the field names, interned */
 } pkt_Info;

@@ -15,6 +15,7 @@ typedef struct Savefile {
   pcap_t *pcap;             /* libpcap's reader (owns the FILE) */
   char *iobuf;              /* the FILE's stdio buffer (owned) */
   off_t size;               /* file size for the progress line, 0: unknown */
+  char *filter;             /* the BPF expression set (owned), for rewind */
 } Savefile;
 
 #define FILEOF(s) ((Savefile *)(s)->priv)
@@ -60,8 +61,16 @@ static int file_setfilter (pkt_Source *s, const char *expr, char *err) {
   struct bpf_program prog;
   int rc = pkt_source_pcapfilter(s, FILEOF(s)->pcap, expr,
                                  PCAP_NETMASK_UNKNOWN, &prog, err);
-  if (rc == PKT_OK) pcap_freecode(&prog);  /* the handle has its copy */
-  return rc;
+  if (rc != PKT_OK) return rc;
+  pcap_freecode(&prog);  /* the handle has its copy */
+  if (FILEOF(s)->filter != expr) {
+    free(FILEOF(s)->filter);
+    if ((FILEOF(s)->filter = strdup(expr)) == NULL) {
+      snprintf(err, PKT_ERRSIZE, "out of memory");
+      return PKT_ERROR;
+    }
+  }
+  return PKT_OK;
 }
 
 static double file_progress (pkt_Source *s) {
@@ -83,11 +92,41 @@ static void file_close (pkt_Source *s) {
   f->pcap = NULL;
   free(f->iobuf);  /* only now: the FILE read into it */
   f->iobuf = NULL;
+  free(f->filter);
+  f->filter = NULL;
+}
+
+static int openstream (pkt_Source *s, FILE *f, int isstdin, char *err);
+
+/*
+** --loop: libpcap cannot seek back to a pcapng file's first record, so
+** the file is opened anew (a regular file only: a pipe's bytes are gone)
+** and given the same filter.
+*/
+static int file_rewind (pkt_Source *s, char *err) {
+  Savefile *sf = FILEOF(s);
+  struct stat sb;
+  FILE *f;
+  if (sf->size <= 0 || stat(s->name, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    snprintf(err, PKT_ERRSIZE, "%s: not a regular file: cannot read it "
+             "again", s->name);
+    return PKT_ERROR;
+  }
+  if ((f = fopen(s->name, "rb")) == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s: %s", s->name, strerror(errno));
+    return PKT_ERROR;
+  }
+  pcap_close(sf->pcap);
+  sf->pcap = NULL;
+  free(sf->iobuf);
+  sf->iobuf = NULL;
+  if (openstream(s, f, 0, err) != PKT_OK) return PKT_ERROR;
+  return sf->filter ? file_setfilter(s, sf->filter, err) : PKT_OK;
 }
 
 static const pkt_SourceOps savefile_ops = {
   "file", file_next, file_setfilter, file_stats, file_progress, NULL,
-  file_close
+  file_close, file_rewind
 };
 
 pcap_t *pkt_savefile_pcap (pkt_Source *s) {
