@@ -91,9 +91,15 @@ check "re-timed by the script: -w has the new timestamps" \
 
 # signals during a 10 s sleep: SIGUSR1 reports at once and the wait goes
 # on; SIGINT stops at once, the second packet unsent; no CPU while waiting
-"$PKTLUA" -r "$TMP/10s.pcap" -w "$TMP/o.pcap" --timing=original --stats=json 2>"$TMP/err" &
+export MARK=$TMP/mark
+"$PKTLUA" -r "$TMP/10s.pcap" -w "$TMP/o.pcap" --timing=original --stats=json \
+  -e 'function packet(pkt, info)
+        if info.caplen and not done then io.open(os.getenv("MARK"), "w"):close() end
+        done = true
+      end' 2>"$TMP/err" &
 pid=$!
-sleep 0.5
+wait_for "$MARK"   # the first packet ran; the second one's sleep is next
+sleep 0.3
 kill -USR1 $pid; sleep 0.3
 check "SIGUSR1 during a sleep: the stats at once" grep -q '"replay":{"packets":1,' "$TMP/err"
 check "SIGUSR1 during a sleep: the run goes on" kill -0 $pid
