@@ -123,6 +123,18 @@ check "summary: the lateness line" grep -q 'replay: lateness mean .* us, p99 .* 
 "$PKTLUA" -r "$TMP/1s.pcap" -w "$TMP/o.pcap" --stats=json 2>"$TMP/err"
 check "no timing option: no replay stats" grep -q '"replay":null' "$TMP/err"
 
+# --loop over each reader (pktlua's pcap reader, libpcap's, pcapng): the
+# file again, with the same BPF filter
+n=$(count "$CAP_MIXED"); u=$(tcpdump -r "$CAP_MIXED" -n udp 2>/dev/null | grep -c '^[0-9]')
+for reader in "" libpcap; do
+  PKTLUA_READER=$reader "$PKTLUA" -q -r "$CAP_MIXED" -w "$TMP/o.pcap" --loop=3
+  check "--loop=3 (reader '${reader:-pktlua}'): 3 times the packets" test "$(count "$TMP/o.pcap")" -eq $((3 * n))
+  PKTLUA_READER=$reader "$PKTLUA" -q -r "$CAP_MIXED" -w "$TMP/o.pcap" --loop=2 udp
+  check "--loop=2 udp (reader '${reader:-pktlua}'): the filter stays" test "$(count "$TMP/o.pcap")" -eq $((2 * u))
+done
+"$PKTLUA" -q -r "$CAP_NG" -w "$TMP/o.pcap" --loop=2
+check "--loop=2 over pcapng: twice the packets" test "$(count "$TMP/o.pcap")" -eq $((2 * $(count "$CAP_NG")))
+
 # pktlua.now: monotonic and wall clocks; info.loop is read-only
 run_pktlua -r "$TMP/1s.pcap" -e '
 local a = pktlua.now(); local b = require("pktlua").now()
