@@ -19,8 +19,8 @@ static void report (pkt_Loop *lp) {
 ** A pass that read nothing ends the run (--loop=0 on an empty file).
 */
 static int nextpass (pkt_Loop *lp, uint64_t readbefore, char *why) {
-  if (lp->loops == 1 || lp->src->ops->rewind == NULL) return PKT_END;
-  if (lp->loops > 1 && lp->loop >= (uint64_t)lp->loops) return PKT_END;
+  if (lp->loops >= 0 && lp->loop >= (uint64_t)lp->loops) return PKT_END;
+  if (lp->src->ops->rewind == NULL) return PKT_END;
   if (lp->st->read == readbefore) return PKT_END;
   if (lp->src->ops->rewind(lp->src, why) != PKT_OK) return PKT_ERROR;
   lp->loop++;

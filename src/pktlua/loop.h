@@ -30,8 +30,8 @@ typedef struct pkt_Loop {
   pkt_Script *script;       /* NULL: a plain copy; reloads replace it */
   pkt_Stats *st;
   long long count;          /* -c: stop after this many packets, 0: none */
-  /* --loop: passes over the input (0: until stopped), through the
-  ** source's rewind; the pass being read (1-based) */
+  /* --loop: passes over the input through the source's rewind (0 and 1:
+  ** once, <0: until stopped); the pass being read (1-based) */
   long long loops;
   uint64_t loop;
   pkt_Pacer *pacer;         /* NULL: passed packets leave at once */

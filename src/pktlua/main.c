@@ -375,7 +375,7 @@ int main (int argc, char **argv) {
   lp.script = script;
   lp.st = &st;
   lp.count = o.count;
-  lp.loops = o.loops;
+  lp.loops = o.loops == 0 ? -1 : o.loops;  /* --loop=0: until stopped */
   if (o.timing != PKT_TIMING_NONE) {
     pkt_pacer_init(&pacer, &o);
     lp.pacer = &pacer;
