@@ -46,8 +46,9 @@ int64_t pkt_clock_ns (int wall);
 void pkt_pacer_init (pkt_Pacer *pc, const pkt_Options *o);
 /*
 ** Waits until p is due, sleeping (a paused sender uses no CPU) and
-** spinning only the last tens of microseconds. A signal wakes the sleep:
-** `check(ud)` then says whether to stop (nonzero). PKT_OK: send p now;
+** spinning only the last tens of microseconds. Before each slice of
+** sleep (a signal ends one early) `check(ud)` says whether to stop
+** (nonzero); it may also act on a report flag. PKT_OK: send p now;
 ** PKT_END: stop before p (check said so, or --duration is over).
 */
 int pkt_pacer_wait (pkt_Pacer *pc, const pkt_Packet *p,
