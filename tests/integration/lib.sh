@@ -46,7 +46,14 @@ _tmpbase=$(mktemp -d "${TMPDIR:-/tmp}/pktlua-test.XXXXXX")
 if [ -z "$_tmpbase" ] || [ ! -d "$_tmpbase" ]; then
   printf 'ERROR: cannot create a scratch directory\n' >&2; exit 1
 fi
-_cleanup() { rm -rf -- "$_tmpbase"; }
+# Background jobs the test left (a writer blocked on a FIFO nobody opens)
+# go too: one that outlived the test would hold ctest's output pipe open.
+_cleanup() {
+  local j
+  j=$(jobs -p)
+  [ -z "$j" ] || kill $j 2>/dev/null
+  rm -rf -- "$_tmpbase"
+}
 trap _cleanup EXIT
 
 # tmp: prints a new scratch directory, removed when the test exits

@@ -19,8 +19,19 @@ function packet ()
 end'
 export WANT=$want
 
-# writer: the capture, then the pipe stays open until $t/done exists
-writer() { cat "$1"; while [ ! -e "$t/done" ]; do sleep 0.05; done; }
+# writer FILE DONE: the capture, then the pipe stays open until DONE exists
+# (each run its own DONE: a new run's start cannot hide the last one's
+# from a writer still asleep); never past 60 s, nor its temporary folder,
+# so no writer outlives the test holding ctest's output pipe
+writer() {
+  local i
+  cat "$1"
+  for i in $(seq 1200); do
+    if [ -e "$2" ] || [ ! -d "$t" ]; then return 0; fi
+    sleep 0.05
+  done
+}
+runs=0
 # ended PID SECONDS: the process is gone within SECONDS
 ended() {
   local i
@@ -41,20 +52,21 @@ awaiting() {
 # start HOW: pktlua reading the capture through HOW (pipe: standard input
 # is a pipe; fifo: -r names a FIFO); sets pid
 start() {
-  rm -f "$t/done" "$MARK" "$t/o.pcap" "$t/fifo"
+  runs=$((runs + 1)); donefile=$t/done.$runs
+  rm -f "$MARK" "$t/o.pcap" "$t/fifo"
   case $1 in
     pipe) "$PKTLUA" --stats=json -r - -w "$t/o.pcap" -e "$script" \
-            < <(writer "$cap") 2>"$t/err" & pid=$! ;;
+            < <(writer "$cap" "$donefile") 2>"$t/err" & pid=$! ;;
     fifo) mkfifo "$t/fifo"
           "$PKTLUA" --stats=json -r "$t/fifo" -w "$t/o.pcap" -e "$script" \
             2>"$t/err" & pid=$!
-          writer "$cap" > "$t/fifo" & ;;
+          writer "$cap" "$donefile" > "$t/fifo" & ;;
   esac
 }
 # done_ok WHAT: exit 0, no error line, every packet in the output
 finished() {
   local rc
-  touch "$t/done"
+  touch "$donefile"
   if ended "$pid" 10; then wait "$pid"; rc=$?; else
     kill -KILL "$pid"; wait "$pid"; rc=killed; fi
   check "$1: exit 0 (got $rc)" [ "$rc" = 0 ]
@@ -111,14 +123,15 @@ check "SIGTERM awaiting a -w FIFO's reader: no error line" [ -z "$(grep -v '^{' 
 
 # SIGTERM in the middle of a record: the whole records before are written
 head -c $(( $(stat -c %s "$cap") - 20 )) "$cap" > "$t/cut.pcap"
-rm -f "$t/done" "$MARK"
+rm -f "$MARK"
+donefile=$t/done.cut
 export WANT=$((want - 1))
 "$PKTLUA" --stats=json -r - -w "$t/o.pcap" -e "$script" \
-  < <(writer "$t/cut.pcap") 2>"$t/err" & pid=$!
+  < <(writer "$t/cut.pcap" "$donefile") 2>"$t/err" & pid=$!
 wait_for "$MARK"; sleep 0.2
 kill -TERM $pid
 if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
-touch "$t/done"
+touch "$donefile"
 check "SIGTERM inside a record: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "SIGTERM inside a record: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
 check "SIGTERM inside a record: the whole ones written" [ "$(count "$t/o.pcap")" -eq $((want - 1)) ]
