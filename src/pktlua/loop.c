@@ -27,6 +27,29 @@ static void flush (pkt_Loop *lp) {
   }
 }
 
+/* SIGUSR1: fresh stats for the hook (passed: what the outputs have) */
+static void report (pkt_Loop *lp) {
+  *lp->report = 0;
+  flush(lp);
+  lp->src->ops->stats(lp->src, lp->st);
+  lp->st->luamem = pkt_script_memory(lp->script);
+  if (lp->hook) lp->hook(lp, PKT_LOOP_REPORT);
+}
+
+/*
+** The input ended: starts it over when --loop asks for another pass.
+** A pass that read nothing ends the run (--loop=0 on an empty file).
+*/
+static int nextpass (pkt_Loop *lp, uint64_t readbefore, char *why) {
+  if (lp->loops >= 0 && lp->loop >= (uint64_t)lp->loops) return PKT_END;
+  if (lp->src->ops->rewind == NULL) return PKT_END;
+  if (lp->st->read == readbefore) return PKT_END;
+  if (lp->src->ops->rewind(lp->src, why) != PKT_OK) return PKT_ERROR;
+  lp->loop++;
+  if (lp->pacer) pkt_pacer_newloop(lp->pacer);
+  return PKT_AGAIN;
+}
+
 /*
 ** The next packet, after the signals, -c and the progress hook had their
 ** turn; called between two packets, so a reload or a stop never cuts one.
@@ -37,24 +60,25 @@ static int fetch (void *ud, pkt_Packet *p) {
   pkt_Stats *st = lp->st;
   char why[PKT_ERRSIZE];
   int rc;
+  if (lp->loop == 0) lp->loop = 1;
   for (;;) {
-    if (lp->halted || (lp->stop && *lp->stop)) return PKT_END;
+    if (lp->halted || (lp->stop && *lp->stop) || lp->paceend) return PKT_END;
+    if (lp->pacer && pkt_pacer_expired(lp->pacer)) return PKT_END;
     if (lp->reload && *lp->reload) {
       *lp->reload = 0;
       if (lp->script) return PKT_RELOAD;
     }
-    if (lp->report && *lp->report) {
-      *lp->report = 0;
-      flush(lp);  /* passed: what the outputs have */
-      src->ops->stats(src, st);
-      st->luamem = pkt_script_memory(lp->script);
-      if (lp->hook) lp->hook(lp, PKT_LOOP_REPORT);
-    }
+    if (lp->report && *lp->report) report(lp);
     if (lp->count > 0 && st->read >= (uint64_t)lp->count) return PKT_END;
     rc = src->ops->next(src, p, why);
     if (rc == PKT_PACKET) break;
     if (rc == PKT_AGAIN) continue;  /* live: nothing yet, or a signal */
-    if (rc == PKT_END) return PKT_END;
+    if (rc == PKT_END) {
+      rc = nextpass(lp, lp->passread, why);
+      lp->passread = st->read;
+      if (rc == PKT_AGAIN) continue;
+      if (rc == PKT_END) return PKT_END;
+    }
     snprintf(lp->err, PKT_ERRSIZE, "%s: packet %llu: %.900s", src->name,
              (unsigned long long)st->read + 1, why);
     lp->status = PKT_ERROR;
@@ -63,8 +87,19 @@ static int fetch (void *ud, pkt_Packet *p) {
   st->read++;
   p->no = st->read;
   p->nano = src->nano;
-  if (lp->hook && (st->read & 1023) == 0) lp->hook(lp, PKT_LOOP_PROGRESS);
+  p->loop = lp->loop;
+  /* a paced run is slow enough for a progress check on every packet */
+  if (lp->hook && ((st->read & 1023) == 0 || lp->pacer))
+    lp->hook(lp, PKT_LOOP_PROGRESS);
   return PKT_PACKET;
+}
+
+/* a signal woke the pacer: stop, or print the report and wait on */
+static int pacecheck (void *ud) {
+  pkt_Loop *lp = (pkt_Loop *)ud;
+  if (lp->stop && *lp->stop) return 1;
+  if (lp->report && *lp->report) report(lp);
+  return 0;
 }
 
 static void deliver (void *ud, const pkt_Packet *p, int pass) {
@@ -73,6 +108,12 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
   int i, rc;
   if (!pass) {
     lp->st->dropped++;
+    return;
+  }
+  /* a stop while waiting: the packet is not sent (nor counted), fetch
+  ** ends the run */
+  if (lp->pacer && pkt_pacer_wait(lp->pacer, p, pacecheck, lp) != PKT_OK) {
+    lp->paceend = 1;
     return;
   }
   lp->st->passed++;

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 
+#include "pacer.h"
 #include "pkt.h"
 #include "script.h"
 #include "sink.h"
@@ -29,6 +30,11 @@ typedef struct pkt_Loop {
   pkt_Script *script;       /* NULL: a plain copy; reloads replace it */
   pkt_Stats *st;
   long long count;          /* -c: stop after this many packets, 0: none */
+  /* --loop: passes over the input through the source's rewind (0 and 1:
+  ** once, <0: until stopped); the pass being read (1-based) */
+  long long loops;
+  uint64_t loop;
+  pkt_Pacer *pacer;         /* NULL: passed packets leave at once */
   /* set by the caller's signal handlers, cleared here; NULL: none */
   volatile sig_atomic_t *stop;    /* end the run before the next packet */
   volatile sig_atomic_t *reload;  /* reload the script between packets */
@@ -37,6 +43,8 @@ typedef struct pkt_Loop {
   void *ud;                 /* the hook's */
   int status;               /* (the loop's own) */
   int halted;               /* (the loop's own) a sink took no more */
+  int paceend;              /* (the loop's own) the pacer said stop */
+  uint64_t passread;        /* (the loop's own) st->read when a pass began */
   char *err;                /* (the loop's own) */
 } pkt_Loop;
 

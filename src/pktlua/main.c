@@ -84,6 +84,68 @@ static void setsignals (void) {
 ** =======================================================
 */
 
+/* what a replay sent: the injected packets with -o, else those released */
+static uint64_t sent (const pkt_Options *o, const pkt_Stats *st,
+                      uint64_t *bytes) {
+  *bytes = o->oface ? st->injectedbytes : st->releasedbytes;
+  return o->oface ? st->injected : st->released;
+}
+
+static double persec (double n, double secs) {
+  return secs > 0.0 ? n / secs : 0.0;
+}
+
+static void printreplayjson (const pkt_Options *o, const pkt_Stats *st) {
+  uint64_t bytes, n = sent(o, st, &bytes);
+  fprintf(stderr, ",\"inject\":{\"sent\":%llu,\"bytes\":%llu,"
+          "\"msgsize\":%llu,\"msgsize_first\":%llu,\"nobufs\":%llu,"
+          "\"nobufs_first\":%llu,\"nobufs_retries\":%llu,\"other\":%llu,"
+          "\"other_first\":%llu}",
+          (unsigned long long)st->injected,
+          (unsigned long long)st->injectedbytes,
+          (unsigned long long)st->msgsize,
+          (unsigned long long)st->msgsizefirst,
+          (unsigned long long)st->nobufs, (unsigned long long)st->nobufsfirst,
+          (unsigned long long)st->nobufsretries,
+          (unsigned long long)st->otherfail,
+          (unsigned long long)st->otherfirst);
+  if (!st->replay) {
+    fputs(",\"replay\":null", stderr);
+    return;
+  }
+  fprintf(stderr, ",\"replay\":{\"packets\":%llu,\"bytes\":%llu,"
+          "\"loops\":%llu,\"seconds\":%.6f,\"pps\":%.1f,\"mbps\":%.3f",
+          (unsigned long long)n, (unsigned long long)bytes,
+          (unsigned long long)st->loop, st->seconds,
+          persec((double)n, st->seconds),
+          persec((double)bytes * 8e-6, st->seconds));
+  if (st->haslate)
+    fprintf(stderr, ",\"late_us\":{\"mean\":%.1f,\"p99\":%.1f,"
+            "\"max\":%.1f}}", st->latemean, st->latep99, st->latemax);
+  else
+    fputs(",\"late_us\":null}", stderr);
+}
+
+static void printreplay (const pkt_Options *o, const pkt_Stats *st) {
+  uint64_t bytes, n = sent(o, st, &bytes);
+  fprintf(stderr, "pktlua: replay: %llu packets, %llu bytes sent in %.3f s "
+          "(%llu loop%s): %.0f packets/s, %.3f Mbit/s\n",
+          (unsigned long long)n, (unsigned long long)bytes, st->seconds,
+          (unsigned long long)st->loop, st->loop == 1 ? "" : "s",
+          persec((double)n, st->seconds),
+          persec((double)bytes * 8e-6, st->seconds));
+  if (st->haslate)
+    fprintf(stderr, "pktlua: replay: lateness mean %.1f us, p99 %.1f us, "
+            "max %.1f us\n", st->latemean, st->latep99, st->latemax);
+}
+
+/* injection failures of one cause, with the first packet that had it */
+static void printcause (const char *what, uint64_t n, uint64_t first) {
+  if (n)
+    fprintf(stderr, "pktlua: %llu packets %s, the first packet %llu\n",
+            (unsigned long long)n, what, (unsigned long long)first);
+}
+
 static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
     fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
@@ -95,10 +157,12 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
             (unsigned long long)st->injecterrors, st->luamem);
     if (st->haskernel)
       fprintf(stderr, ",\"kernel\":{\"received\":%u,\"dropped\":%u,"
-              "\"ifdropped\":%u}}\n", st->kreceived, st->kdropped,
+              "\"ifdropped\":%u}", st->kreceived, st->kdropped,
               st->kifdropped);
     else
-      fputs(",\"kernel\":null}\n", stderr);
+      fputs(",\"kernel\":null", stderr);
+    printreplayjson(o, st);
+    fputs("}\n", stderr);
     return;
   }
   fprintf(stderr, "pktlua: %llu packets read, %llu passed, %llu dropped by "
@@ -111,6 +175,12 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (st->injecterrors)
     fprintf(stderr, "pktlua: %llu packets could not be injected\n",
             (unsigned long long)st->injecterrors);
+  printcause("over the interface's MTU (EMSGSIZE)", st->msgsize,
+             st->msgsizefirst);
+  printcause("not sent: the queue stayed full (ENOBUFS)", st->nobufs,
+             st->nobufsfirst);
+  printcause("not sent for another reason", st->otherfail, st->otherfirst);
+  if (st->replay) printreplay(o, st);
   if (st->haskernel)
     fprintf(stderr, "pktlua: kernel: %u packets received, %u dropped, "
             "%u dropped by the interface\n", st->kreceived, st->kdropped,
@@ -130,11 +200,24 @@ typedef struct Progress {
   int shown;                /* a line is on screen */
 } Progress;
 
-static void progress (Progress *pg, pkt_Source *s, const pkt_Stats *st) {
+static void progress (Progress *pg, pkt_Source *s, pkt_Stats *st,
+                      const pkt_Pacer *pc) {
   double t = now(), f = s->ops->progress(s);
   double rate;
   if (t - pg->last < 0.25) return;
   pg->last = t;
+  if (pc) {
+    uint64_t bytes, n;
+    pkt_pacer_report(pc, st);
+    n = sent(pg->o, st, &bytes);
+    fprintf(stderr, "\rpktlua: loop %llu  %llu sent  %.0f packets/s  "
+            "%.3f Mbit/s  late p99 %.0f us\033[K",
+            (unsigned long long)st->loop, (unsigned long long)n,
+            persec((double)n, st->seconds),
+            persec((double)bytes * 8e-6, st->seconds), st->latep99);
+    pg->shown = 1;
+    return;
+  }
   rate = t > pg->start ? (double)st->read / (t - pg->start) : 0.0;
   if (f >= 0.0)
     fprintf(stderr, "\rpktlua: %5.1f%%  %llu packets  %.0f packets/s\033[K",
@@ -236,15 +319,23 @@ static int sameasinput (const pkt_Options *o) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* --loop reads the file again: a pipe's bytes are gone */
+static int rereadable (const char *name) {
+  struct stat sb;
+  return stat(name, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 /* the loop's news: the progress line, SIGUSR1's report, reloads */
 static void onloop (pkt_Loop *lp, int event) {
   Progress *pg = (Progress *)lp->ud;
   switch (event) {
     case PKT_LOOP_PROGRESS:
-      if (pg->on) progress(pg, lp->src, lp->st);
+      if (pg->on) progress(pg, lp->src, lp->st, lp->pacer);
       break;
     case PKT_LOOP_REPORT:
       progressclear(pg);
+      if (lp->pacer) pkt_pacer_report(lp->pacer, lp->st);
+      lp->st->loop = lp->loop;
       printstats(pg->o, lp->st);
       break;
   }
@@ -271,6 +362,7 @@ int main (int argc, char **argv) {
   Progress pg;
   pkt_Loop lp;
   User user = { NULL, 0, 0 };
+  pkt_Pacer pacer;
   char err[PKT_ERRSIZE] = "";
   int status = PKT_EXIT_OK, rc, printed = 0;
   memset(&st, 0, sizeof(st));
@@ -287,6 +379,12 @@ int main (int argc, char **argv) {
   setsignals();
   if (o.user && finduser(&user, o.user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_USAGE;
+    goto done;
+  }
+  if (o.loops != 1 && !rereadable(o.rfile)) {
+    fprintf(stderr, "pktlua: --loop: %s is not a regular file: it cannot "
+            "be read again\n", o.rfile);
     status = PKT_EXIT_USAGE;
     goto done;
   }
@@ -338,7 +436,8 @@ int main (int argc, char **argv) {
   closeonexec();  /* the sinks opened after the chunk ran */
   if (src->ops->wakeup) sig_source = src;
   pg.o = &o;
-  pg.on = !o.quiet && src->ops->progress(src) >= 0.0 && isatty(2);
+  pg.on = !o.quiet && isatty(2) &&
+          (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
   pg.start = pg.last = now();
 
   if (file) sinks[lp.nsinks++] = file;
@@ -348,6 +447,11 @@ int main (int argc, char **argv) {
   lp.script = script;
   lp.st = &st;
   lp.count = o.count;
+  lp.loops = o.loops == 0 ? -1 : o.loops;  /* --loop=0: until stopped */
+  if (o.timing != PKT_TIMING_NONE) {
+    pkt_pacer_init(&pacer, &o);
+    lp.pacer = &pacer;
+  }
   lp.stop = &sig_stop;
   lp.reload = &sig_reload;
   lp.report = &sig_report;
@@ -356,6 +460,11 @@ int main (int argc, char **argv) {
   err[0] = '\0';
   rc = pkt_loop_run(&lp, err);
   script = lp.script;  /* reloads replace it */
+  if (lp.pacer) {
+    pkt_pacer_finish(lp.pacer);
+    pkt_pacer_report(lp.pacer, &st);
+    st.loop = lp.loop;
+  }
   progressclear(&pg);
   if (rc != PKT_OK && err[0]) fprintf(stderr, "pktlua: %s\n", err);
   if (rc != PKT_OK) status = PKT_EXIT_FAIL;

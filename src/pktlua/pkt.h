@@ -53,6 +53,15 @@ const char *pkt_statustostr (int status);
 /* what a script error on a packet does (--on-error) */
 enum pkt_OnError { PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT };
 
+/* when passed packets leave (pacer.c; --timing, -x, --pps, --mbps) */
+enum pkt_Timing {
+  PKT_TIMING_NONE,          /* -r -w: as fast as the loop goes, no pacer */
+  PKT_TIMING_TOPSPEED,      /* --topspeed: at once, with replay stats */
+  PKT_TIMING_ORIGINAL,      /* the capture's gaps (divided by -x) */
+  PKT_TIMING_PPS,           /* --pps: a fixed packet rate */
+  PKT_TIMING_MBPS           /* --mbps: a fixed bit rate */
+};
+
 typedef struct pkt_Options {
   const char *rfile;        /* -r: capture file, "-" for stdin */
   const char *iface;        /* -i: capture interface */
@@ -75,6 +84,11 @@ typedef struct pkt_Options {
   int onerror;              /* enum pkt_OnError */
   long long maxinstr;       /* --max-instructions per call, 0: no limit */
   size_t maxmem;            /* --max-lua-memory in bytes, 0: no limit */
+  int timing;               /* enum pkt_Timing, decided by crosscheck */
+  double multiplier;        /* -x: original gaps divided by it (1) */
+  double rate;              /* --pps packets/s, --mbps megabits/s */
+  long long loops;          /* --loop: times the file is sent, 0: forever */
+  double duration;          /* --duration in seconds, 0: none */
 } pkt_Options;
 
 /* counters reported at exit, on SIGUSR1 and with --stats=json */
@@ -90,6 +104,20 @@ typedef struct pkt_Stats {
   unsigned kreceived;       /* pcap_stats ps_recv */
   unsigned kdropped;        /* ps_drop: no room in the buffer */
   unsigned kifdropped;      /* ps_ifdrop: dropped by the interface */
+  /* -o: what sink_inject.c sent, and its failures by cause, each with the
+  ** number of its first packet */
+  uint64_t injected, injectedbytes;
+  uint64_t msgsize, msgsizefirst;   /* EMSGSIZE: over the MTU */
+  uint64_t nobufs, nobufsfirst;     /* ENOBUFS after the retries */
+  uint64_t otherfail, otherfirst;   /* anything else */
+  uint64_t nobufsretries;           /* ENOBUFS retried */
+  /* a paced or looped run (pacer.c; pkt_pacer_report) */
+  int replay;               /* the fields below are valid */
+  uint64_t loop;            /* the loop being sent (1-based) */
+  uint64_t released, releasedbytes;  /* handed to the sinks on schedule */
+  double seconds;           /* from the first packet to now or the end */
+  double latemean, latep99, latemax;  /* lateness in microseconds */
+  int haslate;              /* a schedule was kept (not --topspeed) */
 } pkt_Stats;
 
 
@@ -103,6 +131,7 @@ typedef struct pkt_Packet {
   unsigned char *data;      /* caplen bytes, writable (see source.h) */
   uint64_t no;              /* 1-based packet number, for messages */
   int nano;                 /* hdr.ts.tv_usec holds nanoseconds */
+  uint64_t loop;            /* --loop: which pass over the file (1-based) */
 } pkt_Packet;
 
 

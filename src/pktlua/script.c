@@ -418,11 +418,13 @@ static void preload (lua_State *L) {
   lua_setfield(L, -2, "layout");
   lua_pushcfunction(L, luaopen_checksum);
   lua_setfield(L, -2, "checksum");
-  lua_pushcfunction(L, luaopen_pktlua);  /* module.c: layers for scripts */
+  lua_pushcfunction(L, luaopen_pktlua);  /* module.c: layers, clocks */
   lua_setfield(L, -2, "pktlua");
   lua_pop(L, 1);
   /* loaded now, so the reference memory has its methods (pkt:get ...) */
   luaL_requiref(L, "memory", luaopen_memory, 0);
+  lua_pop(L, 1);
+  luaL_requiref(L, "pktlua", luaopen_pktlua, 1);  /* global pktlua too */
   lua_pop(L, 1);
 }
 

@@ -39,6 +39,8 @@ void pkt_script_interrupt (void);
 
 
 
+
+
 /* ---- script_report.c: script errors, each shown once then counted ---- */
 #define PKT_MAXSEEN 16   /* distinct errors remembered for their repeats */
 

@@ -21,20 +21,22 @@
 ** because the value had not changed would leave a script's write in place
 ** for later packets. So a script may overwrite them (to hand a helper
 ** another header, say) and the next packet still sees its own.
-** len, sec, nsec and linktype are not in the table: info's __index
+** len, sec, nsec, linktype and loop are not in the table: info's __index
 ** computes them when read, which costs nothing to scripts that do not
 ** read them (a store is the dearest step of the per-packet path), and
 ** their writes reach __newindex: sec and nsec set the packet's timestamp
-** (what -w writes); len and linktype are read-only. Other keys are the
+** (what -w writes, and when a replay sends the packet); len, linktype and
+** loop (the pass over the file, --loop) are read-only. Other keys are the
 ** script's own and stay. l4, proto and fragment are computed too, when
 ** read (layers.c's walk over the IP header chain, in the bytes as they are
 ** then): a script that never reads them pays not even the walk.
 */
 static const char *const fieldnames[PKT_INFO_NFIELDS] = {
   "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion",
-  "l4", "proto", "fragment"
+  "l4", "proto", "fragment", "loop"
 };
-#define F_L4 7  /* fieldnames[F_L4]: the first of the three */
+#define F_L4 7    /* fieldnames[F_L4]: the first of the three */
+#define F_LOOP 10 /* fieldnames[F_LOOP]: info.loop */
 
 /*
 ** Which of info's fields the key at `arg` names, or -1. Short strings are
@@ -69,6 +71,7 @@ static int info_index (lua_State *L) {
       else lua_pushnil(L);
       break;
     }
+    case F_LOOP: lua_pushinteger(L, (lua_Integer)in->loop); break;
     default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
   }
   return 1;
@@ -91,7 +94,7 @@ static int info_newindex (lua_State *L) {
   switch (f) {
     case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
     case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
-    case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2:
+    case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2: case F_LOOP:
       return luaL_error(L, "info.%s is read-only (only info.sec and "
                         "info.nsec can be written)", fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
@@ -170,6 +173,7 @@ void pkt_info_update (lua_State *L, pkt_Info *in, int info,
   long l3 = pkt_l3(in->linktype, p->data, p->hdr.caplen);
   in->l3 = l3;
   in->len = (lua_Integer)p->hdr.len;
+  in->loop = p->loop;
   in->sec = (lua_Integer)p->hdr.ts.tv_sec;
   in->nsec = p->nano ? (lua_Integer)p->hdr.ts.tv_usec
                      : (lua_Integer)p->hdr.ts.tv_usec * 1000;

@@ -10,7 +10,7 @@
 #include "lmemlib.h"
 #include "pkt.h"
 
-#define PKT_INFO_NFIELDS 10  /* info's fields (script_info.c's fieldnames) */
+#define PKT_INFO_NFIELDS 11  /* info's fields (script_info.c's fieldnames) */
 #define PKT_INFO_NSLOTS  4  /* stack slots of pkt_info_new: info, 3 keys */
 
 typedef struct pkt_Info {
@@ -18,6 +18,7 @@ typedef struct pkt_Info {
   int linktype;                /* info.linktype */
   long l3;                     /* this packet's IP header, 0-based, or -1 */
   const luamem_Head *pkt;      /* the bytes info.l4 is looked for in */
+  uint64_t loop;               /* info.loop */
   int tswritten;               /* the script wrote info.sec or info.nsec */
   const char *keys[PKT_INFO_NFIELDS];  /* the field names, interned */
 } pkt_Info;

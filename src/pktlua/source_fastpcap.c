@@ -143,9 +143,22 @@ static void fast_close (pkt_Source *s) {
   f->hasprog = 0;
 }
 
+/* the records start after the 24-byte file header; we read with pread,
+** so the FILE's position matters only at a handover, which seeks */
+static int fast_rewind (pkt_Source *s, char *err) {
+  Fast *f = FAST(s);
+  if (f->rbuf == NULL && (f->rbuf = malloc(PKT_IOBUF)) == NULL) {
+    snprintf(err, PKT_ERRSIZE, "out of memory");
+    return PKT_ERROR;
+  }
+  f->rbase = 24;
+  f->rn = f->ri = 0;
+  return PKT_OK;
+}
+
 static const pkt_SourceOps fastpcap_ops = {
   "file", fast_next, fast_setfilter, fast_stats, fast_progress, NULL,
-  fast_close
+  fast_close, fast_rewind
 };
 
 /*

@@ -41,6 +41,7 @@ typedef struct Savefile {
   char *iobuf;              /* the FILE's stdio buffer (owned) */
   off_t size;               /* file size for the progress line, 0: unknown */
   Pipe *pipe;               /* a pipe's stream (freed by its close), or NULL */
+  char *filter;             /* the BPF expression set (owned), for rewind */
 } Savefile;
 
 #define FILEOF(s) ((Savefile *)(s)->priv)
@@ -179,8 +180,16 @@ static int file_setfilter (pkt_Source *s, const char *expr, char *err) {
   struct bpf_program prog;
   int rc = pkt_source_pcapfilter(s, FILEOF(s)->pcap, expr,
                                  PCAP_NETMASK_UNKNOWN, &prog, err);
-  if (rc == PKT_OK) pcap_freecode(&prog);  /* the handle has its copy */
-  return rc;
+  if (rc != PKT_OK) return rc;
+  pcap_freecode(&prog);  /* the handle has its copy */
+  if (FILEOF(s)->filter != expr) {
+    free(FILEOF(s)->filter);
+    if ((FILEOF(s)->filter = strdup(expr)) == NULL) {
+      snprintf(err, PKT_ERRSIZE, "out of memory");
+      return PKT_ERROR;
+    }
+  }
+  return PKT_OK;
 }
 
 static double file_progress (pkt_Source *s) {
@@ -211,11 +220,44 @@ static void file_close (pkt_Source *s) {
   f->pipe = NULL;  /* freed by the stream's close */
   free(f->iobuf);  /* only now: the FILE read into it */
   f->iobuf = NULL;
+  free(f->filter);
+  f->filter = NULL;
+}
+
+static FILE *openstream (pkt_Source *s, int fd, int own, char *err);
+static int openpcap (pkt_Source *s, FILE *f, char *err);
+
+/*
+** --loop: libpcap cannot seek back to a pcapng file's first record, so
+** the file is opened anew (a regular file only: a pipe's bytes are gone)
+** and given the same filter.
+*/
+static int file_rewind (pkt_Source *s, char *err) {
+  Savefile *sf = FILEOF(s);
+  struct stat sb;
+  FILE *f;
+  int fd;
+  if (sf->size <= 0 || stat(s->name, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    snprintf(err, PKT_ERRSIZE, "%s: not a regular file: cannot read it "
+             "again", s->name);
+    return PKT_ERROR;
+  }
+  if ((fd = open(s->name, O_RDONLY | O_CLOEXEC)) < 0) {
+    snprintf(err, PKT_ERRSIZE, "%s: %s", s->name, strerror(errno));
+    return PKT_ERROR;
+  }
+  pcap_close(sf->pcap);  /* closes its FILE too */
+  sf->pcap = NULL;
+  free(sf->iobuf);  /* only now: the FILE read into it */
+  sf->iobuf = NULL;
+  if ((f = openstream(s, fd, 1, err)) == NULL) return PKT_ERROR;
+  if (openpcap(s, f, err) != PKT_OK) return PKT_ERROR;
+  return sf->filter ? file_setfilter(s, sf->filter, err) : PKT_OK;
 }
 
 static const pkt_SourceOps savefile_ops = {
   "file", file_next, file_setfilter, file_stats, file_progress,
-  file_wakeup, file_close
+  file_wakeup, file_close, file_rewind
 };
 
 pcap_t *pkt_savefile_pcap (pkt_Source *s) {

@@ -74,7 +74,7 @@ static void feed_close (pkt_Source *s) {
 
 static const pkt_SourceOps feed_ops = {
   "test", feed_next, feed_setfilter, feed_stats, feed_progress, NULL,
-  feed_close
+  feed_close, NULL
 };
 
 static pkt_Source *newfeed (int nano) {
