@@ -1,7 +1,7 @@
 -- LuaRocks, from a clone of this tree:  luarocks --lua-version 5.4 make
 -- builds and installs the memory, layout and checksum modules (with the
--- memory C API, libluamemlib, beside them) and the Lua files: layouts.* and
--- pktlua.*. The pktlua daemon is not part of the rock: build it with CMake.
+-- memory C API, libluamemlib, beside them) and the Lua files: pktlua.* (with
+-- the protocol layouts pktlua.layouts.*, also under their old names layouts.*). The pktlua daemon is not part of the rock: build it with CMake.
 rockspec_format = "3.0"
 package = "pktlua"
 version = "scm-1"
@@ -14,7 +14,8 @@ description = {
     memory: lua-memory 2.0's memory areas (fixed, resizable, references),
     with its C API. layout: structs with bit fields and byte order laid
     over memories. checksum: RFC 1071 / RFC 1624 Internet checksums in
-    place. layouts.*: protocol headers (Ethernet, IPv4, IPv6, TCP, UDP...).
+    place. pktlua.layouts.*: protocol headers (Ethernet, IPv4, IPv6, TCP,
+    UDP, MPLS, GRE, VXLAN...).
   ]],
 }
 dependencies = {

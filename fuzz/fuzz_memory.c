@@ -12,12 +12,14 @@
 ** bugs.
 ** Regions: "slice" keeps its result in a pool of three slices that later
 ** calls take as arguments (of any function, slice included); "repoint"
-** re-points the reference memory the daemon's way (a store into its
-** head, alternating between two blocks of the same length: the same
-** address comes back); "stream" runs a fuzzed sequence of reader or
-** writer calls. After every call, each pooled slice must show exactly its
-** root's bytes at its offsets while the root shows the same block, and
-** be empty for good once the root moved (resize, repoint); streams must
+** re-points the reference memory the daemon's way (lmemlib.h's owner
+** protocol: a store into its head, or luamem_resetref once it is sliced,
+** alternating between two blocks of the same length: the same address
+** comes back); "stream" runs a fuzzed sequence of reader or writer calls.
+** After every call, each pooled slice must show exactly its root's bytes
+** at its offsets while the root shows the same block, and be empty for
+** good once the root moved (resize, repoint), through the memory.*
+** functions and through its head, as a layout pointer reads it; streams must
 ** read what string.unpack reads and write what string.pack writes. Where lua-memory promises string.pack/unpack's semantics, the
 ** results are compared with string.unpack over the same bytes, and what
 ** a successful pack at index 1 wrote with string.pack of the same values
@@ -49,7 +51,7 @@ static const char *const funcs[] = {
 
 /* checks run in Lua after each call; `bad` aborts the fuzzer */
 static const char checker[] =
-  "local memory, bad = ...\n"
+  "local memory, bad, head = ...\n"
   "local function pk(ok, ...) return ok, table.pack(...) end\n"
   /* regions: the pool, and per slice its root, offset, length, and the
   ** root's generation when it was taken */
@@ -80,6 +82,8 @@ static const char checker[] =
   "        bad('slice shows other bytes than its root')\n"
   "      end\n"
   "      if want == '' and memory.get(s, 1) ~= nil then bad('empty slice read') end\n"
+  "      local hn, hb = head(s)\n"
+  "      if hn ~= #want or hb ~= want then bad('slice head shows other bytes') end\n"
   "    end\n"
   "  end\n"
   "end\n"
@@ -197,6 +201,16 @@ static const char checker[] =
   "end\n"
   "return step, pool\n";
 
+/* head(m) -> len, bytes: what a reader of the head (a layout pointer)
+** sees, with no library call */
+static int l_head (lua_State *L) {
+  const luamem_Head *h = luamem_tohead(L, 1, NULL);
+  if (h == NULL) return 0;
+  lua_pushinteger(L, (lua_Integer)h->len);
+  lua_pushlstring(L, h->mem, h->len);
+  return 2;
+}
+
 static int l_bad (lua_State *L) {
   fprintf(stderr, "fuzz_memory: %s\n", luaL_checkstring(L, 1));
   abort();
@@ -279,11 +293,13 @@ static void newresizable (lua_State *L, const uint8_t *init, size_t n) {
 static void repoint (lua_State *L, int step, int ref, uint8_t *blocks[2],
                      size_t len) {
   luamem_Head *h = luamem_tohead(L, ref, NULL);
-  if (len > 0) {
-    h->mem = (char *)(h->mem == (char *)blocks[0] ? blocks[1] : blocks[0]);
+  char *next = (char *)(h->mem == (char *)blocks[0] ? blocks[1] : blocks[0]);
+  if (len == 0) next = NULL;
+  if (h->unref != NULL) luamem_resetref(L, ref, next, len, NULL, 0);
+  else if (next != NULL) {
+    h->mem = next;
     h->len = len;
   }
-  h->unref = NULL;
   lua_pushvalue(L, step);
   lua_pushliteral(L, "moved");
   lua_pushvalue(L, ref);
@@ -303,10 +319,11 @@ static int run (lua_State *L) {
 
   luaL_requiref(L, "memory", luaopen_memory, 1);
   lua_pushcfunction(L, l_bad);
+  lua_pushcfunction(L, l_head);
   if (luaL_loadbuffer(L, checker, sizeof(checker) - 1, "=checker") != LUA_OK)
     return lua_error(L);
-  lua_insert(L, -3);
-  lua_call(L, 2, 2);  /* checker(memory, bad) -> step, pool */
+  lua_insert(L, -4);
+  lua_call(L, 3, 2);  /* checker(memory, bad, head) -> step, pool */
   step = lua_gettop(L) - 1;
   mem[3] = lua_gettop(L);
   fixed = luamem_newalloc(L, len);

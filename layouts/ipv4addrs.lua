@@ -1,12 +1,2 @@
--- The last 10 bytes of the IPv4 header, for address rewriting: the header
--- checksum, then both addresses as 32-bit numbers (layouts.ipv4 has them as
--- four bytes each). Set a pointer at l3 + 10. The checksum is declared, so
--- writing an address keeps the header checksum valid (RFC 1624).
-local layout = require "layout"
-
-return layout.struct{
-  { key="checksum"   , type="number", bytes=2, endian="big" },
-  { key="source"     , type="number", bytes=4, endian="big" },
-  { key="destination", type="number", bytes=4, endian="big" },
-  checksum = "checksum",
-}
+-- the old name of pktlua.layouts.ipv4addrs, kept working
+return require "pktlua.layouts.ipv4addrs"

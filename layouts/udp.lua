@@ -1,11 +1,2 @@
--- UDP header (RFC 768; 8 bytes). The checksum is not declared to the layout:
--- 0 means "no checksum" over IPv4 and an incremental update would turn it
--- into a wrong one. After changing fields, use checksum.fixl4(pkt, l3).
-local layout = require "layout"
-
-return layout.struct{
-  { key="sourceport"     , type="number", bytes=2, endian="big" },
-  { key="destinationport", type="number", bytes=2, endian="big" },
-  { key="length"         , type="number", bytes=2, endian="big" },
-  { key="checksum"       , type="number", bytes=2, endian="big" },
-}
+-- the old name of pktlua.layouts.udp, kept working
+return require "pktlua.layouts.udp"

@@ -1,10 +1,2 @@
--- 802.1Q / 802.1ad tag: the 4 bytes after a 0x8100 or 0x88a8 TPID, i.e. the
--- TCI and the ethertype of what follows (another tag for QinQ).
-local layout = require "layout"
-
-return layout.struct{
-  { key="pcp"      , type="number" , bits=3 , endian="big" },
-  { key="dei"      , type="boolean", bits=1 , endian="big" },
-  { key="vid"      , type="number" , bits=12, endian="big" },
-  { key="ethertype", type="number" , bytes=2, endian="big" },
-}
+-- the old name of pktlua.layouts.vlan, kept working
+return require "pktlua.layouts.vlan"

@@ -25,6 +25,7 @@ if(TARGET pktlua)
   pktlua_add_cmocka_test(test_pkt_l3
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/c/test_pkt_l3.c
             ${PROJECT_SOURCE_DIR}/src/pktlua/l3.c
+            ${PROJECT_SOURCE_DIR}/src/pktlua/layers.c
     LIBS PkgConfig::PCAP)
   target_include_directories(test_pkt_l3 PRIVATE ${PROJECT_SOURCE_DIR}/src/pktlua)
   target_compile_definitions(test_pkt_l3 PRIVATE _DEFAULT_SOURCE)

@@ -8,14 +8,14 @@ foreach(mode reproducible checksums bulk generated)
 endforeach()
 
 # the example scripts, end to end over the generated corpus and captures/
-# (and, .corpus, over ../shared/captures); guide: every command of
-# doc/guide.md gives the output shown there; heap: no Lua allocation per
-# packet in the examples
+# (and, .corpus, over ../shared/captures); dnsname over its generated DNS
+# captures; guide: every command of doc/guide.md gives the output shown
+# there; heap: no Lua allocation per packet in the examples
 foreach(script ttl filter nat anonymize stats)
   pktlua_add_shell_test(examples.${script} ${_ex}/${script}.sh CORPUS
                         LABELS examples)
 endforeach()
-foreach(script guide heap)
+foreach(script guide heap dnsname)
   pktlua_add_shell_test(examples.${script} ${_ex}/${script}.sh LABELS examples)
 endforeach()
 

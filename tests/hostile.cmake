@@ -8,6 +8,8 @@ if(TARGET pktlua)
                         LABELS hostile TIMEOUT 600)
   pktlua_add_shell_test(hostile.scripts ${_hostile}/scripts.sh
                         LABELS hostile TIMEOUT 600)
+  pktlua_add_shell_test(hostile.script_calls ${_hostile}/script_calls.sh
+                        LABELS hostile TIMEOUT 600)
 endif()
 
 # fuzz/targets.cmake defines the targets; REPLAY gives them fuzz/replay.c
@@ -30,4 +32,24 @@ endforeach()
 if(TARGET pktlua AND TARGET pktgen)
   pktlua_add_shell_test(hostile.signals_load ${_hostile}/signals_load.sh
                         LABELS hostile TIMEOUT 900 SERIAL)
+endif()
+
+# issue 11, the I/O side: byte-swapped pseudo-headers, signals on pipes,
+# write errors, a reader that stops early, descriptors a script inherits
+if(TARGET pktlua)
+  pktlua_add_shell_test(hostile.reader_swapped
+                        ${_hostile}/reader_swapped.sh LABELS hostile)
+endif()
+if(TARGET pktlua)
+  pktlua_add_shell_test(hostile.signals_pipe
+                        ${_hostile}/signals_pipe.sh LABELS hostile)
+endif()
+if(TARGET pktlua AND TARGET pktgen)
+  pktlua_add_shell_test(hostile.output_end
+                        ${_hostile}/output_end.sh LABELS hostile)
+  pktlua_add_shell_test(hostile.output_full
+                        ${_hostile}/output_full.sh LABELS hostile)
+endif()
+if(TARGET pktlua)
+  pktlua_add_shell_test(hostile.inherit ${_hostile}/inherit.sh LABELS hostile)
 endif()

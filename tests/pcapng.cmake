@@ -13,3 +13,8 @@ if(TARGET pktlua)
     pktlua_add_shell_test(pcapng_${_n} ${_t} CORPUS TIMEOUT 1200)
   endforeach()
 endif()
+# a full disk under a pcapng -w (root: a small tmpfs)
+if(TARGET pktlua)
+  pktlua_add_shell_test(pcapng_full
+    ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/full.sh TIMEOUT 600)
+endif()

@@ -107,7 +107,7 @@ void out_record (Out *o, const uint8_t *p, size_t caplen, size_t len,
     out_write(o, h, 16);
     out_write(o, p, caplen);
   }
-  o->t += step;
+  o->t += o->gap ? o->gap : step;
 }
 
 void out_frame (Out *o, const uint8_t *p, size_t len, uint64_t step) {

@@ -27,6 +27,7 @@ typedef struct Out {
   uint16_t iflink[MAXIF];  /* ... and their link types when they differ */
   unsigned iface;     /* pcapng: the interface of the next record */
   uint64_t t;         /* current time, ns since the epoch */
+  uint64_t gap;       /* nonzero: every step is this many ns (--gap) */
 } Out;
 
 /* Defaults: little-endian pcap, microseconds, SNAPLEN, Ethernet, T0_SEC. */

@@ -6,6 +6,7 @@
 ** each file exercises.
 */
 #include "catalog.h"
+#include "layered.h"
 #include "scenes.h"
 
 #include <errno.h>
@@ -428,6 +429,178 @@ static void c_rawv6 (Out *o, Rng *r) {
   tcp_conv(o, r, b, h6_client, h6_web, 16, 42001, 80);
 }
 
+/* IPv6 with a hop-by-hop header (8 bytes, PadN) spliced in after the fixed
+** header: the transport checksum does not cover it, so it stays valid */
+static void emit_hbh (Out *o, Spec *s, Rng *r) {
+  uint8_t f[MAXFRAME];
+  static const uint8_t hbh[8] = {0, 0, 1, 4, 0, 0, 0, 0};
+  size_t n = build(f, sizeof f - 8, s, r), at = link_len(s) + 40;
+  memmove(f + at + 8, f + at, n - at);
+  memcpy(f + at, hbh, 8);
+  f[at + 0] = f[at - 40 + 6];          /* the transport after it */
+  f[at - 40 + 6] = 0;                  /* next header: hop-by-hop */
+  put16(f + at - 40 + 4, (unsigned)(n - at + 8));
+  out_frame(o, f, n + 8, 1000000u);
+}
+
+/* ICMPv6 error type/code from `from` to s's source, quoting s whole */
+static void icmp6_error (Out *o, Rng *r, Spec s, const uint8_t *from,
+                         uint8_t type, uint8_t code) {
+  uint8_t inner[MAXFRAME];
+  Spec e = s;
+  s.link = LINK_RAW;
+  size_t n = build(inner, sizeof inner, &s, r);
+  e.proto = P_ICMP6; e.reply = 1;
+  memcpy(e.dst, s.src, 16); memcpy(e.src, from, 16);
+  e.icmptype = type; e.icmpcode = code; e.sport = 0; e.dport = 0;
+  e.payload = inner; e.paylen = n;
+  emit(o, &e, r);
+}
+
+/* IPv6 extension headers and ICMPv6 errors: DNS over UDP behind a
+** hop-by-hop header, a plain DNS exchange, and time exceeded, port
+** unreachable and packet too big quoting UDP, UDP and TCP */
+static void c_ipv6_errors (Out *o, Rng *r) {
+  static const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x53};
+  static const uint8_t h6_router[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
+                                        0, 0, 0, 0, 0, 0, 0, 1};
+  uint8_t q[256];
+  Spec b = {0}, s;
+  b.v6 = 1;
+  s = b; s.proto = P_UDP; spec6(&s, h6_client, h6_dns);
+  s.sport = 35100; s.dport = 53;
+  s.payload = q; s.paylen = dns(q, 0x6001, 0, "hop.example.com", 28, NULL, 0);
+  emit_hbh(o, &s, r);
+  s.reply = 1; spec6(&s, h6_dns, h6_client); s.sport = 53; s.dport = 35100;
+  s.paylen = dns(q, 0x6001, 1, "hop.example.com", 28, a6, 16);
+  emit_hbh(o, &s, r);
+  dns_pair(o, r, b, h6_client, h6_dns, 16, 35101, "example.org", 28, a6, 16);
+  s = b; s.proto = P_UDP; spec6(&s, h6_client, h6_web); s.ttl = 1;
+  s.sport = 44444; s.dport = 33434; s.paylen = 32;
+  icmp6_error(o, r, s, h6_router, 3, 0);
+  s.dport = 9; s.ttl = 0;
+  icmp6_error(o, r, s, h6_web, 1, 4);
+  s = b; s.proto = P_TCP; spec6(&s, h6_client, h6_web);
+  s.sport = 42100; s.dport = 80; s.tcpflags = F_ACK; s.seq = 1; s.ack = 1;
+  s.paylen = 64;
+  icmp6_error(o, r, s, h6_router, 2, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* DNS queries for dnsname.lua                                             */
+/* ---------------------------------------------------------------------- */
+
+/* a DNS message of n bytes to port 53 from `src` (alen 4 or 16), over
+** UDP, or over TCP with RFC 1035's 2-byte length first */
+static void dns_to (Out *o, Rng *r, Spec b, const uint8_t *src,
+                    const uint8_t *dst, size_t alen, int tcp,
+                    const uint8_t *msg, size_t n, uint16_t dport) {
+  uint8_t buf[1024];
+  Spec s = b;
+  memcpy(s.src, src, alen); memcpy(s.dst, dst, alen);
+  s.sport = (uint16_t)(36000 + rng_below(r, 1000)); s.dport = dport;
+  if (tcp) {
+    s.proto = P_TCP; s.tcpflags = F_ACK | F_PSH; s.seq = 1000; s.ack = 1;
+    put16(buf, (unsigned)n); memcpy(buf + 2, msg, n);
+    s.payload = buf; s.paylen = n + 2;
+  } else {
+    s.proto = P_UDP; s.payload = msg; s.paylen = n;
+  }
+  emit(o, &s, r);
+}
+
+/* the 12-byte header of a query with qd questions */
+static size_t dns_head (uint8_t *p, uint16_t id, unsigned qd) {
+  memset(p, 0, 12);
+  put16(p, id); put16(p + 2, 0x0100); put16(p + 4, qd);
+  return 12;
+}
+
+/* a name's labels from dotted text, without the terminating 0 */
+static size_t dns_labels (uint8_t *p, const char *name) {
+  size_t o = 0;
+  while (*name) {
+    const char *dot = strchr(name, '.');
+    size_t n = dot ? (size_t)(dot - name) : strlen(name);
+    p[o++] = (uint8_t)n; memcpy(p + o, name, n); o += n;
+    name += n + (dot != NULL);
+  }
+  return o;
+}
+
+static size_t dns_qtail (uint8_t *p) {  /* type A, class IN */
+  put16(p, 1); put16(p + 2, 1); return 4;
+}
+
+/* well-formed queries: plain and mixed-case names, two questions the
+** second of which is compressed (a pointer into the first), UDP and TCP,
+** IPv4 and IPv6, a response, a query to another port */
+static void c_dns (Out *o, Rng *r) {
+  static const char *const names[] = {"www.example.com", "example.com",
+    "notexample.com", "mail.foo.org", "a.b.example.com", "Www.EXAMPLE.com",
+    "example.com.evil.net", "foo.org"};
+  uint8_t m[512];
+  Spec b = {0}, b6 = {0};
+  size_t n, i;
+  b6.v6 = 1;
+  for (i = 0; i < sizeof names / sizeof *names; i++) {
+    n = dns(m, (uint16_t)(0x100 + i), 0, names[i], 1, NULL, 0);
+    dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);
+    dns_to(o, r, b6, h6_client, h6_dns, 16, (int)(i & 1), m, n, 53);
+    dns_to(o, r, b, h_phone, h_dns, 4, 1, m, n, 53);
+  }
+  /* mail.foo.org, then www + a pointer to its foo.org: www.foo.org */
+  n = dns_head(m, 0x200, 2);
+  n += dns_labels(m + n, "mail.foo.org"); m[n++] = 0; n += dns_qtail(m + n);
+  n += dns_labels(m + n, "www"); put16(m + n, 0xc000 | 17); n += 2;
+  n += dns_qtail(m + n);
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);
+  dns_to(o, r, b6, h6_client, h6_dns, 16, 1, m, n, 53);
+  /* a response naming example.com, and a query to port 9999 */
+  n = dns(m, 0x300, 1, "www.example.com", 1, a_ex, 4);
+  dns_to(o, r, b, h_dns, h_laptop, 4, 0, m, n, 53);
+  n = dns(m, 0x301, 0, "www.example.com", 1, NULL, 0);
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 9999);
+}
+
+/* hostile queries: pointer loops (to itself, two pointing at each other),
+** a forward pointer, a pointer past the end, labels of length 64 and 0x80,
+** a name of over 255 bytes ending in example.com, a name cut by the end of
+** the packet, a question cut after its name; and one good query last */
+static void c_dns_hostile (Out *o, Rng *r) {
+  uint8_t m[1024];
+  Spec b = {0};
+  size_t n, i;
+  n = dns_head(m, 0x400, 1); put16(m + n, 0xc00c); n += 2; n += dns_qtail(m + n);
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);
+  n = dns_head(m, 0x401, 1); n += dns_labels(m + n, "www");
+  put16(m + n, 0xc000 | 12); n += 2; n += dns_qtail(m + n);   /* www, back to www */
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);
+  n = dns_head(m, 0x402, 1); put16(m + n, 0xc000 | 14); n += 2;
+  put16(m + n, 0xc000 | 12); n += 2; n += dns_qtail(m + n);   /* 12 -> 14 -> 12 */
+  dns_to(o, r, b, h_laptop, h_dns, 4, 1, m, n, 53);
+  n = dns_head(m, 0x403, 1); put16(m + n, 0xc000 | 300); n += 2; n += dns_qtail(m + n);
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);
+  n = dns_head(m, 0x404, 1); m[n++] = 64; memset(m + n, 'a', 64); n += 64;
+  n += dns_labels(m + n, "example.com"); m[n++] = 0; n += dns_qtail(m + n);
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);
+  n = dns_head(m, 0x405, 1); m[n++] = 0x80; n += dns_labels(m + n, "example.com");
+  m[n++] = 0; n += dns_qtail(m + n);
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);
+  n = dns_head(m, 0x406, 1);
+  for (i = 0; i < 4; i++) { m[n++] = 63; memset(m + n, 'a' + (int)i, 63); n += 63; }
+  n += dns_labels(m + n, "example.com"); m[n++] = 0; n += dns_qtail(m + n);
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);
+  n = dns_head(m, 0x407, 1); n += dns_labels(m + n, "www.example.com");
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n - 5, 53);      /* cut in a label */
+  dns_to(o, r, b, h_laptop, h_dns, 4, 1, m, n, 53);          /* no final 0 */
+  n = dns_head(m, 0x408, 1); n += dns_labels(m + n, "www.example.com"); m[n++] = 0;
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);          /* no type, class */
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, 7, 53);          /* header cut */
+  n = dns(m, 0x409, 0, "ok.example.com", 1, NULL, 0);
+  dns_to(o, r, b, h_laptop, h_dns, 4, 0, m, n, 53);
+}
+
 static const Entry corpus[] = {
   {"eth-mixed.pcap", c_mixed, 1, 0, 0, 0, {0},
    "Ethernet: IPv4 TCP/UDP/ICMP/IGMP, IPv6 TCP, MPLS (1 and 2 labels), ARP, "
@@ -486,6 +659,32 @@ static const Entry corpus[] = {
   {"raw.pcap", c_raw, 101, 0, 0, 0, {0}, "LINKTYPE_RAW: IPv4 and IPv6"},
   {"linktype-ipv4.pcap", c_rawv4, 228, 0, 0, 0, {0}, "LINKTYPE_IPV4"},
   {"linktype-ipv6.pcap", c_rawv6, 229, 0, 0, 0, {0}, "LINKTYPE_IPV6"},
+  {"ppp.pcap", c_ppp, 9, 0, 0, 0, {0},
+   "LINKTYPE_PPP: IPv4 TCP and ICMP, IPv6 UDP and ICMPv6, the same over "
+   "MPLS (2 labels)"},
+  {"chdlc.pcap", c_chdlc, 104, 0, 0, 0, {0},
+   "Cisco HDLC: IPv4 and IPv6, the same over MPLS (1 label)"},
+  {"pppoe.pcap", c_pppoe, 1, 0, 0, 0, {0},
+   "Ethernet PPPoE sessions: IPv4 and IPv6"},
+  {"mpls.pcap", c_mpls, 1, 0, 0, 0, {0},
+   "Ethernet MPLS, 1 to 3 labels, IPv4 and IPv6"},
+  {"ipv6-ext.pcap", c_ipv6ext, 1, 0, 0, 0, {0},
+   "IPv6 TCP/UDP/ICMPv6 behind hop-by-hop, routing, destination options, "
+   "AH, fragment headers; a later fragment, an atomic one, No Next Header; "
+   "IPv4 ICMP behind AH"},
+  {"tunnels.pcap", c_tunnels, 1, 0, 0, 0, {0},
+   "tunnels: IP in IP (4in4, 6in4, 4in6), GRE (IPv4, IPv6, key+seq, "
+   "Ethernet, MPLS), VXLAN, Geneve (Ethernet, IP, options), GTP-U (plain, "
+   "sequence, extension header), IPv4 in GRE in VXLAN"},
+  {"ipv6-errors.pcap", c_ipv6_errors, 1, 0, 0, 0, {0},
+   "Ethernet IPv6: DNS behind a hop-by-hop header, ICMPv6 errors quoting "
+   "UDP and TCP"},
+  {"dns.pcap", c_dns, 1, 0, 0, 0, {0},
+   "DNS queries over UDP and TCP, IPv4 and IPv6: plain, mixed-case and "
+   "compressed names, a response, a query to another port"},
+  {"dns-hostile.pcap", c_dns_hostile, 1, 0, 0, 0, {0},
+   "hostile DNS queries: pointer loops, bad pointers, overlong labels, a "
+   "name over 255 bytes, names cut short; one good query last"},
   {NULL, NULL, 0, 0, 0, 0, {0}, NULL}
 };
 

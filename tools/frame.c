@@ -78,8 +78,24 @@ size_t link_len (const Spec *s) {
     case LINK_SLL2: return 20;
     case LINK_NULL: case LINK_LOOP: return 4;
     case LINK_RAW: return 0;
-    default: return 14 + 4 * (size_t)s->vlans + 4 * (size_t)s->mpls;
+    case LINK_PPP: case LINK_CHDLC: return 4 + 4 * (size_t)s->mpls;
+    default: return 14 + 4 * (size_t)s->vlans + 4 * (size_t)s->mpls
+                    + (s->pppoe ? 8 : 0);
   }
+}
+
+/* n MPLS label stack entries (label 16 + i, TTL 64), bottom bit last */
+static size_t put_labels (uint8_t *f, int n) {
+  for (int i = 0; i < n; i++)
+    put32(f + 4 * i, (uint32_t)(16 + i) << 12 | (i == n - 1 ? 0x100u : 0)
+                     | 64u);
+  return 4 * (size_t)n;
+}
+
+/* the PPP protocol number of an ethertype (MPLS when labels follow) */
+static unsigned ppp_proto (const Spec *s, unsigned ethertype) {
+  if (s->mpls > 0) return 0x0281;
+  return ethertype == 0x86dd ? 0x0057 : 0x0021;
 }
 
 /* the loopback address families tcpdump and tshark know: AF_INET is 2
@@ -117,6 +133,14 @@ size_t put_link (uint8_t *f, const Spec *s, unsigned ethertype) {
       return 4;
     case LINK_RAW:
       return 0;
+    case LINK_PPP:  /* address, control, protocol */
+      f[0] = 0xff; f[1] = 0x03;
+      put16(f + 2, ppp_proto(s, ethertype));
+      return 4 + put_labels(f + 4, s->mpls);
+    case LINK_CHDLC:  /* unicast address, control, ethertype */
+      f[0] = 0x0f; f[1] = 0x00;
+      put16(f + 2, s->mpls > 0 ? 0x8847 : ethertype);
+      return 4 + put_labels(f + 4, s->mpls);
     default:
       break;
   }
@@ -128,15 +152,16 @@ size_t put_link (uint8_t *f, const Spec *s, unsigned ethertype) {
     put16(f + o + 2, (s->vlans == 2 && i == 0) ? 100 : 10);  /* PCP 0, VID */
     o += 4;
   }
+  if (s->pppoe) {  /* version/type, code 0, session, length (build's) */
+    put16(f + o, 0x8864);
+    f[o + 2] = 0x11; f[o + 3] = 0;
+    put16(f + o + 4, 0x2a); put16(f + o + 6, 0);
+    put16(f + o + 8, ppp_proto(s, ethertype));
+    return o + 10 + put_labels(f + o + 10, s->mpls);
+  }
   if (s->mpls > 0) {
     put16(f + o, 0x8847);
-    o += 2;
-    for (int i = 0; i < s->mpls; i++) {  /* label 16 + i, bottom bit last */
-      put32(f + o, (uint32_t)(16 + i) << 12 | (i == s->mpls - 1 ? 0x100u : 0)
-                   | 64u);
-      o += 4;
-    }
-    return o;
+    return o + 2 + put_labels(f + o + 2, s->mpls);
   }
   put16(f + o, ethertype);
   return o + 2;
@@ -147,9 +172,12 @@ size_t build (uint8_t *f, size_t room, const Spec *s, Rng *r) {
   uint64_t acc;
   uint16_t ck;
   l3 = link_len(s);
-  hl = s->v6 ? 40 : 20 + s->ipoptlen;
+  int bare = s->proto != P_TCP && s->proto != P_UDP && s->proto != P_ICMP
+             && s->proto != P_ICMP6 && s->proto != P_IGMP;
+  hl = s->v6 ? 40 + s->ext6len : 20 + s->ipoptlen;
   l4 = l3 + hl;
-  l4hl = s->proto == P_TCP ? 20 + s->tcpoptlen : 8;  /* UDP, ICMP, IGMP: 8 */
+  l4hl = s->proto == P_TCP ? 20 + s->tcpoptlen
+       : bare ? 0 : 8;  /* UDP, ICMP, IGMP: 8 */
   l4len = l4hl + s->paylen;
   total = l4 + l4len;
   if (total > room || s->minlen > room) {
@@ -182,6 +210,7 @@ size_t build (uint8_t *f, size_t room, const Spec *s, Rng *r) {
                                         : s->dst, 4);
       break;
     default:
+      if (bare) break;
       t[0] = s->icmptype; t[1] = s->icmpcode; put16(t + 2, 0);
       put16(t + 4, s->sport); put16(t + 6, s->dport);
       break;
@@ -190,8 +219,9 @@ size_t build (uint8_t *f, size_t room, const Spec *s, Rng *r) {
   uint8_t *ip = f + l3;
   if (s->v6) {
     put32(ip, 6u << 28 | (uint32_t)s->tos << 20 | (s->flow & 0xfffff));
-    put16(ip + 4, (unsigned)l4len);
-    ip[6] = s->proto;
+    put16(ip + 4, (unsigned)(s->ext6len + l4len));
+    ip[6] = s->ext6len ? s->ext6nh : s->proto;
+    if (s->ext6len) memcpy(ip + 40, s->ext6, s->ext6len);
     ip[7] = s->ttl ? s->ttl : 64;
     memcpy(ip + 8, s->src, 16);
     memcpy(ip + 24, s->dst, 16);
@@ -215,19 +245,25 @@ size_t build (uint8_t *f, size_t room, const Spec *s, Rng *r) {
     acc = sum_bytes(0, ip + 12, 8);
     acc += (uint32_t)l4len + s->proto;
   }
-  /* transport checksum: ICMP and IGMP over IPv4 have no pseudo-header */
-  if (s->proto == P_ICMP || s->proto == P_IGMP) acc = 0;
-  acc = sum_bytes(acc, t, l4len);
-  ck = sum_fold(acc);
-  if (s->badsum & BAD_L4) ck = spoil(ck);
-  switch (s->proto) {
-    case P_TCP: put16(t + 16, ck); break;
-    case P_UDP:
-      if (s->nocsum && !s->v6) ck = 0;
-      else if (ck == 0) ck = 0xffff;  /* RFC 768: 0 means "none" */
-      put16(t + 6, ck);
-      break;
-    default: put16(t + 2, ck); break;
+  if (s->pppoe)  /* the PPPoE payload: PPP protocol, IP datagram */
+    put16(f + l3 - 4 * (size_t)s->mpls - 4, (unsigned)(total - l3 + 2
+          + 4 * (size_t)s->mpls));
+  /* transport checksum: ICMP and IGMP over IPv4 have no pseudo-header;
+  ** none for a bare payload (IP in IP, GRE: the caller's bytes) */
+  if (!bare) {
+    if (s->proto == P_ICMP || s->proto == P_IGMP) acc = 0;
+    acc = sum_bytes(acc, t, l4len);
+    ck = sum_fold(acc);
+    if (s->badsum & BAD_L4) ck = spoil(ck);
+    switch (s->proto) {
+      case P_TCP: put16(t + 16, ck); break;
+      case P_UDP:
+        if (s->nocsum && !s->v6) ck = 0;
+        else if (ck == 0) ck = 0xffff;  /* RFC 768: 0 means "none" */
+        put16(t + 6, ck);
+        break;
+      default: put16(t + 2, ck); break;
+    }
   }
   if (total < s->minlen) {  /* Ethernet padding after the datagram */
     memset(f + total, 0, s->minlen - total);

@@ -35,7 +35,9 @@ enum Link {
   LINK_SLL2,      /* Linux cooked v2, 20 bytes */
   LINK_NULL,      /* BSD loopback: address family, little-endian */
   LINK_LOOP,      /* OpenBSD loopback: address family, big-endian */
-  LINK_RAW        /* nothing: the IP header first */
+  LINK_RAW,       /* nothing: the IP header first */
+  LINK_PPP,       /* PPP (LINKTYPE_PPP): 0xff 0x03, protocol, s->mpls labels */
+  LINK_CHDLC      /* Cisco HDLC: 0x0f 0x00, ethertype, s->mpls labels */
 };
 
 /* checksums made wrong on purpose (Spec.badsum) */
@@ -46,9 +48,15 @@ typedef struct Spec {
   int link;                 /* enum Link */
   int vlans;                /* 802.1Q tags: 0, 1, or 2 (802.1ad + 802.1Q) */
   int mpls;                 /* MPLS labels between the tags and IP */
+  int pppoe;                /* Ethernet: a PPPoE session (PPP inside) */
   int v6;                   /* IPv6 instead of IPv4 */
   int reply;                /* swap MAC addresses (server -> client) */
-  uint8_t proto;            /* P_TCP, P_UDP, P_ICMP, P_ICMP6, P_IGMP */
+  uint8_t proto;            /* P_TCP, P_UDP, P_ICMP, P_ICMP6, P_IGMP; any
+                               other: no transport header, the payload
+                               right after IP (IP in IP, GRE) */
+  const uint8_t *ext6;      /* IPv6 extension headers before the transport */
+  size_t ext6len;           /* header (a chain ending in proto) ... */
+  uint8_t ext6nh;           /* ... and the IPv6 next header naming the first */
   uint8_t src[16], dst[16]; /* IPv4 uses the first 4 bytes */
   uint8_t ttl;              /* TTL / hop limit; 0 means 64 */
   uint8_t tos;              /* IPv4 TOS / IPv6 traffic class */

@@ -6,7 +6,8 @@
 **   pktgen --udp64 N [-w FILE]         N 64-byte Ethernet/IPv4/UDP frames
 **   pktgen --mixed N [-w FILE]         N TCP/UDP/ICMP frames of 64..1500 bytes
 **   pktgen --corpus DIR                the test corpus (--list-corpus)
-**   options: --seed S (default 1), --nano (nanosecond timestamps)
+**   options: --seed S (default 1), --nano (nanosecond timestamps),
+**            --gap NS (ns between two frames, for replay tests)
 **
 ** The files are written byte by byte here (capfile.c), so the same arguments
 ** give the same bytes on every host: the committed captures/ are checked
@@ -34,7 +35,8 @@ static void usage (FILE *f) {
     "  --corpus DIR the test corpus: one file per link type, file format and\n"
     "               oddity the tests cover (see --list-corpus)\n"
     "  --seed S     PRNG seed (default 1): same seed, same bytes\n"
-    "  --nano       nanosecond timestamps\n");
+    "  --nano       nanosecond timestamps\n"
+    "  --gap NS     NS nanoseconds between two frames (default: the mode's)\n");
 }
 
 static uint64_t parse_count (const char *opt, const char *s) {
@@ -54,6 +56,7 @@ bad:
 int main (int argc, char **argv) {
   const char *file = "-", *demo = NULL, *dir = NULL;
   uint64_t seed = 1, count = 0;
+  uint64_t gap = 0;
   int mode = 0, nano = 0;  /* mode: 1 demo, 2 udp64, 3 mixed, 4 corpus */
   const Demo *d = NULL;
   Out o;
@@ -67,6 +70,8 @@ int main (int argc, char **argv) {
       seed = parse_count(a, v); i++;
     } else if (strcmp(a, "--nano") == 0) {
       nano = 1;
+    } else if (strcmp(a, "--gap") == 0) {
+      gap = parse_count(a, v); i++;
     } else if (strcmp(a, "--demo") == 0) {
       if (!v) goto missing;
       demo = v; mode = 1; i++;
@@ -111,6 +116,7 @@ int main (int argc, char **argv) {
   }
   out_init(&o, file);
   o.nano = nano;
+  o.gap = gap;
   out_open(&o);
   r.s = seed;
   if (mode == 1) d->fn(&o, &r);

@@ -158,6 +158,15 @@ bench("memory.get(rm, 9) (referenced)", function (n)
 bench("layout.setpointer(p, rm, 1)", function (n)
   local setpointer = layout.setpointer
   for i = 1, n do setpointer(pr, rm, 1) end end)
+bench("layout.fits(S, rm, 1)", function (n)
+  local fits, x = layout.fits
+  for i = 1, n do x = fits(ipv4hdr, rm, 1) end end)
+bench("layout.fits(p, rm, 1)", function (n)
+  local fits, x = layout.fits
+  for i = 1, n do x = fits(pr, rm, 1) end end)
+bench("layout.fits(p)", function (n)
+  local fits, x = layout.fits
+  for i = 1, n do x = fits(pr) end end)
 bench("p.timetolive = v (autochecksum)", function (n)
   for i = 1, n do pc.timetolive = i & 0xff end end)
 bench("pure-Lua q.timetolive", function (n)

@@ -21,7 +21,8 @@ for c in "empty loop" "memory.get(m, 9)" "memory.set(m, 9, v)" \
          "p.timetolive (referenced memory)" \
          "p.timetolive = v (referenced memory)" \
          "memory.get(rm, 9) (referenced)" \
-         "layout.setpointer(p, rm, 1)" \
+         "layout.setpointer(p, rm, 1)" "layout.fits(S, rm, 1)" \
+         "layout.fits(p, rm, 1)" "layout.fits(p)" \
          "p.timetolive = v (autochecksum)" \
          "pure-Lua q.timetolive" "pure-Lua q.timetolive = v" \
          "pure-Lua q.fragoffset" "pure-Lua q.fragoffset = v" \

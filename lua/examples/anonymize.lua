@@ -1,5 +1,5 @@
--- anonymize.lua - prefix-preserving IPv4 address anonymisation, checksums
--- kept valid.
+-- anonymize.lua - prefix-preserving anonymisation of IPv4, IPv6 and ARP
+-- addresses, checksums kept valid.
 --
 --   pktlua -r captures/ipv4.pcap -w anon.pcap -f lua/examples/anonymize.lua \
 --          -a key=my-secret
@@ -9,23 +9,25 @@
 --              and file (default "pktlua": fine for tests, not for privacy)
 --   quiet=1    no summary at the end
 --
--- The scheme is the one of Crypto-PAn (Xu, Fan, Ammar, Moon 2002): bit i of
+-- The scheme is the idea of Crypto-PAn (Xu, Fan, Ammar, Moon 2002): bit i of
 -- the output is bit i of the input flipped by a keyed pseudo-random function
 -- of the first i input bits. So two addresses that share exactly their first
 -- k bits map to two addresses that share exactly their first k bits: subnets
 -- stay subnets, and the mapping is one-to-one. Crypto-PAn uses AES as the
--- function; here it is a keyed 64-bit mixing hash written in Lua (two rounds
--- of MurmurHash3's finaliser around the key). That keeps the structure of
--- the data but is NOT a cryptographic guarantee: for publishing captures,
--- use a real Crypto-PAn with AES.
+-- function; here it is a keyed 64-bit mixing hash written in Lua (rounds of
+-- MurmurHash3's finaliser around the key). That keeps the structure of the
+-- data but is NOT cryptographically strong: the mixer is invertible and
+-- unkeyed between rounds, nobody has analysed it as a PRF, and a known
+-- plaintext address reveals the function's bits along its prefix. For
+-- publishing captures, use a real Crypto-PAn with AES.
 --
--- Source and destination of every IPv4 packet are rewritten. The IPv4 header
--- checksum is kept valid by the layout, TCP and UDP checksums are updated
--- incrementally (RFC 1624; see nat.lua for why). Not anonymised: IPv6,
--- ARP, addresses inside ICMP errors or application payloads (DNS answers).
-local layout = require "layout"
-local ipv4 = require "pktlua.ipv4"
-
+-- Rewritten (pktlua.readdress, as nat.lua): source and destination of
+-- IPv4 and IPv6 packets, ARP sender and target addresses, and the header
+-- that ICMP and ICMPv6 errors quote, by the same mapping; the IPv4 header
+-- checksum, TCP, UDP and ICMPv6 checksums (pseudo-header), the quoted
+-- header's and the ICMP checksum over the quote, all updated incrementally
+-- (RFC 1624). Not anonymised: MAC addresses, application payloads (DNS
+-- answers), IP behind MPLS or tunnels.
 local args = arg or {}
 local quiet = args.quiet == "1"
 
@@ -94,32 +96,75 @@ local function lookup(a)
   return r
 end
 
--- ---- pointers, made once ------------------------------------------------
+-- ---- IPv6: the same over 128 bits, as two 64-bit halves ---------------
 
-local setpointer = layout.setpointer
-local ip = layout.newpointer(require "layouts.ipv4")
--- bytes 10..19 of the IPv4 header: header checksum and the two addresses as
--- 32-bit numbers; writes keep the declared header checksum valid
-local addr = layout.newpointer(require "layouts.ipv4addrs")
+local pack, unpack = string.pack, string.unpack
+-- IPv6 bits come from another function than IPv4's (k3 instead of k1)
+local k3 = fmix(k1 ~ 0x6a09e667f3bcc908)
 
-local done = 0
+-- one pseudo-random bit for the first n bits (0 <= n < 128), given as hi
+-- (the first min(n, 64), right-aligned) and lo (the next n - 64)
+local function prfbit6(n, hi, lo)
+  return fmix(fmix(fmix(k3 ~ n) ~ hi) ~ lo ~ k2) & 1
+end
+
+-- output bits first..last (0..63) of the 64-bit half x; hi is the upper
+-- half when x is the lower one (nil: x is the upper half)
+local function bits6(x, first, last, hi)
+  local out, base = 0, hi and 64 or 0
+  for i = first, last do
+    local p = i == 0 and 0 or x >> (64 - i)
+    local bit = (x >> (63 - i)) & 1
+    local f = hi and prfbit6(base + i, hi, p) or prfbit6(i, p, 0)
+    out = out | ((bit ~ f) << (63 - i))
+  end
+  return out
+end
+
+-- caches: output bits 0..47 per /48, 0..63 per /64, whole addresses; each
+-- bounded, a full one starts over
+local by48, by64, by128 = {}, {}, {}
+local n48, n64, n128 = 0, 0, 0
+
+local function lookup6(s)
+  local r = by128[s]
+  if r then return r end
+  local hi, lo = unpack(">i8i8", s)
+  local ohi = by64[hi]
+  if not ohi then
+    local p48 = hi >> 16
+    local o48 = by48[p48]
+    if not o48 then
+      o48 = bits6(hi, 0, 47)
+      if n48 >= CACHEMAX then by48, n48 = {}, 0 end
+      by48[p48], n48 = o48, n48 + 1
+    end
+    ohi = o48 | bits6(hi, 48, 63)
+    if n64 >= CACHEMAX then by64, n64 = {}, 0 end
+    by64[hi], n64 = ohi, n64 + 1
+  end
+  r = pack(">i8i8", ohi, bits6(lo, 0, 63, hi))
+  if n128 >= CACHEMAX then by128, n128 = {}, 0 end
+  by128[s], n128 = r, n128 + 1
+  computed = computed + 1
+  return r
+end
+
+local rewrite = require("pktlua.readdress").new{ map4 = lookup, map6 = lookup6 }
+
+local done, arps, quoted = 0, 0, 0
 
 function packet(pkt, info)
-  local l3 = info.l3
-  if info.ipversion ~= 4 or info.caplen < l3 + 19 then return true end
-  setpointer(ip, pkt, l3)
-  setpointer(addr, pkt, l3 + 10)
-  local src, dst = addr.source, addr.destination
-  local nsrc, ndst = lookup(src), lookup(dst)
-  addr.source, addr.destination = nsrc, ndst
-  done = done + 1
-  ipv4.readdressl4(pkt, info.caplen, ip, l3, src, nsrc, dst, ndst)
+  local what, inner = rewrite(pkt, info)
+  if what == "ip" then done = done + 1
+  elseif what == "arp" then arps = arps + 1 end
+  if inner then quoted = quoted + 1 end
   return true
 end
 
 function finish()
   if quiet then return end
   io.stderr:write(string.format(
-    "anonymize.lua: %d IPv4 packets, %d addresses anonymised\n",
-    done, computed))
+    "anonymize.lua: %d IP packets, %d ARP, %d quoted ICMP headers, %d addresses anonymised\n",
+    done, arps, quoted, computed))
 end

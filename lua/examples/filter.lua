@@ -12,7 +12,8 @@
 --   port=N          port that the source or destination must be (default 53)
 --   expr=LUA        instead: a Lua expression over the numbers
 --                     v      IP version, 4 or 6
---                     proto  IPv4 protocol / IPv6 next header (6 TCP, 17 UDP)
+--                     proto  the transport protocol (info.proto: after IPv4
+--                            options and IPv6 extension headers; 6 TCP, 17 UDP)
 --                     sport, dport  TCP/UDP ports (nil for other protocols,
 --                            non-first fragments and truncated headers)
 --                     ttl    TTL / hop limit
@@ -29,26 +30,30 @@
 -- (see doc/bench/results.md, cases filter and bpf).
 --
 -- To filter on anything else, copy this file and change a packet()
--- function: each is a plain predicate over layout pointers. Non-IP packets
--- never match.
+-- function: each is a plain predicate over info and a layout pointer.
+-- Non-IP packets never match.
 --
--- Like tcpdump's filter, the ports of IPv4 are read only from unfragmented
--- packets and first fragments, and the ports of IPv6 only when the UDP/TCP
--- header follows the fixed header directly (no extension headers). Unlike a
--- tcpdump filter, 802.1Q/802.1ad tags need no "vlan" keyword: the daemon
--- finds the IP header behind them (info.l3).
+-- The transport header is the daemon's info.l4 / info.proto: after IPv4
+-- options and the IPv6 extension headers (hop-by-hop, routing,
+-- destination options, fragment, AH), so DNS behind a hop-by-hop header is
+-- kept, where tcpdump's 'udp port 53' (which looks at the IPv6 next header
+-- field only) misses it. Ports are read from unfragmented packets and first
+-- fragments only (info.l4 is nil in later ones), as tcpdump does. Unlike a
+-- tcpdump filter, 802.1Q/802.1ad tags, MPLS and PPPoE need no keyword: the
+-- daemon finds the IP header behind them (info.l3).
 local layout = require "layout"
+local memory = require "memory"
 
 local args = arg or {}
-local setpointer = layout.setpointer
-local ip4 = layout.newpointer(require "layouts.ipv4")
-local ip6 = layout.newpointer(require "layouts.ipv6")
+local setpointer, get, fits = layout.setpointer, memory.get, layout.fits
 -- UDP and TCP both start with the two ports: one 4-byte view serves both,
 -- and needs no more of the header captured than tcpdump's filter does
-local l4 = layout.newpointer(layout.struct{
-  { key="sourceport"     , type="number", bytes=2, endian="big" },
-  { key="destinationport", type="number", bytes=2, endian="big" },
-})
+local PORTS = layout.struct{ endian = "big",
+  { key="sourceport"     , type="number", bytes=2 },
+  { key="destinationport", type="number", bytes=2 },
+}
+local ports = layout.newpointer(PORTS)
+local IP4, IP6 = require "pktlua.layouts.ipv4", require "pktlua.layouts.ipv6"
 
 local PROTO = { udp = 17, tcp = 6 }
 local invert = args.invert == "1"
@@ -61,25 +66,22 @@ if args.expr then
 
   function packet(pkt, info)
     local l3, caplen = info.l3, info.caplen
-    local v, proto, ttl, sport, dport
-    if not l3 or caplen < l3 + 19 then return invert end
-    v = info.ipversion
-    local at  -- where the transport header starts
+    if not l3 then return invert end
+    local v, ttl = info.ipversion, nil
+    -- TTL: byte 9 of the IPv4 header, hop limit: byte 8 of the IPv6 one
     if v == 4 then
-      setpointer(ip4, pkt, l3)
-      proto, ttl = ip4.protocol, ip4.timetolive
-      if ip4.fragoffset == 0 then at = l3 + ip4.ihl * 4 end
+      if not fits(IP4, pkt, l3) then return invert end
+      ttl = get(pkt, l3 + 8)
     elseif v == 6 then
-      if caplen < l3 + 39 then return invert end
-      setpointer(ip6, pkt, l3)
-      proto, ttl = ip6.nextheader, ip6.hoplimit
-      at = l3 + 40
+      if not fits(IP6, pkt, l3) then return invert end
+      ttl = get(pkt, l3 + 7)
     else
       return invert
     end
-    if at and (proto == 17 or proto == 6) and caplen >= at + 3 then
-      setpointer(l4, pkt, at)
-      sport, dport = l4.sourceport, l4.destinationport
+    local proto, l4, sport, dport = info.proto, info.l4, nil, nil
+    if l4 and (proto == 17 or proto == 6) and fits(PORTS, pkt, l4) then
+      setpointer(ports, pkt, l4)
+      sport, dport = ports.sourceport, ports.destinationport
     end
     if keep(v, proto, sport, dport, ttl, info.len) then
       return not invert
@@ -100,57 +102,18 @@ if not port or port < 0 or port > 65535 then
   error("filter.lua: port must be 0..65535, got '" .. args.port .. "'", 0)
 end
 
--- The common case, an IPv4 header without options (IHL 5), gets one view
--- of the header and the two ports behind it: one setpointer, five reads.
-local v4ports = layout.newpointer(layout.struct{
-  { key="vihl"    , type="number", bytes=1 },              -- 0x45
-  { bytes=5 },                                             -- tos, length, id
-  { key="fragment", type="number", bytes=2, endian="big" }, -- flags, offset
-  { bytes=1 },                                             -- TTL
-  { key="protocol", type="number", bytes=1 },
-  { bytes=2 }, { bytes=8 },                                -- sum, addresses
-  { key="sourceport"     , type="number", bytes=2, endian="big" },
-  { key="destinationport", type="number", bytes=2, endian="big" },
-})
-
--- pkt is the same memory for every packet, so v4ports follows it from one
--- packet to the next: it is set again only when the IP header moves.
-local v4at
+-- pkt is the same memory for every packet, so `ports` follows it from one
+-- packet to the next: it is set again only when the transport header moves.
+local at4
 
 function packet(pkt, info)
-  local l3 = info.l3
-  if not l3 then return invert end
-  local caplen = info.caplen
-  if caplen >= l3 + 23 then
-    if l3 ~= v4at then setpointer(v4ports, pkt, l3); v4at = l3 end
-    if v4ports.vihl == 0x45 then
-      if v4ports.protocol ~= want or (v4ports.fragment & 0x1fff) ~= 0 then
-        return invert
-      end
-      if v4ports.sourceport == port or v4ports.destinationport == port then
-        return not invert
-      end
-      return invert
-    end
-  end
-  -- any other IPv4 or IPv6 packet, through layouts.ipv4 / layouts.ipv6
-  if caplen < l3 + 19 then return invert end
-  local v, at = info.ipversion, nil
-  if v == 4 then
-    setpointer(ip4, pkt, l3)
-    if ip4.protocol ~= want or ip4.fragoffset ~= 0 then return invert end
-    at = l3 + ip4.ihl * 4
-  elseif v == 6 then
-    if caplen < l3 + 39 then return invert end
-    setpointer(ip6, pkt, l3)
-    if ip6.nextheader ~= want then return invert end
-    at = l3 + 40
-  else
-    return invert
-  end
-  if caplen < at + 3 then return invert end
-  setpointer(l4, pkt, at)
-  if l4.sourceport == port or l4.destinationport == port then
+  if info.proto ~= want then return invert end
+  local l4 = info.l4
+  -- the 4 bytes of PORTS (a comparison: layout.fits would cost ~400
+  -- instructions here, an eighth of the script's per-packet total)
+  if not l4 or info.caplen < l4 + 3 then return invert end
+  if l4 ~= at4 then setpointer(ports, pkt, l4); at4 = l4 end
+  if ports.sourceport == port or ports.destinationport == port then
     return not invert
   end
   return invert

@@ -1,47 +1,65 @@
--- nat.lua - static prefix NAT: rewrite IPv4 addresses by a prefix map
--- (10.1.0.0/16 -> 192.168.0.0/16 turns 10.1.7.20 into 192.168.7.20) and keep
--- every checksum valid.
+-- nat.lua - static prefix NAT: rewrite IPv4 and IPv6 addresses by prefix
+-- maps (10.1.0.0/16 -> 192.168.0.0/16 turns 10.1.7.20 into 192.168.7.20;
+-- 2001:db8:1::/48 -> 2001:db8:2::/48 turns 2001:db8:1::10 into
+-- 2001:db8:2::10) and keep every checksum valid.
 --
 --   pktlua -r captures/ipv4.pcap -w nat.pcap -f lua/examples/nat.lua \
 --          -a map=10.1.0.0/16:192.168.0.0/16
 --   pktlua -r in.pcap -w out.pcap -f nat.lua -a dir=src \
---          -a map=10.1.0.0/16:172.16.0.0/16,10.2.0.0/24:10.9.9.0/24
+--          -a map=10.1.0.0/16:172.16.0.0/16,10.2.0.0/24:10.9.9.0/24 \
+--          -a map6=2001:db8:1::/48=2001:db8:2::/48
 --
 -- Arguments (-a NAME=VALUE):
---   map=FROM:TO[,FROM:TO...]  prefixes a.b.c.d/len, the same length on both
---                sides; the longest matching FROM wins. '=' may replace ':'.
---                Default: the environment variable PKTLUA_NAT, else
---                10.1.0.0/16:192.168.0.0/16.
+--   map=FROM:TO[,FROM:TO...]  IPv4 prefixes a.b.c.d/len, the same length on
+--                both sides; the longest matching FROM wins. '=' may replace
+--                ':'. Default: the environment variable PKTLUA_NAT, else
+--                10.1.0.0/16:192.168.0.0/16. map= (empty) maps no IPv4.
+--   map6=FROM=TO[,FROM=TO...]  IPv6 prefixes x:y::/len (0..128), the same
+--                length on both sides, '=' between them; the longest wins.
+--                Default: none.
 --   dir=both|src|dst  which addresses are rewritten (default both: sources
 --                of packets leaving the prefix and destinations of packets
 --                coming back, like a 1:1 NAT or iptables' NETMAP; src is a
 --                plain source rewrite)
 --   quiet=1      no summary at the end
 --
--- Checksums: the IPv4 header checksum through the layout (its field is
--- declared, so writing an address updates it), the TCP and UDP checksums
--- with checksum.update32 (RFC 1624) because their pseudo-header holds the
--- addresses. The incremental update is right where a recomputation is not
--- possible: in the first fragment of a fragmented datagram (the checksum
--- covers fragments not in this packet) and in truncated captures. A UDP
--- checksum of 0 ("none") stays 0; a wrong checksum stays exactly as wrong.
--- ICMP needs nothing: its checksum does not cover the IP addresses.
--- Not done: addresses inside ICMP error payloads, IPv6, ARP.
-local layout = require "layout"
+-- What is rewritten (pktlua.readdress does it): the IPv4 and IPv6
+-- addresses; the sender and target addresses of ARP for IPv4 (sender by
+-- the src rule, target by the dst rule); the header that ICMP and ICMPv6
+-- errors quote (its source by the dst rule, its destination by the src
+-- rule: it went the other way), so a traceroute or an unreachable still
+-- names the mapped hosts.
+-- Checksums, all updated incrementally (RFC 1624): the IPv4 header
+-- checksum through the layout (its field is declared, so writing an
+-- address updates it), the TCP, UDP and ICMPv6 checksums because their
+-- pseudo-header holds the addresses, the quoted header's checksums and the
+-- ICMP checksum that covers the quote. Incremental is right where a
+-- recomputation is not possible: in the first fragment of a fragmented
+-- datagram and in truncated captures. A UDP checksum of 0 stays 0; a wrong
+-- checksum stays exactly as wrong.
 local ipv4 = require "pktlua.ipv4"
+local ipv6 = require "pktlua.ipv6"
+local readdress = require "pktlua.readdress"
 
 local args = arg or {}
 local tointeger = math.tointeger
+local pack, unpack = string.pack, string.unpack
 
--- ---- the map ------------------------------------------------------------
+-- ADDRESS/LEN of the given characters, parsed: the address, the length
+local function cidr(s, chars, parse, maxlen, want)
+  local a, len = string.match(s, "^%s*([" .. chars .. "]+)/(%d+)%s*$")
+  local v = a and parse(a)
+  len = len and tointeger(tonumber(len))
+  if not v or not len or len > maxlen then
+    error("nat.lua: bad prefix '" .. s .. "' (want " .. want .. ")", 0)
+  end
+  return v, len
+end
+
+-- ---- the IPv4 map -------------------------------------------------------
 
 local function prefix(s)
-  local a, len = string.match(s, "^%s*([%d.]+)/(%d+)%s*$")
-  local n = a and ipv4.parse(a)
-  len = len and tointeger(tonumber(len))
-  if not n or not len or len > 32 then
-    error("nat.lua: bad prefix '" .. s .. "' (want a.b.c.d/len)", 0)
-  end
+  local n, len = cidr(s, "%d.", ipv4.parse, 32, "a.b.c.d/len")
   local mask = (0xffffffff << (32 - len)) & 0xffffffff
   return n & mask, mask, len
 end
@@ -60,7 +78,6 @@ for item in string.gmatch(spec, "[^,]+") do
   end
   rules[#rules + 1] = { net = fnet, mask = fmask, to = tnet, len = flen }
 end
-if #rules == 0 then error("nat.lua: empty map", 0) end
 table.sort(rules, function(x, y) return x.len > y.len end)
 
 -- flat arrays: the per-packet lookup touches no hash part
@@ -76,53 +93,73 @@ local function map(a)
   return nil
 end
 
+-- ---- the IPv6 map: addresses as two 64-bit halves -----------------------
+
+-- the mask of the top k bits (0..64) of a 64-bit integer
+local function top(k) return ~(-1 >> k) end
+
+local function prefix6(s)
+  local bytes, len = cidr(s, "%x:", ipv6.parse, 128, "x:y::/len")
+  local hi, lo = unpack(">i8i8", bytes)
+  local mhi, mlo = top(math.min(len, 64)), top(math.max(len - 64, 0))
+  return hi & mhi, lo & mlo, mhi, mlo, len
+end
+
+local rules6 = {}
+for item in string.gmatch(args.map6 or "", "[^,]+") do
+  local from, to = string.match(item, "^([^=]+)=([^=]+)$")
+  if not from then
+    error("nat.lua: bad map6 entry '" .. item .. "' (want FROM=TO)", 0)
+  end
+  local fhi, flo, mhi, mlo, flen = prefix6(from)
+  local thi, tlo, _, _, tlen = prefix6(to)
+  if flen ~= tlen then
+    error("nat.lua: '" .. item .. "': prefixes of different lengths", 0)
+  end
+  rules6[#rules6 + 1] = { fhi, flo, mhi, mlo, thi, tlo, len = flen }
+end
+table.sort(rules6, function(x, y) return x.len > y.len end)
+local nrules6 = #rules6
+
+local function map6(s)
+  local hi, lo = unpack(">i8i8", s)
+  for i = 1, nrules6 do
+    local r = rules6[i]
+    local mhi, mlo = r[3], r[4]
+    if hi & mhi == r[1] and lo & mlo == r[2] then
+      return pack(">i8i8", r[5] | hi & ~mhi, r[6] | lo & ~mlo)
+    end
+  end
+  return nil
+end
+
+if nrules == 0 and nrules6 == 0 then error("nat.lua: empty map", 0) end
+
 local dir = args.dir or "both"
 if dir ~= "both" and dir ~= "src" and dir ~= "dst" then
   error("nat.lua: dir must be both, src or dst, got '" .. dir .. "'", 0)
 end
-local dosrc, dodst = dir ~= "dst", dir ~= "src"
 local quiet = args.quiet == "1"
 
--- ---- pointers, made once ------------------------------------------------
+local rewrite = readdress.new{
+  map4 = nrules > 0 and map or nil,
+  map6 = nrules6 > 0 and map6 or nil,
+  src = dir ~= "dst", dst = dir ~= "src",
+}
 
-local setpointer = layout.setpointer
-local readdressl4 = ipv4.readdressl4
-local ip = layout.newpointer(require "layouts.ipv4")
--- layouts.ipv4 splits the addresses into bytes; layouts.ipv4addrs, a view
--- of bytes 10..19 of the same header, reads and writes them as 32-bit
--- numbers and keeps the header checksum valid at each write
-local addr = layout.newpointer(require "layouts.ipv4addrs")
-
-local rewritten, l4fixed = 0, 0
--- where ip and addr point: pkt is the same memory for every packet, so
--- they follow it and are set again only when the IP header moves
-local at3
+local rewritten, arps, quoted = 0, 0, 0
 
 function packet(pkt, info)
-  local l3 = info.l3
-  if info.ipversion ~= 4 or info.caplen < l3 + 19 then return true end
-  if l3 ~= at3 then
-    setpointer(ip, pkt, l3)
-    setpointer(addr, pkt, l3 + 10)
-    at3 = l3
-  end
-  local src, dst = addr.source, addr.destination
-  local nsrc = dosrc and map(src)
-  local ndst = dodst and map(dst)
-  if not nsrc and not ndst then return true end
-  if nsrc then addr.source = nsrc else nsrc = src end
-  if ndst then addr.destination = ndst else ndst = dst end
-  rewritten = rewritten + 1
-  -- the transport checksum, when this packet holds it
-  if readdressl4(pkt, info.caplen, ip, l3, src, nsrc, dst, ndst) then
-    l4fixed = l4fixed + 1
-  end
+  local what, inner = rewrite(pkt, info)
+  if what == "ip" then rewritten = rewritten + 1
+  elseif what == "arp" then arps = arps + 1 end
+  if inner then quoted = quoted + 1 end
   return true
 end
 
 function finish()
   if quiet then return end
   io.stderr:write(string.format(
-    "nat.lua: rewrote %d packets (%d TCP/UDP checksums updated)\n",
-    rewritten, l4fixed))
+    "nat.lua: rewrote %d packets, %d ARP, %d quoted ICMP headers\n",
+    rewritten, arps, quoted))
 end

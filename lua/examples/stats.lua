@@ -15,6 +15,8 @@
 -- (ARP, MPLS, ...), "truncated IP" an IP packet captured too short to hold
 -- its fixed header. Talkers are source addresses, ranked by bytes sent.
 local layout = require "layout"
+local ipv4 = require "pktlua.ipv4"
+local ipv6 = require "pktlua.ipv6"
 
 local args = arg or {}
 local top = math.tointeger(tonumber(args.top or "10"))
@@ -32,12 +34,12 @@ if args.out then
 end
 
 local setpointer = layout.setpointer
-local ip4 = layout.newpointer(require "layouts.ipv4")
-local ip6 = layout.newpointer(require "layouts.ipv6")
--- the IPv4 source address as one 32-bit number (layouts.ipv4 has 4 bytes)
-local src4 = layout.newpointer(layout.struct{
-  { key="address", type="number", bytes=4, endian="big" },
-})
+local IP4, IP6 = require "pktlua.layouts.ipv4", require "pktlua.layouts.ipv6"
+local ip4, ip6 = layout.newpointer(IP4), layout.newpointer(IP6)
+local fits = layout.fits
+-- bytes 10..19 of the IPv4 header: the source address as one 32-bit number
+-- (pktlua.layouts.ipv4 has it as 4 bytes)
+local addrs4 = layout.newpointer(require "pktlua.layouts.ipv4addrs")
 
 -- counters: [1] IPv4 and [2] IPv6 by protocol number, plus two lone ones
 local pkts = { {}, {} }
@@ -58,14 +60,14 @@ function packet(pkt, info)
     return true
   end
   local v, proto, who
-  if caplen >= l3 + 19 then v = info.ipversion end
-  if v == 4 then
+  v = info.ipversion
+  if v == 4 and fits(IP4, pkt, l3) then
     setpointer(ip4, pkt, l3)
     proto = ip4.protocol
-    setpointer(src4, pkt, l3 + 12)
-    who = src4.address
+    setpointer(addrs4, pkt, l3 + 10)
+    who = addrs4.source
     v = 1
-  elseif v == 6 and caplen >= l3 + 39 then
+  elseif v == 6 and fits(IP6, pkt, l3) then
     setpointer(ip6, pkt, l3)
     proto, who = ip6.nextheader, ip6.source
     v = 2
@@ -87,35 +89,10 @@ local NAMES = { [1] = "ICMP", [2] = "IGMP", [4] = "IPIP", [6] = "TCP",
                 [51] = "AH", [58] = "ICMPv6", [89] = "OSPF", [103] = "PIM",
                 [112] = "VRRP", [132] = "SCTP" }
 
--- IPv6 text as RFC 5952 writes it: lowercase, no leading zeros, the longest
--- run (the first one on a tie) of two or more zero groups as "::"
-local function ip6tostring(s)
-  local g = { string.unpack(">I2I2I2I2I2I2I2I2", s) }
-  local best, bestlen, run = 0, 1, 0
-  for i = 1, 8 do
-    run = g[i] == 0 and run + 1 or 0
-    if run > bestlen then best, bestlen = i - run + 1, run end
-  end
-  local parts = {}
-  local i = 1
-  while i <= 8 do
-    if i == best then
-      parts[#parts + 1] = (i == 1 and ":" or "") .. (i + bestlen > 8 and ":" or "")
-      i = i + bestlen
-    else
-      parts[#parts + 1] = string.format("%x", g[i])
-      i = i + 1
-    end
-  end
-  return table.concat(parts, ":")
-end
-
+-- talkers: IPv4 as a number, IPv6 as 16 bytes
 local function addrtostring(a)
-  if math.type(a) == "integer" then
-    return string.format("%d.%d.%d.%d", a >> 24, a >> 16 & 0xff,
-                         a >> 8 & 0xff, a & 0xff)
-  end
-  return ip6tostring(a)
+  if math.type(a) == "integer" then return ipv4.format(a) end
+  return ipv6.tostring(a)
 end
 
 function finish()

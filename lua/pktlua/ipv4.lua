@@ -87,7 +87,15 @@ local l4sum             -- module works without them
 function M.readdressl4(pkt, caplen, ip, l3, src, nsrc, dst, ndst)
   local proto = ip.protocol
   if (proto ~= 6 and proto ~= 17) or ip.fragoffset ~= 0 then return false end
-  local at = l3 + ip.ihl * 4 + (proto == 6 and 16 or 6)
+  return M.readdressl4at(pkt, caplen, proto, l3 + ip.ihl * 4, src, nsrc,
+                         dst, ndst)
+end
+
+-- The same with the transport header known: its protocol and position l4
+-- (the daemon's info.proto and info.l4; l4 nil: a later fragment).
+function M.readdressl4at(pkt, caplen, proto, l4, src, nsrc, dst, ndst)
+  if (proto ~= 6 and proto ~= 17) or not l4 then return false end
+  local at = l4 + (proto == 6 and 16 or 6)
   if caplen < at + 1 then return false end
   if not l4sum then
     layout, checksum = require "layout", require "checksum"

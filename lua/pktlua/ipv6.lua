@@ -67,4 +67,33 @@ function M.parse(text)
   return pack(">I2I2I2I2I2I2I2I2", table.unpack(g))
 end
 
+-- The transport header of the IPv6 packet at l3 in pkt (a memory of
+-- caplen bytes): its protocol (next header) and 1-based position, past the
+-- hop-by-hop, routing, destination options, fragment and AH headers; nil
+-- for a later fragment, or when the capture ends inside the headers.
+-- (The daemon's info.l4 / info.proto, where present, say the same.)
+local get  -- memory.get, loaded at the first call
+local EXT = { [0] = true, [43] = true, [60] = true }
+function M.transport(pkt, l3, caplen)
+  if not get then get = require("memory").get end
+  if caplen < l3 + 39 then return nil end
+  local nh, at = get(pkt, l3 + 6), l3 + 40
+  for _ = 1, 16 do  -- bounded: a chain of headers ends somewhere
+    if EXT[nh] then
+      if caplen < at + 1 then return nil end
+      nh, at = get(pkt, at), at + (get(pkt, at + 1) + 1) * 8
+    elseif nh == 44 then  -- fragment: offset in bytes 2-3, high 13 bits
+      if caplen < at + 7 then return nil end
+      if (get(pkt, at + 2) << 8 | get(pkt, at + 3)) >> 3 ~= 0 then return nil end
+      nh, at = get(pkt, at), at + 8
+    elseif nh == 51 then  -- AH: length in 4-byte units, minus 2
+      if caplen < at + 1 then return nil end
+      nh, at = get(pkt, at), at + (get(pkt, at + 1) + 2) * 4
+    else
+      return nh, at
+    end
+  end
+  return nil
+end
+
 return M

@@ -1,36 +1,98 @@
 /*
 ** llayinfo.c - introspection of structs and pointers: layout.sizeof,
-** layout.offsetof, pairs(p) and tostring of both. None of it is on the hot
-** path; all of it reads the compiled field records.
+** layout.offsetof, layout.fits, pairs(p) and tostring of both. None of it
+** is on the hot path of an access; all of it reads the compiled field
+** records.
 */
 #include <string.h>
 
 #include "llaylib.h"
 
-/* the struct or pointer at `arg`, as the compiled struct and the field it
-** views (-1: outermost) */
-static const Struct *checkview (lua_State *L, int arg, int *node) {
-  Pointer *p = lyt_testpointer(L, arg, LYT_PTRMT);
-  if (p) { *node = p->node; return p->st; }
+/* The struct or pointer at `arg`, as the compiled struct and the field it
+** views (-1: outermost), and in *ptr the pointer, if it is one: known
+** by the address of its metatable against the module's upvalues, as
+** lyt_testpointer does (layout.fits is called per packet; the registry
+** lookup of luaL_checkudata was 2/3 of its cost). */
+static const Struct *checkview (lua_State *L, int arg, int *node,
+                                const Pointer **ptr) {
+  void *u = lua_touserdata(L, arg);
   *node = -1;
-  return (Struct *)luaL_checkudata(L, arg, LYT_STRUCTMT);
+  *ptr = NULL;
+  if (u != NULL && lua_getmetatable(L, arg)) {
+    const void *mt = lua_topointer(L, -1);
+    lua_pop(L, 1);
+    if (mt == lua_topointer(L, LYT_PTRMT)) {
+      const Pointer *p = (const Pointer *)u;
+      *node = p->node;
+      *ptr = p;
+      return p->st;
+    }
+    if (mt == lua_topointer(L, LYT_STRUCTUV)) return (const Struct *)u;
+  }
+  return (Struct *)luaL_checkudata(L, arg, LYT_STRUCTMT);  /* raises */
 }
 
 /* layout.sizeof(struct or pointer) -> bytes, bits */
 int lyt_sizeof (lua_State *L) {
   int node;
-  const Struct *st = checkview(L, 1, &node);
+  const Pointer *p;
+  const Struct *st = checkview(L, 1, &node, &p);
   size_t bits = node < 0 ? st->s.bits : st->fields[node].bits;
   lua_pushinteger(L, (lua_Integer)lay_bytes(bits));
   lua_pushinteger(L, (lua_Integer)bits);
   return 2;
 }
 
+/* layout.fits(p) -> whether every field of p can be read: the outermost
+** struct p (or the root of nested p) views lies wholly in its memory, at
+** its position (an unset pointer: false).
+** layout.fits(struct or pointer, mem [, pos]) -> whether a struct of that
+** size starting at 1-based byte pos (absent: 1) lies wholly in mem, a
+** memory or string; an explicit nil pos is no position: false (the
+** info.l3 of a packet without one). A separate call rather than a result
+** of setpointer, so the per-packet setpointer costs what it did. */
+int lyt_fits (lua_State *L) {
+  int node, isnum, nargs = lua_gettop(L);  /* before anything pushes */
+  const Struct *st;
+  const Pointer *p;
+  size_t bytes, len;
+  lua_Integer pos;
+  if (nargs == 1) {
+    const Pointer *r;
+    p = lyt_checkpointer(L, 1);
+    r = p->root;
+    lua_pushboolean(L, lay_check(&r->st->s, r->head->len, r->pos) == LAY_OK);
+    return 1;
+  }
+  st = checkview(L, 1, &node, &p);
+  bytes = node < 0 ? st->s.size : lay_bytes(st->fields[node].bits);
+  if (p != NULL && p->root->memud != NULL &&  /* the memory it views */
+      lua_touserdata(L, 2) == p->root->memud &&
+      lua_type(L, 2) == LUA_TUSERDATA)
+    len = p->root->head->len;  /* (PUV_MEM keeps it alive: no other) */
+  else if (lua_type(L, 2) == LUA_TNUMBER ||  /* toarray would convert it */
+           luamem_toarray(L, 2, &len) == NULL)
+    return luaL_typeerror(L, 2, "memory or string");
+  pos = lua_tointegerx(L, 3, &isnum);
+  if (!isnum) {
+    if (nargs >= 3 && lua_isnil(L, 3)) {
+      lua_pushboolean(L, 0);
+      return 1;
+    }
+    if (nargs >= 3) luaL_checkinteger(L, 3);  /* raises */
+    pos = 1;
+  }
+  lua_pushboolean(L, pos >= 1 && (lua_Unsigned)(pos - 1) <= len &&
+                     bytes <= len - (size_t)(pos - 1));
+  return 1;
+}
+
 /* layout.offsetof(struct or pointer, "key[.key...]") -> byte, bit: where
 ** the field starts, counted from the start of the given struct */
 int lyt_offsetof (lua_State *L) {
   int node, f;
-  const Struct *st = checkview(L, 1, &node);
+  const Pointer *p;
+  const Struct *st = checkview(L, 1, &node, &p);
   const lay_Field *fields = st->fields;
   const char *path = luaL_checkstring(L, 2);
   size_t base = node < 0 ? 0 : fields[node].offset, rel;

@@ -11,6 +11,7 @@ static const luaL_Reg lyt_funcs[] = {
   {"autochecksum", lyt_autochecksum},
   {"sizeof", lyt_sizeof},
   {"offsetof", lyt_offsetof},
+  {"fits", lyt_fits},
   {NULL, NULL}
 };
 
@@ -21,9 +22,10 @@ static const luaL_Reg ptr_meta[] = {
   {NULL, NULL}
 };
 
-/* The module functions and the pairs iterator get the pointer metatable
-** as upvalue 1, which is how they recognise pointers (lyt_testpointer);
-** __pairs gets the iterator, made once. */
+/* The module functions get the pointer metatable as upvalue 1 and the
+** struct metatable as upvalue 2, which is how they recognise pointers and
+** structs (lyt_testpointer, lyt_teststruct); the pairs iterator gets the
+** pointer metatable; __pairs gets the iterator, made once. */
 LUAMOD_API int luaopen_layout (lua_State *L) {
   luaL_newlibtable(L, lyt_funcs);
   luaL_newmetatable(L, LYT_POINTERMT);
@@ -34,12 +36,11 @@ LUAMOD_API int luaopen_layout (lua_State *L) {
   lua_setfield(L, -2, "__pairs");
   lua_pushliteral(L, "layout pointer");
   lua_setfield(L, -2, "__metatable");  /* keeps scripts off the metamethods */
-  luaL_setfuncs(L, lyt_funcs, 1);  /* upvalue: the pointer metatable */
   luaL_newmetatable(L, LYT_STRUCTMT);
   lua_pushcfunction(L, lyt_structtostring);
   lua_setfield(L, -2, "__tostring");
   lua_pushliteral(L, "layout struct");
   lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  luaL_setfuncs(L, lyt_funcs, 2);  /* upvalues: the two metatables */
   return 1;
 }

@@ -5,7 +5,7 @@
 **   llaystruct.c  layout.struct: reading a spec into the engine (lay.c)
 **   llayhash.c    finding a field by its key: the key hash
 **   llayptr.c     pointers: newpointer, setpointer, reads and writes
-**   llayinfo.c    introspection: sizeof, offsetof, pairs, tostring
+**   llayinfo.c    introspection: sizeof, offsetof, fits, pairs, tostring
 **   llaylib.c     luaopen_layout: the function tables
 **
 ** Every extern name of the module starts with lyt_ (the engine's is lay_).
@@ -115,6 +115,7 @@ int lyt_nofield (lua_State *L, const Struct *st, int node, int k);
 ** which scripts cannot get or set; they are light C functions (no
 ** upvalue: 4 instructions less per call). */
 #define LYT_PTRMT lua_upvalueindex(1)
+#define LYT_STRUCTUV lua_upvalueindex(2)  /* the struct metatable */
 
 static inline Pointer *lyt_testpointer (lua_State *L, int arg, int mt) {
   Pointer *p = (Pointer *)lua_touserdata(L, arg);
@@ -153,6 +154,7 @@ int lyt_struct (lua_State *L);
 /* ---- introspection (llayinfo.c) ---- */
 int lyt_sizeof (lua_State *L);
 int lyt_offsetof (lua_State *L);
+int lyt_fits (lua_State *L);
 int lyt_pairs (lua_State *L);
 int lyt_next (lua_State *L);
 int lyt_tostring (lua_State *L);

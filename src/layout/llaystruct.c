@@ -2,6 +2,8 @@
 ** llaystruct.c - layout.struct(spec): reads a spec table into the layout
 ** engine (lay.c) and makes the compiled struct userdata.
 **
+** A spec's own options: `endian`, the default byte order of its fields
+** (a struct field's `endian` is that of its fields), and `checksum`.
 ** The spec is read in one pass, each option of each field once (with its
 ** metamethods, as the Lua libraries read tables), so what is compiled is
 ** what was read: a spec whose __index answers differently on each call
@@ -64,14 +66,14 @@ static void reserve (lua_State *L, Build *b) {
   b->id = (const void **)(void *)(fields + cap);
 }
 
-/* The string option `name` of the field table at idx as its index in list
-** (the default when absent); raises an error naming what was given and
-** the `choices`. */
+/* The string option `name` of the table at idx (a field, or the spec
+** itself) as its index in list, `def` when absent; raises an error naming
+** what was given and the `choices`. */
 static int getoption (lua_State *L, int idx, const char *key,
-                      lua_Integer i, const char *name, const char *def,
+                      lua_Integer i, const char *name, int def,
                       const char *const list[], const char *choices) {
   int r = -1, t = lua_getfield(L, idx, name);
-  if (t == LUA_TNIL) r = findname(list, def);
+  if (t == LUA_TNIL) r = def;
   else if (t == LUA_TSTRING) r = findname(list, lua_tostring(L, -1));
   if (r < 0) {
     const char *given = t == LUA_TSTRING
@@ -157,16 +159,18 @@ static void engineerror (lua_State *L, const Build *b, const char *key,
 }
 
 /* Adds the fields of the spec table at `idx` (nested `depth` deep) to the
-** struct; `keys` is the key table of that (nested) struct. */
+** struct; `keys` is the key table of that (nested) struct, `endian` the
+** byte order of its fields that give none: the `endian` of the struct,
+** else of the struct around it, else native. */
 static void addfields (lua_State *L, Build *b, int idx, int keys,
-                       int depth) {
+                       int depth, int endian) {
   lay_Struct *S = &b->s;
   lua_Integer i, n;
   if (depth > MAXDEPTH) specerror(L, NULL, 0, "structs nested too deep");
   luaL_checkstack(L, 8, "struct nesting");
   n = (lua_Integer)lua_rawlen(L, idx);
   for (i = 1; i <= n; i++) {
-    int field = lua_gettop(L) + 1, type, endian, r, inbytes;
+    int field = lua_gettop(L) + 1, type, fendian, r, inbytes;
     const char *key;
     const void *id;
     size_t size;
@@ -174,10 +178,10 @@ static void addfields (lua_State *L, Build *b, int idx, int keys,
       specerror(L, NULL, 0, lua_pushfstring(L,
                 "field #%I is not a table", i));
     key = getkey(L, b, field, keys, i, &id);
-    type = getoption(L, field, key, i, "type", "number", typenames,
+    type = getoption(L, field, key, i, "type", LAY_NUMBER, typenames,
                      "number, boolean, string or struct");
-    endian = getoption(L, field, key, i, "endian", "native", endiannames,
-                       "big, little or native");
+    fendian = getoption(L, field, key, i, "endian", endian, endiannames,
+                        "big, little or native");
     r = getsize(L, field, key, i, &size, &inbytes);
     if (r == 0 && type != LAY_STRUCT)
       specerror(L, key, i, "unsupported type (no size: bits or bytes)");
@@ -187,12 +191,12 @@ static void addfields (lua_State *L, Build *b, int idx, int keys,
       lua_newtable(L);  /* key table of the nested struct */
       lay_open(S, key, size, inbytes);
       if (S->err != LAY_OK) engineerror(L, b, key, i, size, inbytes);
-      addfields(L, b, field, lua_gettop(L), depth + 1);
+      addfields(L, b, field, lua_gettop(L), depth + 1, fendian);
       lay_close(S);
       lua_pop(L, 1);
     }
     else
-      lay_add(S, key, type, size, inbytes, endian);
+      lay_add(S, key, type, size, inbytes, fendian);
     if (S->err != LAY_OK) engineerror(L, b, key, i, size, inbytes);
     lua_pop(L, 1);  /* field table */
   }
@@ -228,6 +232,7 @@ static Struct *newstruct (lua_State *L, const Build *b) {
 int lyt_struct (lua_State *L) {
   Build b;
   Struct *st;
+  int endian;
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   lua_newtable(L);  /* 2: keeps every key string */
@@ -237,7 +242,9 @@ int lyt_struct (lua_State *L) {
   lay_init(&b.s, (lay_Field *)lua_touserdata(L, 3), 0);
   b.id = (const void **)lua_touserdata(L, 3);
   lua_newtable(L);  /* 4: key table of the outermost struct */
-  addfields(L, &b, 1, 4, 0);
+  endian = getoption(L, 1, NULL, 0, "endian", LAY_NATIVE, endiannames,
+                     "big, little or native");
+  addfields(L, &b, 1, 4, 0, endian);
   if (lay_finish(&b.s) != LAY_OK) engineerror(L, &b, NULL, 0, 0, 0);
   st = newstruct(L, &b);  /* 5 */
   if (lua_getfield(L, 1, "checksum") != LUA_TNIL) {

@@ -80,7 +80,10 @@ static void callunref (lua_State *L, Memory *ref) {
 static int ref_gc (lua_State *L) {
   int type;
   Memory *ref = tohead(L, 1, &type);
-  if (type == LUAMEM_TREF && ref->len != 0) callunref(L, ref);
+  if (type == LUAMEM_TREF && ref->len != 0) {
+    luamemI_moving(L, 1);  /* its slices die (lmemslice.c) */
+    callunref(L, ref);
+  }
   return 0;
 }
 
@@ -149,20 +152,18 @@ static int memtype (lua_State *L, int idx) {
   return type;
 }
 
+/* a slice's own head holds its bytes (lmemslice.c); the library's marks
+** in `unref` read as NULL */
 static char *tomem (lua_State *L, int idx, size_t *len,
                     luamem_Unref *unref, int *type) {
   int t;
   const Memory *m = tohead(L, idx, &t);
-  if (m != NULL && m->unref == luamemI_sliceunref) {  /* lmemslice.c */
-    size_t l;
-    char *mem = luamemI_sliceview(L, idx, m, &l);
-    if (len != NULL) *len = l;
-    if (unref != NULL) *unref = NULL;
-    if (type != NULL) *type = t;
-    return mem;
-  }
   if (len != NULL) *len = (m != NULL) ? m->len : 0;
-  if (unref != NULL) *unref = (m != NULL) ? m->unref : NULL;
+  if (unref != NULL) {
+    *unref = (m != NULL) ? m->unref : NULL;
+    if (*unref == luamemI_sliceunref || *unref == luamemI_sliced)
+      *unref = NULL;
+  }
   if (type != NULL) *type = t;
   return (m != NULL) ? m->mem : NULL;
 }

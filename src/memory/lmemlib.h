@@ -53,13 +53,18 @@ typedef void (*luamem_Unref) (lua_State *L, void *mem, size_t len);
 ** so the head's address is stable while the memory is alive: a host on a
 ** hot path may keep it (keeping the memory reachable, e.g. in a user value
 ** or a stack slot) and read `mem` and `len` with no API call; they are
-** always the current block (an empty memory: LUAMEM_EMPTY, 0).
-** The owner of a referenced memory may also store into its head: that is
-** luamem_resetref(..., cleanup = 0) without the type check (the previous
-** block is the host's to release; `mem` must never be NULL). The debug
-** library cannot make the memory drop out of such a host's reach, as it
-** can make luamem_setref fail by swapping the metatable. An allocated
-** memory's head is read-only.
+** always the current block (an empty memory: LUAMEM_EMPTY, 0), slices
+** included. An allocated memory's head is read-only.
+** The owner protocol: the owner of a referenced memory may re-point it by
+** storing `mem` and `len` into its head only while its `unref` is NULL,
+** leaving it NULL: that is luamem_resetref(..., NULL, cleanup = 0) without
+** the type check (the previous block is the host's to release; `mem` must
+** never be NULL). A non-NULL `unref` there means the memory has slices
+** (this library's no-op mark): re-point it with luamem_resetref, which
+** empties them first. A reference with an unref of its own is re-pointed
+** through luamem_setref/luamem_resetref only. The debug library cannot
+** make the memory drop out of such a host's reach, as it can make
+** luamem_setref fail by swapping the metatable.
 */
 typedef struct luamem_Head {
   char *mem;            /* block; never NULL */
@@ -133,17 +138,12 @@ LUAMEMLIB_API void luamem_pushresultsize (luaL_Buffer *B, size_t sz);
 ** range is not inside the memory. A slice keeps its memory alive; a slice
 ** of a slice is a slice of the first one's memory (its root).
 ** A slice is valid while its root shows the block it showed when the
-** slice was taken: a reference re-pointed (luamem_setref, a store into its
-** head), resized or closed kills its slices, for good; an allocated root
-** never moves. Through luamem_tomemoryx and everything built on it, a
-** valid slice shows its bytes and a dead one an empty memory. Its head
-** (luamem_tohead, read with no call in between) never holds a pointer
-** that could go stale: a slice of an allocated memory has its bytes
-** there, a slice of a reference is empty there.
-** An owner that stores into its reference's head should store `unref`
-** too (NULL for none), as the daemon does: while sliced, a reference with
-** no unref gets a no-op one of this library, and its reset is how slices
-** learn of a new block at the same address and length.
+** slice was taken: a reference re-pointed (luamem_setref/resetref, the
+** owner protocol above), resized or closed kills its slices, for good; an
+** allocated root never moves. A slice's own head holds its bytes while it
+** is valid and LUAMEM_EMPTY, 0 once dead, so luamem_tomemoryx and a kept
+** head (luamem_tohead) show the same. luamem_tomemoryx reads a slice's
+** unref, and the mark on a sliced root, as NULL.
 */
 LUAMEMLIB_API char *luamem_newslice (lua_State *L, int idx, size_t start,
                                      size_t len);

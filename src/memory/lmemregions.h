@@ -14,20 +14,13 @@
 ** marks a referenced memory as a slice (and does nothing). */
 void luamemI_sliceunref (lua_State *L, void *mem, size_t len);
 
-/* The current block of the slice at `idx` (its head is `h`): its bytes
-** when valid, else LUAMEM_EMPTY and 0, for good. */
-char *luamemI_sliceview (lua_State *L, int idx, const luamem_Head *h,
-                         size_t *len);
+/* The no-op unref a reference whose unref was NULL gets while it has
+** slices (the owner protocol of lmemlib.h); read back as NULL. */
+void luamemI_sliced (lua_State *L, void *mem, size_t len);
 
-/* luamem_resetref is about to change the block of the reference at `idx`:
-** slices taken of its current block die. */
+/* The memory at `idx` is about to change block, or to be closed: the
+** heads of its slices become empty, for good (luamem_resetref, __gc). */
 void luamemI_moving (lua_State *L, int idx);
-
-/* The validity record of a slice (user value 1 of the slice's userdata):
-** what a stream over a slice checks on every access. */
-typedef struct luamemI_Slice luamemI_Slice;
-luamemI_Slice *luamemI_toslice (lua_State *L, int idx);
-char *luamemI_infoview (luamemI_Slice *s, size_t *len);
 
 /* ---- module side: Lua functions of lmemstream.c, lmemslice.c, lmemmap.c */
 int luamemI_mslice (lua_State *L);

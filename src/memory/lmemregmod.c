@@ -2,24 +2,19 @@
 ** lmemregmod.c - the `memory` module's functions over regions: slice and
 ** map (streams are in lmemstream.c). Written against lmemlib.h only.
 */
+#include "lmemmod.h"      /* posstart, posend */
 #include "lmemregions.h"
 
 /* memory.slice(m, i [, j]) -> memory over bytes i..j of m, shared;
 ** i and j as in string.sub */
 int luamemI_mslice (lua_State *L) {
-  size_t len;
-  lua_Integer i, j, n;
+  size_t len, i, j;
   luamem_checkmemory(L, 1, &len);
-  n = (lua_Integer)len;
-  i = luaL_checkinteger(L, 2);
-  j = luaL_optinteger(L, 3, -1);
-  if (i < 0) i = (i < -n) ? 1 : n + i + 1;
-  else if (i == 0) i = 1;
-  if (j < 0) j = (j < -n) ? 0 : n + j + 1;
-  else if (j > n) j = n;
+  i = posstart(luaL_checkinteger(L, 2), len);
+  j = posend(luaL_optinteger(L, 3, -1), len);
   lua_settop(L, 1);
   if (i > j) luamem_newslice(L, 1, 0, 0);
-  else luamem_newslice(L, 1, (size_t)(i - 1), (size_t)(j - i + 1));
+  else luamem_newslice(L, 1, i - 1, j - i + 1);
   return 1;
 }
 

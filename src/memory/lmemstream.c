@@ -5,9 +5,8 @@
 ** A stream holds the memory's head (stable while the memory lives, which
 ** its user value ensures) and reads mem and len from it at every access,
 ** so a stream over the daemon's `pkt` follows it from packet to packet and
-** one over a resized memory sees the new block. A stream over a slice
-** checks the slice's validity record instead (lmemslice.c): its head is
-** empty when the slice is of a reference. Every access is bounded by the
+** one over a resized memory sees the new block, one over a slice its bytes
+** until it dies (lmemslice.c empties its head). Every access is bounded by the
 ** length read at that moment: a read or write that does not fit returns
 ** nil and the position, and moves nothing.
 */
@@ -20,17 +19,13 @@
 
 typedef struct Stream {
   const luamem_Head *head;  /* the memory's head, or &own */
-  luamemI_Slice *slice;     /* set for a slice: checked on every access */
   luamem_Head own;          /* a reader over a string: its bytes */
   size_t pos;               /* 0-based position of the next byte */
 } Stream;
 
 #define UV_MEM 1    /* user value: the memory or string */
-#define UV_SLICE 2  /* and a slice's record, which `slice` points to */
 
 static unsigned char *view (Stream *st, size_t *len) {
-  if (st->slice != NULL) return (unsigned char *)luamemI_infoview(st->slice,
-                                                                  len);
   *len = st->head->len;
   return (unsigned char *)st->head->mem;
 }
@@ -333,13 +328,8 @@ static int newstream (lua_State *L, int writer) {
   luamem_Head *h = isstr ? NULL : luamem_tohead(L, 1, NULL);
   if (h == NULL && !isstr)
     luaL_typeerror(L, 1, writer ? "memory" : "memory or string");
-  st = (Stream *)lua_newuserdatauv(L, sizeof(Stream), 2);
-  st->slice = isstr ? NULL : luamemI_toslice(L, 1);
+  st = (Stream *)lua_newuserdatauv(L, sizeof(Stream), 1);
   st->pos = 0;
-  if (st->slice != NULL) {  /* kept even if the slice loses it */
-    lua_getiuservalue(L, 1, 1);
-    lua_setiuservalue(L, -2, UV_SLICE);
-  }
   if (isstr) {
     st->own.mem = (char *)lua_tolstring(L, 1, &st->own.len);
     st->own.unref = NULL;

@@ -6,6 +6,50 @@
 
 #include "loop.h"
 
+/* a sink took no more (sink.h): the run ends before the next packet; the
+** first error is the one reported */
+static void halt (pkt_Loop *lp, int rc, const char *why) {
+  if (rc < 0 && lp->status == PKT_OK) {
+    lp->status = PKT_ERROR;
+    snprintf(lp->err, PKT_ERRSIZE, "%s", why);
+  }
+  lp->halted = 1;
+}
+
+/* every sink's held packets to its output */
+static void flush (pkt_Loop *lp) {
+  char why[PKT_ERRSIZE];
+  int i, rc;
+  for (i = 0; i < lp->nsinks; i++) {
+    pkt_Sink *k = lp->sinks[i];
+    if (k->ops->flush && (rc = k->ops->flush(k, lp->st, why)) != PKT_OK)
+      halt(lp, rc, why);
+  }
+}
+
+/* SIGUSR1: fresh stats for the hook (passed: what the outputs have) */
+static void report (pkt_Loop *lp) {
+  *lp->report = 0;
+  flush(lp);
+  lp->src->ops->stats(lp->src, lp->st);
+  lp->st->luamem = pkt_script_memory(lp->script);
+  if (lp->hook) lp->hook(lp, PKT_LOOP_REPORT);
+}
+
+/*
+** The input ended: starts it over when --loop asks for another pass.
+** A pass that read nothing ends the run (--loop=0 on an empty file).
+*/
+static int nextpass (pkt_Loop *lp, uint64_t readbefore, char *why) {
+  if (lp->loops >= 0 && lp->loop >= (uint64_t)lp->loops) return PKT_END;
+  if (lp->src->ops->rewind == NULL) return PKT_END;
+  if (lp->st->read == readbefore) return PKT_END;
+  if (lp->src->ops->rewind(lp->src, why) != PKT_OK) return PKT_ERROR;
+  lp->loop++;
+  if (lp->pacer) pkt_pacer_newloop(lp->pacer);
+  return PKT_AGAIN;
+}
+
 /*
 ** The next packet, after the signals, -c and the progress hook had their
 ** turn; called between two packets, so a reload or a stop never cuts one.
@@ -16,20 +60,16 @@ static int fetch (void *ud, pkt_Packet *p) {
   pkt_Stats *st = lp->st;
   char why[PKT_ERRSIZE];
   int rc;
+  if (lp->loop == 0) lp->loop = 1;
   for (;;) {
-    if (lp->stop && *lp->stop) return PKT_END;
+    if (lp->halted || (lp->stop && *lp->stop) || lp->paceend) return PKT_END;
+    if (lp->pacer && pkt_pacer_expired(lp->pacer)) return PKT_END;
     if (lp->reload && *lp->reload) {
       *lp->reload = 0;
       if (lp->script) return PKT_RELOAD;
     }
-    if (lp->report && *lp->report) {
-      *lp->report = 0;
-      src->ops->stats(src, st);
-      st->luamem = pkt_script_memory(lp->script);
-      if (lp->hook) lp->hook(lp, PKT_LOOP_REPORT);
-    }
+    if (lp->report && *lp->report) report(lp);
     if (lp->count > 0 && st->read >= (uint64_t)lp->count) return PKT_END;
-    if (lp->status != PKT_OK) return PKT_END;  /* a sink failed for good */
     p->route = PKT_ROUTE_DEFAULT;  /* a plain copy, a script error passing */
     p->iface = NULL;  /* what sources of one interface leave alone */
     p->comment = NULL;
@@ -37,7 +77,12 @@ static int fetch (void *ud, pkt_Packet *p) {
     rc = src->ops->next(src, p, why);
     if (rc == PKT_PACKET) break;
     if (rc == PKT_AGAIN) continue;  /* live: nothing yet, or a signal */
-    if (rc == PKT_END) return PKT_END;
+    if (rc == PKT_END) {
+      rc = nextpass(lp, lp->passread, why);
+      lp->passread = st->read;
+      if (rc == PKT_AGAIN) continue;
+      if (rc == PKT_END) return PKT_END;
+    }
     snprintf(lp->err, PKT_ERRSIZE, "%s: packet %llu: %.900s", src->name,
              (unsigned long long)st->read + 1, why);
     lp->status = PKT_ERROR;
@@ -46,15 +91,33 @@ static int fetch (void *ud, pkt_Packet *p) {
   st->read++;
   p->no = st->read;
   p->nano = src->nano;
-  if (lp->hook && (st->read & 1023) == 0) lp->hook(lp, PKT_LOOP_PROGRESS);
+  p->loop = lp->loop;
+  /* a paced run is slow enough for a progress check on every packet */
+  if (lp->hook && ((st->read & 1023) == 0 || lp->pacer))
+    lp->hook(lp, PKT_LOOP_PROGRESS);
   return PKT_PACKET;
+}
+
+/* a signal woke the pacer: stop, or print the report and wait on */
+static int pacecheck (void *ud) {
+  pkt_Loop *lp = (pkt_Loop *)ud;
+  if (lp->stop && *lp->stop) return 1;
+  if (lp->report && *lp->report) report(lp);
+  return 0;
 }
 
 static void deliver (void *ud, const pkt_Packet *p, int pass) {
   pkt_Loop *lp = (pkt_Loop *)ud;
-  int i;
+  char why[PKT_ERRSIZE];
+  int i, rc;
   if (!pass) {
     lp->st->dropped++;
+    return;
+  }
+  /* a stop while waiting: the packet is not sent (nor counted), fetch
+  ** ends the run */
+  if (lp->pacer && pkt_pacer_wait(lp->pacer, p, pacecheck, lp) != PKT_OK) {
+    lp->paceend = 1;
     return;
   }
   lp->st->passed++;
@@ -63,18 +126,12 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
   for (i = 0; i < lp->nsinks; i++) {
     pkt_Sink *k = lp->sinks[i];
     if (((p->route >> k->output) & 1) == 0) continue;
-    k->ops->write(k, p, lp->st);
-    if (k->failed && lp->status == PKT_OK) {  /* fetch ends the run */
-      snprintf(lp->err, PKT_ERRSIZE, "%s: packet %llu: %.900s", k->name,
-               (unsigned long long)p->no, k->failed);
-      lp->status = PKT_ERROR;
-    }
+    if ((rc = k->ops->write(k, p, lp->st, why)) != PKT_OK)
+      halt(lp, rc, why);
   }
 }
 
-int pkt_loop_run (pkt_Loop *lp, char *err) {
-  lp->status = PKT_OK;
-  lp->err = err;
+static int run (pkt_Loop *lp) {
   for (;;) {
     int rc;
     if (lp->script == NULL) {  /* a plain copy */
@@ -93,4 +150,14 @@ int pkt_loop_run (pkt_Loop *lp, char *err) {
     break;
   }
   return lp->status;
+}
+
+int pkt_loop_run (pkt_Loop *lp, char *err) {
+  int rc;
+  lp->status = PKT_OK;
+  lp->halted = 0;
+  lp->err = err;
+  rc = run(lp);
+  flush(lp);
+  return rc == PKT_OK ? lp->status : rc;
 }

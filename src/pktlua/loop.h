@@ -9,6 +9,7 @@
 
 #include <signal.h>
 
+#include "pacer.h"
 #include "pkt.h"
 #include "script.h"
 #include "sink.h"
@@ -29,6 +30,11 @@ typedef struct pkt_Loop {
   pkt_Script *script;       /* NULL: a plain copy; reloads replace it */
   pkt_Stats *st;
   long long count;          /* -c: stop after this many packets, 0: none */
+  /* --loop: passes over the input through the source's rewind (0 and 1:
+  ** once, <0: until stopped); the pass being read (1-based) */
+  long long loops;
+  uint64_t loop;
+  pkt_Pacer *pacer;         /* NULL: passed packets leave at once */
   /* set by the caller's signal handlers, cleared here; NULL: none */
   volatile sig_atomic_t *stop;    /* end the run before the next packet */
   volatile sig_atomic_t *reload;  /* reload the script between packets */
@@ -36,12 +42,17 @@ typedef struct pkt_Loop {
   void (*hook) (struct pkt_Loop *lp, int event);  /* NULL: none */
   void *ud;                 /* the hook's */
   int status;               /* (the loop's own) */
+  int halted;               /* (the loop's own) a sink took no more */
+  int paceend;              /* (the loop's own) the pacer said stop */
+  uint64_t passread;        /* (the loop's own) st->read when a pass began */
   char *err;                /* (the loop's own) */
 } pkt_Loop;
 
-/* runs until the input ends, -c, or *stop: PKT_OK; PKT_ERROR when the
-** input fails (err: "name: packet N: why"); PKT_ERROR_SCRIPT when a
-** script error ends the run (--on-error=abort, already reported) */
+/* runs until the input ends, -c, *stop, or a sink's output ends (a pipe's
+** reader went away): PKT_OK; PKT_ERROR when the input or an output fails
+** (err: "name: packet N: why"); PKT_ERROR_SCRIPT when a script error ends
+** the run (--on-error=abort, already reported). The sinks are flushed
+** before it returns, so st->passed counts what the outputs have. */
 int pkt_loop_run (pkt_Loop *lp, char *err);
 
 #endif

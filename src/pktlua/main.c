@@ -3,7 +3,9 @@
 ** the script, open the sinks, run every packet through, and end cleanly
 ** on EOF, -c, a signal or an error, flushing what passed.
 */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -27,7 +29,6 @@ static volatile sig_atomic_t sig_stop;    /* SIGINT/SIGTERM seen */
 static volatile sig_atomic_t sig_reload;  /* SIGHUP */
 static volatile sig_atomic_t sig_report;  /* SIGUSR1 */
 static pkt_Source *volatile sig_source;   /* to wake a waiting source */
-static pkt_Script *volatile sig_script;   /* to interrupt a stuck script */
 
 static void onsignal (int sig) {
   int saved = errno;
@@ -35,7 +36,7 @@ static void onsignal (int sig) {
   else if (sig == SIGUSR1) sig_report = 1;
   else if (sig_stop) {
     /* the second one: stop the script where it is; a third kills */
-    pkt_script_interrupt(sig_script);
+    pkt_script_interrupt();
     signal(sig, SIG_DFL);
   }
   else sig_stop = 1;
@@ -45,16 +46,33 @@ static void onsignal (int sig) {
   errno = saved;
 }
 
+/*
+** A stop has no SA_RESTART: a blocking open or read of the input returns
+** EINTR and the run ends there. SIGHUP and SIGUSR1 act between two
+** packets, so a read they interrupt is restarted (a waiting source is
+** woken up to let them act at once). No system call of ours takes EINTR
+** for an error.
+*/
+static void onpipe (int sig) {
+  (void)sig;
+}
+
 static void setsignals (void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = onsignal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  /* no SA_RESTART: a blocking read returns */
+  sa.sa_flags = 0;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  sa.sa_flags = SA_RESTART;
   sigaction(SIGHUP, &sa, NULL);
   sigaction(SIGUSR1, &sa, NULL);
+  /* a write to a pipe with no reader fails with EPIPE (the output's end,
+  ** sink_pcap.c) instead of killing; a handler, not SIG_IGN, which the
+  ** script's children would inherit */
+  sa.sa_handler = onpipe;
+  sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* }====================================================== */
@@ -80,30 +98,105 @@ static void printoutputs (const pkt_Options *o, const pkt_Stats *st) {
           (unsigned long long)st->unknownoutputs);
 }
 
+/* what a replay sent: the injected packets with -o, else those released */
+static uint64_t sent (const pkt_Options *o, const pkt_Stats *st,
+                      uint64_t *bytes) {
+  *bytes = o->oface ? st->injectedbytes : st->releasedbytes;
+  return o->oface ? st->injected : st->released;
+}
+
+static double persec (double n, double secs) {
+  return secs > 0.0 ? n / secs : 0.0;
+}
+
+static void printreplayjson (const pkt_Options *o, const pkt_Stats *st) {
+  uint64_t bytes, n = sent(o, st, &bytes);
+  fprintf(stderr, ",\"inject\":{\"sent\":%llu,\"bytes\":%llu,"
+          "\"msgsize\":%llu,\"msgsize_first\":%llu,\"nobufs\":%llu,"
+          "\"nobufs_first\":%llu,\"nobufs_retries\":%llu,\"other\":%llu,"
+          "\"other_first\":%llu}",
+          (unsigned long long)st->injected,
+          (unsigned long long)st->injectedbytes,
+          (unsigned long long)st->msgsize,
+          (unsigned long long)st->msgsizefirst,
+          (unsigned long long)st->nobufs, (unsigned long long)st->nobufsfirst,
+          (unsigned long long)st->nobufsretries,
+          (unsigned long long)st->otherfail,
+          (unsigned long long)st->otherfirst);
+  if (!st->replay) {
+    fputs(",\"replay\":null", stderr);
+    return;
+  }
+  fprintf(stderr, ",\"replay\":{\"packets\":%llu,\"bytes\":%llu,"
+          "\"loops\":%llu,\"seconds\":%.6f,\"pps\":%.1f,\"mbps\":%.3f",
+          (unsigned long long)n, (unsigned long long)bytes,
+          (unsigned long long)st->loop, st->seconds,
+          persec((double)n, st->seconds),
+          persec((double)bytes * 8e-6, st->seconds));
+  if (st->haslate)
+    fprintf(stderr, ",\"late_us\":{\"mean\":%.1f,\"p99\":%.1f,"
+            "\"max\":%.1f}}", st->latemean, st->latep99, st->latemax);
+  else
+    fputs(",\"late_us\":null}", stderr);
+}
+
+static void printreplay (const pkt_Options *o, const pkt_Stats *st) {
+  uint64_t bytes, n = sent(o, st, &bytes);
+  fprintf(stderr, "pktlua: replay: %llu packets, %llu bytes sent in %.3f s "
+          "(%llu loop%s): %.0f packets/s, %.3f Mbit/s\n",
+          (unsigned long long)n, (unsigned long long)bytes, st->seconds,
+          (unsigned long long)st->loop, st->loop == 1 ? "" : "s",
+          persec((double)n, st->seconds),
+          persec((double)bytes * 8e-6, st->seconds));
+  if (st->haslate)
+    fprintf(stderr, "pktlua: replay: lateness mean %.1f us, p99 %.1f us, "
+            "max %.1f us\n", st->latemean, st->latep99, st->latemax);
+}
+
+/* injection failures of one cause, with the first packet that had it */
+static void printcause (const char *what, uint64_t n, uint64_t first) {
+  if (n)
+    fprintf(stderr, "pktlua: %llu packets %s, the first packet %llu\n",
+            (unsigned long long)n, what, (unsigned long long)first);
+}
+
 static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
-    fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"dropped\":%llu,"
-            "\"errors\":%llu,\"inject_errors\":%llu,\"lua_memory\":%zu",
+    fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
+            "\"dropped\":%llu,\"errors\":%llu,\"inject_errors\":%llu,"
+            "\"lua_memory\":%zu",
             (unsigned long long)st->read, (unsigned long long)st->passed,
+            (unsigned long long)st->failed,
             (unsigned long long)st->dropped, (unsigned long long)st->errors,
             (unsigned long long)st->injecterrors, st->luamem);
     printoutputs(o, st);
     if (st->haskernel)
       fprintf(stderr, ",\"kernel\":{\"received\":%u,\"dropped\":%u,"
-              "\"ifdropped\":%u}}\n", st->kreceived, st->kdropped,
+              "\"ifdropped\":%u}", st->kreceived, st->kdropped,
               st->kifdropped);
     else
-      fputs(",\"kernel\":null}\n", stderr);
+      fputs(",\"kernel\":null", stderr);
+    printreplayjson(o, st);
+    fputs("}\n", stderr);
     return;
   }
   fprintf(stderr, "pktlua: %llu packets read, %llu passed, %llu dropped by "
           "the script, %llu script errors\n", (unsigned long long)st->read,
           (unsigned long long)st->passed, (unsigned long long)st->dropped,
           (unsigned long long)st->errors);
+  if (st->failed)
+    fprintf(stderr, "pktlua: %llu passed packets could not be written\n",
+            (unsigned long long)st->failed);
   printoutputs(o, st);
   if (st->injecterrors)
     fprintf(stderr, "pktlua: %llu packets could not be injected\n",
             (unsigned long long)st->injecterrors);
+  printcause("over the interface's MTU (EMSGSIZE)", st->msgsize,
+             st->msgsizefirst);
+  printcause("not sent: the queue stayed full (ENOBUFS)", st->nobufs,
+             st->nobufsfirst);
+  printcause("not sent for another reason", st->otherfail, st->otherfirst);
+  if (st->replay) printreplay(o, st);
   if (st->haskernel)
     fprintf(stderr, "pktlua: kernel: %u packets received, %u dropped, "
             "%u dropped by the interface\n", st->kreceived, st->kdropped,
@@ -123,11 +216,24 @@ typedef struct Progress {
   int shown;                /* a line is on screen */
 } Progress;
 
-static void progress (Progress *pg, pkt_Source *s, const pkt_Stats *st) {
+static void progress (Progress *pg, pkt_Source *s, pkt_Stats *st,
+                      const pkt_Pacer *pc) {
   double t = now(), f = s->ops->progress(s);
   double rate;
   if (t - pg->last < 0.25) return;
   pg->last = t;
+  if (pc) {
+    uint64_t bytes, n;
+    pkt_pacer_report(pc, st);
+    n = sent(pg->o, st, &bytes);
+    fprintf(stderr, "\rpktlua: loop %llu  %llu sent  %.0f packets/s  "
+            "%.3f Mbit/s  late p99 %.0f us\033[K",
+            (unsigned long long)st->loop, (unsigned long long)n,
+            persec((double)n, st->seconds),
+            persec((double)bytes * 8e-6, st->seconds), st->latep99);
+    pg->shown = 1;
+    return;
+  }
   rate = t > pg->start ? (double)st->read / (t - pg->start) : 0.0;
   if (f >= 0.0)
     fprintf(stderr, "\rpktlua: %5.1f%%  %llu packets  %.0f packets/s\033[K",
@@ -147,31 +253,74 @@ static void progressclear (Progress *pg) {
 
 
 /*
-** -Z: become USER for good (groups first, then gid, then uid), and check
-** that root cannot be regained.
+** -Z: the user is looked up before anything is opened (a wrong name is a
+** usage error); become that user for good (groups first, then gid, then
+** uid) once the capture is open, and check that root cannot be regained.
 */
-static int droppriv (const char *user, char *err) {
+typedef struct User {
+  const char *name;
+  uid_t uid;
+  gid_t gid;
+} User;
+
+static int finduser (User *u, const char *name, char *err) {
   struct passwd *pw;
   errno = 0;
-  pw = getpwnam(user);
+  pw = getpwnam(name);
   if (pw == NULL) {
-    snprintf(err, PKT_ERRSIZE, "-Z %s: %s", user,
+    snprintf(err, PKT_ERRSIZE, "-Z %s: %s", name,
              errno ? strerror(errno) : "no such user");
+    return PKT_ERROR_USAGE;
+  }
+  u->name = name;
+  u->uid = pw->pw_uid;
+  u->gid = pw->pw_gid;
+  return PKT_OK;
+}
+
+static int droppriv (const User *u, char *err) {
+  if (geteuid() == u->uid && getuid() == u->uid) return PKT_OK;
+  if (initgroups(u->name, u->gid) != 0 || setgid(u->gid) != 0 ||
+      setuid(u->uid) != 0) {
+    snprintf(err, PKT_ERRSIZE, "-Z %s: cannot become that user: %s",
+             u->name, strerror(errno));
     return PKT_ERROR;
   }
-  if (geteuid() == pw->pw_uid && getuid() == pw->pw_uid) return PKT_OK;
-  if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-      setuid(pw->pw_uid) != 0) {
-    snprintf(err, PKT_ERRSIZE, "-Z %s: cannot become that user: %s", user,
-             strerror(errno));
-    return PKT_ERROR;
-  }
-  if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
+  if (u->uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
     snprintf(err, PKT_ERRSIZE, "-Z %s: root privileges could be regained",
-             user);
+             u->name);
     return PKT_ERROR;
   }
   return PKT_OK;
+}
+
+/*
+** No descriptor is passed on to the programs a script runs (os.execute,
+** io.popen): not the capture socket and libpcap's eventfd, which would let
+** a program running as the -Z user send frames on the capture, not the
+** files, not what pktlua itself inherited beyond standard input, output
+** and error. libpcap opens its descriptors without close-on-exec, so all
+** of them are marked once they are open.
+*/
+static void closeonexec (void) {
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *e;
+  int fd;
+  if (d == NULL) {  /* no /proc: every number up to a sane bound */
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536) max = 65536;
+    for (fd = 3; fd < max; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return;
+  }
+  while ((e = readdir(d)) != NULL) {
+    fd = atoi(e->d_name);
+    if (fd >= 3 && fd != dirfd(d)) {
+      int flags = fcntl(fd, F_GETFD);
+      if (flags >= 0 && !(flags & FD_CLOEXEC))
+        fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+  }
+  closedir(d);
 }
 
 /* an output naming the -r file would truncate the input before it is
@@ -192,22 +341,24 @@ static const char *sameasinput (const pkt_Options *o) {
   return NULL;
 }
 
+/* --loop reads the file again: a pipe's bytes are gone */
+static int rereadable (const char *name) {
+  struct stat sb;
+  return stat(name, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 /* the loop's news: the progress line, SIGUSR1's report, reloads */
 static void onloop (pkt_Loop *lp, int event) {
   Progress *pg = (Progress *)lp->ud;
   switch (event) {
     case PKT_LOOP_PROGRESS:
-      if (pg->on) progress(pg, lp->src, lp->st);
+      if (pg->on) progress(pg, lp->src, lp->st, lp->pacer);
       break;
     case PKT_LOOP_REPORT:
       progressclear(pg);
+      if (lp->pacer) pkt_pacer_report(lp->pacer, lp->st);
+      lp->st->loop = lp->loop;
       printstats(pg->o, lp->st);
-      break;
-    case PKT_LOOP_RELOADING:
-      sig_script = NULL;  /* the old state may be closed meanwhile */
-      break;
-    case PKT_LOOP_RELOADED:
-      sig_script = lp->script;
       break;
   }
 }
@@ -233,8 +384,10 @@ int main (int argc, char **argv) {
   pkt_Stats st;
   Progress pg;
   pkt_Loop lp;
+  User user = { NULL, 0, 0 };
+  pkt_Pacer pacer;
   char err[PKT_ERRSIZE] = "";
-  int status = PKT_EXIT_OK, rc;
+  int status = PKT_EXIT_OK, rc, printed = 0;
   memset(&st, 0, sizeof(st));
   memset(&pg, 0, sizeof(pg));
   memset(&lp, 0, sizeof(lp));
@@ -247,6 +400,17 @@ int main (int argc, char **argv) {
   ** start (a big script, a live open) is still under way ends the run
   ** cleanly at the first packet instead of killing the process */
   setsignals();
+  if (o.user && finduser(&user, o.user, err) != PKT_OK) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_USAGE;
+    goto done;
+  }
+  if (o.loops != 1 && !rereadable(o.rfile)) {
+    fprintf(stderr, "pktlua: --loop: %s is not a regular file: it cannot "
+            "be read again\n", o.rfile);
+    status = PKT_EXIT_USAGE;
+    goto done;
+  }
   if (sameasinput(&o)) {
     fprintf(stderr, "pktlua: -w %s is the -r file: refusing to overwrite "
             "the input\n", sameasinput(&o));
@@ -259,10 +423,12 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  sig_script = script;  /* a second ^C stops a script stuck at its start */
   if ((rc = pkt_source_open(&src, &o, err)) != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = exitstatus(rc);
+    /* PKT_END: a stop signal came while the input was awaited */
+    if (rc != PKT_END) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = exitstatus(rc);
+    }
     goto done;
   }
   if (o.verbose) verbosestart(src);
@@ -271,11 +437,12 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_FAIL;
     goto done;
   }
-  if (o.user && droppriv(o.user, err) != PKT_OK) {
+  if (o.user && droppriv(&user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto done;
   }
+  closeonexec();  /* before the script's chunk can run a program */
   /* the script's own code runs as USER, and may not start: no output yet */
   if (script && pkt_script_start(script, src->linktype, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
@@ -284,17 +451,22 @@ int main (int argc, char **argv) {
   }
   for (i = 0; i < o.noutputs; i++) {  /* sinks[0..nfiles): the files */
     if (o.outputs[i].file == NULL) continue;
-    if (pkt_sink_openfile(&sinks[nfiles], &o, o.outputs[i].file, src, err)
-        != PKT_OK) {
-      fprintf(stderr, "pktlua: %s\n", err);
-      status = PKT_EXIT_FAIL;
+    if ((rc = pkt_sink_openfile(&sinks[nfiles], &o, o.outputs[i].file, src,
+                                err)) != PKT_OK) {
+      if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a
+                            ** reader */
+        fprintf(stderr, "pktlua: %s\n", err);
+        status = PKT_EXIT_FAIL;
+      }
       goto finish;
     }
     sinks[nfiles++]->output = i;
   }
+  closeonexec();  /* the sinks opened after the chunk ran */
   if (src->ops->wakeup) sig_source = src;
   pg.o = &o;
-  pg.on = !o.quiet && src->ops->progress(src) >= 0.0 && isatty(2);
+  pg.on = !o.quiet && isatty(2) &&
+          (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
   pg.start = pg.last = now();
 
   lp.nsinks = nfiles;
@@ -304,15 +476,26 @@ int main (int argc, char **argv) {
   lp.script = script;
   lp.st = &st;
   lp.count = o.count;
+  lp.loops = o.loops == 0 ? -1 : o.loops;  /* --loop=0: until stopped */
+  if (o.timing != PKT_TIMING_NONE) {
+    pkt_pacer_init(&pacer, &o);
+    lp.pacer = &pacer;
+  }
   lp.stop = &sig_stop;
   lp.reload = &sig_reload;
   lp.report = &sig_report;
   lp.hook = onloop;
   lp.ud = &pg;
+  err[0] = '\0';
   rc = pkt_loop_run(&lp, err);
   script = lp.script;  /* reloads replace it */
+  if (lp.pacer) {
+    pkt_pacer_finish(lp.pacer);
+    pkt_pacer_report(lp.pacer, &st);
+    st.loop = lp.loop;
+  }
   progressclear(&pg);
-  if (rc == PKT_ERROR) fprintf(stderr, "pktlua: %s\n", err);
+  if (rc != PKT_OK && err[0]) fprintf(stderr, "pktlua: %s\n", err);
   if (rc != PKT_OK) status = PKT_EXIT_FAIL;
 
 finish:
@@ -331,8 +514,13 @@ finish:
   if (src) src->ops->stats(src, &st);
   st.luamem = pkt_script_memory(script);
   if (!o.quiet || o.statsjson) printstats(&o, &st);
+  printed = 1;
 done:
-  sig_script = NULL;
+  /* monitoring gets its record whatever ended the run */
+  if (o.statsjson && !printed) {
+    st.luamem = pkt_script_memory(script);
+    printstats(&o, &st);
+  }
   sig_source = NULL;
   for (i = 0; i < nfiles; i++) pkt_sink_close(sinks[i], err);
   pkt_sink_close(inject, err);

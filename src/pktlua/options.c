@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,10 @@ static const char usage_text[] =
 "              [-o IFACE] [-f SCRIPT | -e CHUNK]\n"
 "              [-a NAME=VALUE] [-c COUNT] [-s SNAPLEN] [-B KIB] [-p] [-U]\n"
 "              [-Z USER] [-q] [-v] [--stats=json] [--on-error=pass|drop|abort]\n"
-"              [--max-instructions=N] [--max-lua-memory=SIZE] [BPF expression]\n";
+"              [--max-instructions=N] [--max-lua-memory=SIZE]\n"
+"              [--timing=original|topspeed | -x F | --pps=N | --mbps=N |\n"
+"               --topspeed] [--loop=N] [--duration=SECONDS] [--limit=N]\n"
+"              [BPF expression]\n";
 
 static const char help_text[] =
 "Run every packet of a capture file or an interface through a Lua script.\n"
@@ -56,6 +60,18 @@ static const char help_text[] =
 "  --max-lua-memory=SIZE\n"
 "                 cap the Lua heap (bytes; suffix k, m or g); an\n"
 "                 allocation over it fails with a script error\n"
+"Replay (-r; -o is paced with the capture's gaps unless told otherwise,\n"
+"-w only when one of these is given; one timing option at most):\n"
+"  --timing=original|topspeed\n"
+"                 keep the capture's gaps, or send at once\n"
+"  -x F, --multiplier=F  the capture's gaps divided by F (2: twice as fast)\n"
+"  --pps=N        N packets per second\n"
+"  --mbps=N       N megabits per second (of captured bytes)\n"
+"  --topspeed     as fast as possible (with the replay's statistics)\n"
+"  --loop=N       send the file N times (0: until stopped); the next pass\n"
+"                 follows the last packet after the file's mean gap\n"
+"  --duration=SECONDS  stop after that much sending time\n"
+"  --limit=N      the same as -c\n"
 "Capture:\n"
 "  -c COUNT       stop after COUNT packets\n"
 "  -s SNAPLEN     bytes captured per packet (live; default and 0: 262144)\n"
@@ -73,9 +89,14 @@ static const char help_text[] =
 "Script contract: the chunk runs once; then packet(pkt, info) for every\n"
 "packet: pkt is a memory over the captured bytes (writes are what gets\n"
 "written), info has len, caplen, sec, nsec, linktype, l3 (1-based index\n"
-"of the IP header, nil when not IP), ipversion (4, 6 or false),\n"
-"interface, ifname and comment (pcapng: the packet's own);\n"
-"writing info.sec/info.nsec/info.comment sets what is written.\n"
+"of the IP header, nil when not IP), ipversion (4, 6 or false), l4,\n"
+"proto, fragment (the transport header, its protocol, \"none\"/\"first\"/\n"
+"\"later\"), loop (the pass over the file, 1-based), interface, ifname\n"
+"and comment (pcapng: the packet's own); require \"pktlua\" reaches\n"
+"inside tunnels (pktlua.inner); writing info.sec/info.nsec sets the\n"
+"timestamp written and, in a replay, when the packet is sent;\n"
+"writing info.comment sets the comment written (pcapng).\n"
+"pktlua.now() is monotonic seconds, pktlua.now(\"wall\") the wall clock.\n"
 "Returning false drops the packet; "
 "true or nil passes it (to the default\n"
 "output); an output's name or a list of names sends it there. finish()\n"
@@ -86,7 +107,8 @@ static const char help_text[] =
 
 enum {
   OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION,
-  OPT_FORMAT
+  OPT_FORMAT, OPT_TIMING, OPT_PPS, OPT_MBPS, OPT_TOPSPEED, OPT_LOOP,
+  OPT_DURATION, OPT_LIMIT
 };
 
 static const struct option longopts[] = {
@@ -98,6 +120,14 @@ static const struct option longopts[] = {
   {"max-lua-memory", required_argument, NULL, OPT_MAXMEM},
   {"arg", required_argument, NULL, 'a'},
   {"format", required_argument, NULL, OPT_FORMAT},
+  {"timing", required_argument, NULL, OPT_TIMING},
+  {"multiplier", required_argument, NULL, 'x'},
+  {"pps", required_argument, NULL, OPT_PPS},
+  {"mbps", required_argument, NULL, OPT_MBPS},
+  {"topspeed", no_argument, NULL, OPT_TOPSPEED},
+  {"loop", required_argument, NULL, OPT_LOOP},
+  {"duration", required_argument, NULL, OPT_DURATION},
+  {"limit", required_argument, NULL, OPT_LIMIT},
   {NULL, 0, NULL, 0}
 };
 
@@ -154,6 +184,35 @@ static int getsize (const char *opt, const char *s, size_t *v) {
   if (errno == ERANGE || n == 0 || n > SIZE_MAX / mul)
     return bad("option %s: '%s' is out of range", opt, s);
   *v = (size_t)(n * mul);
+  return PKT_OK;
+}
+
+/* a positive, finite number, at most max ("1e3", "0.5") */
+static int getreal (const char *opt, const char *s, double max, double *v) {
+  char *end;
+  errno = 0;
+  if (*s == '\0' || *s == ' ' || *s == '+')
+    return bad("option %s: '%s' is not a number", opt, s);
+  *v = strtod(s, &end);
+  if (*end != '\0' || isnan(*v))
+    return bad("option %s: '%s' is not a number", opt, s);
+  if (errno == ERANGE || !(*v > 0.0) || *v > max)
+    return bad("option %s: %s: out of range (0, %g]", opt, s, max);
+  return PKT_OK;
+}
+
+/*
+** One timing option at most: `name` asks for `mode`. --timing=original
+** and -x say the same thing twice, so they go together.
+*/
+static int settiming (pkt_Options *o, const char **chosen, const char *name,
+                      int mode) {
+  if (*chosen != NULL &&
+      !(o->timing == PKT_TIMING_ORIGINAL && mode == PKT_TIMING_ORIGINAL))
+    return bad("%s and %s exclude each other (one timing option at most)",
+               *chosen, name);
+  *chosen = name;
+  o->timing = mode;
   return PKT_OK;
 }
 
@@ -221,12 +280,32 @@ static int addoutput (pkt_Options *o, const char *arg) {
     o->outputs[o->noutputs].name = n;
     o->outputs[o->noutputs].file = file;
     o->noutputs++;
+    return PKT_OK;
+  }
+}
+
+/*
+** The replay's timing: what was asked, else the capture's gaps when a file
+** is injected (as tcpreplay does), else no pacer at all, but for --loop
+** and --duration, which go as fast as possible with the replay's stats.
+*/
+static int checktiming (pkt_Options *o, const char *chosen) {
+  const char *what = chosen ? chosen
+                   : o->loops != 1 ? "--loop"
+                   : o->duration > 0 ? "--duration" : NULL;
+  if (what && o->rfile == NULL)
+    return bad("%s replays a file: it needs -r", what);
+  if (o->loops != 1 && o->rfile && strcmp(o->rfile, "-") == 0)
+    return bad("--loop: standard input cannot be read again");
+  if (chosen == NULL) {
+    if (o->rfile && o->oface) o->timing = PKT_TIMING_ORIGINAL;
+    else if (what) o->timing = PKT_TIMING_TOPSPEED;
   }
   return PKT_OK;
 }
 
 /* checks that need every option seen */
-static int crosscheck (pkt_Options *o) {
+static int crosscheck (pkt_Options *o, const char *chosen) {
   int i, nstdout = 0;
   if (o->rfile == NULL && o->iface == NULL)
     return bad("no input: give -r FILE or -i IFACE");
@@ -241,23 +320,26 @@ static int crosscheck (pkt_Options *o) {
       nstdout++;
   if (nstdout > 1) return bad("-w: only one output can be standard output");
   o->tostdout = nstdout > 0;
-  return PKT_OK;
+  return checktiming(o, chosen);
 }
 
 int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   int c;
   long long n;
+  const char *chosen = NULL;  /* the timing option given */
   memset(o, 0, sizeof(*o));
   o->outputs = calloc(PKT_MAXOUTPUTS, sizeof(*o->outputs));
   if (o->outputs == NULL) return bad("out of memory");
   o->outputs[0].name = "default";
   o->noutputs = 1;
+  o->multiplier = 1.0;
+  o->loops = 1;
   o->snaplen = DEFAULT_SNAPLEN;
   o->promisc = 1;
   o->buffered = 1;
   o->onerror = PKT_ONERR_PASS;
   opterr = 0;  /* our own messages */
-  while ((c = getopt_long(argc, argv, ":r:i:w:o:f:e:a:c:s:B:pUZ:qvh",
+  while ((c = getopt_long(argc, argv, ":r:i:w:o:f:e:a:c:s:B:pUZ:qvhx:",
                           longopts, NULL)) != -1) {
     switch (c) {
       case 'r': o->rfile = optarg; break;
@@ -268,7 +350,10 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
       case 'o': o->oface = optarg; break;
       case 'f': o->script = optarg; break;
       case 'e': o->chunk = optarg; break;
-      case 'Z': o->user = optarg; break;
+      case 'Z':
+        if (*optarg == '\0') return bad("option -Z: empty user name");
+        o->user = optarg;
+        break;
       case 'p': o->promisc = 0; break;
       case 'U': o->buffered = 0; break;
       case 'q': o->quiet = 1; break;
@@ -284,8 +369,47 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
         o->args[o->nargs++] = optarg;
         break;
       }
-      case 'c':
-        if (getnum("-c", optarg, 1, LLONG_MAX, &o->count) != PKT_OK)
+      case 'c': case OPT_LIMIT:
+        if (getnum(c == 'c' ? "-c" : "--limit", optarg, 1, LLONG_MAX,
+                   &o->count) != PKT_OK)
+          return PKT_ERROR_USAGE;
+        break;
+      case OPT_TIMING:
+        if (strcmp(optarg, "original") == 0)
+          n = PKT_TIMING_ORIGINAL;
+        else if (strcmp(optarg, "topspeed") == 0)
+          n = PKT_TIMING_TOPSPEED;
+        else
+          return bad("option --timing: '%s' is not original or topspeed",
+                     optarg);
+        if (settiming(o, &chosen, "--timing", (int)n) != PKT_OK)
+          return PKT_ERROR_USAGE;
+        break;
+      case 'x':
+        if (getreal("-x", optarg, 1e6, &o->multiplier) != PKT_OK ||
+            settiming(o, &chosen, "-x", PKT_TIMING_ORIGINAL) != PKT_OK)
+          return PKT_ERROR_USAGE;
+        break;
+      case OPT_PPS: case OPT_MBPS: {
+        const char *name = c == OPT_PPS ? "--pps" : "--mbps";
+        if (getreal(name, optarg, 1e9, &o->rate) != PKT_OK ||
+            settiming(o, &chosen, name, c == OPT_PPS ? PKT_TIMING_PPS
+                                                     : PKT_TIMING_MBPS)
+            != PKT_OK)
+          return PKT_ERROR_USAGE;
+        break;
+      }
+      case OPT_TOPSPEED:
+        if (settiming(o, &chosen, "--topspeed", PKT_TIMING_TOPSPEED)
+            != PKT_OK)
+          return PKT_ERROR_USAGE;
+        break;
+      case OPT_LOOP:
+        if (getnum("--loop", optarg, 0, LLONG_MAX, &o->loops) != PKT_OK)
+          return PKT_ERROR_USAGE;
+        break;
+      case OPT_DURATION:
+        if (getreal("--duration", optarg, 1e9, &o->duration) != PKT_OK)
           return PKT_ERROR_USAGE;
         break;
       case 's':
@@ -342,7 +466,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
     }
   }
   if (joinfilter(o, argc, argv) != PKT_OK) return PKT_ERROR_USAGE;
-  return crosscheck(o);
+  return crosscheck(o, chosen);
 }
 
 void pkt_options_free (pkt_Options *o) {

@@ -66,6 +66,15 @@ typedef struct pkt_Output {
   const char *file;         /* NULL: none (output 0 without a plain -w) */
 } pkt_Output;
 
+/* when passed packets leave (pacer.c; --timing, -x, --pps, --mbps) */
+enum pkt_Timing {
+  PKT_TIMING_NONE,          /* -r -w: as fast as the loop goes, no pacer */
+  PKT_TIMING_TOPSPEED,      /* --topspeed: at once, with replay stats */
+  PKT_TIMING_ORIGINAL,      /* the capture's gaps (divided by -x) */
+  PKT_TIMING_PPS,           /* --pps: a fixed packet rate */
+  PKT_TIMING_MBPS           /* --mbps: a fixed bit rate */
+};
+
 typedef struct pkt_Options {
   const char *rfile;        /* -r: capture file, "-" for stdin */
   const char *iface;        /* -i: capture interface */
@@ -94,12 +103,18 @@ typedef struct pkt_Options {
   int onerror;              /* enum pkt_OnError */
   long long maxinstr;       /* --max-instructions per call, 0: no limit */
   size_t maxmem;            /* --max-lua-memory in bytes, 0: no limit */
+  int timing;               /* enum pkt_Timing, decided by crosscheck */
+  double multiplier;        /* -x: original gaps divided by it (1) */
+  double rate;              /* --pps packets/s, --mbps megabits/s */
+  long long loops;          /* --loop: times the file is sent, 0: forever */
+  double duration;          /* --duration in seconds, 0: none */
 } pkt_Options;
 
 /* counters reported at exit, on SIGUSR1 and with --stats=json */
 typedef struct pkt_Stats {
   uint64_t read;            /* packets handed over by the source (after BPF) */
-  uint64_t passed;          /* verdict pass (written/injected) */
+  uint64_t passed;          /* verdict pass, and written (-w) */
+  uint64_t failed;          /* verdict pass, lost to a -w write error */
   uint64_t dropped;         /* verdict drop */
   uint64_t errors;          /* script errors (packet, finish, limits) */
   uint64_t injecterrors;    /* injections that failed */
@@ -110,6 +125,20 @@ typedef struct pkt_Stats {
   unsigned kreceived;       /* pcap_stats ps_recv */
   unsigned kdropped;        /* ps_drop: no room in the buffer */
   unsigned kifdropped;      /* ps_ifdrop: dropped by the interface */
+  /* -o: what sink_inject.c sent, and its failures by cause, each with the
+  ** number of its first packet */
+  uint64_t injected, injectedbytes;
+  uint64_t msgsize, msgsizefirst;   /* EMSGSIZE: over the MTU */
+  uint64_t nobufs, nobufsfirst;     /* ENOBUFS after the retries */
+  uint64_t otherfail, otherfirst;   /* anything else */
+  uint64_t nobufsretries;           /* ENOBUFS retried */
+  /* a paced or looped run (pacer.c; pkt_pacer_report) */
+  int replay;               /* the fields below are valid */
+  uint64_t loop;            /* the loop being sent (1-based) */
+  uint64_t released, releasedbytes;  /* handed to the sinks on schedule */
+  double seconds;           /* from the first packet to now or the end */
+  double latemean, latep99, latemax;  /* lateness in microseconds */
+  int haslate;              /* a schedule was kept (not --topspeed) */
 } pkt_Stats;
 
 
@@ -139,6 +168,7 @@ typedef struct pkt_Packet {
   uint64_t route;           /* the outputs it goes to (bit i: output i),
                             ** from the script's verdict */
   int nano;                 /* hdr.ts.tv_usec holds nanoseconds */
+  uint64_t loop;            /* --loop: which pass over the file (1-based) */
   const pkt_Iface *iface;   /* its interface, NULL: the source's only one */
   const char *comment;      /* its comment(s), joined by newlines; NULL:
                             ** none (the script may set info.comment) */

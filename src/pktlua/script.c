@@ -1,7 +1,8 @@
 /*
 ** script.c - the Lua side of the daemon: the state (with an optional
 ** heap cap and instruction budget), the module preload and paths, and the
-** per-packet call. The info table is script_info.c's; errors are reported
+** per-packet call. The info table is script_info.c's; the budget,
+** interrupts and library guards are script_guard.c's; errors are reported
 ** by script_report.c.
 */
 #include <limits.h>
@@ -15,24 +16,13 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "lmemlib.h"
-#include "script.h"
-#include "script_info.h"
-#include "script_route.h"
+#include "script_state.h"
 
 int luaopen_memory (lua_State *L);
 int luaopen_layout (lua_State *L);
 int luaopen_checksum (lua_State *L);
+int luaopen_pktlua (lua_State *L);
 
-/*
-** Fixed stack slots, set once by pkt_script_start: the per-packet path
-** pushes copies of these instead of looking anything up by name.
-*/
-#define SLOT_MSGH    1   /* message handler for lua_pcall */
-#define SLOT_FUNC    2   /* the script's packet function */
-#define SLOT_PKT     3   /* the one reference memory */
-#define SLOT_INFO    4   /* the one info table, then its keys (script_info) */
-#define SLOT_KLAST   (SLOT_INFO + PKT_INFO_NSLOTS - 1)
 
 /* set by CMake; these defaults let the file compile on its own */
 #ifndef PKTLUA_BINARY_DIR
@@ -48,24 +38,11 @@ int luaopen_checksum (lua_State *L);
 #endif
 
 
-struct pkt_Script {
-  lua_State *L;
-  const pkt_Options *o;
-  size_t used;               /* bytes allocated by the state */
-  size_t cap;                /* --max-lua-memory, 0: none */
-  int started;               /* the fixed slots are in place */
-  int wantsinfo;             /* packet() has a second parameter */
-  luamem_Head *pkt;          /* head of the memory at SLOT_PKT */
-  volatile sig_atomic_t inlua;  /* running the script's code */
-  pkt_Info info;             /* the info table's side in C */
-  pkt_Reports reports;       /* script errors shown and counted */
-  pkt_Routes routes;         /* verdicts to outputs (script_route.c) */
-};
 
 
 /*
 ** {======================================================
-** State: allocator with a cap, hooks, message handler
+** State: allocator with a cap, message handler
 ** =======================================================
 */
 
@@ -101,50 +78,10 @@ static int pkt_panic (lua_State *L) {
   return 0;  /* Lua aborts */
 }
 
-/* --max-instructions: the count hook fires once the budget is spent */
-static void hook_budget (lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  luaL_where(L, 0);  /* level 0 in a hook: the Lua function running */
-  lua_pushliteral(L, "instruction limit exceeded");
-  lua_concat(L, 2);
-  lua_error(L);
-}
-
-/* a second SIGINT/SIGTERM while the script runs: stop it where it is */
-static void hook_interrupt (lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  lua_sethook(L, NULL, 0, 0);
-  luaL_where(L, 0);
-  lua_pushliteral(L, "interrupted");
-  lua_concat(L, 2);
-  lua_error(L);
-}
-
-/* arm the budget for one call (lua_sethook also resets the count) */
-static void armbudget (pkt_Script *S) {
-  if (S->o->maxinstr > 0)
-    lua_sethook(S->L, hook_budget, LUA_MASKCOUNT, (int)S->o->maxinstr);
-}
-
-/* A protected call of the chunk or finish() (no arguments, no result)
-** under the instruction budget, interruptible by a signal while it runs,
-** with no hook left behind. */
-static int guardedcall (pkt_Script *S) {
-  int status;
-  lua_sethook(S->L, NULL, 0, 0);  /* an interrupt meant for earlier code */
-  armbudget(S);
-  S->inlua = 1;
-  status = lua_pcall(S->L, 0, 0, SLOT_MSGH);
-  S->inlua = 0;
-  lua_sethook(S->L, NULL, 0, 0);
-  return status;
-}
-
-void pkt_script_interrupt (pkt_Script *S) {
-  /* lua_sethook is safe in a signal handler (lua.c does the same) */
-  if (S != NULL && S->inlua)
-    lua_sethook(S->L, hook_interrupt,
-                LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+/* level 2: 0 is this function, 1 msghandler, 2 the one that failed */
+static int traceback (lua_State *L) {
+  luaL_traceback(L, L, lua_tostring(L, 1), 2);
+  return 1;
 }
 
 /* error objects to one string; with -v, a traceback */
@@ -157,8 +94,16 @@ static int msghandler (lua_State *L) {
       msg = lua_pushfstring(L, "(error object is a %s value)",
                             luaL_typename(L, 1));
   }
-  if (lua_toboolean(L, lua_upvalueindex(1)))
-    luaL_traceback(L, L, msg, 1);
+  if (lua_toboolean(L, lua_upvalueindex(1))) {
+    /* near --max-lua-memory the traceback may not fit: the message
+    ** alone then, not "not enough memory" in its place */
+    lua_pushcfunction(L, traceback);
+    lua_pushstring(L, msg);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+      lua_pop(L, 1);
+      lua_pushstring(L, msg);
+    }
+  }
   return 1;
 }
 
@@ -179,9 +124,13 @@ static void preload (lua_State *L) {
   lua_setfield(L, -2, "layout");
   lua_pushcfunction(L, luaopen_checksum);
   lua_setfield(L, -2, "checksum");
+  lua_pushcfunction(L, luaopen_pktlua);  /* module.c: layers, clocks */
+  lua_setfield(L, -2, "pktlua");
   lua_pop(L, 1);
   /* loaded now, so the reference memory has its methods (pkt:get ...) */
   luaL_requiref(L, "memory", luaopen_memory, 0);
+  lua_pop(L, 1);
+  luaL_requiref(L, "pktlua", luaopen_pktlua, 1);  /* global pktlua too */
   lua_pop(L, 1);
 }
 
@@ -299,7 +248,10 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
     return NULL;
   }
   lua_atpanic(L, pkt_panic);
+  /* new threads copy it: "armed for no call yet" (armthread) */
+  memset(lua_getextraspace(L), 0, LUA_EXTRASPACE);
   luaL_openlibs(L);
+  pkt_guard_libs(L);
   preload(L);
   setpaths(L);
   setargs(L, o);
@@ -322,17 +274,35 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
 }
 
 
+/* the global `name` as the script defined it: a raw lookup, so a
+** "strict globals" __index on _G is not asked about functions the script
+** may leave out (and no script code runs to find them) */
+static int rawglobal (lua_State *L, const char *name) {
+  lua_pushglobaltable(L);
+  lua_pushstring(L, name);
+  lua_rawget(L, -2);
+  lua_remove(L, -2);
+  return lua_type(L, -1);
+}
+
+/* the chunk, then the packet function it defined, in one protected call */
+static int runchunk (lua_State *L) {
+  lua_call(L, 0, 0);
+  rawglobal(L, "packet");
+  return 1;
+}
+
 int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   lua_State *L = S->L;
   lua_Debug ar;
   int status;
   S->info.linktype = linktype;
-  status = guardedcall(S);
+  status = pkt_guard_call(S, runchunk, 1, 1);             /* SLOT_FUNC */
   if (status != LUA_OK) {
     snprintf(err, PKT_ERRSIZE, "%s", errmsg(S, status));
     return PKT_ERROR;
   }
-  if (lua_getglobal(L, "packet") != LUA_TFUNCTION) {   /* SLOT_FUNC */
+  if (lua_type(L, SLOT_FUNC) != LUA_TFUNCTION) {
     snprintf(err, PKT_ERRSIZE, "%s: no function 'packet' defined "
              "(the script must define packet(pkt, info))",
              S->o->script ? S->o->script : "(command line)");
@@ -352,6 +322,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   /* re-pointed through its head: two stores per packet, and nothing a
   ** script does to the memory (debug.setmetatable) can stop it */
   S->pkt = luamem_tohead(L, SLOT_PKT, NULL);
+  S->info.pkt = S->pkt;  /* info.l4 is looked for in these bytes */
   pkt_info_new(L, &S->info);                           /* SLOT_INFO.. */
   S->started = 1;
   return PKT_OK;
@@ -363,12 +334,19 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
 ** =======================================================
 */
 
-/* pkt shows bytes mem[0..len), or nothing (mem NULL) */
+/* pkt shows bytes mem[0..len), or nothing (mem NULL), by the owner
+** protocol of lmemlib.h: a store into its head while its unref is NULL
+** (the bytes are libpcap's); a `pkt` the script sliced has the library's
+** mark there instead and goes through luamem_resetref, which empties the
+** slices. SLOT_PKT is `pkt` in the base frame and the batch's. */
 static void setpkt (pkt_Script *S, unsigned char *mem, size_t len) {
   luamem_Head *h = S->pkt;
+  if (h->unref != NULL) {
+    luamem_resetref(S->L, SLOT_PKT, (char *)mem, len, NULL, 0);
+    return;
+  }
   h->mem = mem ? (char *)mem : LUAMEM_EMPTY;
   h->len = mem ? len : 0;
-  h->unref = NULL;  /* the bytes are libpcap's */
 }
 
 /* what one protected run over many packets shares with its caller */
@@ -410,7 +388,7 @@ static int runbatch (lua_State *L) {
     lua_pushvalue(L, SLOT_FUNC);
     lua_pushvalue(L, SLOT_PKT);
     lua_pushvalue(L, SLOT_INFO);
-    armbudget(S);
+    pkt_guard_arm(S);  /* nothing unless --max-instructions */
     S->inlua = 1;
     lua_call(L, 2, 1);
     S->inlua = 0;
@@ -446,7 +424,9 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
     lua_pushlightuserdata(L, &b);
     for (i = SLOT_FUNC; i <= SLOT_KLAST; i++) lua_pushvalue(L, i);
     b.inpacket = 0;
+    pkt_guard_running(L);
     status = lua_pcall(L, 1 + SLOT_KLAST - SLOT_FUNC + 1, 0, SLOT_MSGH);
+    pkt_guard_running(NULL);
     S->inlua = 0;
     if (status == LUA_OK) return b.result;
     if (!b.inpacket) {  /* not the script's: nothing sensible to go on with */
@@ -470,17 +450,29 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
 /* }====================================================== */
 
 
+static int runfinish (lua_State *L) {
+  lua_call(L, 0, 0);
+  return 0;
+}
+
 int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   lua_State *L = S->L;
   int status;
   pkt_reports_flush(&S->reports);
   /* a script that kept pkt now sees an empty memory, never freed bytes */
   if (S->started) setpkt(S, NULL, 0);
-  if (lua_getglobal(L, "finish") != LUA_TFUNCTION) {
+  if (pkt_guard_stopped()) {  /* a second SIGINT/SIGTERM: no more script code */
+    if (!S->o->quiet) fprintf(stderr, "pktlua: interrupted: finish() "
+                              "not called\n");
+    return PKT_OK;
+  }
+  /* raw, and outside the cap: a script that filled its heap still
+  ** finishes (or, without a finish, has nothing to fail) */
+  if (rawglobal(L, "finish") != LUA_TFUNCTION) {
     lua_pop(L, 1);
     return PKT_OK;
   }
-  status = guardedcall(S);  /* clears an interrupt meant for a packet */
+  status = pkt_guard_call(S, runfinish, 1, 0);
   if (status != LUA_OK) {
     st->errors++;
     fprintf(stderr, "pktlua: %s (in finish)\n", errmsg(S, status));
@@ -518,3 +510,4 @@ void pkt_script_close (pkt_Script *S) {
   lua_close(S->L);
   free(S);
 }
+

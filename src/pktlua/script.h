@@ -32,8 +32,12 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st);
 int pkt_script_reload (pkt_Script **S, int linktype, pkt_Stats *st);
 size_t pkt_script_memory (pkt_Script *S);
 void pkt_script_close (pkt_Script *S);
-/* async-signal-safe: make the running script raise "interrupted" */
-void pkt_script_interrupt (pkt_Script *S);
+/* async-signal-safe: whichever script state and coroutine runs raises
+** "interrupted", and no script code runs after that in this process:
+** not the rest of a call, not finish(), not a reload's chunk */
+void pkt_script_interrupt (void);
+
+
 
 
 

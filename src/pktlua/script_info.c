@@ -5,6 +5,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "layers.h"
 #include "script_info.h"
 
 /* the stored fields' keys, at info + KEY_... on the stack */
@@ -20,18 +21,26 @@
 ** because the value had not changed would leave a script's write in place
 ** for later packets. So a script may overwrite them (to hand a helper
 ** another header, say) and the next packet still sees its own.
-** len, sec, nsec and linktype are not in the table: info's __index
+** len, sec, nsec, linktype and loop are not in the table: info's __index
 ** computes them when read, which costs nothing to scripts that do not
 ** read them (a store is the dearest step of the per-packet path), and
 ** their writes reach __newindex: sec and nsec set the packet's timestamp
-** (what -w writes); len and linktype are read-only. Other keys are the
-** script's own and stay. interface, ifname and comment (a pcapng input's)
-** are computed too; comment is writable (what a pcapng -w writes).
+** (what -w writes, and when a replay sends the packet); len, linktype and
+** loop (the pass over the file, --loop) are read-only. Other keys are the
+** script's own and stay. l4, proto and fragment are computed too, when
+** read (layers.c's walk over the IP header chain, in the bytes as they are
+** then): a script that never reads them pays not even the walk.
+** interface, ifname and comment (a pcapng input's) are computed too;
+** comment is writable (what a pcapng -w writes).
 */
 static const char *const fieldnames[PKT_INFO_NFIELDS] = {
   "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion",
-  "interface", "ifname", "comment"
+  "l4", "proto", "fragment", "loop", "interface", "ifname", "comment"
 };
+#define F_L4 7    /* fieldnames[F_L4]: the first of the three */
+#define F_LOOP 10 /* fieldnames[F_LOOP]: info.loop */
+#define F_IFACE 11    /* info.interface, then info.ifname */
+#define F_COMMENT 13  /* info.comment */
 
 /* the packet's own link type: its interface's, or the source's */
 static int linktypeof (const pkt_Info *in, const pkt_Iface *iface) {
@@ -55,17 +64,31 @@ static int fieldof (pkt_Info *in, lua_State *L, int arg) {
 
 static int info_index (lua_State *L) {
   pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
-  switch (fieldof(in, L, 2)) {
+  int f = fieldof(in, L, 2);
+  switch (f) {
     case 0: lua_pushinteger(L, in->len); break;
     case 1: lua_pushinteger(L, in->sec); break;
     case 2: lua_pushinteger(L, in->nsec); break;
     case 3: lua_pushinteger(L, linktypeof(in, in->iface)); break;
-    case 7: lua_pushinteger(L, in->iface ? in->iface->index : 0); break;
-    case 8:
+    case F_L4: case F_L4 + 1: case F_L4 + 2: {
+      pkt_L4 r;
+      pkt_l4((const unsigned char *)in->pkt->mem, in->pkt->len, in->l3, &r);
+      if (f == F_L4 && r.off >= 0) lua_pushinteger(L, r.off + 1);
+      else if (f == F_L4 + 1 && r.proto >= 0) lua_pushinteger(L, r.proto);
+      else if (f == F_L4 + 2 && r.frag >= 0)  /* "none", "first", "later" */
+        lua_pushvalue(L, lua_upvalueindex(2 + r.frag));
+      else lua_pushnil(L);
+      break;
+    }
+    case F_LOOP: lua_pushinteger(L, (lua_Integer)in->loop); break;
+    case F_IFACE:
+      lua_pushinteger(L, in->iface ? in->iface->index : 0);
+      break;
+    case F_IFACE + 1:
       if (in->iface && in->iface->name) lua_pushstring(L, in->iface->name);
       else lua_pushnil(L);
       break;
-    case 9:
+    case F_COMMENT:
       if (in->commentset && in->comment)
         lua_pushlstring(L, in->comment, in->commentlen);
       else if (!in->commentset && in->pcomment)
@@ -94,7 +117,7 @@ static int info_newindex (lua_State *L) {
   switch (f) {
     case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
     case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
-    case 9:  /* anchored in the registry until the next write */
+    case F_COMMENT:  /* anchored in the registry until the next write */
       if (!lua_isnil(L, 3) && lua_type(L, 3) != LUA_TSTRING)
         return luaL_error(L, "info.comment: a string or nil, not a %s",
                           luaL_typename(L, 3));
@@ -103,7 +126,8 @@ static int info_newindex (lua_State *L) {
       in->comment = lua_tolstring(L, 3, &in->commentlen);
       in->commentset = 1;
       break;
-    case 0: case 3: case 7: case 8:
+    case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2: case F_LOOP:
+    case F_IFACE: case F_IFACE + 1:
       return luaL_error(L, "info.%s is read-only (only info.sec, "
                         "info.nsec and info.comment can be written)",
                         fieldnames[f]);
@@ -150,7 +174,10 @@ void pkt_info_new (lua_State *L, pkt_Info *in) {
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_pushlightuserdata(L, in);
-  lua_pushcclosure(L, info_index, 1);
+  lua_pushliteral(L, "none");  /* info.fragment's values, PKT_FRAG_... */
+  lua_pushliteral(L, "first");
+  lua_pushliteral(L, "later");
+  lua_pushcclosure(L, info_index, 4);
   lua_setfield(L, -2, "__index");
   lua_pushlightuserdata(L, in);
   lua_pushcclosure(L, info_newindex, 1);
@@ -182,11 +209,13 @@ static lua_Integer ipversion (unsigned char b) {
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,
                       const pkt_Packet *p) {
   long l3 = pkt_l3(linktypeof(in, p->iface), p->data, p->hdr.caplen);
+  in->l3 = l3;
   in->iface = p->iface;
   in->pcomment = p->comment;
   in->pcommentlen = p->commentlen;
   in->commentset = 0;
   in->len = (lua_Integer)p->hdr.len;
+  in->loop = p->loop;
   in->sec = (lua_Integer)p->hdr.ts.tv_sec;
   in->nsec = p->nano ? (lua_Integer)p->hdr.ts.tv_usec
                      : (lua_Integer)p->hdr.ts.tv_usec * 1000;

@@ -7,14 +7,18 @@
 
 #include <lua.h>
 
+#include "lmemlib.h"
 #include "pkt.h"
 
-#define PKT_INFO_NFIELDS 10  /* info's fields (script_info.c's fieldnames) */
+#define PKT_INFO_NFIELDS 14  /* info's fields (script_info.c's fieldnames) */
 #define PKT_INFO_NSLOTS  4  /* stack slots of pkt_info_new: info, 3 keys */
 
 typedef struct pkt_Info {
   lua_Integer len, sec, nsec;  /* the computed fields, this packet's */
   int linktype;                /* the source's link type */
+  long l3;                     /* this packet's IP header, 0-based, or -1 */
+  const luamem_Head *pkt;      /* the bytes info.l4 is looked for in */
+  uint64_t loop;               /* info.loop */
   const pkt_Iface *iface;      /* the packet's interface, or NULL */
   const char *pcomment;        /* the packet's comment, or NULL */
   size_t pcommentlen;
@@ -27,7 +31,8 @@ typedef struct pkt_Info {
 } pkt_Info;
 
 /* pushes info and the keys of its stored fields (PKT_INFO_NSLOTS slots);
-** `in` must outlive the table (its metamethods point at it) */
+** `in` must outlive the table (its metamethods point at it), and so must
+** in->pkt, the head of the memory the script sees the packet through */
 void pkt_info_new (lua_State *L, pkt_Info *in);
 /* the packet p's fields, before its call (info at stack index `info`) */
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,

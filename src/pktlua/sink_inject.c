@@ -2,7 +2,9 @@
 ** sink_inject.c - the injection back-end (-o): passed packets sent on an
 ** interface with pcap_inject, as they are.
 */
+#include <errno.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "sink.h"
 
@@ -13,16 +15,48 @@ typedef struct Inject {
 
 #define INJ(k) ((Inject *)(k)->priv)
 
-static void inject_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st) {
+/* a full queue drains in microseconds: retried this many times, each
+** wait twice the last (10 us .. 1.3 ms, 2.6 ms in all) */
+#define NOBUFS_TRIES 8
+
+static void fail (uint64_t *n, uint64_t *first, uint64_t no) {
+  if ((*n)++ == 0) *first = no;
+}
+
+/*
+** Failures are counted by cause with their first packet (the stats say
+** them); a full queue (ENOBUFS) is waited out a few times before the
+** packet counts as not sent.
+*/
+static int inject_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
+                         char *err) {
   Inject *j = INJ(k);
-  if (pcap_inject(j->out, p->data, p->hdr.caplen) < 0) {
+  (void)err;  /* a refused frame is counted, the run goes on */
+  long wait = 10000;
+  int tries = 0, e;
+  while (pcap_inject(j->out, p->data, p->hdr.caplen) < 0) {
+    e = errno;
+    if (e == ENOBUFS && tries++ < NOBUFS_TRIES) {
+      struct timespec t = {0, wait};
+      st->nobufsretries++;
+      nanosleep(&t, NULL);
+      wait *= 2;
+      continue;
+    }
     st->injecterrors++;
+    if (e == EMSGSIZE) fail(&st->msgsize, &st->msgsizefirst, p->no);
+    else if (e == ENOBUFS) fail(&st->nobufs, &st->nobufsfirst, p->no);
+    else fail(&st->otherfail, &st->otherfirst, p->no);
     if (!j->reported) {  /* once: the count is in the stats */
       fprintf(stderr, "pktlua: %s: inject failed: %s\n", k->name,
               pcap_geterr(j->out));
       j->reported = 1;
     }
+    return PKT_OK;
   }
+  st->injected++;
+  st->injectedbytes += p->hdr.caplen;
+  return PKT_OK;
 }
 
 static int inject_close (pkt_Sink *k, char *err) {
@@ -33,7 +67,7 @@ static int inject_close (pkt_Sink *k, char *err) {
 }
 
 static const pkt_SinkOps inject_ops = {
-  "inject", inject_write, inject_close
+  "inject", inject_write, inject_close, NULL
 };
 
 /*

@@ -7,7 +7,6 @@
 ** (numbered across its sections); an interface that shows up in the
 ** middle of the input gets its block before its first packet.
 */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +21,7 @@
 #define MAXOPT 65532u  /* the longest option value we write (4-aligned) */
 
 typedef struct NgFile {
-  FILE *fp;
-  char *iobuf;              /* the FILE's stdio buffer (owned) */
-  unsigned char *rec;       /* blocks not yet given to stdio (owned) */
-  size_t nrec;
-  int flush;                /* -U */
+  pkt_OutFile out;
   const pkt_Source *src;    /* its interfaces, written as they come */
   int nwritten;             /* interface blocks written */
   uint64_t *ups;            /* timestamp units per second of each */
@@ -35,107 +30,133 @@ typedef struct NgFile {
 
 #define NGF(k) ((NgFile *)(k)->priv)
 
-static void drain (NgFile *f) {
-  if (f->nrec > 0) fwrite(f->rec, 1, f->nrec, f->fp);
-  f->nrec = 0;
+/* blocks are written at a cursor into sink_file.c's buffer, after their
+** length was counted */
+static unsigned char *put (unsigned char *at, const void *b, size_t n) {
+  memcpy(at, b, n);
+  return at + n;
 }
 
-/* n bytes onto the output, through our buffer when they fit in it */
-static void put (NgFile *f, const void *b, size_t n) {
-  if (f->rec == NULL || n > PKT_IOBUF - f->nrec) {
-    drain(f);
-    if (f->rec == NULL || n > PKT_IOBUF) {
-      fwrite(b, 1, n, f->fp);
-      return;
-    }
-  }
-  memcpy(f->rec + f->nrec, b, n);
-  f->nrec += n;
-}
-
-static void put32 (NgFile *f, uint32_t v) { put(f, &v, 4); }
-
-static void putpad (NgFile *f, size_t n) {
-  static const unsigned char zero[4];
-  put(f, zero, (4 - n % 4) % 4);
+static unsigned char *put32 (unsigned char *at, uint32_t v) {
+  return put(at, &v, 4);
 }
 
 static size_t pad4 (size_t n) { return (n + 3) & ~(size_t)3; }
+
+static unsigned char *putpad (unsigned char *at, size_t n) {
+  size_t pad = pad4(n) - n;
+  memset(at, 0, pad);
+  return at + pad;
+}
 
 /* an option's bytes in the block (value cut to MAXOPT) */
 static size_t optsize (size_t len) {
   return 4 + pad4(len > MAXOPT ? MAXOPT : len);
 }
 
-static void putopt (NgFile *f, unsigned code, const void *v, size_t len) {
+static unsigned char *putopt (unsigned char *at, unsigned code,
+                              const void *v, size_t len) {
   uint16_t h[2];
   if (len > MAXOPT) len = MAXOPT;
   h[0] = (uint16_t)code;
   h[1] = (uint16_t)len;
-  put(f, h, 4);
-  put(f, v, len);
-  putpad(f, len);
+  at = put(at, h, 4);
+  at = put(at, v, len);
+  return putpad(at, len);
 }
 
-static void putend (NgFile *f) { put32(f, 0); }
+static const char appl[] = "pktlua " PKTLUA_VERSION;
 
-static void putshb (NgFile *f) {
-  static const char appl[] = "pktlua " PKTLUA_VERSION;
+static size_t shbsize (void) {
+  return 12 + 16 + optsize(sizeof(appl) - 1) + 4;
+}
+
+static unsigned char *putshb (unsigned char *at) {
   static const uint16_t version[2] = {1, 0};
-  size_t len = 12 + 16 + optsize(sizeof(appl) - 1) + 4;
+  size_t len = shbsize();
   uint64_t seclen = UINT64_MAX;  /* not given */
-  put32(f, 0x0a0d0d0au);
-  put32(f, (uint32_t)len);
-  put32(f, 0x1a2b3c4du);
-  put(f, version, 4);
-  put(f, &seclen, 8);
-  putopt(f, 4, appl, sizeof(appl) - 1);  /* shb_userappl */
-  putend(f);
-  put32(f, (uint32_t)len);
+  at = put32(at, 0x0a0d0d0au);
+  at = put32(at, (uint32_t)len);
+  at = put32(at, 0x1a2b3c4du);
+  at = put(at, version, 4);
+  at = put(at, &seclen, 8);
+  at = putopt(at, 4, appl, sizeof(appl) - 1);  /* shb_userappl */
+  at = put32(at, 0);  /* opt_endofopt */
+  return put32(at, (uint32_t)len);
 }
 
 /* an interface block: link type, snaplen, name, description, tsresol */
-static int putidb (NgFile *f, int linktype, uint32_t snaplen,
-                   const char *name, const char *desc, unsigned tsresol) {
+typedef struct Idb {
+  int linktype;
+  uint32_t snaplen;
+  const char *name, *desc;
+  unsigned tsresol;
+} Idb;
+
+static size_t idbsize (const Idb *b) {
   size_t len = 12 + 8 + 4;
+  if (b->name) len += optsize(strlen(b->name));
+  if (b->desc) len += optsize(strlen(b->desc));
+  if (b->tsresol != 6) len += optsize(1);
+  return len;
+}
+
+/* the block at `at`, its unit remembered for the packets: NULL when that
+** takes memory there is none of */
+static unsigned char *putidb (NgFile *f, unsigned char *at, const Idb *b) {
+  size_t len = idbsize(b);
   uint16_t lt[2];
-  unsigned char res = (unsigned char)tsresol;
-  uint64_t ups = pkt_tsresol_units(tsresol);
+  unsigned char res = (unsigned char)b->tsresol;
+  uint64_t ups = pkt_tsresol_units(b->tsresol);
   if (f->nwritten == f->capups) {
     int cap = f->capups ? 2 * f->capups : 8;
     uint64_t *n = realloc(f->ups, (size_t)cap * sizeof(*n));
-    if (n == NULL) return PKT_ERROR;
+    if (n == NULL) return NULL;
     f->ups = n;
     f->capups = cap;
   }
   f->ups[f->nwritten++] = ups ? ups : 1000000u;
-  if (name) len += optsize(strlen(name));
-  if (desc) len += optsize(strlen(desc));
-  if (tsresol != 6) len += optsize(1);
-  lt[0] = (uint16_t)linktype;
+  lt[0] = (uint16_t)b->linktype;
   lt[1] = 0;
-  put32(f, 1);
-  put32(f, (uint32_t)len);
-  put(f, lt, 4);
-  put32(f, snaplen);
-  if (name) putopt(f, 2, name, strlen(name));
-  if (desc) putopt(f, 3, desc, strlen(desc));
-  if (tsresol != 6) putopt(f, 9, &res, 1);
-  putend(f);
-  put32(f, (uint32_t)len);
-  return PKT_OK;
+  at = put32(at, 1);
+  at = put32(at, (uint32_t)len);
+  at = put(at, lt, 4);
+  at = put32(at, b->snaplen);
+  if (b->name) at = putopt(at, 2, b->name, strlen(b->name));
+  if (b->desc) at = putopt(at, 3, b->desc, strlen(b->desc));
+  if (b->tsresol != 6) at = putopt(at, 9, &res, 1);
+  at = put32(at, 0);  /* opt_endofopt */
+  return put32(at, (uint32_t)len);
 }
 
-/* the blocks of the source's interfaces up to `index` not written yet */
-static int putifaces (NgFile *f, int index) {
-  const pkt_Source *s = f->src;
-  while (f->nwritten <= index && f->nwritten < s->nifaces) {
-    const pkt_Iface *i = s->ifaces[f->nwritten];
-    if (putidb(f, i->linktype, i->snaplen, i->name, i->description,
-               i->tsresol) != PKT_OK)
-      return PKT_ERROR;
+static Idb ifaceidb (const pkt_Iface *i) {
+  Idb b;
+  b.linktype = i->linktype;
+  b.snaplen = i->snaplen;
+  b.name = i->name;
+  b.desc = i->description;
+  b.tsresol = i->tsresol;
+  return b;
+}
+
+/* bytes of the blocks of the source's interfaces from the next one not
+** written up to `index` */
+static size_t ifacessize (const NgFile *f, int index) {
+  size_t n = 0;
+  int i;
+  for (i = f->nwritten; i <= index && i < f->src->nifaces; i++) {
+    Idb b = ifaceidb(f->src->ifaces[i]);
+    n += idbsize(&b);
   }
-  return PKT_OK;
+  return n;
+}
+
+static unsigned char *putifaces (NgFile *f, unsigned char *at, int index) {
+  while (at && f->nwritten <= index && f->nwritten < f->src->nifaces) {
+    Idb b = ifaceidb(f->src->ifaces[f->nwritten]);
+    at = putidb(f, at, &b);
+  }
+  return at;
 }
 
 /* seconds and nanoseconds in units of ups per second, rounded to the
@@ -154,34 +175,63 @@ static uint64_t units (uint64_t sec, uint64_t nsec, uint64_t ups) {
   return sec * ups + frac;  /* wraps only past the year 500000 */
 }
 
-static void ngfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st) {
+/* the comment's lines, one option each: their bytes (and the end) */
+static size_t commentsize (const pkt_Packet *p) {
+  const char *c = p->comment, *end = c ? c + p->commentlen : NULL;
+  size_t n = 0;
+  while (c && c < end) {
+    const char *nl = memchr(c, '\n', (size_t)(end - c));
+    n += optsize((size_t)((nl ? nl : end) - c));
+    c = nl ? nl + 1 : end;
+  }
+  return n > 0 ? n + 4 : 0;
+}
+
+static unsigned char *putcomment (unsigned char *at, const pkt_Packet *p) {
+  const char *c = p->comment, *end = c ? c + p->commentlen : NULL;
+  if (c == NULL || p->commentlen == 0) return at;
+  while (c < end) {
+    const char *nl = memchr(c, '\n', (size_t)(end - c));
+    at = putopt(at, 1, c, (size_t)((nl ? nl : end) - c));
+    c = nl ? nl + 1 : end;
+  }
+  return put32(at, 0);  /* opt_endofopt */
+}
+
+/* an Enhanced Packet Block, after the blocks of interfaces not yet
+** written, in one record */
+static int ngfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
+                         char *err) {
   NgFile *f = NGF(k);
   int id = p->iface ? p->iface->index : 0;
   uint64_t sec, nsec, ts;
   uint32_t hdr[7];
-  size_t len, optlen = 0;
-  const char *c, *end;
-  (void)st;  /* a write error shows at the close, as stdio reports it */
-  if (id >= f->nwritten && (putifaces(f, id) != PKT_OK ||
-                            id >= f->nwritten)) {
-    k->failed = "out of memory";
-    return;
+  size_t idbs = 0, len, optlen = commentsize(p);
+  unsigned char *at;
+  int rc;
+  if (id >= f->nwritten) idbs = ifacessize(f, id);
+  len = 12 + 20 + pad4(p->hdr.caplen) + optlen;
+  if ((rc = pkt_outfile_room(&f->out, idbs + len, p, st, &at, err))
+      != PKT_OK)
+    return rc;
+  if (idbs > 0 && (at = putifaces(f, at, id)) == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s: packet %llu: out of memory", k->name,
+             (unsigned long long)p->no);
+    st->passed--;
+    st->failed++;
+    return PKT_ERROR;
+  }
+  if (id >= f->nwritten) {  /* an interface the source does not know */
+    snprintf(err, PKT_ERRSIZE, "%s: packet %llu: no interface %d",
+             k->name, (unsigned long long)p->no, id);
+    st->passed--;
+    st->failed++;
+    return PKT_ERROR;
   }
   sec = p->hdr.ts.tv_sec > 0 ? (uint64_t)p->hdr.ts.tv_sec : 0;
   nsec = p->hdr.ts.tv_usec > 0 ? (uint64_t)p->hdr.ts.tv_usec : 0;
   if (!p->nano) nsec *= 1000;
   ts = units(sec, nsec, f->ups[id]);
-  /* comments: one option per line */
-  c = p->comment;
-  end = c ? c + p->commentlen : NULL;
-  while (c && c < end) {
-    const char *nl = memchr(c, '\n', (size_t)(end - c));
-    size_t n = (size_t)((nl ? nl : end) - c);
-    optlen += optsize(n);
-    c = nl ? nl + 1 : end;
-  }
-  if (optlen > 0) optlen += 4;
-  len = 12 + 20 + pad4(p->hdr.caplen) + optlen;
   hdr[0] = 6;
   hdr[1] = (uint32_t)len;
   hdr[2] = (uint32_t)id;
@@ -189,90 +239,76 @@ static void ngfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st) {
   hdr[4] = (uint32_t)ts;
   hdr[5] = p->hdr.caplen;
   hdr[6] = p->hdr.len;
-  put(f, hdr, sizeof(hdr));
-  put(f, p->data, p->hdr.caplen);
-  putpad(f, p->hdr.caplen);
-  for (c = p->comment; c && c < end;) {
-    const char *nl = memchr(c, '\n', (size_t)(end - c));
-    size_t n = (size_t)((nl ? nl : end) - c);
-    putopt(f, 1, c, n);
-    c = nl ? nl + 1 : end;
-  }
-  if (optlen > 0) putend(f);
-  put32(f, (uint32_t)len);
-  if (f->flush) {
-    drain(f);
-    fflush(f->fp);
-  }
+  at = put(at, hdr, sizeof(hdr));
+  at = put(at, p->data, p->hdr.caplen);
+  at = putpad(at, p->hdr.caplen);
+  at = putcomment(at, p);
+  put32(at, (uint32_t)len);
+  return pkt_outfile_keep(&f->out, idbs + len, p, st, err);
+}
+
+static int ngfile_flush (pkt_Sink *k, pkt_Stats *st, char *err) {
+  return pkt_outfile_flush(&NGF(k)->out, st, err);
 }
 
 static int ngfile_close (pkt_Sink *k, char *err) {
   NgFile *f = NGF(k);
-  int rc = PKT_OK;
-  if (f->fp) {
-    drain(f);
-    if (fflush(f->fp) != 0 || ferror(f->fp)) {
-      snprintf(err, PKT_ERRSIZE, "%s: write error: %s", k->name,
-               strerror(errno));
-      rc = PKT_ERROR;
-    }
-    fclose(f->fp);  /* stdout too: it must not keep a buffer we free */
-    f->fp = NULL;
-  }
-  free(f->iobuf);
-  f->iobuf = NULL;
-  free(f->rec);
-  f->rec = NULL;
   free(f->ups);
   f->ups = NULL;
-  return rc;
+  return pkt_outfile_close(&f->out, err);
 }
 
 static const pkt_SinkOps ngfile_ops = {
-  "file", ngfile_write, ngfile_close
+  "file", ngfile_write, ngfile_close, ngfile_flush
 };
+
+/* the section header and the blocks of the interfaces known so far */
+static int openfile (pkt_Sink *k, const pkt_Options *o, const char *file,
+                     const pkt_Source *src, char *err) {
+  NgFile *f = NGF(k);
+  Idb own;
+  size_t n;
+  unsigned char *at;
+  int rc;
+  f->src = src;
+  if ((rc = pkt_outfile_open(&f->out, k->name, file, o->buffered, err))
+      != PKT_OK)
+    return rc;
+  /* no interface blocks: one interface, the source's own */
+  own.linktype = src->linktype;
+  own.snaplen = (uint32_t)src->snaplen;
+  own.name = strcmp(src->ops->kind, "live") == 0 ? src->name : NULL;
+  own.desc = NULL;
+  own.tsresol = src->nano ? 9 : 6;
+  n = shbsize() + (src->nifaces > 0 ? ifacessize(f, src->nifaces - 1)
+                                    : idbsize(&own));
+  if (pkt_outfile_room(&f->out, n, NULL, NULL, &at, err) != PKT_OK)
+    return PKT_ERROR;
+  at = putshb(at);
+  at = src->nifaces > 0 ? putifaces(f, at, src->nifaces - 1)
+                        : putidb(f, at, &own);
+  if (at == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s: out of memory", k->name);
+    return PKT_ERROR;
+  }
+  return pkt_outfile_header(&f->out, n, err);
+}
 
 int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
                          const char *file, const pkt_Source *src,
                          char *err) {
   char ignored[PKT_ERRSIZE];
   pkt_Sink *k = pkt_sink_new(&ngfile_ops, sizeof(NgFile));
-  NgFile *f;
   int rc;
   if (k == NULL) {
     snprintf(err, PKT_ERRSIZE, "out of memory");
     return PKT_ERROR;
   }
-  f = NGF(k);
+  NGF(k)->out.fd = -1;
   k->name = strcmp(file, "-") == 0 ? "(stdout)" : file;
-  f->flush = !o->buffered;
-  f->src = src;
-  f->fp = strcmp(file, "-") == 0 ? stdout : fopen(file, "wb");
-  if (f->fp == NULL) {
-    snprintf(err, PKT_ERRSIZE, "%s: %s", file, strerror(errno));
+  if ((rc = openfile(k, o, file, src, err)) != PKT_OK) {
     pkt_sink_close(k, ignored);
-    return PKT_ERROR;
-  }
-  if ((f->iobuf = malloc(PKT_IOBUF)) != NULL &&
-      setvbuf(f->fp, f->iobuf, _IOFBF, PKT_IOBUF) != 0) {
-    free(f->iobuf);
-    f->iobuf = NULL;
-  }
-  f->rec = malloc(PKT_IOBUF);  /* NULL: every piece straight to stdio */
-  putshb(f);
-  if (src->nifaces > 0) rc = putifaces(f, src->nifaces - 1);
-  else  /* one interface: the source's own */
-    rc = putidb(f, src->linktype, (uint32_t)src->snaplen,
-                strcmp(src->ops->kind, "live") == 0 ? src->name : NULL,
-                NULL, src->nano ? 9 : 6);
-  if (rc != PKT_OK) {
-    snprintf(err, PKT_ERRSIZE, "out of memory");
-    pkt_sink_close(k, ignored);
-    return PKT_ERROR;
-  }
-  if (f->flush) {
-    drain(f);
-    fflush(f->fp);
+    return rc;
   }
   *out = k;
   return PKT_OK;

@@ -66,12 +66,16 @@ static int openpcapng (pkt_Source **s, const char *name, int *rc,
   const char *reader = getenv("PKTLUA_READER");
   unsigned char m[4];
   struct stat sb;
-  int isstdin = strcmp(name, "-") == 0;
-  int fd = isstdin ? 0 : open(name, O_RDONLY);
+  int isstdin = strcmp(name, "-") == 0, fd;
   off_t at;
+  if (reader != NULL && strcmp(reader, "libpcap") == 0) return 0;
+  /* looked at before the open: a FIFO's open would wait for its writer,
+  ** which is the savefile source's to do (a stop signal ends it) */
+  if ((isstdin ? fstat(0, &sb) : stat(name, &sb)) != 0 ||
+      !S_ISREG(sb.st_mode))
+    return 0;
+  fd = isstdin ? 0 : open(name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;  /* the savefile source says why */
-  if (reader != NULL && strcmp(reader, "libpcap") == 0) goto notng;
-  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) goto notng;
   at = lseek(fd, 0, SEEK_CUR);
   if (at < 0 || pread(fd, m, 4, at) != 4 || memcmp(m, shb, 4) != 0)
     goto notng;

@@ -39,6 +39,9 @@ typedef struct pkt_SourceOps {
   ** for sources that never wait */
   void (*wakeup) (pkt_Source *s);
   void (*close) (pkt_Source *s);     /* releases what priv holds */
+  /* --loop: the next record is the first again (filter kept): PKT_OK or
+  ** PKT_ERROR with err; NULL for sources that cannot start over (live) */
+  int (*rewind) (pkt_Source *s, char *err);
 } pkt_SourceOps;
 
 struct pkt_Source {

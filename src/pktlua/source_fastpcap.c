@@ -135,15 +135,44 @@ static void fast_close (pkt_Source *s) {
   f->hasprog = 0;
 }
 
+/* the records start after the 24-byte file header; we read with pread,
+** so the FILE's position matters only at a handover, which seeks */
+static int fast_rewind (pkt_Source *s, char *err) {
+  Fast *f = FAST(s);
+  if (f->rbuf == NULL && (f->rbuf = malloc(PKT_IOBUF)) == NULL) {
+    snprintf(err, PKT_ERRSIZE, "out of memory");
+    return PKT_ERROR;
+  }
+  f->rbase = 24;
+  f->rn = f->ri = 0;
+  return PKT_OK;
+}
+
 static const pkt_SourceOps fastpcap_ops = {
   "file", fast_next, fast_setfilter, fast_stats, fast_progress, NULL,
-  fast_close
+  fast_close, fast_rewind
 };
+
+/*
+** libpcap rewrites some link types' pseudo-headers as it reads a record
+** (pcap-util.c's post-processing): the fields a host wrote in its own byte
+** order are swapped when the file's order is not ours, and a memory-mapped
+** USB record's length is corrected in any file. Records of these link
+** types are libpcap's to read, or the script would see other bytes.
+*/
+static int postprocessed (int dlt, int swap) {
+  switch (dlt) {
+    case DLT_USB_LINUX_MMAPPED: return 1;
+    case DLT_USB_LINUX: case DLT_NFLOG: case DLT_PFLOG:
+    case DLT_LINUX_SLL: case DLT_LINUX_SLL2: return swap;
+    default: return 0;
+  }
+}
 
 /*
 ** Takes over when the file allows it: a regular file, the pcap 2.4 header
 ** libpcap has just read (nothing else in front), the timestamp unit the
-** handle was opened with. PKTLUA_READER=libpcap in the environment leaves
+** handle was opened with, a link type libpcap hands out unchanged. PKTLUA_READER=libpcap in the environment leaves
 ** every record to libpcap (to rule this reader out when a capture reads
 ** oddly).
 */
@@ -172,7 +201,7 @@ pkt_Source *pkt_source_fastpcap (pkt_Source *file) {
       (magic != 0xa1b23c4du || !file->nano))
     return file;
   if (pcap_major_version(pcap) != 2 || pcap_minor_version(pcap) != 4 ||
-      pcap_snapshot(pcap) <= 0)
+      pcap_snapshot(pcap) <= 0 || postprocessed(file->dlt, swap))
     return file;
   if ((s = pkt_source_new(&fastpcap_ops, sizeof(Fast))) == NULL)
     return file;

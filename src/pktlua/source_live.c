@@ -72,7 +72,7 @@ static void live_close (pkt_Source *s) {
 
 static const pkt_SourceOps live_ops = {
   "live", live_next, live_setfilter, live_stats, live_progress,
-  live_wakeup, live_close
+  live_wakeup, live_close, NULL
 };
 
 int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {

@@ -50,12 +50,14 @@ typedef struct Ng {
   unsigned char *buf;       /* the file's bytes from offset base */
   size_t cap, n, i;         /* room, bytes held, the next block's start */
   off_t base;
+  off_t start;              /* where the file's first block is */
   off_t size;               /* the file's size */
   int swap;                 /* this section's byte order is not ours */
   int insection;
   int first;                /* global index of this section's interface 0 */
   Iface **ifs;              /* every interface of the file (owned) */
   int nifs, capifs;
+  int seen;                 /* interface blocks read in this pass */
   char *filter;             /* the BPF expression (owned), NULL: none */
   char *comment;            /* the current packet's comments (owned) */
   size_t commentcap;
@@ -282,7 +284,12 @@ static int readidb (pkt_Source *s, const Block *b, char *err) {
   if (b->len < 8)
     return blockerr(err, b->at, "interface description of %llu bytes",
                     b->len, 0);
+  if (g->seen < g->nifs) {  /* --loop's next pass: known already */
+    g->seen++;
+    return PKT_OK;
+  }
   if ((f = addiface(s, b, err)) == NULL) return PKT_ERROR;
+  g->seen++;
   f->pub.linktype = rd16(b->body, g->swap);
   f->pub.dlt = pkt_dlt(f->pub.linktype);
   f->pub.snaplen = pkt_rd32(b->body + 4, g->swap);
@@ -361,9 +368,9 @@ static int settime (const Block *b, const Iface *f, uint64_t ts,
 
 /* the section's interface `id`, or NULL (err) */
 static Iface *ifaceof (Ng *g, const Block *b, uint32_t id, char *err) {
-  if (id >= (uint32_t)(g->nifs - g->first)) {
+  if (id >= (uint32_t)(g->seen - g->first)) {
     blockerr(err, b->at, "packet of interface %llu, the section has %llu",
-             id, (unsigned long long)(g->nifs - g->first));
+             id, (unsigned long long)(g->seen - g->first));
     return NULL;
   }
   return g->ifs[g->first + (int)id];
@@ -457,7 +464,7 @@ static int readshb (Ng *g, const Block *b, char *err) {
   if (major != 1 || (minor != 0 && minor != 2))
     return blockerr(err, b->at, "pcapng version %llu.%llu (pktlua reads "
                     "1.0)", major, minor);
-  g->first = g->nifs;  /* interface numbers start again */
+  g->first = g->seen;  /* interface numbers start again */
   return PKT_OK;
 }
 
@@ -564,8 +571,21 @@ static void ng_close (pkt_Source *s) {
   g->fd = -1;
 }
 
+/* --loop: the file again from its first section; its interfaces are the
+** ones read in the first pass (the same pkt_Iface, the same numbers) */
+static int ng_rewind (pkt_Source *s, char *err) {
+  Ng *g = NG(s);
+  (void)err;
+  g->base = g->start;
+  g->n = g->i = 0;
+  g->swap = g->insection = 0;
+  g->first = g->seen = 0;
+  return PKT_OK;
+}
+
 static const pkt_SourceOps pcapng_ops = {
-  "file", ng_next, ng_setfilter, ng_stats, ng_progress, NULL, ng_close
+  "file", ng_next, ng_setfilter, ng_stats, ng_progress, NULL, ng_close,
+  ng_rewind
 };
 
 int pkt_source_openpcapng (pkt_Source **out, const char *name, int fd,
@@ -589,7 +609,7 @@ int pkt_source_openpcapng (pkt_Source **out, const char *name, int fd,
   s->linktype = pkt_linktype(s->dlt);
   s->snaplen = 262144;
   start = lseek(fd, 0, SEEK_CUR);
-  g->base = start > 0 ? start : 0;
+  g->base = g->start = start > 0 ? start : 0;
   if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) g->size = sb.st_size;
   /* the first section's interfaces, so that the run knows the link type
   ** before its first packet */

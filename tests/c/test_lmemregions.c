@@ -96,42 +96,100 @@ static void slice_errors (void **state) {
 
 static char buf1[16] = "first packet....", buf2[16] = "second packet...";
 
+/* the daemon's store (lmemlib.h's owner protocol) */
+static void store (lua_State *L, luamem_Head *ph, char *mem, size_t len) {
+  if (ph->unref != NULL) {
+    luamem_resetref(L, 1, mem, len, NULL, 0);
+    return;
+  }
+  ph->mem = mem;
+  ph->len = len;
+}
+
+static void expect_head (const luamem_Head *h, const char *mem, size_t len) {
+  assert_ptr_equal(h->mem, mem);
+  assert_int_equal(h->len, len);
+}
+
 static void slice_of_reference (void **state) {
   lua_State *L = (lua_State *)*state;
   luamem_Head *ph;
-  const luamem_Head *sh;
+  const luamem_Head *sh, *sh2;
+  luamem_Unref unref;
   luamem_newref(L);
   ph = luamem_tohead(L, 1, NULL);
-  ph->mem = buf1;  /* the daemon's way */
-  ph->len = 16;
-  ph->unref = NULL;
+  store(L, ph, buf1, 16);
+  assert_null(ph->unref);
   assert_ptr_equal(luamem_newslice(L, 1, 0, 5), buf1);
   expect_bytes(L, 2, "first");
-  sh = luamem_tohead(L, 2, NULL);  /* nothing in the head */
-  assert_ptr_equal(sh->mem, LUAMEM_EMPTY);
-  assert_int_equal(sh->len, 0);
+  sh = luamem_tohead(L, 2, NULL);  /* the bytes are in the head */
+  expect_head(sh, buf1, 5);
+  /* marked, so the owner's next store goes through luamem_resetref; it
+  ** reads back as NULL */
+  assert_non_null(ph->unref);
+  luamem_tomemoryx(L, 1, NULL, &unref, NULL);
+  assert_null(unref);
   /* the same buffer and length again: a new packet, the slice is dead */
-  ph->mem = buf1;
-  ph->len = 16;
-  ph->unref = NULL;
+  store(L, ph, buf1, 16);
+  assert_null(ph->unref);
   expect_bytes(L, 2, "");
-  /* a new slice lives until the next store, to another buffer */
+  expect_head(sh, LUAMEM_EMPTY, 0);
+  /* a new slice (and one of it) lives until the next store */
   luamem_newslice(L, 1, 6, 6);
   expect_bytes(L, 3, "packet");
-  ph->mem = buf2;
-  ph->len = 16;
-  ph->unref = NULL;
+  assert_ptr_equal(luamem_newslice(L, 3, 1, 3), buf1 + 7);
+  sh2 = luamem_tohead(L, 4, NULL);
+  expect_head(sh2, buf1 + 7, 3);
+  store(L, ph, buf2, 16);
   expect_bytes(L, 3, "");
   expect_bytes(L, 2, "");
-  /* through the API */
+  expect_head(sh2, LUAMEM_EMPTY, 0);
+  /* slicing again revives nothing */
   luamem_newslice(L, 1, 0, 6);
-  expect_bytes(L, 4, "second");
+  expect_bytes(L, 5, "second");
+  expect_head(sh, LUAMEM_EMPTY, 0);
+  /* through the API */
   luamem_setref(L, 1, buf2, 16, NULL);
-  expect_bytes(L, 4, "");
+  expect_bytes(L, 5, "");
   luamem_newslice(L, 1, 0, 6);
   luamem_resetref(L, 1, buf1, 8, NULL, 0);
-  expect_bytes(L, 5, "");
-  assert_ptr_equal(sh->mem, LUAMEM_EMPTY);
+  expect_bytes(L, 6, "");
+  /* a slice re-pointed by its host is no slice: the root's next move
+  ** leaves it alone */
+  luamem_newslice(L, 1, 0, 4);
+  assert_true(luamem_isslice(L, 7));
+  luamem_setref(L, 7, buf2, 3, NULL);
+  assert_false(luamem_isslice(L, 7));
+  luamem_resetref(L, 1, buf1, 16, NULL, 0);
+  expect_bytes(L, 7, "sec");
+  lua_settop(L, 6);
+  /* root and slices garbage together: any order of __gc is safe */
+  luamem_newslice(L, 1, 0, 8);
+  sh = luamem_tohead(L, 7, NULL);
+  expect_head(sh, buf1, 8);
+  lua_settop(L, 1);
+  lua_pushnil(L);
+  lua_replace(L, 1);
+  lua_gc(L, LUA_GCCOLLECT);
+  lua_settop(L, 0);
+}
+
+/* a root of a non-NULL unref: re-pointed through the API only */
+static void slice_of_owned_reference (void **state) {
+  lua_State *L = (lua_State *)*state;
+  char *block = (char *)luamem_realloc(L, NULL, 0, 4);
+  const luamem_Head *sh;
+  luamem_Unref unref;
+  memcpy(block, "wxyz", 4);
+  luamem_newref(L);
+  luamem_setref(L, 1, block, 4, luamem_free);
+  luamem_newslice(L, 1, 1, 2);
+  sh = luamem_tohead(L, 2, NULL);
+  expect_head(sh, block + 1, 2);
+  luamem_tomemoryx(L, 1, NULL, &unref, NULL);
+  assert_ptr_equal(unref, luamem_free);  /* not marked */
+  luamem_setref(L, 1, NULL, 0, NULL);  /* frees the block */
+  expect_head(sh, LUAMEM_EMPTY, 0);
   lua_settop(L, 0);
 }
 
@@ -168,6 +226,8 @@ int main (void) {
     cmocka_unit_test_setup_teardown(slice_of_fixed, setup, teardown),
     cmocka_unit_test_setup_teardown(slice_errors, setup, teardown),
     cmocka_unit_test_setup_teardown(slice_of_reference, setup, teardown),
+    cmocka_unit_test_setup_teardown(slice_of_owned_reference, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(map_file, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

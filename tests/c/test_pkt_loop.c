@@ -74,7 +74,7 @@ static void feed_close (pkt_Source *s) {
 
 static const pkt_SourceOps feed_ops = {
   "test", feed_next, feed_setfilter, feed_stats, feed_progress, NULL,
-  feed_close
+  feed_close, NULL
 };
 
 static pkt_Source *newfeed (int nano) {
@@ -110,15 +110,25 @@ typedef struct Kept {
   struct pcap_pkthdr hdr[NPKT];
   unsigned char ttl[NPKT];  /* byte 22 of each frame as delivered */
   int n;
+  int failat;               /* > 0: write fails from this packet on */
 } Kept;
 
-static void kept_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st) {
+static int kept_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
+                       char *err) {
   Kept *kp = (Kept *)k->priv;
   (void)st;
+  if (kp->failat > 0 && p->no >= (uint64_t)kp->failat) {  /* a full disk */
+    st->passed--;
+    st->failed++;
+    snprintf(err, PKT_ERRSIZE, "kept: packet %llu: no room",
+             (unsigned long long)p->no);
+    return PKT_ERROR;
+  }
   assert_true(kp->n < NPKT);
   kp->hdr[kp->n] = p->hdr;
   kp->ttl[kp->n] = p->data[22];
   kp->n++;
+  return PKT_OK;
 }
 
 static int kept_close (pkt_Sink *k, char *err) {
@@ -126,7 +136,9 @@ static int kept_close (pkt_Sink *k, char *err) {
   return PKT_OK;
 }
 
-static const pkt_SinkOps kept_ops = { "test", kept_write, kept_close };
+static const pkt_SinkOps kept_ops = {
+  "test", kept_write, kept_close, NULL
+};
 
 /* }====================================================== */
 
@@ -377,6 +389,30 @@ static void test_input_error (void **state) {
   teardown(&r);
 }
 
+/* a sink that takes no more stops the run at that packet, as the input's
+** end would: no packet is fetched after it, the error is the sink's */
+static void test_sink_error (void **state) {
+  Run r;
+  (void)state;
+  setup(&r, "function packet () return true end", 1);
+  kept(&r)->failat = 3;
+  run(&r);
+  assert_int_equal(r.rc, PKT_ERROR);
+  assert_string_equal(r.err, "kept: packet 3: no room");
+  assert_int_equal(r.st.read, 3);
+  assert_int_equal(r.st.passed, 2);
+  assert_int_equal(r.st.failed, 1);
+  assert_int_equal(kept(&r)->n, 2);
+  teardown(&r);
+  setup(&r, NULL, 1);  /* a plain copy too */
+  kept(&r)->failat = 5;
+  run(&r);
+  assert_int_equal(r.rc, PKT_ERROR);
+  assert_int_equal(r.st.read, 5);
+  assert_int_equal(r.st.passed, 4);
+  teardown(&r);
+}
+
 static void test_abort (void **state) {
   Run r;
   (void)state;
@@ -424,6 +460,7 @@ int main (void) {
     cmocka_unit_test(test_count_and_stop),
     cmocka_unit_test(test_reload),
     cmocka_unit_test(test_input_error),
+    cmocka_unit_test(test_sink_error),
     cmocka_unit_test(test_abort),
     cmocka_unit_test(test_statustostr),
   };

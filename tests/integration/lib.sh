@@ -46,7 +46,14 @@ _tmpbase=$(mktemp -d "${TMPDIR:-/tmp}/pktlua-test.XXXXXX")
 if [ -z "$_tmpbase" ] || [ ! -d "$_tmpbase" ]; then
   printf 'ERROR: cannot create a scratch directory\n' >&2; exit 1
 fi
-_cleanup() { rm -rf -- "$_tmpbase"; }
+# Background jobs the test left (a writer blocked on a FIFO nobody opens)
+# go too: one that outlived the test would hold ctest's output pipe open.
+_cleanup() {
+  local j
+  j=$(jobs -p)
+  [ -z "$j" ] || kill $j 2>/dev/null
+  rm -rf -- "$_tmpbase"
+}
 trap _cleanup EXIT
 
 # tmp: prints a new scratch directory, removed when the test exits
@@ -207,20 +214,25 @@ bad_cksums() {
     $0 ~ re { if (!seen[n]++) print n }'
 }
 
+# IP_LINK_RE: the layers in tshark's frame.protocols before the IP header
+# pktlua's l3 finder finds (Ethernet with any 802.1Q/802.1ad tags, PPPoE,
+# MPLS; SLL/SLL2, NULL/LOOP, raw IP, PPP, Cisco HDLC), as an awk regex
+IP_LINK_RE='((eth:ethertype:((vlan|ieee8021ad):ethertype:)*|sll:ethertype:)(pppoes:ppp:)?(mpls:)?|null:|loop:|raw:|ppp:(mpls:)?|chdlc:(mpls:)?)?'
+
 # ip_frames FILE: one line per frame, tab-separated, decoded by tshark:
 #   number  v  hops  proto  src  dst  len
-# v is the outer IP version where pktlua's l3 finder sees one (Ethernet with
-# any 802.1Q/802.1ad tags, SLL/SLL2, NULL/LOOP, raw IP): 4 or 6; "t" when
+# v is the outer IP version where pktlua's l3 finder sees one
+# (IP_LINK_RE): 4 or 6; "t" when
 # that IP header is not fully captured; "-" for no IP (ARP, MPLS, ...).
 # hops is the TTL / hop limit, proto the protocol / next header of that
 # outer header, len the length on the wire.
 ip_frames() {
   tshark_fields "$1" frame.number frame.protocols frame.len ip.ttl ip.proto \
       ip.src ip.dst ipv6.hlim ipv6.nxt ipv6.src ipv6.dst |
-    awk -F'\t' -v OFS='\t' '
+    awk -F'\t' -v OFS='\t' -v link="$IP_LINK_RE" '
       { v = "-"
-        if (match($2, /^(eth:ethertype:((vlan|ieee8021ad):ethertype:)*|sll:ethertype:|null:|loop:|raw:)?ipv6(:|$)/)) v = 6
-        else if (match($2, /^(eth:ethertype:((vlan|ieee8021ad):ethertype:)*|sll:ethertype:|null:|loop:|raw:)?ip(:|$)/)) v = 4
+        if (match($2, "^" link "ipv6(:|$)")) v = 6
+        else if (match($2, "^" link "ip(:|$)")) v = 4
         if (v == 4 && $4 == "" || v == 6 && $8 == "") v = "t"
         if (v == 4) print $1, 4, $4, $5, $6, $7, $3
         else if (v == 6) print $1, 6, $8, $9, $10, $11, $3

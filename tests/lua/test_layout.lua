@@ -378,6 +378,111 @@ T.case("spec read once: a spec that changes its answers cannot recurse", functio
   for k, v in pairs(reads) do T.eq(v, 1, k) end
 end)
 
+T.case("struct-level endian: the default of its fields", function ()
+  local m = memory.create(fromhex("0102030405060708"))
+  local function read (spec)
+    return layout.setpointer(layout.newpointer(layout.struct(spec)), m)
+  end
+  -- the default for every field without its own
+  local p = read{ endian = "big", { key = "a", bytes = 2 }, { key = "b", bits = 4 },
+                  { key = "c", bits = 12 } }
+  T.eq(p.a, 0x0102); T.eq(p.b, 0x0); T.eq(p.c, 0x304)
+  p = read{ endian = "little", { key = "a", bytes = 2 }, { key = "b", bits = 4 },
+            { key = "c", bits = 12 } }
+  T.eq(p.a, 0x0201); T.eq(p.b, 0x3); T.eq(p.c, 0x040)
+  -- a field's own endian wins
+  p = read{ endian = "big", { key = "a", bytes = 2, endian = "little" },
+            { key = "b", bytes = 2 } }
+  T.eq(p.a, 0x0201); T.eq(p.b, 0x0304)
+  -- nested structs inherit it, unless they set their own (which their
+  -- fields then inherit, and theirs in turn)
+  p = read{ endian = "big",
+    { key = "x", type = "struct", { key = "v", bytes = 2 } },
+    { key = "y", type = "struct", endian = "little", { key = "v", bytes = 2 },
+      { key = "z", type = "struct", { key = "v", bytes = 2 } },
+      { key = "w", bytes = 2, endian = "big" } } }
+  T.eq(p.x.v, 0x0102); T.eq(p.y.v, 0x0403); T.eq(p.y.z.v, 0x0605)
+  T.eq(p.y.w, 0x0708)
+  -- writes follow the same order
+  p = read{ endian = "big", { key = "a", bytes = 4 } }
+  p.a = 0x0a0b0c0d
+  T.eq(hex(m, 1, 4), "0a0b0c0d")
+  -- the same bytes as repeating endian on every field; native is the host's
+  local same = layout.struct{ endian = "native", { key = "a", bytes = 4 } }
+  local host = layout.struct{ { key = "a", bytes = 4 } }
+  T.eq(layout.setpointer(layout.newpointer(same), m).a,
+       layout.setpointer(layout.newpointer(host), m).a)
+  -- with a checksum declared too
+  local ck = layout.struct{ endian = "big", checksum = "c", { key = "v", bytes = 2 },
+                            { key = "c", bytes = 2 } }
+  local q = layout.setpointer(layout.newpointer(ck), memory.create(fromhex("00000000")))
+  q.c = 0xffff; q.v = 0x1234
+  T.eq(q.c, 0xffff - 0x1234)
+  -- a wrong one says so
+  T.errors("unsupported type (endian is 'bgi', not big, little or native)",
+           layout.struct, { endian = "bgi", { key = "a", bytes = 1 } })
+  T.errors("endian is a number", layout.struct, { endian = 1, { key = "a", bytes = 1 } })
+  T.errors("field 'y': unsupported type (endian is 'mid'", layout.struct,
+           { { key = "y", type = "struct", endian = "mid", { key = "a", bytes = 1 } } })
+  -- read once, through __index like the fields' options
+  local reads = 0
+  local spec = setmetatable({ { key = "a", bytes = 2 } }, { __index = function (_, k)
+    if k == "endian" then reads = reads + 1; return reads == 1 and "big" or "little" end
+  end })
+  T.eq(layout.setpointer(layout.newpointer(layout.struct(spec)), m).a, 0x0a0b)
+  T.eq(reads, 1)
+end)
+
+T.case("fits: does a struct lie wholly in the bytes at a position", function ()
+  local S = layout.struct{ endian = "big", { key = "a", bytes = 2 },
+                           { key = "inner", type = "struct", { key = "b", bytes = 3 } } }
+  local m = memory.create(7)
+  -- struct, memory or string, every position around the edge
+  for pos = -1, 9 do
+    local want = pos >= 1 and pos + 4 <= 7
+    T.eq(layout.fits(S, m, pos), want, "memory at " .. pos)
+    T.eq(layout.fits(S, string.rep("x", 7), pos), want, "string at " .. pos)
+  end
+  T.eq(layout.fits(S, m), true)                      -- pos absent: 1
+  T.eq(layout.fits(S, ""), false)
+  T.eq(layout.fits(S, m, nil), false)                -- no position, no fit
+  T.eq(layout.fits(S, m, math.maxinteger), false)
+  T.eq(layout.fits(S, m, math.mininteger), false)
+  -- a pointer stands for its struct; a nested one for its own bytes
+  local p = layout.newpointer(S)
+  T.eq(layout.fits(p, m, 3), true); T.eq(layout.fits(p, m, 4), false)
+  T.eq(layout.fits(p.inner, m, 5), true); T.eq(layout.fits(p.inner, m, 6), false)
+  -- a pointer alone: can every field be read where it is set
+  T.eq(layout.fits(p), false)                        -- unset
+  layout.setpointer(p, m, 3)
+  T.eq(layout.fits(p), true); T.eq(layout.fits(p.inner), true)
+  T.eq(p.inner.b, 0)
+  layout.setpointer(p, m, 4)
+  T.eq(layout.fits(p), false); T.eq(layout.fits(p.inner), false)
+  T.errors("out of bounds", function () return p.inner.b end)
+  -- it follows a memory's length at the time of the question
+  local r = memory.create()
+  memory.resize(r, 5)
+  layout.setpointer(p, r, 1)
+  T.eq(layout.fits(p), true)
+  T.eq(layout.fits(p, r, 1), true); T.eq(layout.fits(p, r, 2), false)
+  T.eq(layout.fits(p, m, 3), true)   -- another memory than its own
+  T.eq(layout.fits(p, "12345"), true); T.eq(layout.fits(p, "1234"), false)
+  memory.resize(r, 4)
+  T.eq(layout.fits(p), false)
+  T.eq(layout.fits(p, r, 1), false)  -- its own memory, at its new length
+  T.eq(layout.fits(p.inner, r, 2), true)
+  layout.setpointer(p, nil)
+  T.eq(layout.fits(p), false)
+  -- errors
+  T.errors("layout pointer expected", layout.fits, S)
+  T.errors("memory or string expected", layout.fits, S, 5)
+  T.errors("memory or string expected", layout.fits, S, nil, 1)
+  T.errors("number expected", layout.fits, S, m, "x")
+  T.errors("number has no integer representation", layout.fits, S, m, 1.5)
+  T.errors("bad argument #1", layout.fits, {}, m, 1)
+end)
+
 T.case("spec errors say what is wrong", function ()
   local function msg (spec) return select(2, pcall(layout.struct, spec)) end
   local function like (m, pat) T.ok(m:find(pat), m) end

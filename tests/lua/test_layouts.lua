@@ -36,11 +36,35 @@ local function ptr(name, bytes, pos)
   return layout.setpointer(layout.newpointer(require("layouts." .. name)), m, pos or 1), m
 end
 
-for name, spec in pairs(SPEC) do
-  T.case("layouts." .. name .. ": size and field order", function()
-    local S = require("layouts." .. name)
+-- the layouts that exist only under pktlua.layouts: names, order, sizes
+local NEW = {
+  mpls = { 4, "label", "tc", "bottom", "ttl" },
+  gre = { 4, "checksumpresent", "routingpresent", "keypresent", "sequencepresent",
+          "reserved0", "version", "protocol" },
+  grechecksum = { 4, "checksum", "reserved1" },
+  grekey = { 4, "key" },
+  greseq = { 4, "sequence" },
+  vxlan = { 8, "vnivalid", "reserved1", "vni", "reserved2" },
+  geneve = { 8, "version", "optlength", "oam", "critical", "reserved1", "protocol",
+             "vni", "reserved2" },
+  gtpu = { 8, "version", "protocoltype", "reserved", "extension", "hassequence",
+           "hasnpdu", "messagetype", "length", "teid" },
+  gtpuoptional = { 4, "sequence", "npdunumber", "nextextension" },
+  ipv6ext = { 2, "nextheader", "length" },
+  ipv6frag = { 8, "nextheader", "reserved", "fragoffset", "reserved2", "flagmf", "ident" },
+  ipv6routing = { 4, "nextheader", "length", "routingtype", "segmentsleft" },
+  pppoe = { 6, "version", "type", "code", "sessionid", "length" },
+  ppp = { 2, "protocol" },
+  dns = { 12, "id", "qr", "opcode", "aa", "tc", "rd", "ra", "z", "ad", "cd", "rcode",
+          "qdcount", "ancount", "nscount", "arcount" },
+}
+
+-- size, and names in declaration order, of module prefix .. name
+local function fieldorder(prefix, name, spec)
+  T.case(prefix .. name .. ": size and field order", function()
+    local S = require(prefix .. name)
     T.eq(layout.sizeof(S), spec[1], name .. " bytes")
-    local p = ptr(name, string.rep("\0", spec[1]))
+    local p = layout.setpointer(layout.newpointer(S), memory.create(string.rep("\0", spec[1])))
     local i = 1
     for k in pairs(p) do
       i = i + 1
@@ -49,6 +73,8 @@ for name, spec in pairs(SPEC) do
     T.eq(i, #spec, name .. " field count")
   end)
 end
+for name, spec in pairs(SPEC) do fieldorder("layouts.", name, spec) end
+for name, spec in pairs(NEW) do fieldorder("pktlua.layouts.", name, spec) end
 
 T.case("layouts.ipv4addrs: the addresses of an ipv4 header as numbers", function()
   local m = memory.create(pack(">BBI2I2I2BBI2I4I4", 0x45, 0, 40, 7, 0x4000, 64, 6,
@@ -373,6 +399,14 @@ T.case("pktlua.ipv6 helpers", function()
   end
   T.errors("bad argument #1 to 'tostring' (16-byte string expected, got 4 bytes)",
            ipv6.tostring, "abcd")
+end)
+
+T.case("one namespace: layouts.* are the structs of pktlua.layouts.*", function()
+  for name in pairs(SPEC) do
+    T.ok(require("layouts." .. name) == require("pktlua.layouts." .. name), name)
+  end
+  -- ICMPv6's header is ICMP's: the same struct, not a copy
+  T.ok(require "pktlua.layouts.icmpv6" == require "pktlua.layouts.icmp")
 end)
 
 T.case("a layout past the end of the memory is out of bounds", function()

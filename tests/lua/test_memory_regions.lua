@@ -85,18 +85,53 @@ T.case("slice: a forged record is not trusted", function()
   T.eq(str(m), "abcdef")
 end)
 
-T.case("slice: a stream keeps the record it checks", function()
+T.case("slice: nothing of it a script can swap", function()
   host.fill(1, "\7\8\9")
   local pkt = host.new()
   host.store(pkt, 1, 3)
   local sl = memory.slice(pkt, 2)
   local r = memory.reader(sl)
-  debug.setuservalue(sl, nil, 1)       -- the slice loses its record
-  collectgarbage(); collectgarbage()
-  T.eq(#sl, 0)                         -- its (empty) head
-  T.eq(r:uint(1), 8)                   -- the stream still checks the record
-  host.store(pkt, 2, 3)
+  T.eq(debug.getuservalue(sl, 1), nil)  -- no user value to swap
+  T.eq(debug.setuservalue(sl, memory.create(64), 1), nil)
+  T.eq(str(sl), "\8\9")
+  T.eq(r:uint(1), 8)
+  host.store(pkt, 2, 3)                -- dies with the packet all the same
+  T.eq(#sl, 0)
   T.eq(r:uint(1), nil)
+  T.eq(host.head(sl), 0)
+end)
+
+T.case("slice: any order of collection", function()
+  -- the root reachable only through its slice: kept alive by it
+  host.fill(1, "abcdefgh")
+  local pkt = host.new()
+  host.store(pkt, 1, 8)
+  local sl = memory.slice(pkt, 3, 5)
+  local weak = setmetatable({ pkt }, { __mode = "v" })
+  pkt = nil
+  collectgarbage(); collectgarbage()
+  T.eq(weak[1] ~= nil, true)
+  T.eq(str(sl), "cde")
+  -- both garbage at once: the root's __gc runs whatever the order
+  sl = nil; weak[1] = nil
+  collectgarbage(); collectgarbage()
+  -- the slice collected first: the root re-points with nothing to empty
+  pkt = host.new()
+  host.store(pkt, 1, 8)
+  do local s = memory.slice(pkt, 1, 2); T.eq(str(s), "ab") end
+  collectgarbage(); collectgarbage()
+  host.store(pkt, 2, 8)
+  T.eq(memory.type(pkt), "other")
+  -- a resizable root closed, its slices collected in the same cycle
+  local m = memory.create()
+  memory.resize(m, 8, "abcdefgh")
+  local a, b = memory.slice(m, 1, 4), memory.slice(m, 5)
+  local ab = memory.slice(a, 2, 3)
+  m, a = nil, nil
+  collectgarbage(); collectgarbage()
+  T.eq(str(b) .. str(ab), "efghbc")
+  b, ab = nil, nil
+  collectgarbage(); collectgarbage()
 end)
 
 T.case("slice: keeps its memory alive", function()
@@ -209,20 +244,97 @@ T.case("slice: of a reference re-pointed through luamem_setref", function()
   T.eq(#s2, 0)
 end)
 
-T.case("slice: heads never hold a stale pointer", function()
+T.case("slice: heads hold the bytes while valid, nothing after", function()
   -- of an allocated memory: the bytes, in the head
   local m = memory.create("abcdef")
   local sl = memory.slice(m, 2, 4)
   T.eq(select(2, host.head(sl)), "bcd")
-  -- of a reference: nothing in the head, whatever happens to the reference
+  -- of a reference: the bytes until the reference moves on
   host.fill(1, "abcdefgh")
   local pkt = host.new()
   host.store(pkt, 1, 8)
   local rs = memory.slice(pkt, 2, 4)
+  local rss = memory.slice(rs, 2)      -- of the root, bytes 3..4
   T.eq(str(rs), "bcd")
+  T.eq(select(2, host.head(rs)), "bcd")
+  T.eq(select(2, host.head(rss)), "cd")
+  host.store(pkt, 1, 8)                -- same address and length
   T.eq(host.head(rs), 0)
+  T.eq(host.head(rss), 0)
+  -- through luamem_setref, to the same block
+  local s2 = memory.slice(pkt, 1, 1)
+  T.eq(host.head(s2), 1)
+  T.eq(host.setref(pkt, 1, 8), true)
+  T.eq(host.head(s2), 0)
+  -- a resizable memory resized and closed
+  local r = memory.create()
+  memory.resize(r, 4, "wxyz")
+  local s3, s4 = memory.slice(r, 2), nil
+  T.eq(select(2, host.head(s3)), "xyz")
+  memory.resize(r, 8)
+  T.eq(host.head(s3), 0)
+  s4 = memory.slice(r, 1, 2)
+  do local c <close> = r end
+  T.eq(host.head(s4), 0)
+  -- an intermediate slice closed: the slices of the root it made live on
   host.store(pkt, 2, 8)
-  T.eq(host.head(rs), 0)
+  local mid = memory.slice(pkt, 2, 7)
+  local leaf = memory.slice(mid, 2, 3)
+  do local c <close> = mid end
+  T.eq(#mid, 0)
+  T.eq(host.head(leaf), 2)
+  host.store(pkt, 1, 8)
+  T.eq(host.head(leaf), 0)
+end)
+
+T.case("slice: finalizers that move the root while it is sliced", function()
+  -- with the collector running at every allocation, finalizers run inside
+  -- memory.slice (its allocations) and resize its root, down to 0 and 1
+  -- bytes: a slice must never be longer than its root, and after a last
+  -- move every head is empty (none was filled from a block the library
+  -- no longer tracks)
+  local m = memory.create()
+  memory.resize(m, 8, "abcdefgh")
+  local sizes, k, inside = { 8, 16, 1, 8, 0, 12, 2 }, 0, false
+  local mt = { __gc = function()
+    if not inside then return end
+    k = k % #sizes + 1
+    memory.resize(m, sizes[k])
+    memory.fill(m, "x")
+  end }
+  local slices, slice, len = {}, memory.slice, memory.len
+  local over, moved = 0, 0
+  collectgarbage("incremental", 0, 100)
+  for i = 1, 20000 do
+    if i % 4 == 0 then setmetatable({}, mt) end
+    local k0 = k
+    inside = true
+    local ok, sl = pcall(slice, m, 1, 2)
+    inside = false
+    if k ~= k0 then moved = moved + 1 end
+    if ok and #sl > len(m) then over = over + 1 end  -- allocates nothing
+    if i % 50 == 0 then slices[#slices + 1] = ok and sl or nil end
+  end
+  collectgarbage("incremental", 200, 100)
+  T.eq(over, 0)
+  T.eq(moved > 0, true)
+  memory.resize(m, 3)
+  for _, sl in ipairs(slices) do T.eq(host.head(sl), 0) end
+end)
+
+T.case("slice: a reference with slices reads back no unref", function()
+  local pkt = host.new()
+  host.store(pkt, 1, 8)
+  local sl = memory.slice(pkt, 1, 2)
+  T.eq(memory.type(pkt), "other")
+  T.eq(memory.type(sl), "other")
+  host.store(pkt, 1, 8)                -- through luamem_resetref: unmarked
+  T.eq(#sl, 0)
+  local r = memory.create()
+  memory.resize(r, 4)
+  local s = memory.slice(r, 1)
+  T.eq(memory.type(r), "resizable")    -- a non-NULL unref stays
+  T.eq(#s, 4)
 end)
 
 T.case("slice: the C API (luamem_newslice)", function()
@@ -255,14 +367,31 @@ T.case("slice: layout pointers on slices", function()
   T.eq(p.a, 0x3304)
   layout.setpointer(p, sl, 4)          -- 2 bytes left: out of bounds
   T.errors("out of bounds", function() return p.a end)
-  -- a slice of a reference: empty to head readers, so out of bounds, even
-  -- after the reference moves on
+  -- a slice of a reference: its bytes during the packet, out of bounds at
+  -- the next, even at the same address and length
   host.fill(1, "\1\2\3\4")
+  host.fill(2, "\5\6\7\8")
   local pkt = host.new()
   host.store(pkt, 1, 4)
-  layout.setpointer(p, memory.slice(pkt, 1))
+  layout.setpointer(p, memory.slice(pkt, 2))
+  T.eq(p.a, 0x0203)
+  T.eq(p.b, 4)
+  p.b = 0x44
+  T.eq(host.bytes(1, 4), "\1\2\3\68")
+  host.store(pkt, 1, 4)
   T.errors("out of bounds", function() return p.a end)
+  T.errors("out of bounds", function() p.b = 1 end)
+  T.eq(host.bytes(1, 4), "\1\2\3\68")
+  -- a slice of that slice, the next packet elsewhere
+  layout.setpointer(p, memory.slice(memory.slice(pkt, 1), 2))
+  T.eq(p.a, 0x0203)
+  T.eq(p.b, 0x44)
   host.store(pkt, 2, 4)
+  T.errors("out of bounds", function() return p.a end)
+  -- through luamem_setref
+  layout.setpointer(p, memory.slice(pkt, 2))
+  T.eq(p.a, 0x0607)
+  T.eq(host.setref(pkt, 2, 4), true)
   T.errors("out of bounds", function() return p.a end)
 end)
 

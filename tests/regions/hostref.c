@@ -43,13 +43,19 @@ static int h_new (lua_State *L) {
   return 1;
 }
 
-/* store(m, b, n): the daemon's way, into the head, unref NULL */
+/* store(m, b, n): the daemon's way (lmemlib.h's owner protocol): into the
+** head while its unref is NULL, else through luamem_resetref */
 static int h_store (lua_State *L) {
   luamem_Head *h = luamem_tohead(L, 1, NULL);
+  char *mem = buffer(L, 2);
+  size_t len = buflen(L, 3);
   luaL_argcheck(L, h != NULL, 1, "memory");
-  h->mem = buffer(L, 2);
-  h->len = buflen(L, 3);
-  h->unref = NULL;
+  if (h->unref != NULL) {
+    luamem_resetref(L, 1, mem, len, NULL, 0);
+    return 0;
+  }
+  h->mem = mem;
+  h->len = len;
   return 0;
 }
 

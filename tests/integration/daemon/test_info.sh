@@ -28,7 +28,7 @@ if [ "$CORPUS" = shared ]; then
   expect tcpdump-ikev2-null.pcap "0:5"
   expect tcpdump-linktype-raw-ipv4.pcap "101:1"
   expect tcpdump-linktype-ipv4.pcap "228:1"
-  expect tcpreplay-test.pcap "1:15 1:nil"
+  expect tcpreplay-test.pcap "1:15 1:19 1:23 1:nil"  # MPLS: 1 and 2 labels
   expect zeek-trunc-hdr.pcap "1:nil"
   l3files="tcpreplay-test.pcap zeek-linux-sll2.pcap zeek-http-qinq.pcap tcpdump-ikev2-null.pcap"
   lenfiles="zeek-truncated-header.pcap tcpdump-tcp-handshake-nano-sll.pcap tcpreplay-test.pcap"
@@ -43,15 +43,16 @@ else
   expect raw.pcap "101:1"
   expect linktype-ipv4.pcap "228:1"
   expect linktype-ipv6.pcap "229:1"
-  expect eth-mixed.pcap "1:15 1:nil"
+  expect eth-mixed.pcap "1:15 1:19 1:23 1:nil"  # MPLS: 1 and 2 labels
   expect snaplen1.pcap "1:nil"
   l3files="eth-mixed.pcap sll2.pcap sll-nano.pcap qinq.pcap null.pcap loop.pcap raw.pcap"
   lenfiles="snaplen68.pcap sll-nano.pcap eth-mixed.pcap ip-cut.pcap several-if.pcapng"
 fi
 
 # where l3 says IP, the byte there is an IPv4/IPv6 version nibble, and
-# non-IP packets (ARP, MPLS, LLC in the mixed capture; ARP in sll2) are
-# exactly the ones where tshark sees no IP right after the link layer
+# non-IP packets (ARP, LLC in the mixed capture; ARP in sll2) are exactly
+# the ones where tshark sees no IP right after the link layer (and the
+# VLAN tags, PPPoE, MPLS labels the finder goes through)
 for f in $l3files; do
   "$PKTLUA" -q -r "$CAPS/$f" -e '
     function packet(p, i)
@@ -61,7 +62,7 @@ for f in $l3files; do
       else print("-") end
     end' > "$TMP/l3.txt"
   tshark -r "$CAPS/$f" -T fields -e frame.protocols 2>/dev/null |
-    awk '{ sub(/^(eth|sll|null|loop|raw):(ethertype:)?((vlan|ieee8021ad):ethertype:)*/, "") }
+    awk -v link="$IP_LINK_RE" '{ sub("^" link, "") }
          /^ipv6(:|$)/ {print "ipv6"; next} /^ip(:|$)/ {print "ip"; next} {print "-"}' > "$TMP/ts.txt"
   check "$f: l3 points at the IP header tshark finds" cmp -s "$TMP/l3.txt" "$TMP/ts.txt"
   "$PKTLUA" -q -r "$CAPS/$f" -e '

@@ -73,6 +73,11 @@ check "-Z: real, effective, saved uid all $uid" \
 check "-Z: no gid 0 left" test -z "$(awk '/^Gid:/ {for (i = 2; i <= 5; i++) if ($i == 0) print}' "$TMP/err")"
 check "-Z: the output file belongs to $user" test "$(stat -c %u "$TMP/z.pcap")" -eq "$uid"
 check "-Z: and holds the packets" test "$(count "$TMP/z.pcap")" -eq 2
-"$PKTLUA" -i lo -c 1 -Z pktlua-no-such-user 2>"$TMP/err"; rc=$?
-check "-Z unknown user: exit 1 and says so" test $rc -eq 1 -a -n "$(grep 'no such user' "$TMP/err")"
+# found before anything is opened (issue 11): a usage error, and the
+# capture is never opened (a device that does not exist is not reported)
+"$PKTLUA" -i pktlua-no-such-dev -c 1 -Z pktlua-no-such-user 2>"$TMP/err"; rc=$?
+check "-Z unknown user: exit 2 and says so" test $rc -eq 2 -a -n "$(grep 'no such user' "$TMP/err")"
+check "-Z unknown user: found before the capture is opened" test "$(wc -l < "$TMP/err")" -eq 1
+"$PKTLUA" -i lo -c 1 -Z "" 2>"$TMP/err"; rc=$?
+check "-Z '': exit 2" test $rc -eq 2
 finish

@@ -104,4 +104,48 @@ for m in 10.1.0.0/16 10.1.0.0/16:10.2.0.0/24 10.1.0.0/33:10.2.0.0/33 300.1.0.0/1
   rc=$?
   check "map=$m refused (status $rc: $(head -c 200 "$LAST_ERR"))" [ "$rc" -eq 2 ] && grep -q 'nat.lua' "$LAST_ERR"
 done
+# IPv6 prefixes, ARP, and the headers ICMP and ICMPv6 errors quote: every
+# occurrence of every address field (the quoted header's too), against the
+# input's mapped by sed; checksums as valid as before (tshark, tcpdump -vv)
+if [ -f "$GENERATED/ipv6-errors.pcap" ]; then
+  M4=10.1.0.0/16:10.91.0.0/16,10.2.0.0/16:10.92.0.0/16
+  M6=2001:db8:1::/48=2001:db8:77::/48,2001:db8:53::/48=2001:db8:aa::/48
+  addrs() {
+    tshark -r "$1" -n -T fields -E occurrence=a -E aggregator=' ' -e frame.protocols -e ip.src \
+      -e ip.dst -e ipv6.src -e ipv6.dst -e arp.src.proto_ipv4 \
+      -e arp.dst.proto_ipv4 2>/dev/null
+  }
+  sums() {
+    tshark_fields "$1" ip.checksum.status tcp.checksum.status \
+      udp.checksum.status icmp.checksum.status icmpv6.checksum.status
+  }
+  mapped() {
+    sed -E '{ s/(^|[\t ])10\.1\./\110.91./g; s/(^|[\t ])10\.2\./\110.92./g;
+            s/(^|[\t ])2001:db8:1:/\12001:db8:77:/g; s/(^|[\t ])2001:db8:53:/\12001:db8:aa:/g }'
+  }
+  for f in "$GENERATED/ipv6-errors.pcap" "$GENERATED/eth-mixed.pcap" \
+           "$GENERATED/sll-nano.pcap" "$GENERATED/sll2.pcap" "$GENERATED/mpls.pcap" \
+           "$GENERATED/ipv6-ext.pcap" "$CAPTURES/ipv6.pcap"; do
+    b=$(basename "$f")
+    run_pktlua -r "$f" -w "$t/m.pcap" -f "$EXAMPLES/nat.lua" -a "map=$M4" -a "map6=$M6" \
+      || { bad "$b: map6 run failed: $(cat "$LAST_ERR")"; continue; }
+    addrs "$f" | mapped >"$t/want"; addrs "$t/m.pcap" >"$t/got"
+    same "$b: IPv4, IPv6, ARP and quoted addresses mapped" "$t/want" "$t/got"
+    addrs "$f" >"$t/orig"; check "$b: some addresses moved" test -n "$(cmp "$t/orig" "$t/got" 2>&1)"
+    sums "$f" >"$t/sin"; sums "$t/m.pcap" >"$t/sout"
+    same "$b: checksum statuses unchanged (tshark)" "$t/sin" "$t/sout"
+    same "$b: tcpdump -vv: same bad checksums" <(bad_cksums "$f") <(bad_cksums "$t/m.pcap")
+  done
+  run_pktlua -r "$GENERATED/ipv6-errors.pcap" -w "$t/m.pcap" -f "$EXAMPLES/nat.lua" -a "map=$M4" -a "map6=$M6"
+  check "ipv6-errors: 3 quoted headers rewritten ($(cat "$LAST_ERR"))" grep -q '7 packets, 0 ARP, 3 quoted' "$LAST_ERR"
+  check "ipv6-errors: tcpdump -vv checks 7 transport sums ok" \
+    [ "$(tcpdump -nn -vv -r "$t/m.pcap" 2>/dev/null | grep -c 'sum ok')" -ge 5 ]
+  run_pktlua -r "$GENERATED/eth-mixed.pcap" -w "$t/m.pcap" -f "$EXAMPLES/nat.lua" -a "map=$M4"
+  check "eth-mixed: 2 ARP, 1 quoted header ($(cat "$LAST_ERR"))" grep -q ' 2 ARP, 1 quoted' "$LAST_ERR"
+  for m in 2001:db8::/48 2001:db8::/48=2001:db8::/64 2001:db8::/129=2001:db8::/129 2001:zz8::/48=2001:db8::/48; do
+    run_pktlua -r "$CAPTURES/ipv6.pcap" -w "$t/x.pcap" -f "$EXAMPLES/nat.lua" -a "map6=$m"
+    rc=$?
+    check "map6=$m refused (status $rc)" [ "$rc" -eq 2 ] && grep -q 'nat.lua' "$LAST_ERR"
+  done
+fi
 finish

@@ -2,7 +2,9 @@
 # A script keeping a slice of `pkt` across packets (keep_slice.lua), run by
 # the real pktlua over generated captures: the kept slice, a layout pointer
 # on it and a reader over it show nothing in later packets, fresh slices
-# show the packet's bytes, and the output is the input unchanged.
+# (and layout pointers on them: on the IP header, the fields a pointer on
+# pkt at info.l3 reads) show the packet's bytes, and the output is the
+# input unchanged.
 . "$(dirname "$0")/../lib.sh"
 need_pktlua
 need_pktgen
@@ -24,8 +26,14 @@ for gen in "--udp64 500" "--mixed 300"; do
   n=$(wc -l <"$t/out.txt")
   check "pktgen $gen: one finish line ($n)" [ "$n" = 1 ]
   want="packets ${gen##* } bad 0"
-  check "pktgen $gen: $(cat "$t/out.txt") $(head -c 300 "$LAST_ERR")" \
-    [ "$(cat "$t/out.txt")" = "$want" ]
+  out=$(cat "$t/out.txt")
+  check "pktgen $gen: $out $(head -c 300 "$LAST_ERR")" \
+    [ "${out% ip *}" = "$want" ]
+  ipn=${out##* ip }
+  check "pktgen $gen: IPv4 packets seen through slices ($ipn)" \
+    [ "$ipn" -gt 0 ]
+  [ "$gen" = "--udp64 500" ] &&
+    check "pktgen $gen: every packet IPv4 ($ipn)" [ "$ipn" = 500 ]
   check "pktgen $gen: no errors: $(head -c 300 "$LAST_ERR")" [ ! -s "$LAST_ERR" ]
   check "pktgen $gen: output unchanged" cmp -s "$t/in.pcap" "$t/out.pcap"
 done

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Signals while pktlua reads a pipe or a FIFO (issue 11, item 3). A read
+# that waits is not an input error when a signal comes: SIGUSR1 reports at
+# once and the run goes on, SIGHUP reloads, SIGTERM and SIGINT end the run
+# with exit 0 (also while a FIFO waits for its writer, and in the middle of
+# a record), every packet before in the output.
+. "$(dirname "$0")/../lib.sh"
+need tcpdump
+need_pktlua
+t=$(tmp)
+cap=$CAPTURES/ipv4.pcap
+want=$(count "$cap")
+export MARK=$t/mark
+script='local n = 0
+function packet ()
+  n = n + 1
+  if n == tonumber(os.getenv("WANT")) then io.open(os.getenv("MARK"), "w"):close() end
+  return true
+end'
+export WANT=$want
+
+# writer FILE DONE: the capture, then the pipe stays open until DONE exists
+# (each run its own DONE: a new run's start cannot hide the last one's
+# from a writer still asleep); never past 60 s, nor its temporary folder,
+# so no writer outlives the test holding ctest's output pipe
+writer() {
+  local i
+  cat "$1"
+  for i in $(seq 1200); do
+    if [ -e "$2" ] || [ ! -d "$t" ]; then return 0; fi
+    sleep 0.05
+  done
+}
+runs=0
+# ended PID SECONDS: the process is gone within SECONDS
+ended() {
+  local i
+  for i in $(seq $(( $2 * 20 ))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+  return 1
+}
+# awaiting PID: the process waits in a FIFO's open (so its signal handlers
+# are in place: a signal before main() would kill it, and under valgrind
+# getting there takes a while)
+awaiting() {
+  local i
+  for i in $(seq 600); do
+    [ "$(cat /proc/"$1"/wchan 2>/dev/null)" = wait_for_partner ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+# start HOW: pktlua reading the capture through HOW (pipe: standard input
+# is a pipe; fifo: -r names a FIFO); sets pid
+start() {
+  runs=$((runs + 1)); donefile=$t/done.$runs
+  rm -f "$MARK" "$t/o.pcap" "$t/fifo"
+  case $1 in
+    pipe) "$PKTLUA" --stats=json -r - -w "$t/o.pcap" -e "$script" \
+            < <(writer "$cap" "$donefile") 2>"$t/err" & pid=$! ;;
+    fifo) mkfifo "$t/fifo"
+          "$PKTLUA" --stats=json -r "$t/fifo" -w "$t/o.pcap" -e "$script" \
+            2>"$t/err" & pid=$!
+          writer "$cap" "$donefile" > "$t/fifo" & ;;
+  esac
+}
+# done_ok WHAT: exit 0, no error line, every packet in the output
+finished() {
+  local rc
+  touch "$donefile"
+  if ended "$pid" 10; then wait "$pid"; rc=$?; else
+    kill -KILL "$pid"; wait "$pid"; rc=killed; fi
+  check "$1: exit 0 (got $rc)" [ "$rc" = 0 ]
+  check "$1: no error line" [ -z "$(grep -v '^{' "$t/err" | grep -v 'script reloaded')" ]
+  check "$1: every packet written" [ "$(count "$t/o.pcap")" -eq "$want" ]
+  check "$1: the output is complete" \
+    [ -z "$(tcpdump -r "$t/o.pcap" 2>&1 >/dev/null | grep -v '^reading from')" ]
+  check "$1: read $want" [ "$(jsonfield "$t/err" read)" = "$want" ]
+  grep -v '^{' "$t/err" | sed 's/^/  /'
+}
+
+for how in pipe fifo; do
+  start $how; wait_for "$MARK"
+  kill -USR1 $pid
+  for i in $(seq 100); do [ "$(grep -c '^{' "$t/err")" -ge 1 ] && break; sleep 0.05; done
+  check "$how SIGUSR1: reported while the input waits" [ "$(grep -c '^{' "$t/err")" -eq 1 ]
+  check "$how SIGUSR1: the run goes on" kill -0 $pid
+  finished "$how SIGUSR1"
+  check "$how SIGUSR1: two reports" [ "$(grep -c '^{' "$t/err")" -eq 2 ]
+
+  start $how; wait_for "$MARK"
+  kill -HUP $pid
+  for i in $(seq 100); do grep -q 'script reloaded' "$t/err" && break; sleep 0.05; done
+  check "$how SIGHUP: reloaded while the input waits" grep -q 'script reloaded' "$t/err"
+  check "$how SIGHUP: the run goes on" kill -0 $pid
+  finished "$how SIGHUP"
+
+  for sig in TERM INT; do
+    start $how; wait_for "$MARK"
+    kill -$sig $pid
+    check "$how SIG$sig: ends while the input still waits" ended $pid 5
+    finished "$how SIG$sig"
+  done
+done
+
+# SIGTERM while a FIFO waits for its writer: a clean end, a stats record
+rm -f "$t/fifo"; mkfifo "$t/fifo"
+"$PKTLUA" --stats=json -r "$t/fifo" -w "$t/o.pcap" 2>"$t/err" & pid=$!
+awaiting $pid
+kill -TERM $pid
+if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
+check "SIGTERM awaiting a FIFO writer: exit 0 (got $rc)" [ "$rc" = 0 ]
+check "SIGTERM awaiting a FIFO writer: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
+check "SIGTERM awaiting a FIFO writer: a stats record" [ "$(jsonfield "$t/err" read)" = 0 ]
+
+# the same for a -w FIFO waiting for its reader
+rm -f "$t/ofifo"; mkfifo "$t/ofifo"
+"$PKTLUA" --stats=json -r "$cap" -w "$t/ofifo" 2>"$t/err" & pid=$!
+awaiting $pid
+kill -TERM $pid
+if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
+check "SIGTERM awaiting a -w FIFO's reader: exit 0 (got $rc)" [ "$rc" = 0 ]
+check "SIGTERM awaiting a -w FIFO's reader: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
+
+# SIGTERM in the middle of a record: the whole records before are written
+head -c $(( $(stat -c %s "$cap") - 20 )) "$cap" > "$t/cut.pcap"
+rm -f "$MARK"
+donefile=$t/done.cut
+export WANT=$((want - 1))
+"$PKTLUA" --stats=json -r - -w "$t/o.pcap" -e "$script" \
+  < <(writer "$t/cut.pcap" "$donefile") 2>"$t/err" & pid=$!
+wait_for "$MARK"; sleep 0.2
+kill -TERM $pid
+if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
+touch "$donefile"
+check "SIGTERM inside a record: exit 0 (got $rc)" [ "$rc" = 0 ]
+check "SIGTERM inside a record: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
+check "SIGTERM inside a record: the whole ones written" [ "$(count "$t/o.pcap")" -eq $((want - 1)) ]
+
+# an input that cannot be opened still gives monitoring its record
+"$PKTLUA" --stats=json -r "$t/no-such-file" -w "$t/o.pcap" 2>"$t/err"; rc=$?
+check "unopenable input: exit 1" [ "$rc" -eq 1 ]
+check "unopenable input: a stats record" [ "$(jsonfield "$t/err" read)" = 0 ]
+finish
