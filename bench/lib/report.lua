@@ -83,6 +83,7 @@ local peername = {
   filter = "`tcpdump -r F -w O 'udp port 53'`", ttl = "`tcprewrite --ttl=-1`",
   bpf = "`tcpdump -r F -w O 'udp port 53'`",
   nat = "`tcprewrite --srcipmap --dstipmap --fixcsum`",
+  dnsname = "`tshark -Y 'dns.qry.name matches …'` (the same names, queries only)",
 }
 local pktluaname = {
   copy = "`pktlua -r F -w O` (no script)",
@@ -90,6 +91,7 @@ local pktluaname = {
   filter = "`pktlua -f lua/examples/filter.lua`",
   bpf = "`pktlua -f lua/examples/filter.lua 'udp port 53'` (BPF first)", ttl = "`pktlua -f lua/examples/ttl.lua`",
   nat = "`pktlua -f lua/examples/nat.lua`",
+  dnsname = "`pktlua -f lua/examples/dnsname.lua -a names=example.com,www.foo.org`",
 }
 
 -- ---- results.csv ----
@@ -219,6 +221,47 @@ if tw then
   p("")
   p("![wall-time ratio pktlua/peer](ratio.svg)")
   p("")
+end
+
+-- targets of issue 12: filter.lua on info.l4 / info.proto, dnsname.lua
+do
+  local function get (w, c, side) local g = groups[w .. "/" .. c .. "/" .. side]; return g and stats(g) end
+  local rows = {}
+  local a, b = get("udp64", "filter", "pktlua"), get("udp64", "filter", "peer")
+  if a and b then
+    local r = a.wall / b.wall
+    rows[#rows + 1] = { "filter.lua on `info.l4`/`info.proto` (udp64, one worker): wall ≤ 2.5× tcpdump's `udp port 53`",
+      string.format("%.2f× (CPU: %.2f×)", r, a.cpu / b.cpu),
+      r <= 2.5 and "met" or string.format("missed by %.0f%%", (r / 2.5 - 1) * 100) }
+  end
+  for _, w in ipairs{ "udp64", "mixed", "real", "ext6" } do
+    local ck = checks[w .. "/filter"]
+    if ck then
+      local more = w == "ext6"
+      local na, nb = tonumber(ck.packets_pktlua) or -1, tonumber(ck.packets_peer) or -1
+      rows[#rows + 1] = { string.format("filter.lua keeps %s tcpdump's `udp port 53` (%s)",
+          more and "more than" or "the same packets as", w),
+        string.format("%d / %d packets", na, nb),
+        (more and na > nb or (not more and ck.verdict == "identical")) and "met" or "missed" }
+    end
+  end
+  for _, w in ipairs{ "real", "dns" } do
+    local da, db = get(w, "dnsname", "pktlua"), get(w, "dnsname", "peer")
+    if da and db then
+      local ck = checks[w .. "/dnsname"]
+      rows[#rows + 1] = { string.format("dnsname.lua vs tshark's display filter (%s): packets/s ratio", w),
+        string.format("%.1f× (%.0f vs %.0f packets/s; per CPU second: %.1f×)", da.pps / db.pps, da.pps, db.pps, db.cpu / da.cpu),
+        ck and string.format("%s: %s / %s pkts", ck.verdict, ck.packets_pktlua, ck.packets_peer) or "" }
+    end
+  end
+  if #rows > 0 then
+    p("## Targets (issue 12, medians)")
+    p("")
+    p("| target | measured | |")
+    p("| --- | ---: | --- |")
+    for _, r in ipairs(rows) do p("| ", r[1], " | ", r[2], " | ", r[3], " |") end
+    p("")
+  end
 end
 
 p("## Lua heap growth (collector stopped, `bench/lib/heap.lua`)")
