@@ -20,7 +20,7 @@ typedef struct pkt_Info {
   const luamem_Head *pkt;      /* the bytes info.l4 is looked for in */
   uint64_t loop;               /* info.loop */
   int tswritten;               /* the script wrote info.sec or info.nsec */
-  const char *keys[PKT_INFO_NFIELDS];  /* the field names, interned */
+  const void *keys[PKT_INFO_NFIELDS];  /* the field names' strings */
 } pkt_Info;
 
 /* pushes info and the keys of its stored fields (PKT_INFO_NSLOTS slots);
