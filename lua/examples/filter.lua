@@ -22,8 +22,10 @@
 --   invert=1        keep what the predicate rejects
 --
 -- Speed: a Lua call per packet costs about as much as tcpdump's whole
--- filtered read, so on a large file this script alone runs ~4-5x
--- tcpdump's time. When the condition can be said in BPF, put it on the
+-- filtered read, and each of info.proto, info.l4 and the ports is one
+-- more C call, so on a large file of 64-byte frames this script alone
+-- takes ~3x tcpdump's time (~2.3x on a real capture). When the
+-- condition can be said in BPF, put it on the
 -- command line as well: pktlua then runs it before the script (in the
 -- kernel for a live capture), and Lua sees only what it selects:
 --   pktlua -r in.pcap -w dns.pcap -f filter.lua 'udp port 53'
