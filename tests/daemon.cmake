@@ -31,6 +31,19 @@ if(TARGET pktlua)
   target_compile_definitions(test_pkt_l3 PRIVATE _DEFAULT_SOURCE)
 endif()
 
+# The symmetric flow hash (--shard): symmetry, fragments, pinned values,
+# spread over many flows, bounds.
+if(TARGET pktlua)
+  pktlua_add_cmocka_test(test_flowhash
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/c/test_flowhash.c
+            ${PROJECT_SOURCE_DIR}/src/pktlua/flowhash.c
+            ${PROJECT_SOURCE_DIR}/src/pktlua/l3.c
+            ${PROJECT_SOURCE_DIR}/src/pktlua/layers.c
+    LIBS PkgConfig::PCAP)
+  target_include_directories(test_flowhash PRIVATE ${PROJECT_SOURCE_DIR}/src/pktlua)
+  target_compile_definitions(test_flowhash PRIVATE _DEFAULT_SOURCE)
+endif()
+
 # The loop and the script side between a source and a sink written in the
 # test against their ops tables; the info contract; the status codes.
 if(TARGET pktlua)
