@@ -15,13 +15,17 @@
 ** values: a change to them splits existing shard sets and needs saying.
 **
 ** Fragments: every fragment of a datagram, the first included, is hashed
-** by its addresses and protocol only. Later fragments carry no transport
-** header; if the first fragment were hashed with its ports, it would
-** land in another share than the rest of its datagram, and no share
-** could reassemble it (nor would a share see a whole datagram's bytes).
+** by its addresses and protocol only, never its ports. Later fragments
+** carry no transport header; if the first fragment were hashed with its
+** ports, it would land in another share than the rest of its datagram,
+** and no share could reassemble it (a first fragment's ports may even be
+** cut off). For IPv6 the "protocol" is the fragment header itself: the
+** next header named in it is not part of the reassembly key (RFC 8200
+** 4.5: addresses and identification), and in the first fragment
+** extension headers may come between it and the transport header.
 ** The price: a flow whose packets are sometimes fragmented is split
 ** between its fragments' share and its whole packets' share, as with the
-** kernel's own fanout hash; a script that reassembles sees whole
+** kernel's fanout hash; a script that reassembles still sees whole
 ** datagrams together, which is what matters.
 **
 ** Tunnels: the outer header only. Every packet of a GRE, IP-in-IP or
@@ -40,8 +44,10 @@
 #define MUL3 0xc4ceb9fe1a85ec53ull
 
 #define IP_TCP     6
+#define IP_AH      51
 #define IP_UDP     17
 #define IP_DCCP    33
+#define IP_FRAGMENT 44
 #define IP_SCTP    132
 #define IP_UDPLITE 136
 
@@ -98,13 +104,48 @@ static uint32_t linkhash (int linktype, const unsigned char *p,
   return fold(absorb(absorb(SEED, a), b));
 }
 
+/*
+** Where the ports to hash are (-1: none) behind the IP header at l3, and
+** the protocol to hash in *proto (the header's, to start with). IPv4
+** without AH and IPv6 with the transport header first are read here, on
+** the way most packets take; anything else through layers.c's walk.
+*/
+static long ports (const unsigned char *p, size_t caplen, size_t l3,
+                   int *proto) {
+  const unsigned char *ip = p + l3;
+  size_t off;
+  pkt_L4 r;
+  if (ip[0] >> 4 == 4) {
+    size_t hl = (size_t)(ip[0] & 15) * 4;
+    if ((ip[6] & 0x3f) | ip[7]) return -1;  /* MF or an offset: a fragment */
+    if (*proto == IP_AH || hl < 20) goto walk;
+    off = l3 + hl;
+  } else {
+    if (!hasports(*proto)) goto walk;
+    off = l3 + 40;
+  }
+  return hasports(*proto) && off <= caplen && caplen - off >= 4
+         ? (long)off : -1;
+walk:
+  pkt_l4(p, caplen, (long)l3, &r);
+  if (r.frag == PKT_FRAG_FIRST || r.frag == PKT_FRAG_LATER) {
+    /* no ports, even in the first: see above */
+    if (ip[0] >> 4 == 6) *proto = IP_FRAGMENT;
+    return -1;
+  }
+  if (r.proto < 0) return -1;
+  *proto = r.proto;
+  return hasports(r.proto) && r.off >= 0 && caplen - (size_t)r.off >= 4
+         ? r.off : -1;
+}
+
 uint32_t pkt_flowhash (int linktype, const unsigned char *p, size_t caplen,
                        long l3) {
   const unsigned char *ip;
   uint64_t a0, a1 = 0, b0, b1 = 0, h;
   unsigned pa = 0, pb = 0, version;
   int proto;
-  pkt_L4 r;
+  long l4;
   if (l3 < 0 || (size_t)l3 >= caplen) return linkhash(linktype, p, caplen);
   ip = p + l3;
   version = ip[0] >> 4;
@@ -121,15 +162,10 @@ uint32_t pkt_flowhash (int linktype, const unsigned char *p, size_t caplen,
   } else {
     return linkhash(linktype, p, caplen);  /* the IP header is cut */
   }
-  pkt_l4(p, caplen, l3, &r);
-  if (r.fragproto >= 0) {
-    proto = r.fragproto;  /* no ports, even in the first: see above */
-  } else if (r.proto >= 0) {
-    proto = r.proto;
-    if (hasports(proto) && r.off >= 0 && caplen - (size_t)r.off >= 4) {
-      pa = (unsigned)p[r.off] << 8 | p[r.off + 1];
-      pb = (unsigned)p[r.off + 2] << 8 | p[r.off + 3];
-    }
+  l4 = ports(p, caplen, (size_t)l3, &proto);
+  if (l4 >= 0) {
+    pa = (unsigned)p[l4] << 8 | p[l4 + 1];
+    pb = (unsigned)p[l4 + 2] << 8 | p[l4 + 3];
   }
   /* the endpoints in a fixed order: the smaller address first, or the
   ** smaller port when the addresses are the same */
@@ -152,4 +188,9 @@ uint32_t pkt_flowhash (int linktype, const unsigned char *p, size_t caplen,
   h = absorb(h, (uint64_t)pa << 48 | (uint64_t)pb << 32 |
                 (uint64_t)proto << 8 | version);
   return fold(h);
+}
+
+uint32_t pkt_flowhash_frame (int linktype, const unsigned char *p,
+                             size_t caplen) {
+  return pkt_flowhash(linktype, p, caplen, pkt_l3(linktype, p, caplen));
 }

@@ -17,13 +17,18 @@
 ** IP). What goes in:
 **   IPv4/IPv6: the two addresses, the protocol and, for TCP, UDP, SCTP,
 **     DCCP and UDP-Lite, the two ports (when captured);
-**   a fragment (first or later): the addresses and the protocol only;
+**   a fragment (first or later): the addresses and the protocol only
+**     (IPv6: the addresses only);
 **   a tunnel: its outer header only;
 **   not IP: the two Ethernet addresses (other link types: one value).
 ** Reads only captured bytes; allocates nothing.
 */
 uint32_t pkt_flowhash (int linktype, const unsigned char *p, size_t caplen,
                        long l3);
+
+/* the same for a frame whose IP header is still to be found */
+uint32_t pkt_flowhash_frame (int linktype, const unsigned char *p,
+                             size_t caplen);
 
 /* the share (0..n-1) of n that the hash h falls in: the high bits of h
 ** scaled to n, so every share is a contiguous range of hashes */

@@ -41,7 +41,6 @@ void pkt_l4 (const unsigned char *p, size_t caplen, long l3, pkt_L4 *r) {
   r->off = -1;
   r->proto = -1;
   r->frag = PKT_FRAG_UNKNOWN;
-  r->fragproto = -1;
   if (l3 < 0 || (size_t)l3 >= caplen) return;
   off = (size_t)l3;
   v6 = p[off] >> 4 == 6;
@@ -54,7 +53,6 @@ void pkt_l4 (const unsigned char *p, size_t caplen, long l3, pkt_L4 *r) {
          : fo & 0x2000 ? PKT_FRAG_FIRST : PKT_FRAG_NONE;
     r->frag = frag;
     proto = p[off + 9];
-    if (frag != PKT_FRAG_NONE) r->fragproto = (int)proto;
     if (frag == PKT_FRAG_LATER) { r->proto = (int)proto; return; }
   } else if (v6) {
     if (!have(caplen, off, 40)) return;
@@ -85,7 +83,6 @@ void pkt_l4 (const unsigned char *p, size_t caplen, long l3, pkt_L4 *r) {
         frag = fo & 0xfff8 ? PKT_FRAG_LATER
              : fo & 1 ? PKT_FRAG_FIRST : PKT_FRAG_NONE;
         r->frag = frag;
-        if (frag != PKT_FRAG_NONE) r->fragproto = p[off];
         if (frag == PKT_FRAG_LATER) { r->proto = p[off]; return; }
         hl = 8;
         break;

@@ -31,9 +31,6 @@ typedef struct pkt_L4 {
   long off;    /* the transport header (TCP, UDP, ICMP, GRE, ...), -1 none */
   int proto;   /* its protocol number, -1 when not known */
   int frag;    /* enum pkt_Frag */
-  int fragproto;  /* a fragment's protocol, the same in every fragment of
-                     its datagram (IPv4's, the IPv6 fragment header's next
-                     header); -1 when not a fragment */
 } pkt_L4;
 
 /*

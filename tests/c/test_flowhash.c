@@ -169,7 +169,8 @@ static void test_fragments (void **state) {
   assert_int_equal(hashof(&f, LT_ETHERNET), whole);
 
   /* IPv6: a first fragment with destination options behind the fragment
-  ** header, and a later one: the fragment header's next header (60) */
+  ** header, a later one, and one of another datagram whose fragment
+  ** header names another protocol: the addresses only */
   ipv6(&f, 1, 2, 44);
   f.b[f.len] = 60; put16(f.b + f.len + 2, 1);  /* offset 0, M */
   f.len += 8;
@@ -182,6 +183,11 @@ static void test_fragments (void **state) {
   f.len += 8 + 20;
   later = hashof(&f, LT_ETHERNET);
   assert_int_equal(first, later);
+  ipv6(&f, 2, 1, 44);
+  f.b[f.len] = 6; put16(f.b + f.len + 2, 1);
+  f.len += 8;
+  ports(&f, 80, 1000, 20);
+  assert_int_equal(hashof(&f, LT_ETHERNET), first);
   /* an atomic fragment (offset 0, no M) is a whole datagram: ports count */
   ipv6(&f, 1, 2, 44);
   f.b[f.len] = 17;
