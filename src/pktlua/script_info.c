@@ -5,6 +5,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "flowhash.h"
 #include "layers.h"
 #include "script_info.h"
 
@@ -29,14 +30,16 @@
 ** loop (the pass over the file, --loop) are read-only. Other keys are the
 ** script's own and stay. l4, proto and fragment are computed too, when
 ** read (layers.c's walk over the IP header chain, in the bytes as they are
-** then): a script that never reads them pays not even the walk.
+** then): a script that never reads them pays not even the walk. So is
+** flow, the symmetric flow hash (flowhash.c) that --shard splits by.
 */
 static const char *const fieldnames[PKT_INFO_NFIELDS] = {
   "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion",
-  "l4", "proto", "fragment", "loop"
+  "l4", "proto", "fragment", "loop", "flow"
 };
 #define F_L4 7    /* fieldnames[F_L4]: the first of the three */
 #define F_LOOP 10 /* fieldnames[F_LOOP]: info.loop */
+#define F_FLOW 11 /* fieldnames[F_FLOW]: info.flow */
 
 /*
 ** Which of info's fields the key at `arg` names, or -1. Short strings are
@@ -72,6 +75,11 @@ static int info_index (lua_State *L) {
       break;
     }
     case F_LOOP: lua_pushinteger(L, (lua_Integer)in->loop); break;
+    case F_FLOW:  /* flowhash.c's, as --shard uses it */
+      lua_pushinteger(L, pkt_flowhash(in->linktype,
+                                      (const unsigned char *)in->pkt->mem,
+                                      in->pkt->len, in->l3));
+      break;
     default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
   }
   return 1;
@@ -95,6 +103,7 @@ static int info_newindex (lua_State *L) {
     case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
     case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
     case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2: case F_LOOP:
+    case F_FLOW:
       return luaL_error(L, "info.%s is read-only (only info.sec and "
                         "info.nsec can be written)", fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
