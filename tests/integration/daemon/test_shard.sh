@@ -73,15 +73,22 @@ flowkeys() {
 }
 
 # run_shards IN N ARGS...: runs the N shares of IN (extra pktlua arguments
-# after N) into $TMP/s1.pcap ... and the whole into $TMP/all.pcap
+# after N) into $TMP/s1.pcap ... (their packets in s1.txt ...) and, unless
+# the ARGS are those of the last call, the whole into $TMP/all.pcap (its
+# packets, sorted, in all.txt)
 run_shards() {
   local in=$1 n=$2 k
   shift 2
-  "$PKTLUA" -q -r "$in" -w "$TMP/all.pcap" "$@" || bad "$(basename "$in"): unsharded run exits 0"
-  rm -f "$TMP"/s*.pcap
+  if [ "$in $*" != "${_whole:-}" ]; then
+    "$PKTLUA" -q -r "$in" -w "$TMP/all.pcap" "$@" || bad "$(basename "$in"): unsharded run exits 0"
+    packets "$TMP/all.pcap" | sort >"$TMP/all.txt"
+    _whole="$in $*"
+  fi
+  rm -f "$TMP"/s*.pcap "$TMP"/s*.txt
   for k in $(seq "$n"); do
     "$PKTLUA" -q -r "$in" -w "$TMP/s$k.pcap" --shard "$k/$n" "$@" ||
       bad "$(basename "$in"): --shard $k/$n exits 0"
+    packets "$TMP/s$k.pcap" >"$TMP/s$k.txt"
   done
 }
 
@@ -92,22 +99,21 @@ together() {
   for k in $(seq "$n"); do files+=("$TMP/s$k.pcap"); done
   mergecap -F nsecpcap -w "$TMP/merged.pcap" "${files[@]}" 2>"$TMP/mergecap.err" ||
     { bad "$what: mergecap: $(cat "$TMP/mergecap.err")"; return; }
-  packets "$TMP/all.pcap" | sort >"$TMP/all.txt"
-  for k in $(seq "$n"); do packets "$TMP/s$k.pcap"; done | sort >"$TMP/union.txt"
+  for k in $(seq "$n"); do cat "$TMP/s$k.txt"; done | sort >"$TMP/union.txt"
   packets "$TMP/merged.pcap" | sort >"$TMP/merged.txt"
   same "$what: the $n shares hold the unsharded output's packets" "$TMP/all.txt" "$TMP/union.txt"
   same "$what: the $n shares merged by mergecap are the unsharded output" "$TMP/all.txt" "$TMP/merged.txt"
   if [ "${3:-}" = ordered ]; then
     same "$what: ... in the same order" <(packets "$TMP/all.pcap") <(packets "$TMP/merged.pcap")
+    mergecap -F pcap -w "$TMP/merged.pcap" "${files[@]}" 2>/dev/null
+    check "$what: ... byte for byte (mergecap -F pcap)" cmp -s "$TMP/all.pcap" "$TMP/merged.pcap"
   fi
 }
 
 # unsplit WHAT N: no flow key (flowkeys, of the input) in two shares
 unsplit() {
   local what=$1 n=$2 k split
-  for k in $(seq "$n"); do
-    packets "$TMP/s$k.pcap" | sed "s/^/$k /"
-  done >"$TMP/where.txt"
+  for k in $(seq "$n"); do sed "s/^/$k /" "$TMP/s$k.txt"; done >"$TMP/where.txt"
   # packet line -> key, from the input read in the same order twice
   split=$(awk '
     FILENAME == ARGV[1] { key[FNR] = $0; next }
@@ -156,6 +162,13 @@ for f in "${inputs[@]}"; do
     together "$name copy" "$n" $order
     unsplit "$name" "$n"
   done
+done
+
+# with a script: what the shares' scripts pass is what one script passes
+scripted=("$CAP_MIXED" "$CAP_LONG" "$CAP_SLL_NANO")
+[ "$CORPUS" = generated ] && scripted+=("$TMP/flows.pcap" "$CAPS/ipv4-fragments.pcap" "$CAPS/tunnels.pcap")
+for f in "${scripted[@]}"; do
+  name=$(basename "$f")
   run_shards "$f" 3 -f "$TMP/first3.lua"
   together "$name first3.lua" 3
   run_shards "$f" 2 -f "$EXAMPLES/ttl.lua"
@@ -182,6 +195,7 @@ for k in 1 2; do
   check "--shard $k/2: passed = the packets written" test "$passed" -eq "$(count "$TMP/s$k.pcap")"
   check "--stats=json names the shard" grep -q "\"shard\":\"$k/2\"" "$TMP/err$k"
 done
+_whole=  # all.pcap is overwritten here
 "$PKTLUA" -q -r "$f" -w "$TMP/all.pcap" --stats=json 2>"$TMP/err"
 check "without --shard: outside 0, shard null" \
   test "$(jsonfield "$TMP/err" outside)" -eq 0 -a "$(grep -c '"shard":null' "$TMP/err")" -eq 1
@@ -226,13 +240,43 @@ check "pktlua.share splits the hash range in order" \
     function finish() assert(pktlua.share(0, 4) == 1 and pktlua.share(0xffffffff, 4) == 4
       and pktlua.share(0x7fffffff, 2) == 1 and pktlua.share(0x80000000, 2) == 2) end'
 
+# live (-i; as root, once): two captures of lo, shares 1/2 and 2/2, each
+# see the 40 datagrams sent from 40 source ports and keep their own flows:
+# together they hold every datagram once
+if [ "$CORPUS" = generated ] && [ "$(id -u)" -eq 0 ] && ip link show lo >/dev/null 2>&1; then
+  port=$((20000 + RANDOM % 20000))
+  pids=()
+  for k in 1 2; do
+    "$PKTLUA" -v -i lo -w "$TMP/live$k.pcap" --shard "$k/2" --stats=json \
+      udp dst port $port 2>"$TMP/live$k.err" &
+    pids+=($!)
+  done
+  for k in 1 2; do
+    for i in $(seq 100); do grep -q "lo: live" "$TMP/live$k.err" && break; sleep 0.05; done
+  done
+  for i in $(seq 40); do
+    echo "pktlua-shard $i" >/dev/udp/127.0.0.1/$port 2>/dev/null
+    sleep 0.01
+  done
+  sleep 0.5
+  kill -TERM "${pids[@]}"; wait "${pids[@]}"
+  for k in 1 2; do
+    tcpdump -A -r "$TMP/live$k.pcap" 2>/dev/null | grep -o 'pktlua-shard [0-9]*'
+  done >"$TMP/live.txt"
+  check "live: the two shares hold 40 datagrams, each once ($(wc -l <"$TMP/live.txt"))" \
+    test "$(wc -l <"$TMP/live.txt")" -eq 40 -a "$(sort -u "$TMP/live.txt" | wc -l)" -eq 40
+  check "live: both shares have some" test "$(count "$TMP/live1.pcap")" -gt 0 -a "$(count "$TMP/live2.pcap")" -gt 0
+  check "live: outside one share = passed in the other" \
+    test "$(jsonfield "$TMP/live1.err" outside)" -eq "$(jsonfield "$TMP/live2.err" passed)"
+fi
+
 # many flows spread evenly: each of 4 shares holds a quarter of the flows
 # of pktgen --flows, within 5 standard deviations
 if [ "$CORPUS" = generated ]; then
   flowkeys "$TMP/flows.pcap" >"$TMP/keys.txt"
   packets "$TMP/flows.pcap" >"$TMP/input.txt"
   run_shards "$TMP/flows.pcap" 4
-  for k in 1 2 3 4; do packets "$TMP/s$k.pcap" | sed "s/^/$k /"; done >"$TMP/where.txt"
+  for k in 1 2 3 4; do sed "s/^/$k /" "$TMP/s$k.txt"; done >"$TMP/where.txt"
   spread=$(awk '
     FILENAME == ARGV[1] { key[FNR] = $0; next }
     FILENAME == ARGV[2] { flow[$0] = key[FNR]; next }
