@@ -4,6 +4,7 @@
 */
 #include <stdio.h>
 
+#include "flowhash.h"
 #include "loop.h"
 
 /* a sink took no more (sink.h): the run ends before the next packet; the
@@ -36,14 +37,41 @@ static void report (pkt_Loop *lp) {
   if (lp->hook) lp->hook(lp, PKT_LOOP_REPORT);
 }
 
+/* packets read that the script saw (in --shard's share) */
+static uint64_t taken (const pkt_Stats *st) {
+  return st->read - st->outside;
+}
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))  /* off the path without --shard */
+#else
+#define NOINLINE
+#endif
+
+/* --shard: p is in another share; then it is read (numbered, counted by
+** -c) but goes no further */
+static NOINLINE int outside (pkt_Loop *lp, const pkt_Packet *p) {
+  pkt_Stats *st = lp->st;
+  if (pkt_flowshare(pkt_flowhash_frame(p->iface ? p->iface->linktype
+                                                : lp->src->linktype, p->data,
+                                       p->hdr.caplen),
+                    lp->shardn) == lp->shardk - 1)
+    return 0;
+  st->read++;
+  st->outside++;
+  if (lp->hook && (st->read & 1023) == 0) lp->hook(lp, PKT_LOOP_PROGRESS);
+  return 1;
+}
+
 /*
 ** The input ended: starts it over when --loop asks for another pass.
-** A pass that read nothing ends the run (--loop=0 on an empty file).
+** A pass that gave the script nothing ends the run (--loop=0 on an empty
+** file, or on one without a packet in the --shard share).
 */
 static int nextpass (pkt_Loop *lp, uint64_t readbefore, char *why) {
   if (lp->loops >= 0 && lp->loop >= (uint64_t)lp->loops) return PKT_END;
   if (lp->src->ops->rewind == NULL) return PKT_END;
-  if (lp->st->read == readbefore) return PKT_END;
+  if (taken(lp->st) == readbefore) return PKT_END;
   if (lp->src->ops->rewind(lp->src, why) != PKT_OK) return PKT_ERROR;
   lp->loop++;
   if (lp->pacer) pkt_pacer_newloop(lp->pacer);
@@ -75,11 +103,14 @@ static int fetch (void *ud, pkt_Packet *p) {
     p->comment = NULL;
     p->commentlen = 0;
     rc = src->ops->next(src, p, why);
-    if (rc == PKT_PACKET) break;
+    if (rc == PKT_PACKET) {
+      if (lp->shardn == 0 || !outside(lp, p)) break;
+      continue;
+    }
     if (rc == PKT_AGAIN) continue;  /* live: nothing yet, or a signal */
     if (rc == PKT_END) {
       rc = nextpass(lp, lp->passread, why);
-      lp->passread = st->read;
+      lp->passread = taken(st);
       if (rc == PKT_AGAIN) continue;
       if (rc == PKT_END) return PKT_END;
     }

@@ -35,6 +35,9 @@ typedef struct pkt_Loop {
   long long loops;
   uint64_t loop;
   pkt_Pacer *pacer;         /* NULL: passed packets leave at once */
+  /* --shard K/N: other shares' packets are counted (st->outside) and
+  ** skipped before the script; shardn 0: every packet */
+  unsigned shardk, shardn;
   /* set by the caller's signal handlers, cleared here; NULL: none */
   volatile sig_atomic_t *stop;    /* end the run before the next packet */
   volatile sig_atomic_t *reload;  /* reload the script between packets */
@@ -44,7 +47,8 @@ typedef struct pkt_Loop {
   int status;               /* (the loop's own) */
   int halted;               /* (the loop's own) a sink took no more */
   int paceend;              /* (the loop's own) the pacer said stop */
-  uint64_t passread;        /* (the loop's own) st->read when a pass began */
+  uint64_t passread;        /* (the loop's own) packets the script had
+                               (read, not outside) when a pass began */
   char *err;                /* (the loop's own) */
 } pkt_Loop;
 

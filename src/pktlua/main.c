@@ -163,13 +163,18 @@ static void printcause (const char *what, uint64_t n, uint64_t first) {
 static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
     fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
-            "\"dropped\":%llu,\"errors\":%llu,\"inject_errors\":%llu,"
-            "\"lua_memory\":%zu",
+            "\"dropped\":%llu,\"outside\":%llu,\"errors\":%llu,"
+            "\"inject_errors\":%llu,\"lua_memory\":%zu",
             (unsigned long long)st->read, (unsigned long long)st->passed,
             (unsigned long long)st->failed,
-            (unsigned long long)st->dropped, (unsigned long long)st->errors,
+            (unsigned long long)st->dropped, (unsigned long long)st->outside,
+            (unsigned long long)st->errors,
             (unsigned long long)st->injecterrors, st->luamem);
     printoutputs(o, st);
+    if (o->shardn)
+      fprintf(stderr, ",\"shard\":\"%u/%u\"", o->shardk, o->shardn);
+    else
+      fputs(",\"shard\":null", stderr);
     if (st->haskernel)
       fprintf(stderr, ",\"kernel\":{\"received\":%u,\"dropped\":%u,"
               "\"ifdropped\":%u}", st->kreceived, st->kdropped,
@@ -184,6 +189,10 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
           "the script, %llu script errors\n", (unsigned long long)st->read,
           (unsigned long long)st->passed, (unsigned long long)st->dropped,
           (unsigned long long)st->errors);
+  if (o->shardn)
+    fprintf(stderr, "pktlua: --shard %u/%u: %llu packets read were outside "
+            "the share\n", o->shardk, o->shardn,
+            (unsigned long long)st->outside);
   if (st->failed)
     fprintf(stderr, "pktlua: %llu passed packets could not be written\n",
             (unsigned long long)st->failed);
@@ -476,6 +485,8 @@ int main (int argc, char **argv) {
   lp.script = script;
   lp.st = &st;
   lp.count = o.count;
+  lp.shardk = o.shardk;
+  lp.shardn = o.shardn;
   lp.loops = o.loops == 0 ? -1 : o.loops;  /* --loop=0: until stopped */
   if (o.timing != PKT_TIMING_NONE) {
     pkt_pacer_init(&pacer, &o);

@@ -9,6 +9,11 @@
 **   pktlua.now()          -> monotonic seconds (a float): the clock a
 **                            replay is paced with, to measure and re-time
 **   pktlua.now("wall")    -> seconds since the epoch (a float)
+**   pktlua.flowhash(pkt, info) -> info.flow: the symmetric flow hash
+**   pktlua.flowhash(pkt, at)   -> the same for the IP packet at `at` (the
+**                            inner packet of a tunnel), nil when none
+**   pktlua.share(hash, n) -> 1..n: the share of n the hash falls in, as
+**                            --shard K/N counts them
 **
 ** `at` is a 1-based offset of an IP header, or info (its l3). Offsets in
 ** and out are 1-based, as info's. clock_gettime goes through the vDSO: no
@@ -17,6 +22,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "flowhash.h"
 #include "layers.h"
 #include "lmemlib.h"
 #include "pacer.h"
@@ -84,6 +90,35 @@ static int lib_inner (lua_State *L) {
   return 4;
 }
 
+/* with info: the link type for non-IP packets; with an offset: IP */
+static int lib_flowhash (lua_State *L) {
+  size_t len;
+  const unsigned char *p = (const unsigned char *)luamem_checkarray(L, 1,
+                                                                    &len);
+  long at = checkat(L, 2, len);
+  int linktype = 101;  /* LINKTYPE_RAW: what an offset names */
+  if (lua_istable(L, 2)) {
+    lua_getfield(L, 2, "linktype");
+    linktype = (int)luaL_optinteger(L, -1, linktype);
+    lua_pop(L, 1);
+  } else if (at < 0) {
+    luaL_checkinteger(L, 2);
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushinteger(L, pkt_flowhash(linktype, p, len, at));
+  return 1;
+}
+
+static int lib_share (lua_State *L) {
+  lua_Integer h = luaL_checkinteger(L, 1);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, h >= 0 && h <= 0xffffffff, 1, "not a flow hash");
+  luaL_argcheck(L, n >= 1 && n <= 0xffffffff, 2, "out of range");
+  lua_pushinteger(L, pkt_flowshare((uint32_t)h, (unsigned)n) + 1);
+  return 1;
+}
+
 static int lib_now (lua_State *L) {
   static const char *const clocks[] = {"monotonic", "wall", NULL};
   int wall = luaL_checkoption(L, 1, "monotonic", clocks);
@@ -98,6 +133,8 @@ int luaopen_pktlua (lua_State *L) {
     {"l4", lib_l4},
     {"inner", lib_inner},
     {"now", lib_now},
+    {"flowhash", lib_flowhash},
+    {"share", lib_share},
     {NULL, NULL}
   };
   luaL_newlib(L, funcs);

@@ -29,7 +29,7 @@ static const char usage_text[] =
 "              [--max-instructions=N] [--max-lua-memory=SIZE]\n"
 "              [--timing=original|topspeed | -x F | --pps=N | --mbps=N |\n"
 "               --topspeed] [--loop=N] [--duration=SECONDS] [--limit=N]\n"
-"              [BPF expression]\n";
+"              [--shard=K/N] [BPF expression]\n";
 
 static const char help_text[] =
 "Run every packet of a capture file or an interface through a Lua script.\n"
@@ -80,6 +80,11 @@ static const char help_text[] =
 "  -Z USER        become USER once the capture is open, before the\n"
 "                 script runs and the -w file is opened\n"
 "  BPF expression filter before the script (in the kernel when live)\n"
+"  --shard=K/N    only the flows in share K of N (1 <= K <= N): a symmetric\n"
+"                 hash of addresses, protocol and ports keeps both ways of\n"
+"                 a connection, and all fragments of a datagram, in one\n"
+"                 share; N runs with K = 1..N together do the whole input\n"
+"                 (-c counts packets read, in the share or not)\n"
 "Reporting:\n"
 "  -q             no progress line, no summary at exit\n"
 "  -v             more detail: link type at start, script tracebacks\n"
@@ -91,11 +96,12 @@ static const char help_text[] =
 "written), info has len, caplen, sec, nsec, linktype, l3 (1-based index\n"
 "of the IP header, nil when not IP), ipversion (4, 6 or false), l4,\n"
 "proto, fragment (the transport header, its protocol, \"none\"/\"first\"/\n"
-"\"later\"), loop (the pass over the file, 1-based), interface, ifname\n"
-"and comment (pcapng: the packet's own); require \"pktlua\" reaches\n"
-"inside tunnels (pktlua.inner); writing info.sec/info.nsec sets the\n"
-"timestamp written and, in a replay, when the packet is sent;\n"
-"writing info.comment sets the comment written (pcapng).\n"
+"\"later\"), loop (the pass over the file, 1-based), flow (the flow hash\n"
+"--shard splits by, the same both ways), interface, ifname and comment\n"
+"(pcapng: the packet's own); require \"pktlua\" reaches inside tunnels\n"
+"(pktlua.inner); writing info.sec/info.nsec sets the timestamp written\n"
+"and, in a replay, when the packet is sent; writing info.comment sets\n"
+"the comment written (pcapng).\n"
 "pktlua.now() is monotonic seconds, pktlua.now(\"wall\") the wall clock.\n"
 "Returning false drops the packet; "
 "true or nil passes it (to the default\n"
@@ -108,7 +114,7 @@ static const char help_text[] =
 enum {
   OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION,
   OPT_FORMAT, OPT_TIMING, OPT_PPS, OPT_MBPS, OPT_TOPSPEED, OPT_LOOP,
-  OPT_DURATION, OPT_LIMIT
+  OPT_DURATION, OPT_LIMIT, OPT_SHARD
 };
 
 static const struct option longopts[] = {
@@ -128,6 +134,7 @@ static const struct option longopts[] = {
   {"loop", required_argument, NULL, OPT_LOOP},
   {"duration", required_argument, NULL, OPT_DURATION},
   {"limit", required_argument, NULL, OPT_LIMIT},
+  {"shard", required_argument, NULL, OPT_SHARD},
   {NULL, 0, NULL, 0}
 };
 
@@ -198,6 +205,25 @@ static int getreal (const char *opt, const char *s, double max, double *v) {
     return bad("option %s: '%s' is not a number", opt, s);
   if (errno == ERANGE || !(*v > 0.0) || *v > max)
     return bad("option %s: %s: out of range (0, %g]", opt, s, max);
+  return PKT_OK;
+}
+
+/* --shard K/N: two whole numbers, 1 <= K <= N */
+static int getshard (pkt_Options *o, const char *s) {
+  const char *slash = strchr(s, '/');
+  char k[24];
+  long long vk, vn;
+  if (slash == NULL || (size_t)(slash - s) >= sizeof(k))
+    return bad("option --shard: '%s' is not K/N (e.g. 2/4)", s);
+  memcpy(k, s, (size_t)(slash - s));
+  k[slash - s] = '\0';
+  if (getnum("--shard", slash + 1, 1, 1 << 20, &vn) != PKT_OK ||
+      getnum("--shard", k, 1, LLONG_MAX, &vk) != PKT_OK)
+    return PKT_ERROR_USAGE;
+  if (vk > vn)
+    return bad("option --shard: %s: K is not in 1..N", s);
+  o->shardk = (unsigned)vk;
+  o->shardn = (unsigned)vn;
   return PKT_OK;
 }
 
@@ -407,6 +433,9 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
       case OPT_LOOP:
         if (getnum("--loop", optarg, 0, LLONG_MAX, &o->loops) != PKT_OK)
           return PKT_ERROR_USAGE;
+        break;
+      case OPT_SHARD:
+        if (getshard(o, optarg) != PKT_OK) return PKT_ERROR_USAGE;
         break;
       case OPT_DURATION:
         if (getreal("--duration", optarg, 1e9, &o->duration) != PKT_OK)

@@ -108,6 +108,7 @@ typedef struct pkt_Options {
   double rate;              /* --pps packets/s, --mbps megabits/s */
   long long loops;          /* --loop: times the file is sent, 0: forever */
   double duration;          /* --duration in seconds, 0: none */
+  unsigned shardk, shardn;  /* --shard K/N (flowhash.h), shardn 0: none */
 } pkt_Options;
 
 /* counters reported at exit, on SIGUSR1 and with --stats=json */
@@ -116,6 +117,8 @@ typedef struct pkt_Stats {
   uint64_t passed;          /* verdict pass, and written (-w) */
   uint64_t failed;          /* verdict pass, lost to a -w write error */
   uint64_t dropped;         /* verdict drop */
+  uint64_t outside;         /* read, but outside --shard's share: not seen
+                               by the script, not written */
   uint64_t errors;          /* script errors (packet, finish, limits) */
   uint64_t injecterrors;    /* injections that failed */
   uint64_t unknownoutputs;  /* verdict names that are no output */

@@ -5,6 +5,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "flowhash.h"
 #include "layers.h"
 #include "script_info.h"
 
@@ -29,17 +30,18 @@
 ** loop (the pass over the file, --loop) are read-only. Other keys are the
 ** script's own and stay. l4, proto and fragment are computed too, when
 ** read (layers.c's walk over the IP header chain, in the bytes as they are
-** then): a script that never reads them pays not even the walk.
+** then): a script that never reads them pays not even the walk. So is
+** flow, the symmetric flow hash (flowhash.c) that --shard splits by.
 ** interface, ifname and comment (a pcapng input's) are computed too;
 ** comment is writable (what a pcapng -w writes).
 */
 enum {  /* fieldnames' order: the per-packet reads first (fieldof's loop) */
   F_L4, F_PROTO, F_FRAGMENT, F_LEN, F_SEC, F_NSEC, F_LINKTYPE, F_LOOP,
-  F_CAPLEN, F_L3, F_IPVERSION, F_IFACE, F_IFNAME, F_COMMENT
+  F_CAPLEN, F_L3, F_IPVERSION, F_IFACE, F_IFNAME, F_COMMENT, F_FLOW
 };
 static const char *const fieldnames[PKT_INFO_NFIELDS] = {
   "l4", "proto", "fragment", "len", "sec", "nsec", "linktype", "loop",
-  "caplen", "l3", "ipversion", "interface", "ifname", "comment"
+  "caplen", "l3", "ipversion", "interface", "ifname", "comment", "flow"
 };
 
 /* the packet's own link type: its interface's, or the source's */
@@ -94,6 +96,11 @@ static int info_index (lua_State *L) {
         lua_pushlstring(L, in->pcomment, in->pcommentlen);
       else lua_pushnil(L);
       break;
+    case F_FLOW:  /* flowhash.c's, as --shard uses it */
+      lua_pushinteger(L, pkt_flowhash(linktypeof(in, in->iface),
+                                      (const unsigned char *)in->pkt->mem,
+                                      in->pkt->len, in->l3));
+      break;
     default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
   }
   return 1;
@@ -126,7 +133,7 @@ static int info_newindex (lua_State *L) {
       in->commentset = 1;
       break;
     case F_LEN: case F_LINKTYPE: case F_L4: case F_PROTO: case F_FRAGMENT:
-    case F_LOOP: case F_IFACE: case F_IFNAME:
+    case F_LOOP: case F_IFACE: case F_IFNAME: case F_FLOW:
       return luaL_error(L, "info.%s is read-only (only info.sec, "
                         "info.nsec and info.comment can be written)",
                         fieldnames[f]);

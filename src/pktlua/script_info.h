@@ -10,7 +10,7 @@
 #include "lmemlib.h"
 #include "pkt.h"
 
-#define PKT_INFO_NFIELDS 14  /* info's fields (script_info.c's fieldnames) */
+#define PKT_INFO_NFIELDS 15  /* info's fields (script_info.c's fieldnames) */
 #define PKT_INFO_NSLOTS  4  /* stack slots of pkt_info_new: info, 3 keys */
 
 typedef struct pkt_Info {
