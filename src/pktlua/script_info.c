@@ -31,27 +31,25 @@
 ** read (layers.c's walk over the IP header chain, in the bytes as they are
 ** then): a script that never reads them pays not even the walk.
 */
-static const char *const fieldnames[PKT_INFO_NFIELDS] = {
-  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion",
-  "l4", "proto", "fragment", "loop"
+enum {  /* fieldnames' order: the per-packet reads first (fieldof's loop) */
+  F_L4, F_PROTO, F_FRAGMENT, F_LEN, F_SEC, F_NSEC, F_LINKTYPE, F_LOOP,
+  F_CAPLEN, F_L3, F_IPVERSION
 };
-#define F_L4 7    /* fieldnames[F_L4]: the first of the three */
-#define F_LOOP 10 /* fieldnames[F_LOOP]: info.loop */
+static const char *const fieldnames[PKT_INFO_NFIELDS] = {
+  "l4", "proto", "fragment", "len", "sec", "nsec", "linktype", "loop",
+  "caplen", "l3", "ipversion"
+};
 
 /*
 ** Which of info's fields the key at `arg` names, or -1. Short strings are
 ** interned, so a key is compared by identity with the state's own copies
 ** (in->keys, anchored in info's metatable): no strcmp, not even a type
-** test (lua_topointer gives any other value a pointer of its own, or
-** NULL). l4 and proto, the computed fields read on every packet by a
-** filter, are looked for first.
+** test (lua_topointer gives any other value a pointer of its own, or NULL).
 */
 static int fieldof (pkt_Info *in, lua_State *L, int arg) {
   const void *k = lua_topointer(L, arg);
   int i;
-  for (i = F_L4; i < PKT_INFO_NFIELDS; i++)
-    if (k == in->keys[i]) return i;
-  for (i = 0; i < F_L4; i++)
+  for (i = 0; i < PKT_INFO_NFIELDS; i++)
     if (k == in->keys[i]) return i;
   return -1;
 }
@@ -60,20 +58,20 @@ static int info_index (lua_State *L) {
   pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
   int f = fieldof(in, L, 2);
   switch (f) {
-    case 0: lua_pushinteger(L, in->len); break;
-    case 1: lua_pushinteger(L, in->sec); break;
-    case 2: lua_pushinteger(L, in->nsec); break;
-    case 3: lua_pushinteger(L, in->linktype); break;
-    case F_L4: case F_L4 + 1: case F_L4 + 2: {
+    case F_L4: case F_PROTO: case F_FRAGMENT: {
       pkt_L4 r;
       pkt_l4((const unsigned char *)in->pkt->mem, in->pkt->len, in->l3, &r);
       if (f == F_L4 && r.off >= 0) lua_pushinteger(L, r.off + 1);
-      else if (f == F_L4 + 1 && r.proto >= 0) lua_pushinteger(L, r.proto);
-      else if (f == F_L4 + 2 && r.frag >= 0)  /* "none", "first", "later" */
+      else if (f == F_PROTO && r.proto >= 0) lua_pushinteger(L, r.proto);
+      else if (f == F_FRAGMENT && r.frag >= 0)  /* "none", "first", "later" */
         lua_pushvalue(L, lua_upvalueindex(2 + r.frag));
       else lua_pushnil(L);
       break;
     }
+    case F_LEN: lua_pushinteger(L, in->len); break;
+    case F_SEC: lua_pushinteger(L, in->sec); break;
+    case F_NSEC: lua_pushinteger(L, in->nsec); break;
+    case F_LINKTYPE: lua_pushinteger(L, in->linktype); break;
     case F_LOOP: lua_pushinteger(L, (lua_Integer)in->loop); break;
     default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
   }
@@ -95,9 +93,10 @@ static int info_newindex (lua_State *L) {
   pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
   int f = fieldof(in, L, 2);
   switch (f) {
-    case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
-    case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
-    case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2: case F_LOOP:
+    case F_SEC: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
+    case F_NSEC: in->nsec = tsfield(L, "nsec", 999999999); break;
+    case F_LEN: case F_LINKTYPE: case F_L4: case F_PROTO: case F_FRAGMENT:
+    case F_LOOP:
       return luaL_error(L, "info.%s is read-only (only info.sec and "
                         "info.nsec can be written)", fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
