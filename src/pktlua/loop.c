@@ -139,7 +139,7 @@ static int run (pkt_Loop *lp) {
       if (lp->hook) lp->hook(lp, PKT_LOOP_RELOADED);
       continue;
     }
-    if (rc < 0) return PKT_ERROR_SCRIPT;  /* --on-error=abort */
+    if (rc < 0) return PKT_ERROR_SCRIPT;  /* abort, or the early stop */
     break;
   }
   return lp->status;
@@ -152,5 +152,6 @@ int pkt_loop_run (pkt_Loop *lp, char *err) {
   lp->err = err;
   rc = run(lp);
   flush(lp);
-  return rc == PKT_OK ? lp->status : rc;
+  /* an output's error outranks a script's: the output is incomplete */
+  return lp->status != PKT_OK ? lp->status : rc;
 }

@@ -350,7 +350,8 @@ static void verbosestart (const pkt_Source *s) {
 
 /* pktlua's exit status for a failure of status rc */
 static int exitstatus (int rc) {
-  return rc == PKT_ERROR_USAGE ? PKT_EXIT_USAGE : PKT_EXIT_FAIL;
+  return rc == PKT_ERROR_USAGE ? PKT_EXIT_USAGE
+       : rc == PKT_ERROR_SCRIPT ? PKT_EXIT_SCRIPT : PKT_EXIT_FAIL;
 }
 
 int main (int argc, char **argv) {
@@ -467,13 +468,16 @@ int main (int argc, char **argv) {
   }
   progressclear(&pg);
   if (rc != PKT_OK && err[0]) fprintf(stderr, "pktlua: %s\n", err);
-  if (rc != PKT_OK) status = PKT_EXIT_FAIL;
+  if (rc != PKT_OK) status = exitstatus(rc);
 
 finish:
   sig_source = NULL;
   if (script && pkt_script_finish(script, &st) != PKT_OK &&
       status == PKT_EXIT_OK)
-    status = PKT_EXIT_FAIL;
+    status = PKT_EXIT_SCRIPT;
+  /* script errors on packets are not silent, unless asked for */
+  if (st.errors > 0 && o.onerror != PKT_ONERR_PASS && status == PKT_EXIT_OK)
+    status = PKT_EXIT_SCRIPT;
   rc = pkt_sink_close(file, err);
   file = NULL;
   if (rc != PKT_OK) {

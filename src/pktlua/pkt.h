@@ -20,6 +20,8 @@
 #define PKT_EXIT_OK    0   /* ran to the end (EOF, -c, SIGINT/SIGTERM) */
 #define PKT_EXIT_FAIL  1   /* runtime or input error */
 #define PKT_EXIT_USAGE 2   /* bad command line, script that does not load */
+#define PKT_EXIT_SCRIPT 3  /* the script raised errors (on packets, unless
+                           ** --on-error=pass was given; in finish) */
 
 /* stdio buffer of the capture file and the -w file: a 4 KiB default means
 ** one system call per ~50 small packets */
@@ -50,8 +52,11 @@ enum pkt_Status {
 /* a short description of a status code (pkt_Status) */
 const char *pkt_statustostr (int status);
 
-/* what a script error on a packet does (--on-error) */
-enum pkt_OnError { PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT };
+/* what a script error on a packet does (--on-error); DEFAULT: not given,
+** the script's declared kind decides (script.c) */
+enum pkt_OnError {
+  PKT_ONERR_DEFAULT, PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT
+};
 
 /* when passed packets leave (pacer.c; --timing, -x, --pps, --mbps) */
 enum pkt_Timing {
@@ -81,7 +86,7 @@ typedef struct pkt_Options {
   int verbose;              /* -v: tracebacks, details on stderr */
   int buffered;             /* 0 with -U: flush the output every packet */
   int statsjson;            /* --stats=json */
-  int onerror;              /* enum pkt_OnError */
+  int onerror;              /* enum pkt_OnError, as given */
   long long maxinstr;       /* --max-instructions per call, 0: no limit */
   size_t maxmem;            /* --max-lua-memory in bytes, 0: no limit */
   int timing;               /* enum pkt_Timing, decided by crosscheck */

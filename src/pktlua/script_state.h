@@ -37,6 +37,10 @@ struct pkt_Script {
   int exhausted;             /* this call spent its budget */
   pkt_Info info;             /* the info table's side in C */
   pkt_Reports reports;       /* script errors shown and counted */
+  int kind;                  /* declared by pktlua.kind: enum pkt_Kind */
+  int ran;                   /* pkt_script_run was called */
+  uint64_t readbase;         /* packets read before this script's first */
+  uint64_t pkterrors;        /* its errors on packets */
 };
 
 /* ---- script_guard.c ---- */

@@ -427,6 +427,38 @@ static void test_abort (void **state) {
   teardown(&r);
 }
 
+/* with no --on-error, the script's kind decides what its errors do: a
+** filter's packets are dropped, a rewriter's and an undeclared script's
+** pass; pktlua.kind() says what was declared */
+static void test_kind_default (void **state) {
+  static const struct { const char *decl; uint64_t passed; } cases[] = {
+    {"pktlua.kind('filter') assert(pktlua.kind() == 'filter')", 2},
+    {"pktlua.kind('rewriter')", NPKT},
+    {"assert(pktlua.kind() == nil)", NPKT},
+  };
+  char chunk[256];
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    Run r;
+    setup(&r, NULL, 1);
+    snprintf(chunk, sizeof(chunk), "%s function packet (pkt, info) "
+             "assert(info.len < 50) end", cases[i].decl);
+    r.o.chunk = chunk;
+    r.o.onerror = PKT_ONERR_DEFAULT;
+    r.lp.script = pkt_script_new(&r.o, r.err);
+    assert_non_null(r.lp.script);
+    assert_int_equal(pkt_script_start(r.lp.script, r.src->linktype, r.err),
+                     PKT_OK);
+    run(&r);
+    assert_int_equal(r.rc, PKT_OK);
+    assert_int_equal(r.st.errors, NPKT - 2);  /* lens 34 and 44 pass */
+    assert_int_equal(r.st.passed, cases[i].passed);
+    assert_int_equal(r.st.dropped, NPKT - cases[i].passed);
+    teardown(&r);
+  }
+}
+
 /* every status has its own name, and an unknown one says so */
 static void test_statustostr (void **state) {
   static const int codes[] = {
@@ -462,6 +494,7 @@ int main (void) {
     cmocka_unit_test(test_input_error),
     cmocka_unit_test(test_sink_error),
     cmocka_unit_test(test_abort),
+    cmocka_unit_test(test_kind_default),
     cmocka_unit_test(test_statustostr),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
