@@ -85,6 +85,7 @@ static int fetch (void *ud, pkt_Packet *p) {
     return PKT_END;
   }
   st->read++;
+  st->bytes += p->hdr.caplen;
   p->no = st->read;
   p->nano = src->nano;
   p->loop = lp->loop;
@@ -117,6 +118,7 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
     return;
   }
   lp->st->passed++;
+  lp->st->passedbytes += p->hdr.caplen;
   for (i = 0; i < lp->nsinks; i++) {
     pkt_Sink *k = lp->sinks[i];
     if ((rc = k->ops->write(k, p, lp->st, why)) != PKT_OK)

@@ -150,11 +150,16 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
     fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
             "\"dropped\":%llu,\"errors\":%llu,\"inject_errors\":%llu,"
-            "\"lua_memory\":%zu",
+            "\"lua_memory\":%zu,\"read_bytes\":%llu,\"passed_bytes\":%llu,"
+            "\"duration\":%.6f,\"pps\":%.1f,\"mbps\":%.3f",
             (unsigned long long)st->read, (unsigned long long)st->passed,
             (unsigned long long)st->failed,
             (unsigned long long)st->dropped, (unsigned long long)st->errors,
-            (unsigned long long)st->injecterrors, st->luamem);
+            (unsigned long long)st->injecterrors, st->luamem,
+            (unsigned long long)st->bytes,
+            (unsigned long long)st->passedbytes, st->elapsed,
+            persec((double)st->read, st->elapsed),
+            persec((double)st->bytes * 8e-6, st->elapsed));
     if (st->haskernel)
       fprintf(stderr, ",\"kernel\":{\"received\":%u,\"dropped\":%u,"
               "\"ifdropped\":%u}", st->kreceived, st->kdropped,
@@ -170,7 +175,8 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
           (unsigned long long)st->passed, (unsigned long long)st->dropped,
           (unsigned long long)st->errors);
   if (st->failed)
-    fprintf(stderr, "pktlua: %llu passed packets could not be written\n",
+    fprintf(stderr, "pktlua: %llu passed packets did not reach the output "
+            "(failed: not written or not injected)\n",
             (unsigned long long)st->failed);
   if (st->injecterrors)
     fprintf(stderr, "pktlua: %llu packets could not be injected\n",
@@ -334,6 +340,7 @@ static void onloop (pkt_Loop *lp, int event) {
       break;
     case PKT_LOOP_REPORT:
       progressclear(pg);
+      lp->st->elapsed = now() - pg->start;
       if (lp->pacer) pkt_pacer_report(lp->pacer, lp->st);
       lp->st->loop = lp->loop;
       printstats(pg->o, lp->st);
@@ -441,8 +448,10 @@ int main (int argc, char **argv) {
           (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
   pg.start = pg.last = now();
 
-  if (file) sinks[lp.nsinks++] = file;
+  /* the injection first: a packet it fails is then known to the file
+  ** sink, which holds packets before writing them (sink.h) */
   if (inject) sinks[lp.nsinks++] = inject;
+  if (file) sinks[lp.nsinks++] = file;
   lp.src = src;
   lp.sinks = sinks;
   lp.script = script;
@@ -460,6 +469,7 @@ int main (int argc, char **argv) {
   lp.ud = &pg;
   err[0] = '\0';
   rc = pkt_loop_run(&lp, err);
+  st.elapsed = now() - pg.start;
   script = lp.script;  /* reloads replace it */
   if (lp.pacer) {
     pkt_pacer_finish(lp.pacer);
@@ -475,6 +485,9 @@ finish:
   if (script && pkt_script_finish(script, &st) != PKT_OK &&
       status == PKT_EXIT_OK)
     status = PKT_EXIT_SCRIPT;
+  /* packets lost to refused injections: the run went on, but not all
+  ** that passed went out */
+  if (st.injecterrors > 0) status = PKT_EXIT_FAIL;
   /* script errors on packets are not silent, unless asked for */
   if (st.errors > 0 && o.onerror != PKT_ONERR_PASS && status == PKT_EXIT_OK)
     status = PKT_EXIT_SCRIPT;

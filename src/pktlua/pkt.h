@@ -99,9 +99,16 @@ typedef struct pkt_Options {
 /* counters reported at exit, on SIGUSR1 and with --stats=json */
 typedef struct pkt_Stats {
   uint64_t read;            /* packets handed over by the source (after BPF) */
-  uint64_t passed;          /* verdict pass, and written (-w) */
-  uint64_t failed;          /* verdict pass, lost to a -w write error */
+  uint64_t passed;          /* verdict pass, and reached every output */
+  uint64_t failed;          /* verdict pass, lost to an output's error (a
+                            ** -w write error, a refused injection) */
   uint64_t dropped;         /* verdict drop */
+  uint64_t bytes;           /* captured bytes of the packets read */
+  uint64_t passedbytes;     /* captured bytes of the passed packets */
+  uint64_t lostno;          /* the packet a sink last counted as failed
+                            ** (pkt_sink_lost): not counted twice */
+  double elapsed;           /* seconds from the loop's start to the report
+                            ** (main.c) */
   uint64_t errors;          /* script errors (packet, finish, limits) */
   uint64_t injecterrors;    /* injections that failed */
   size_t luamem;            /* bytes the Lua state holds */

@@ -25,7 +25,11 @@ typedef struct pkt_Sink pkt_Sink;
 ** N: why") when a write failed. Either way the packets it had accepted
 ** but could not write are taken out of st->passed and counted in
 ** st->failed, and it writes nothing more. A failure it can live with (an
-** injection refused) is counted and reported by the sink, and PKT_OK.
+** injection refused) is counted the same way and reported by the sink,
+** and PKT_OK. A packet lost by two sinks is counted once: the loop calls
+** them in order, and a sink that holds packets before writing them
+** (sink_pcap.c) notes st->lostno as it takes each, so the run's sinks put
+** the one that holds nothing (-o) first.
 */
 typedef struct pkt_SinkOps {
   const char *kind;                  /* "file", "inject", for messages */
@@ -50,6 +54,10 @@ int pkt_sink_close (pkt_Sink *k, char *err);
 
 
 /* ---- for the back-ends ---- */
+
+/* packet p, passed, did not reach this sink's output: out of st->passed
+** and its bytes, into st->failed, unless a sink before did so already */
+void pkt_sink_lost (pkt_Stats *st, const pkt_Packet *p);
 
 /* a sink with `privsize` zeroed bytes of private state; NULL: no memory */
 pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);

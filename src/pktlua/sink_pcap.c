@@ -23,6 +23,9 @@
 
 #define RECHDR 16           /* a record's header in the file */
 #define MAXRECS (PKT_IOBUF / RECHDR)  /* records the buffer can hold */
+/* in a record's packet number: a sink before this one lost that packet
+** already, so it is not counted as failed again (sink.h) */
+#define LOSTBEFORE (UINT64_C(1) << 63)
 
 typedef struct PcapFile {
   int fd;                   /* the output, -1 when not open */
@@ -34,7 +37,8 @@ typedef struct PcapFile {
   off_t size;               /* bytes in the file: header, whole records */
   unsigned char *rec;       /* records not yet written (owned) */
   size_t nrec;              /* bytes of them */
-  uint64_t *no;             /* the packet number of each (owned) */
+  uint64_t *no;             /* the packet number of each (owned), and
+                            ** LOSTBEFORE */
   size_t nno;               /* how many */
 } PcapFile;
 
@@ -71,10 +75,25 @@ static size_t wholerecords (const PcapFile *f, size_t done, size_t *n) {
   return at;
 }
 
+/* the records from the nth (at byte `at`) on did not reach the file: out
+** of passed, into failed, but for those a sink before had lost */
+static void uncount (const PcapFile *f, size_t at, size_t n, pkt_Stats *st) {
+  for (; n < f->nno; n++) {
+    uint32_t caplen;
+    memcpy(&caplen, f->rec + at + 8, sizeof(caplen));
+    at += RECHDR + caplen;
+    if (f->no[n] & LOSTBEFORE) continue;
+    st->passed--;
+    st->passedbytes -= caplen;
+    st->failed++;
+  }
+}
+
 /* the records held to the file: PKT_OK, or the sink's end (sink.h) */
 static int drain (pkt_Sink *k, pkt_Stats *st, char *err) {
   PcapFile *f = PF(k);
-  size_t done, whole, nwhole, lost;
+  size_t done, whole, nwhole;
+  uint64_t first;
   int e = 0;
   if (f->nrec == 0) return PKT_OK;
   done = writeall(f->fd, f->rec, f->nrec, &e);
@@ -86,20 +105,19 @@ static int drain (pkt_Sink *k, pkt_Stats *st, char *err) {
   whole = wholerecords(f, done, &nwhole);
   f->broken = 1;
   f->endrc = e == EPIPE ? PKT_END : PKT_ERROR;
-  lost = f->nno - nwhole;
-  st->passed -= lost;
-  st->failed += lost;
+  first = f->no[nwhole] & ~LOSTBEFORE;
+  uncount(f, whole, nwhole, st);
   if (f->regular && done > whole &&
       ftruncate(f->fd, f->size + (off_t)whole) != 0) {
     snprintf(err, PKT_ERRSIZE, "%s: packet %llu: write error: %s; and the "
              "torn record could not be cut off: %s", k->name,
-             (unsigned long long)f->no[nwhole], strerror(e),
+             (unsigned long long)first, strerror(e),
              strerror(errno));
     return PKT_ERROR;
   }
   f->size += (off_t)whole;
   snprintf(err, PKT_ERRSIZE, "%s: packet %llu: write error: %s", k->name,
-           (unsigned long long)f->no[nwhole], strerror(e));
+           (unsigned long long)first, strerror(e));
   f->nrec = f->nno = 0;
   return f->endrc;
 }
@@ -143,10 +161,10 @@ static int pcapfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
   memcpy(f->rec + f->nrec + sizeof(hdr), p->data, h->caplen);
   f->nrec += need;
   f->no[f->nno++] = p->no;
+  if (st->lostno == p->no) f->no[f->nno - 1] |= LOSTBEFORE;  /* rare */
   return f->flush ? drain(k, st, err) : PKT_OK;
 lost:  /* this packet is not written either */
-  st->passed--;
-  st->failed++;
+  pkt_sink_lost(st, p);
   return rc;
 }
 

@@ -427,6 +427,53 @@ static void test_abort (void **state) {
   teardown(&r);
 }
 
+/* a sink that refuses the even packets and goes on, as -o does */
+static int lossy_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
+                        char *err) {
+  (void)k; (void)err;
+  if (p->no % 2 == 0) pkt_sink_lost(st, p);
+  return PKT_OK;
+}
+
+static const pkt_SinkOps lossy_ops = {
+  "lossy", lossy_write, kept_close, NULL
+};
+
+/* passed counts what reached every output, failed the rest, a packet
+** two outputs lost once; the bytes follow */
+static void test_lost_once (void **state) {
+  Run r;
+  pkt_Sink *two[2];
+  uint64_t total = 0, odd = 0;
+  int i;
+  (void)state;
+  setup(&r, NULL, 1);
+  run(&r);  /* a plain copy first: the frames' sizes */
+  assert_int_equal(kept(&r)->n, NPKT);
+  for (i = 0; i < NPKT; i++) {
+    total += kept(&r)->hdr[i].caplen;
+    if (i % 2 == 0) odd += kept(&r)->hdr[i].caplen;  /* packets 1, 3.. */
+  }
+  assert_int_equal(r.st.bytes, total);
+  assert_int_equal(r.st.passedbytes, total);
+  teardown(&r);
+  setup(&r, NULL, 1);
+  two[0] = pkt_sink_new(&lossy_ops, 1);
+  two[1] = pkt_sink_new(&lossy_ops, 1);
+  r.lp.sinks = two;
+  r.lp.nsinks = 2;
+  run(&r);
+  assert_int_equal(r.rc, PKT_OK);
+  assert_int_equal(r.st.read, NPKT);
+  assert_int_equal(r.st.passed, NPKT / 2);
+  assert_int_equal(r.st.failed, NPKT / 2);
+  assert_int_equal(r.st.bytes, total);
+  assert_int_equal(r.st.passedbytes, odd);
+  assert_int_equal(pkt_sink_close(two[0], r.err), PKT_OK);
+  assert_int_equal(pkt_sink_close(two[1], r.err), PKT_OK);
+  teardown(&r);
+}
+
 /* with no --on-error, the script's kind decides what its errors do: a
 ** filter's packets are dropped, a rewriter's and an undeclared script's
 ** pass; pktlua.kind() says what was declared */
@@ -495,6 +542,7 @@ int main (void) {
     cmocka_unit_test(test_sink_error),
     cmocka_unit_test(test_abort),
     cmocka_unit_test(test_kind_default),
+    cmocka_unit_test(test_lost_once),
     cmocka_unit_test(test_statustostr),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
