@@ -70,6 +70,10 @@ static int fetch (void *ud, pkt_Packet *p) {
     }
     if (lp->report && *lp->report) report(lp);
     if (lp->count > 0 && st->read >= (uint64_t)lp->count) return PKT_END;
+    p->route = PKT_ROUTE_DEFAULT;  /* a plain copy, a script error passing */
+    p->iface = NULL;  /* what sources of one interface leave alone */
+    p->comment = NULL;
+    p->commentlen = 0;
     rc = src->ops->next(src, p, why);
     if (rc == PKT_PACKET) break;
     if (rc == PKT_AGAIN) continue;  /* live: nothing yet, or a signal */
@@ -119,8 +123,11 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
   }
   lp->st->passed++;
   lp->st->passedbytes += p->hdr.caplen;
+  for (i = 0; i < PKT_MAXOUTPUTS && (p->route >> i) != 0; i++)
+    if ((p->route >> i) & 1) lp->st->outpassed[i]++;
   for (i = 0; i < lp->nsinks; i++) {
     pkt_Sink *k = lp->sinks[i];
+    if (((p->route >> k->output) & 1) == 0) continue;
     if ((rc = k->ops->write(k, p, lp->st, why)) != PKT_OK)
       halt(lp, rc, why);
   }

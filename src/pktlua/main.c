@@ -84,6 +84,20 @@ static void setsignals (void) {
 ** =======================================================
 */
 
+/* with named outputs (-w NAME=FILE): the packets each one was sent */
+static void printoutputs (const pkt_Options *o, const pkt_Stats *st) {
+  int i;
+  if (o->noutputs <= 1) return;
+  fputs(o->statsjson ? ",\"outputs\":{" : "pktlua: outputs:", stderr);
+  for (i = 0; i < o->noutputs; i++)
+    fprintf(stderr, o->statsjson ? "%s\"%s\":%llu" : "%s %s %llu",
+            i > 0 ? "," : "", o->outputs[i].name,
+            (unsigned long long)st->outpassed[i]);
+  fprintf(stderr, o->statsjson ? "},\"unknown_outputs\":%llu"
+                               : "; %llu verdicts named no output\n",
+          (unsigned long long)st->unknownoutputs);
+}
+
 /* what a replay sent: the injected packets with -o, else those released */
 static uint64_t sent (const pkt_Options *o, const pkt_Stats *st,
                       uint64_t *bytes) {
@@ -160,6 +174,7 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
             (unsigned long long)st->passedbytes, st->elapsed,
             persec((double)st->read, st->elapsed),
             persec((double)st->bytes * 8e-6, st->elapsed));
+    printoutputs(o, st);
     if (st->haskernel)
       fprintf(stderr, ",\"kernel\":{\"received\":%u,\"dropped\":%u,"
               "\"ifdropped\":%u}", st->kreceived, st->kdropped,
@@ -178,6 +193,7 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
     fprintf(stderr, "pktlua: %llu passed packets did not reach the output "
             "(failed: not written or not injected)\n",
             (unsigned long long)st->failed);
+  printoutputs(o, st);
   if (st->injecterrors)
     fprintf(stderr, "pktlua: %llu packets could not be injected\n",
             (unsigned long long)st->injecterrors);
@@ -313,16 +329,22 @@ static void closeonexec (void) {
   closedir(d);
 }
 
-/* -w naming the -r file would truncate the input before it is read */
-static int sameasinput (const pkt_Options *o) {
+/* an output naming the -r file would truncate the input before it is
+** read: that output's file, or NULL */
+static const char *sameasinput (const pkt_Options *o) {
   struct stat a, b;
-  if (!o->rfile || !o->wfile || strcmp(o->wfile, "-") == 0) return 0;
+  int i;
+  if (!o->rfile) return NULL;
   if (strcmp(o->rfile, "-") == 0) {
-    if (fstat(0, &a) != 0) return 0;
+    if (fstat(0, &a) != 0) return NULL;
   }
-  else if (stat(o->rfile, &a) != 0) return 0;
-  if (stat(o->wfile, &b) != 0) return 0;
-  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  else if (stat(o->rfile, &a) != 0) return NULL;
+  for (i = 0; i < o->noutputs; i++) {
+    const char *f = o->outputs[i].file;
+    if (f == NULL || strcmp(f, "-") == 0 || stat(f, &b) != 0) continue;
+    if (a.st_dev == b.st_dev && a.st_ino == b.st_ino) return f;
+  }
+  return NULL;
 }
 
 /* --loop reads the file again: a pipe's bytes are gone */
@@ -364,7 +386,9 @@ static int exitstatus (int rc) {
 int main (int argc, char **argv) {
   pkt_Options o;
   pkt_Source *src = NULL;
-  pkt_Sink *file = NULL, *inject = NULL, *sinks[2];
+  pkt_Sink *inject = NULL, *sinks[PKT_MAXOUTPUTS + 1];
+  pkt_Sink *order[PKT_MAXOUTPUTS + 1];
+  int nfiles = 0, i;
   pkt_Script *script = NULL;
   pkt_Stats st;
   Progress pg;
@@ -398,7 +422,7 @@ int main (int argc, char **argv) {
   }
   if (sameasinput(&o)) {
     fprintf(stderr, "pktlua: -w %s is the -r file: refusing to overwrite "
-            "the input\n", o.wfile);
+            "the input\n", sameasinput(&o));
     status = PKT_EXIT_USAGE;
     goto done;
   }
@@ -434,12 +458,18 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if (o.wfile && (rc = pkt_sink_openpcap(&file, &o, src, err)) != PKT_OK) {
-    if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a reader */
-      fprintf(stderr, "pktlua: %s\n", err);
-      status = PKT_EXIT_FAIL;
+  for (i = 0; i < o.noutputs; i++) {  /* sinks[0..nfiles): the files */
+    if (o.outputs[i].file == NULL) continue;
+    if ((rc = pkt_sink_openfile(&sinks[nfiles], &o, o.outputs[i].file, src,
+                                err)) != PKT_OK) {
+      if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a
+                            ** reader */
+        fprintf(stderr, "pktlua: %s\n", err);
+        status = PKT_EXIT_FAIL;
+      }
+      goto finish;
     }
-    goto finish;
+    sinks[nfiles++]->output = i;
   }
   closeonexec();  /* the sinks opened after the chunk ran */
   if (src->ops->wakeup) sig_source = src;
@@ -448,12 +478,13 @@ int main (int argc, char **argv) {
           (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
   pg.start = pg.last = now();
 
-  /* the injection first: a packet it fails is then known to the file
-  ** sink, which holds packets before writing them (sink.h) */
-  if (inject) sinks[lp.nsinks++] = inject;
-  if (file) sinks[lp.nsinks++] = file;
+  /* the loop's order: the injection first, so that a packet it fails is
+  ** known to the files, which hold packets before writing them (sink.h);
+  ** sinks[0..nfiles) stay the files */
+  if (inject) order[lp.nsinks++] = inject;
+  for (i = 0; i < nfiles; i++) order[lp.nsinks++] = sinks[i];
   lp.src = src;
-  lp.sinks = sinks;
+  lp.sinks = order;
   lp.script = script;
   lp.st = &st;
   lp.count = o.count;
@@ -491,12 +522,14 @@ finish:
   /* script errors on packets are not silent, unless asked for */
   if (st.errors > 0 && o.onerror != PKT_ONERR_PASS && status == PKT_EXIT_OK)
     status = PKT_EXIT_SCRIPT;
-  rc = pkt_sink_close(file, err);
-  file = NULL;
-  if (rc != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = PKT_EXIT_FAIL;
+  for (i = 0; i < nfiles; i++) {
+    rc = pkt_sink_close(sinks[i], err);
+    if (rc != PKT_OK) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+    }
   }
+  nfiles = 0;
   if (src) src->ops->stats(src, &st);
   st.luamem = pkt_script_memory(script);
   if (!o.quiet || o.statsjson) printstats(&o, &st);
@@ -508,7 +541,7 @@ done:
     printstats(&o, &st);
   }
   sig_source = NULL;
-  pkt_sink_close(file, err);
+  for (i = 0; i < nfiles; i++) pkt_sink_close(sinks[i], err);
   pkt_sink_close(inject, err);
   pkt_script_close(script);
   pkt_source_close(src);

@@ -22,7 +22,8 @@
 #define DEFAULT_SNAPLEN 262144  /* tcpdump's MAXIMUM_SNAPLEN */
 
 static const char usage_text[] =
-"usage: pktlua [-r FILE | -i IFACE] [-w FILE] [-o IFACE] [-f SCRIPT | -e CHUNK]\n"
+"usage: pktlua [-r FILE | -i IFACE] [-w FILE] [--format=pcap|pcapng]\n"
+"              [-o IFACE] [-f SCRIPT | -e CHUNK]\n"
 "              [-a NAME=VALUE] [-c COUNT] [-s SNAPLEN] [-B KIB] [-p] [-U]\n"
 "              [-Z USER] [-q] [-v] [--stats=json] [--on-error=pass|drop|abort]\n"
 "              [--max-instructions=N] [--max-lua-memory=SIZE]\n"
@@ -37,7 +38,13 @@ static const char help_text[] =
 "  -r FILE        read a pcap/pcapng file; \"-\" reads standard input\n"
 "  -i IFACE       capture live on IFACE (needs root or CAP_NET_RAW)\n"
 "Output (any, or none):\n"
-"  -w FILE        write passed packets as pcap; \"-\" writes standard output\n"
+"  -w FILE        write passed packets to FILE: pcapng when it ends in\n"
+"                 .pcapng, else pcap (pcapng for an input of several link\n"
+"                 types); \"-\" writes standard output\n"
+"  -w NAME=FILE   an output the script names in its verdict (repeatable;\n"
+"                 -w FILE is the output named default)\n"
+"  --format=pcap|pcapng\n"
+"                 the -w format, whatever the name\n"
 "  -o IFACE       inject passed packets on IFACE (-i A -o B bridges A to B)\n"
 "  -U             flush the -w output after every packet\n"
 "Script (none: every packet passes unchanged):\n"
@@ -86,12 +93,15 @@ static const char help_text[] =
 "written), info has len, caplen, sec, nsec, linktype, l3 (1-based index\n"
 "of the IP header, nil when not IP), ipversion (4, 6 or false), l4,\n"
 "proto, fragment (the transport header, its protocol, \"none\"/\"first\"/\n"
-"\"later\") and loop (the pass over the file, 1-based); require \"pktlua\"\n"
-"reaches inside tunnels (pktlua.inner); writing info.sec/info.nsec sets\n"
-"the timestamp written and, in a replay, when the packet is sent.\n"
+"\"later\"), loop (the pass over the file, 1-based), interface, ifname\n"
+"and comment (pcapng: the packet's own); require \"pktlua\" reaches\n"
+"inside tunnels (pktlua.inner); writing info.sec/info.nsec sets the\n"
+"timestamp written and, in a replay, when the packet is sent;\n"
+"writing info.comment sets the comment written (pcapng).\n"
 "pktlua.now() is monotonic seconds, pktlua.now(\"wall\") the wall clock.\n"
 "Returning false drops the packet; "
-"true or nil passes it. finish()\n"
+"true or nil passes it (to the default\n"
+"output); an output's name or a list of names sends it there. finish()\n"
 "(optional) runs once at the end. pktlua.kind(\"filter\" or \"rewriter\")\n"
 "in the chunk says what a packet the script fails on becomes by default.\n"
 "Signals: INT/TERM stop cleanly, HUP reloads the script, USR1 prints stats.\n"
@@ -101,8 +111,8 @@ static const char help_text[] =
 
 enum {
   OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION,
-  OPT_TIMING, OPT_PPS, OPT_MBPS, OPT_TOPSPEED, OPT_LOOP, OPT_DURATION,
-  OPT_LIMIT
+  OPT_FORMAT, OPT_TIMING, OPT_PPS, OPT_MBPS, OPT_TOPSPEED, OPT_LOOP,
+  OPT_DURATION, OPT_LIMIT
 };
 
 static const struct option longopts[] = {
@@ -113,6 +123,7 @@ static const struct option longopts[] = {
   {"max-instructions", required_argument, NULL, OPT_MAXINSTR},
   {"max-lua-memory", required_argument, NULL, OPT_MAXMEM},
   {"arg", required_argument, NULL, 'a'},
+  {"format", required_argument, NULL, OPT_FORMAT},
   {"timing", required_argument, NULL, OPT_TIMING},
   {"multiplier", required_argument, NULL, 'x'},
   {"pps", required_argument, NULL, OPT_PPS},
@@ -231,6 +242,53 @@ static void version (void) {
 }
 
 /*
+** -w NAME=FILE or -w FILE. NAME is letters, digits, '_' and '-' (at most
+** PKT_MAXNAME bytes); anything else before a '=' is part of a file name
+** (write ./a=b.pcap for a file whose name would read as NAME=FILE).
+*/
+static int addoutput (pkt_Options *o, const char *arg) {
+  const char *eq = strchr(arg, '='), *c;
+  const char *name = "default", *file = arg;
+  char nm[PKT_MAXNAME + 1];
+  int i, isname = eq != NULL && eq > arg && eq - arg <= PKT_MAXNAME;
+  for (c = arg; isname && c < eq; c++)
+    if (!(*c == '_' || *c == '-' || (*c >= '0' && *c <= '9') ||
+          (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+      isname = 0;
+  if (isname) {
+    memcpy(nm, arg, (size_t)(eq - arg));
+    nm[eq - arg] = '\0';
+    file = eq + 1;
+    if (strcmp(nm, "default") != 0) name = NULL;  /* arg's own, below */
+  }
+  if (file[0] == '\0') return bad("-w %s: empty file name", arg);
+  if (name != NULL) {  /* output 0 */
+    if (o->outputs[0].file != NULL)
+      return bad("-w %s: the default output is already %s", arg,
+                 o->outputs[0].file);
+    o->outputs[0].file = file;
+    o->wfile = file;
+    return PKT_OK;
+  }
+  for (i = 1; i < o->noutputs; i++)
+    if (strlen(o->outputs[i].name) == (size_t)(eq - arg) &&
+        strncmp(o->outputs[i].name, arg, (size_t)(eq - arg)) == 0)
+      return bad("-w %s: output '%s' is already %s", arg, nm,
+                 o->outputs[i].file);
+  if (o->noutputs == PKT_MAXOUTPUTS)
+    return bad("-w %s: more than %d outputs", arg, PKT_MAXOUTPUTS);
+  {
+    char *n = malloc(strlen(nm) + 1);
+    if (n == NULL) return bad("out of memory");
+    strcpy(n, nm);
+    o->outputs[o->noutputs].name = n;
+    o->outputs[o->noutputs].file = file;
+    o->noutputs++;
+    return PKT_OK;
+  }
+}
+
+/*
 ** The replay's timing: what was asked, else the capture's gaps when a file
 ** is injected (as tcpreplay does), else no pacer at all, but for --loop
 ** and --duration, which go as fast as possible with the replay's stats.
@@ -252,6 +310,7 @@ static int checktiming (pkt_Options *o, const char *chosen) {
 
 /* checks that need every option seen */
 static int crosscheck (pkt_Options *o, const char *chosen) {
+  int i, nstdout = 0;
   if (o->rfile == NULL && o->iface == NULL)
     return bad("no input: give -r FILE or -i IFACE");
   if (o->rfile != NULL && o->iface != NULL)
@@ -260,8 +319,11 @@ static int crosscheck (pkt_Options *o, const char *chosen) {
     return bad("-f and -e exclude each other");
   if (o->rfile && o->rfile[0] == '\0')
     return bad("-r: empty file name");
-  if (o->wfile && o->wfile[0] == '\0')
-    return bad("-w: empty file name");
+  for (i = 0; i < o->noutputs; i++)
+    if (o->outputs[i].file && strcmp(o->outputs[i].file, "-") == 0)
+      nstdout++;
+  if (nstdout > 1) return bad("-w: only one output can be standard output");
+  o->tostdout = nstdout > 0;
   return checktiming(o, chosen);
 }
 
@@ -270,6 +332,10 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   long long n;
   const char *chosen = NULL;  /* the timing option given */
   memset(o, 0, sizeof(*o));
+  o->outputs = calloc(PKT_MAXOUTPUTS, sizeof(*o->outputs));
+  if (o->outputs == NULL) return bad("out of memory");
+  o->outputs[0].name = "default";
+  o->noutputs = 1;
   o->multiplier = 1.0;
   o->loops = 1;
   o->snaplen = DEFAULT_SNAPLEN;
@@ -282,7 +348,9 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
     switch (c) {
       case 'r': o->rfile = optarg; break;
       case 'i': o->iface = optarg; break;
-      case 'w': o->wfile = optarg; break;
+      case 'w':
+        if (addoutput(o, optarg) != PKT_OK) return PKT_ERROR_USAGE;
+        break;
       case 'o': o->oface = optarg; break;
       case 'f': o->script = optarg; break;
       case 'e': o->chunk = optarg; break;
@@ -371,6 +439,11 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
           return bad("option --on-error: '%s' is not pass, drop or abort",
                      optarg);
         break;
+      case OPT_FORMAT:
+        if (strcmp(optarg, "pcap") == 0) o->wformat = PKT_FMT_PCAP;
+        else if (strcmp(optarg, "pcapng") == 0) o->wformat = PKT_FMT_PCAPNG;
+        else return bad("option --format: '%s' is not pcap or pcapng", optarg);
+        break;
       case OPT_MAXINSTR:
         if (getnum("--max-instructions", optarg, 1, INT_MAX, &o->maxinstr)
             != PKT_OK)
@@ -401,6 +474,11 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
 }
 
 void pkt_options_free (pkt_Options *o) {
+  int i;
+  for (i = 1; i < o->noutputs; i++) free((void *)o->outputs[i].name);
+  free(o->outputs);
+  o->outputs = NULL;
+  o->noutputs = 0;
   free(o->filter);
   free((void *)o->args);
   o->filter = NULL;

@@ -52,11 +52,24 @@ enum pkt_Status {
 /* a short description of a status code (pkt_Status) */
 const char *pkt_statustostr (int status);
 
+/* the -w file's format (--format; auto: by its name, see sink.c) */
+enum pkt_Format { PKT_FMT_AUTO, PKT_FMT_PCAP, PKT_FMT_PCAPNG };
+
 /* what a script error on a packet does (--on-error); DEFAULT: not given,
 ** the script's declared kind decides (script.c) */
 enum pkt_OnError {
   PKT_ONERR_DEFAULT, PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT
 };
+
+/* -w outputs; a script's verdict routes each packet to some of them */
+#define PKT_MAXOUTPUTS 64   /* route bits in a uint64_t */
+#define PKT_MAXNAME    32   /* bytes of an output's name */
+#define PKT_ROUTE_DEFAULT ((uint64_t)1)  /* output 0, "default" */
+
+typedef struct pkt_Output {
+  const char *name;         /* "default" for output 0 */
+  const char *file;         /* NULL: none (output 0 without a plain -w) */
+} pkt_Output;
 
 /* when passed packets leave (pacer.c; --timing, -x, --pps, --mbps) */
 enum pkt_Timing {
@@ -70,7 +83,13 @@ enum pkt_Timing {
 typedef struct pkt_Options {
   const char *rfile;        /* -r: capture file, "-" for stdin */
   const char *iface;        /* -i: capture interface */
-  const char *wfile;        /* -w: output file, "-" for stdout */
+  const char *wfile;        /* -w FILE: output "default"'s file, "-" for
+                            ** stdout, NULL: none */
+  pkt_Output *outputs;      /* output 0 "default", then each -w NAME=FILE
+                            ** (owned) */
+  int noutputs;
+  int tostdout;             /* an output is "-" */
+  int wformat;              /* --format: enum pkt_Format */
   const char *oface;        /* -o: interface passed packets are injected on */
   const char *script;       /* -f: script file */
   const char *chunk;        /* -e: script text */
@@ -111,6 +130,8 @@ typedef struct pkt_Stats {
                             ** (main.c) */
   uint64_t errors;          /* script errors (packet, finish, limits) */
   uint64_t injecterrors;    /* injections that failed */
+  uint64_t unknownoutputs;  /* verdict names that are no output */
+  uint64_t outpassed[PKT_MAXOUTPUTS];  /* packets routed to each output */
   size_t luamem;            /* bytes the Lua state holds */
   int haskernel;            /* the fields below are valid (live) */
   unsigned kreceived;       /* pcap_stats ps_recv */
@@ -134,6 +155,20 @@ typedef struct pkt_Stats {
 
 
 /*
+** One interface of the input: a pcapng Interface Description Block
+** (source_pcapng.c), kept for the whole run, so a packet may point at it.
+*/
+typedef struct pkt_Iface {
+  int index;                /* 0-based, counted across the file's sections */
+  int linktype;             /* the LINKTYPE_ value */
+  int dlt;                  /* the DLT_ value (libpcap's) */
+  uint32_t snaplen;         /* 0: no limit */
+  unsigned tsresol;         /* if_tsresol as the file says it (6: usec) */
+  const char *name;         /* if_name, NULL when absent */
+  const char *description;  /* if_description, NULL when absent */
+} pkt_Iface;
+
+/*
 ** One packet on its way through the daemon. A source fills hdr and data;
 ** the loop numbers it; the script may change the bytes (in place) and the
 ** timestamp (info.sec/info.nsec); the sinks write hdr and data.
@@ -142,8 +177,14 @@ typedef struct pkt_Packet {
   struct pcap_pkthdr hdr;   /* timestamp, caplen, len: the record's own */
   unsigned char *data;      /* caplen bytes, writable (see source.h) */
   uint64_t no;              /* 1-based packet number, for messages */
+  uint64_t route;           /* the outputs it goes to (bit i: output i),
+                            ** from the script's verdict */
   int nano;                 /* hdr.ts.tv_usec holds nanoseconds */
   uint64_t loop;            /* --loop: which pass over the file (1-based) */
+  const pkt_Iface *iface;   /* its interface, NULL: the source's only one */
+  const char *comment;      /* its comment(s), joined by newlines; NULL:
+                            ** none (the script may set info.comment) */
+  size_t commentlen;
 } pkt_Packet;
 
 
@@ -156,6 +197,8 @@ void pkt_options_free (pkt_Options *o);
 
 /* ---- l3.c: the network-layer header ---- */
 int pkt_linktype (int dlt);
+/* the DLT_ value libpcap uses for a LINKTYPE_ value */
+int pkt_dlt (int linktype);
 /* 0-based offset of the IPv4/IPv6 header, -1 when there is none */
 long pkt_l3 (int linktype, const unsigned char *p, size_t caplen);
 

@@ -194,7 +194,7 @@ static int stderr_print (lua_State *L) {
 ** on stdout would corrupt the pcap stream a reader is parsing.
 */
 static void guardstdout (lua_State *L, const pkt_Options *o) {
-  if (o->wfile == NULL || strcmp(o->wfile, "-") != 0) return;
+  if (!o->tostdout) return;
   lua_pushcfunction(L, stderr_print);
   lua_setglobal(L, "print");
   lua_getglobal(L, "io");
@@ -330,6 +330,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
     snprintf(err, PKT_ERRSIZE, "not enough memory");
     return PKT_ERROR;
   }
+  pkt_routes_init(&S->routes, L, S->o);
   luamem_newref(L);                                    /* SLOT_PKT */
   /* re-pointed through its head: two stores per packet, and nothing a
   ** script does to the memory (debug.setmetatable) can stop it */
@@ -367,6 +368,7 @@ typedef struct Batch {
   pkt_Fetch fetch;           /* pkt_main's half: the next packet */
   pkt_Deliver deliver;       /* pkt_main's half: count, write, inject */
   void *ud;
+  pkt_Stats *st;
   pkt_Packet p;              /* the packet being handled */
   int inpacket;              /* an error now belongs to packet p */
   int result;                /* the status that ended the batch */
@@ -403,8 +405,10 @@ static int runbatch (lua_State *L) {
     S->inlua = 1;
     lua_call(L, 2, 1);
     S->inlua = 0;
-    /* only false drops: nil (no return) and any other value pass */
-    drop = !lua_toboolean(L, -1) && lua_type(L, -1) == LUA_TBOOLEAN;
+    /* false drops; names choose outputs; anything else passes */
+    p->route = pkt_routes_verdict(&S->routes, L, -1, &S->reports, b->st,
+                                  p->no);
+    drop = p->route == 0;
     lua_pop(L, 1);
     if (S->info.tswritten) pkt_info_settime(&S->info, p);
     b->inpacket = 0;
@@ -453,6 +457,7 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
   b.fetch = fetch;
   b.deliver = deliver;
   b.ud = ud;
+  b.st = st;
   for (;;) {
     int i, status;
     lua_pushcfunction(L, runbatch);  /* a light C function: no allocation */

@@ -30,13 +30,22 @@
 ** script's own and stay. l4, proto and fragment are computed too, when
 ** read (layers.c's walk over the IP header chain, in the bytes as they are
 ** then): a script that never reads them pays not even the walk.
+** interface, ifname and comment (a pcapng input's) are computed too;
+** comment is writable (what a pcapng -w writes).
 */
 static const char *const fieldnames[PKT_INFO_NFIELDS] = {
   "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion",
-  "l4", "proto", "fragment", "loop"
+  "l4", "proto", "fragment", "loop", "interface", "ifname", "comment"
 };
 #define F_L4 7    /* fieldnames[F_L4]: the first of the three */
 #define F_LOOP 10 /* fieldnames[F_LOOP]: info.loop */
+#define F_IFACE 11    /* info.interface, then info.ifname */
+#define F_COMMENT 13  /* info.comment */
+
+/* the packet's own link type: its interface's, or the source's */
+static int linktypeof (const pkt_Info *in, const pkt_Iface *iface) {
+  return iface ? iface->linktype : in->linktype;
+}
 
 /*
 ** Which of info's fields the key at `arg` names, or -1. Short strings are
@@ -60,7 +69,7 @@ static int info_index (lua_State *L) {
     case 0: lua_pushinteger(L, in->len); break;
     case 1: lua_pushinteger(L, in->sec); break;
     case 2: lua_pushinteger(L, in->nsec); break;
-    case 3: lua_pushinteger(L, in->linktype); break;
+    case 3: lua_pushinteger(L, linktypeof(in, in->iface)); break;
     case F_L4: case F_L4 + 1: case F_L4 + 2: {
       pkt_L4 r;
       pkt_l4((const unsigned char *)in->pkt->mem, in->pkt->len, in->l3, &r);
@@ -72,6 +81,20 @@ static int info_index (lua_State *L) {
       break;
     }
     case F_LOOP: lua_pushinteger(L, (lua_Integer)in->loop); break;
+    case F_IFACE:
+      lua_pushinteger(L, in->iface ? in->iface->index : 0);
+      break;
+    case F_IFACE + 1:
+      if (in->iface && in->iface->name) lua_pushstring(L, in->iface->name);
+      else lua_pushnil(L);
+      break;
+    case F_COMMENT:
+      if (in->commentset && in->comment)
+        lua_pushlstring(L, in->comment, in->commentlen);
+      else if (!in->commentset && in->pcomment)
+        lua_pushlstring(L, in->pcomment, in->pcommentlen);
+      else lua_pushnil(L);
+      break;
     default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
   }
   return 1;
@@ -94,9 +117,20 @@ static int info_newindex (lua_State *L) {
   switch (f) {
     case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
     case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
+    case F_COMMENT:  /* anchored in the registry until the next write */
+      if (!lua_isnil(L, 3) && lua_type(L, 3) != LUA_TSTRING)
+        return luaL_error(L, "info.comment: a string or nil, not a %s",
+                          luaL_typename(L, 3));
+      lua_pushvalue(L, 3);
+      lua_setfield(L, LUA_REGISTRYINDEX, "pktlua.comment");
+      in->comment = lua_tolstring(L, 3, &in->commentlen);
+      in->commentset = 1;
+      break;
     case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2: case F_LOOP:
-      return luaL_error(L, "info.%s is read-only (only info.sec and "
-                        "info.nsec can be written)", fieldnames[f]);
+    case F_IFACE: case F_IFACE + 1:
+      return luaL_error(L, "info.%s is read-only (only info.sec, "
+                        "info.nsec and info.comment can be written)",
+                        fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
   }
   in->tswritten = 1;
@@ -106,6 +140,10 @@ static int info_newindex (lua_State *L) {
 void pkt_info_settime (pkt_Info *in, pkt_Packet *p) {
   p->hdr.ts.tv_sec = (time_t)in->sec;
   p->hdr.ts.tv_usec = (suseconds_t)(p->nano ? in->nsec : in->nsec / 1000);
+  if (in->commentset) {
+    p->comment = in->comment;
+    p->commentlen = in->comment ? in->commentlen : 0;
+  }
   in->tswritten = 0;
 }
 
@@ -170,8 +208,12 @@ static lua_Integer ipversion (unsigned char b) {
 
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,
                       const pkt_Packet *p) {
-  long l3 = pkt_l3(in->linktype, p->data, p->hdr.caplen);
+  long l3 = pkt_l3(linktypeof(in, p->iface), p->data, p->hdr.caplen);
   in->l3 = l3;
+  in->iface = p->iface;
+  in->pcomment = p->comment;
+  in->pcommentlen = p->commentlen;
+  in->commentset = 0;
   in->len = (lua_Integer)p->hdr.len;
   in->loop = p->loop;
   in->sec = (lua_Integer)p->hdr.ts.tv_sec;
