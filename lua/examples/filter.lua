@@ -43,6 +43,7 @@
 -- fragments only (info.l4 is nil in later ones), as tcpdump does. Unlike a
 -- tcpdump filter, 802.1Q/802.1ad tags, MPLS and PPPoE need no keyword: the
 -- daemon finds the IP header behind them (info.l3).
+pktlua.kind "filter"  -- a packet the script fails on is dropped, not kept
 local layout = require "layout"
 local memory = require "memory"
 

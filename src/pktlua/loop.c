@@ -58,6 +58,7 @@ static NOINLINE int outside (pkt_Loop *lp, const pkt_Packet *p) {
                     lp->shardn) == lp->shardk - 1)
     return 0;
   st->read++;
+  st->bytes += p->hdr.caplen;
   st->outside++;
   if (lp->hook && (st->read & 1023) == 0) lp->hook(lp, PKT_LOOP_PROGRESS);
   return 1;
@@ -120,6 +121,7 @@ static int fetch (void *ud, pkt_Packet *p) {
     return PKT_END;
   }
   st->read++;
+  st->bytes += p->hdr.caplen;
   p->no = st->read;
   p->nano = src->nano;
   p->loop = lp->loop;
@@ -152,6 +154,7 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
     return;
   }
   lp->st->passed++;
+  lp->st->passedbytes += p->hdr.caplen;
   for (i = 0; i < PKT_MAXOUTPUTS && (p->route >> i) != 0; i++)
     if ((p->route >> i) & 1) lp->st->outpassed[i]++;
   for (i = 0; i < lp->nsinks; i++) {
@@ -177,7 +180,7 @@ static int run (pkt_Loop *lp) {
       if (lp->hook) lp->hook(lp, PKT_LOOP_RELOADED);
       continue;
     }
-    if (rc < 0) return PKT_ERROR_SCRIPT;  /* --on-error=abort */
+    if (rc < 0) return PKT_ERROR_SCRIPT;  /* abort, or the early stop */
     break;
   }
   return lp->status;
@@ -190,5 +193,6 @@ int pkt_loop_run (pkt_Loop *lp, char *err) {
   lp->err = err;
   rc = run(lp);
   flush(lp);
-  return rc == PKT_OK ? lp->status : rc;
+  /* an output's error outranks a script's: the output is incomplete */
+  return lp->status != PKT_OK ? lp->status : rc;
 }

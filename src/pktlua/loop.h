@@ -55,8 +55,10 @@ typedef struct pkt_Loop {
 /* runs until the input ends, -c, *stop, or a sink's output ends (a pipe's
 ** reader went away): PKT_OK; PKT_ERROR when the input or an output fails
 ** (err: "name: packet N: why"); PKT_ERROR_SCRIPT when a script error ends
-** the run (--on-error=abort, already reported). The sinks are flushed
-** before it returns, so st->passed counts what the outputs have. */
+** the run (--on-error=abort, or a script failing on each of its first
+** packets: already reported); an output's error outranks it. The sinks
+** are flushed before it returns, so st->passed counts what the outputs
+** have. */
 int pkt_loop_run (pkt_Loop *lp, char *err);
 
 #endif

@@ -164,12 +164,18 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
     fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
             "\"dropped\":%llu,\"outside\":%llu,\"errors\":%llu,"
-            "\"inject_errors\":%llu,\"lua_memory\":%zu",
+            "\"inject_errors\":%llu,"
+            "\"lua_memory\":%zu,\"read_bytes\":%llu,\"passed_bytes\":%llu,"
+            "\"duration\":%.6f,\"pps\":%.1f,\"mbps\":%.3f",
             (unsigned long long)st->read, (unsigned long long)st->passed,
             (unsigned long long)st->failed,
             (unsigned long long)st->dropped, (unsigned long long)st->outside,
             (unsigned long long)st->errors,
-            (unsigned long long)st->injecterrors, st->luamem);
+            (unsigned long long)st->injecterrors, st->luamem,
+            (unsigned long long)st->bytes,
+            (unsigned long long)st->passedbytes, st->elapsed,
+            persec((double)st->read, st->elapsed),
+            persec((double)st->bytes * 8e-6, st->elapsed));
     printoutputs(o, st);
     if (o->shardn)
       fprintf(stderr, ",\"shard\":\"%u/%u\"", o->shardk, o->shardn);
@@ -194,7 +200,8 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
             "the share\n", o->shardk, o->shardn,
             (unsigned long long)st->outside);
   if (st->failed)
-    fprintf(stderr, "pktlua: %llu passed packets could not be written\n",
+    fprintf(stderr, "pktlua: %llu passed packets did not reach the output "
+            "(failed: not written or not injected)\n",
             (unsigned long long)st->failed);
   printoutputs(o, st);
   if (st->injecterrors)
@@ -365,6 +372,7 @@ static void onloop (pkt_Loop *lp, int event) {
       break;
     case PKT_LOOP_REPORT:
       progressclear(pg);
+      lp->st->elapsed = now() - pg->start;
       if (lp->pacer) pkt_pacer_report(lp->pacer, lp->st);
       lp->st->loop = lp->loop;
       printstats(pg->o, lp->st);
@@ -381,13 +389,15 @@ static void verbosestart (const pkt_Source *s) {
 
 /* pktlua's exit status for a failure of status rc */
 static int exitstatus (int rc) {
-  return rc == PKT_ERROR_USAGE ? PKT_EXIT_USAGE : PKT_EXIT_FAIL;
+  return rc == PKT_ERROR_USAGE ? PKT_EXIT_USAGE
+       : rc == PKT_ERROR_SCRIPT ? PKT_EXIT_SCRIPT : PKT_EXIT_FAIL;
 }
 
 int main (int argc, char **argv) {
   pkt_Options o;
   pkt_Source *src = NULL;
   pkt_Sink *inject = NULL, *sinks[PKT_MAXOUTPUTS + 1];
+  pkt_Sink *order[PKT_MAXOUTPUTS + 1];
   int nfiles = 0, i;
   pkt_Script *script = NULL;
   pkt_Stats st;
@@ -478,10 +488,13 @@ int main (int argc, char **argv) {
           (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
   pg.start = pg.last = now();
 
-  lp.nsinks = nfiles;
-  if (inject) sinks[lp.nsinks++] = inject;
+  /* the loop's order: the injection first, so that a packet it fails is
+  ** known to the files, which hold packets before writing them (sink.h);
+  ** sinks[0..nfiles) stay the files */
+  if (inject) order[lp.nsinks++] = inject;
+  for (i = 0; i < nfiles; i++) order[lp.nsinks++] = sinks[i];
   lp.src = src;
-  lp.sinks = sinks;
+  lp.sinks = order;
   lp.script = script;
   lp.st = &st;
   lp.count = o.count;
@@ -499,6 +512,7 @@ int main (int argc, char **argv) {
   lp.ud = &pg;
   err[0] = '\0';
   rc = pkt_loop_run(&lp, err);
+  st.elapsed = now() - pg.start;
   script = lp.script;  /* reloads replace it */
   if (lp.pacer) {
     pkt_pacer_finish(lp.pacer);
@@ -507,13 +521,19 @@ int main (int argc, char **argv) {
   }
   progressclear(&pg);
   if (rc != PKT_OK && err[0]) fprintf(stderr, "pktlua: %s\n", err);
-  if (rc != PKT_OK) status = PKT_EXIT_FAIL;
+  if (rc != PKT_OK) status = exitstatus(rc);
 
 finish:
   sig_source = NULL;
   if (script && pkt_script_finish(script, &st) != PKT_OK &&
       status == PKT_EXIT_OK)
-    status = PKT_EXIT_FAIL;
+    status = PKT_EXIT_SCRIPT;
+  /* packets lost to refused injections: the run went on, but not all
+  ** that passed went out */
+  if (st.injecterrors > 0) status = PKT_EXIT_FAIL;
+  /* script errors on packets are not silent, unless asked for */
+  if (st.errors > 0 && o.onerror != PKT_ONERR_PASS && status == PKT_EXIT_OK)
+    status = PKT_EXIT_SCRIPT;
   for (i = 0; i < nfiles; i++) {
     rc = pkt_sink_close(sinks[i], err);
     if (rc != PKT_OK) {

@@ -14,6 +14,8 @@
 **                            inner packet of a tunnel), nil when none
 **   pktlua.share(hash, n) -> 1..n: the share of n the hash falls in, as
 **                            --shard K/N counts them
+**   pktlua.kind("filter" | "rewriter")  in the chunk: what a script error
+**                            on a packet does by default (script.h)
 **
 ** `at` is a 1-based offset of an IP header, or info (its l3). Offsets in
 ** and out are 1-based, as info's. clock_gettime goes through the vDSO: no
@@ -26,6 +28,7 @@
 #include "layers.h"
 #include "lmemlib.h"
 #include "pacer.h"
+#include "script.h"
 
 int luaopen_pktlua (lua_State *L);
 
@@ -128,8 +131,23 @@ static int lib_now (lua_State *L) {
   return 1;
 }
 
+/* pktlua.kind("filter" | "rewriter") in the chunk: what an error on a
+** packet does when --on-error is not given (script.h); pktlua.kind():
+** the kind declared, or nil */
+static int lib_kind (lua_State *L) {
+  static const char *const kinds[] = {"filter", "rewriter", NULL};
+  if (lua_isnone(L, 1)) {
+    lua_getfield(L, LUA_REGISTRYINDEX, PKT_KINDKEY);
+    return 1;
+  }
+  lua_pushstring(L, kinds[luaL_checkoption(L, 1, NULL, kinds)]);
+  lua_setfield(L, LUA_REGISTRYINDEX, PKT_KINDKEY);
+  return 0;
+}
+
 int luaopen_pktlua (lua_State *L) {
   static const luaL_Reg funcs[] = {
+    {"kind", lib_kind},
     {"l4", lib_l4},
     {"inner", lib_inner},
     {"now", lib_now},

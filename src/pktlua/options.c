@@ -52,8 +52,10 @@ static const char help_text[] =
 "  -e CHUNK       run the Lua text CHUNK\n"
 "  -a NAME=VALUE  set arg.NAME = \"VALUE\" for the script (repeatable)\n"
 "  --on-error=pass|drop|abort\n"
-"                 a script error on a packet passes it (default), drops\n"
-"                 it, or stops the run with status 1\n"
+"                 a script error on a packet passes it, drops it, or stops\n"
+"                 the run; default: drop for a script that declares\n"
+"                 pktlua.kind \"filter\", else pass. Script errors make the\n"
+"                 exit status 3, but with an explicit --on-error=pass\n"
 "  --max-instructions=N\n"
 "                 a call into the script that runs more than N Lua VM\n"
 "                 instructions fails with a script error\n"
@@ -106,9 +108,11 @@ static const char help_text[] =
 "Returning false drops the packet; "
 "true or nil passes it (to the default\n"
 "output); an output's name or a list of names sends it there. finish()\n"
-"(optional) runs once at the end.\n"
+"(optional) runs once at the end. pktlua.kind(\"filter\" or \"rewriter\")\n"
+"in the chunk says what a packet the script fails on becomes by default.\n"
 "Signals: INT/TERM stop cleanly, HUP reloads the script, USR1 prints stats.\n"
-"Exit status: 0 ok, 1 runtime or input error, 2 usage or script error.\n"
+"Exit status: 0 ok, 1 runtime, input or output error, 2 usage error or a\n"
+"script that does not load, 3 script errors (see --on-error).\n"
 "See pktlua(1).\n";
 
 enum {
@@ -363,7 +367,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   o->snaplen = DEFAULT_SNAPLEN;
   o->promisc = 1;
   o->buffered = 1;
-  o->onerror = PKT_ONERR_PASS;
+  o->onerror = PKT_ONERR_DEFAULT;
   opterr = 0;  /* our own messages */
   while ((c = getopt_long(argc, argv, ":r:i:w:o:f:e:a:c:s:B:pUZ:qvhx:",
                           longopts, NULL)) != -1) {

@@ -20,6 +20,8 @@
 #define PKT_EXIT_OK    0   /* ran to the end (EOF, -c, SIGINT/SIGTERM) */
 #define PKT_EXIT_FAIL  1   /* runtime or input error */
 #define PKT_EXIT_USAGE 2   /* bad command line, script that does not load */
+#define PKT_EXIT_SCRIPT 3  /* the script raised errors (on packets, unless
+                           ** --on-error=pass was given; in finish) */
 
 /* stdio buffer of the capture file and the -w file: a 4 KiB default means
 ** one system call per ~50 small packets */
@@ -53,8 +55,11 @@ const char *pkt_statustostr (int status);
 /* the -w file's format (--format; auto: by its name, see sink.c) */
 enum pkt_Format { PKT_FMT_AUTO, PKT_FMT_PCAP, PKT_FMT_PCAPNG };
 
-/* what a script error on a packet does (--on-error) */
-enum pkt_OnError { PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT };
+/* what a script error on a packet does (--on-error); DEFAULT: not given,
+** the script's declared kind decides (script.c) */
+enum pkt_OnError {
+  PKT_ONERR_DEFAULT, PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT
+};
 
 /* -w outputs; a script's verdict routes each packet to some of them */
 #define PKT_MAXOUTPUTS 64   /* route bits in a uint64_t */
@@ -100,7 +105,7 @@ typedef struct pkt_Options {
   int verbose;              /* -v: tracebacks, details on stderr */
   int buffered;             /* 0 with -U: flush the output every packet */
   int statsjson;            /* --stats=json */
-  int onerror;              /* enum pkt_OnError */
+  int onerror;              /* enum pkt_OnError, as given */
   long long maxinstr;       /* --max-instructions per call, 0: no limit */
   size_t maxmem;            /* --max-lua-memory in bytes, 0: no limit */
   int timing;               /* enum pkt_Timing, decided by crosscheck */
@@ -114,11 +119,18 @@ typedef struct pkt_Options {
 /* counters reported at exit, on SIGUSR1 and with --stats=json */
 typedef struct pkt_Stats {
   uint64_t read;            /* packets handed over by the source (after BPF) */
-  uint64_t passed;          /* verdict pass, and written (-w) */
-  uint64_t failed;          /* verdict pass, lost to a -w write error */
+  uint64_t passed;          /* verdict pass, and reached every output */
+  uint64_t failed;          /* verdict pass, lost to an output's error (a
+                            ** -w write error, a refused injection) */
   uint64_t dropped;         /* verdict drop */
   uint64_t outside;         /* read, but outside --shard's share: not seen
                                by the script, not written */
+  uint64_t bytes;           /* captured bytes of the packets read */
+  uint64_t passedbytes;     /* captured bytes of the passed packets */
+  uint64_t lostno;          /* the packet a sink last counted as failed
+                            ** (pkt_sink_lost): not counted twice */
+  double elapsed;           /* seconds from the loop's start to the report
+                            ** (main.c) */
   uint64_t errors;          /* script errors (packet, finish, limits) */
   uint64_t injecterrors;    /* injections that failed */
   uint64_t unknownoutputs;  /* verdict names that are no output */

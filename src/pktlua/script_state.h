@@ -39,6 +39,10 @@ struct pkt_Script {
   pkt_Info info;             /* the info table's side in C */
   pkt_Reports reports;       /* script errors shown and counted */
   pkt_Routes routes;         /* verdicts to outputs (script_route.c) */
+  int kind;                  /* declared by pktlua.kind: enum pkt_Kind */
+  int ran;                   /* pkt_script_run was called */
+  uint64_t readbase;         /* packets read before this script's first */
+  uint64_t pkterrors;        /* its errors on packets */
 };
 
 /* ---- script_guard.c ---- */

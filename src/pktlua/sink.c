@@ -16,6 +16,14 @@ pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize) {
   return k;
 }
 
+void pkt_sink_lost (pkt_Stats *st, const pkt_Packet *p) {
+  if (st->lostno == p->no) return;  /* an earlier sink lost it already */
+  st->lostno = p->no;
+  st->passed--;
+  st->passedbytes -= p->hdr.caplen;
+  st->failed++;
+}
+
 int pkt_sink_close (pkt_Sink *k, char *err) {
   int rc;
   if (k == NULL) return PKT_OK;

@@ -27,7 +27,11 @@ typedef struct pkt_Sink pkt_Sink;
 ** N: why") when a write failed. Either way the packets it had accepted
 ** but could not write are taken out of st->passed and counted in
 ** st->failed, and it writes nothing more. A failure it can live with (an
-** injection refused) is counted and reported by the sink, and PKT_OK.
+** injection refused) is counted the same way and reported by the sink,
+** and PKT_OK. A packet lost by two sinks is counted once: the loop calls
+** them in order, and a sink that holds packets before writing them
+** (sink_file.c) notes st->lostno as it takes each, so the run's sinks put
+** the one that holds nothing (-o) first.
 */
 typedef struct pkt_SinkOps {
   const char *kind;                  /* "file", "inject", for messages */
@@ -61,6 +65,10 @@ int pkt_sink_openfile (pkt_Sink **out, const pkt_Options *o,
 
 
 /* ---- for the back-ends ---- */
+
+/* packet p, passed, did not reach this sink's output: out of st->passed
+** and its bytes, into st->failed, unless a sink before did so already */
+void pkt_sink_lost (pkt_Stats *st, const pkt_Packet *p);
 
 /* a sink with `privsize` zeroed bytes of private state; NULL: no memory */
 pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
@@ -97,8 +105,10 @@ typedef struct pkt_OutFile {
   off_t size;               /* bytes in the file: header, whole records */
   unsigned char *buf;       /* records not yet written (owned) */
   size_t nbuf;              /* bytes of them */
-  uint64_t *no;             /* the packet number of each (owned) */
+  uint64_t *no;             /* the packet number of each (owned), and a
+                            ** mark: lost by a sink before (sink_file.c) */
   uint32_t *len;            /* the bytes of each (owned) */
+  uint32_t *cap;            /* its packet's captured bytes (owned) */
   size_t nrec;              /* how many */
 } pkt_OutFile;
 

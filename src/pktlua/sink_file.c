@@ -18,6 +18,9 @@
 ** more): how many records the buffer can hold */
 #define MINREC 16
 #define MAXRECS (PKT_IOBUF / MINREC)
+/* in a record's packet number: a sink before this one lost that packet
+** already, so it is not counted as failed again (sink.h) */
+#define LOSTBEFORE (UINT64_C(1) << 63)
 
 /* writes n bytes, past EINTR and short writes: the bytes written; on a
 ** failure fewer, with *e the reason */
@@ -44,9 +47,21 @@ static size_t wholerecords (const pkt_OutFile *f, size_t done, size_t *n) {
   return at;
 }
 
+/* the records from the nth on did not reach the file: out of passed,
+** into failed, but for those a sink before had lost */
+static void uncount (const pkt_OutFile *f, size_t n, pkt_Stats *st) {
+  for (; n < f->nrec; n++) {
+    if (f->no[n] & LOSTBEFORE) continue;
+    st->passed--;
+    st->passedbytes -= f->cap[n];
+    st->failed++;
+  }
+}
+
 /* the records held to the file: PKT_OK, or the file's end (sink.h) */
 static int drain (pkt_OutFile *f, pkt_Stats *st, char *err) {
-  size_t done, whole, nwhole, lost;
+  size_t done, whole, nwhole;
+  unsigned long long first;
   int e = 0;
   if (f->nbuf == 0) return PKT_OK;
   done = writeall(f->fd, f->buf, f->nbuf, &e);
@@ -58,20 +73,19 @@ static int drain (pkt_OutFile *f, pkt_Stats *st, char *err) {
   whole = wholerecords(f, done, &nwhole);
   f->broken = 1;
   f->endrc = e == EPIPE ? PKT_END : PKT_ERROR;
-  lost = f->nrec - nwhole;
-  st->passed -= lost;
-  st->failed += lost;
+  first = (unsigned long long)(f->no[nwhole] & ~LOSTBEFORE);
+  uncount(f, nwhole, st);
   if (f->regular && done > whole &&
       ftruncate(f->fd, f->size + (off_t)whole) != 0) {
     snprintf(err, PKT_ERRSIZE, "%s: packet %llu: write error: %s; and the "
              "torn record could not be cut off: %s", f->name,
-             (unsigned long long)f->no[nwhole], strerror(e),
+             first, strerror(e),
              strerror(errno));
     return PKT_ERROR;
   }
   f->size += (off_t)whole;
   snprintf(err, PKT_ERRSIZE, "%s: packet %llu: write error: %s", f->name,
-           (unsigned long long)f->no[nwhole], strerror(e));
+           first, strerror(e));
   f->nbuf = f->nrec = 0;
   return f->endrc;
 }
@@ -99,10 +113,7 @@ int pkt_outfile_room (pkt_OutFile *f, size_t n, const pkt_Packet *p,
   *at = f->buf + f->nbuf;
   return PKT_OK;
 lost:  /* this packet is not written either */
-  if (p) {
-    st->passed--;
-    st->failed++;
-  }
+  if (p) pkt_sink_lost(st, p);
   return rc;
 }
 
@@ -110,6 +121,8 @@ int pkt_outfile_keep (pkt_OutFile *f, size_t n, const pkt_Packet *p,
                       pkt_Stats *st, char *err) {
   f->nbuf += n;
   f->no[f->nrec] = p->no;
+  if (st->lostno == p->no) f->no[f->nrec] |= LOSTBEFORE;  /* rare */
+  f->cap[f->nrec] = p->hdr.caplen;
   f->len[f->nrec++] = (uint32_t)n;
   return f->flush ? drain(f, st, err) : PKT_OK;
 }
@@ -148,6 +161,8 @@ int pkt_outfile_close (pkt_OutFile *f, char *err) {
   f->no = NULL;
   free(f->len);
   f->len = NULL;
+  free(f->cap);
+  f->cap = NULL;
   return rc == PKT_END ? PKT_OK : rc;
 }
 
@@ -160,7 +175,8 @@ int pkt_outfile_open (pkt_OutFile *f, const char *name, const char *file,
   f->buf = malloc(PKT_IOBUF);
   f->no = malloc(MAXRECS * sizeof(*f->no));
   f->len = malloc(MAXRECS * sizeof(*f->len));
-  if (f->buf == NULL || f->no == NULL || f->len == NULL) {
+  f->cap = malloc(MAXRECS * sizeof(*f->cap));
+  if (f->buf == NULL || f->no == NULL || f->len == NULL || f->cap == NULL) {
     snprintf(err, PKT_ERRSIZE, "%s: out of memory", name);
     return PKT_ERROR;
   }
