@@ -18,3 +18,8 @@ if(TARGET pktlua)
   pktlua_add_shell_test(pcapng_full
     ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/full.sh TIMEOUT 600)
 endif()
+# pktlua.emit
+if(TARGET pktlua)
+  pktlua_add_shell_test(pcapng_emit
+    ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/emit.sh TIMEOUT 600)
+endif()

@@ -163,10 +163,10 @@ static void printcause (const char *what, uint64_t n, uint64_t first) {
 static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
     fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
-            "\"dropped\":%llu,\"errors\":%llu,\"inject_errors\":%llu,"
-            "\"lua_memory\":%zu",
+            "\"emitted\":%llu,\"dropped\":%llu,\"errors\":%llu,"
+            "\"inject_errors\":%llu,\"lua_memory\":%zu",
             (unsigned long long)st->read, (unsigned long long)st->passed,
-            (unsigned long long)st->failed,
+            (unsigned long long)st->failed, (unsigned long long)st->emitted,
             (unsigned long long)st->dropped, (unsigned long long)st->errors,
             (unsigned long long)st->injecterrors, st->luamem);
     printoutputs(o, st);
@@ -184,6 +184,9 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
           "the script, %llu script errors\n", (unsigned long long)st->read,
           (unsigned long long)st->passed, (unsigned long long)st->dropped,
           (unsigned long long)st->errors);
+  if (st->emitted)
+    fprintf(stderr, "pktlua: %llu packets emitted by the script\n",
+            (unsigned long long)st->emitted);
   if (st->failed)
     fprintf(stderr, "pktlua: %llu passed packets could not be written\n",
             (unsigned long long)st->failed);

@@ -114,6 +114,7 @@ typedef struct pkt_Options {
 typedef struct pkt_Stats {
   uint64_t read;            /* packets handed over by the source (after BPF) */
   uint64_t passed;          /* verdict pass, and written (-w) */
+  uint64_t emitted;         /* sent by pktlua.emit, and written */
   uint64_t failed;          /* verdict pass, lost to a -w write error */
   uint64_t dropped;         /* verdict drop */
   uint64_t errors;          /* script errors (packet, finish, limits) */
@@ -168,6 +169,8 @@ typedef struct pkt_Packet {
   uint64_t route;           /* the outputs it goes to (bit i: output i),
                             ** from the script's verdict */
   int nano;                 /* hdr.ts.tv_usec holds nanoseconds */
+  int emitted;              /* made by pktlua.emit (no is the packet's
+                            ** being handled), not read */
   uint64_t loop;            /* --loop: which pass over the file (1-based) */
   const pkt_Iface *iface;   /* its interface, NULL: the source's only one */
   const char *comment;      /* its comment(s), joined by newlines; NULL:

@@ -39,6 +39,7 @@ struct pkt_Script {
   pkt_Info info;             /* the info table's side in C */
   pkt_Reports reports;       /* script errors shown and counted */
   pkt_Routes routes;         /* verdicts to outputs (script_route.c) */
+  pkt_Emitter emitter;       /* pktlua.emit's (module.c) */
 };
 
 /* ---- script_guard.c ---- */

@@ -16,6 +16,12 @@ pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize) {
   return k;
 }
 
+void pkt_sink_lost (pkt_Stats *st, int emitted) {
+  if (emitted) st->emitted--;
+  else st->passed--;
+  st->failed++;
+}
+
 int pkt_sink_close (pkt_Sink *k, char *err) {
   int rc;
   if (k == NULL) return PKT_OK;

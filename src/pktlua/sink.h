@@ -25,13 +25,14 @@ typedef struct pkt_Sink pkt_Sink;
 ** PKT_END when the output has gone (a pipe's reader closed it: the run
 ** ends as at the end of the input) and PKT_ERROR with err ("name: packet
 ** N: why") when a write failed. Either way the packets it had accepted
-** but could not write are taken out of st->passed and counted in
-** st->failed, and it writes nothing more. A failure it can live with (an
+** but could not write are taken out of st->passed (st->emitted for those
+** pktlua.emit made) and counted in st->failed (pkt_sink_lost), and it
+** writes nothing more. A failure it can live with (an
 ** injection refused) is counted and reported by the sink, and PKT_OK.
 */
 typedef struct pkt_SinkOps {
   const char *kind;                  /* "file", "inject", for messages */
-  /* one passed packet (already counted in st->passed) */
+  /* one passed packet (already counted in st->passed, or st->emitted) */
   int (*write) (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st, char *err);
   /* releases; a last write error as PKT_ERROR with err (after a flush
   ** there is nothing left to write) */
@@ -64,6 +65,9 @@ int pkt_sink_openfile (pkt_Sink **out, const pkt_Options *o,
 
 /* a sink with `privsize` zeroed bytes of private state; NULL: no memory */
 pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
+/* a packet counted as written that was not: out of passed (or emitted),
+** into failed */
+void pkt_sink_lost (pkt_Stats *st, int emitted);
 
 /* sink_pcapng.c: `file` as pcapng, with the source's interfaces */
 int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
@@ -97,10 +101,13 @@ typedef struct pkt_OutFile {
   off_t size;               /* bytes in the file: header, whole records */
   unsigned char *buf;       /* records not yet written (owned) */
   size_t nbuf;              /* bytes of them */
-  uint64_t *no;             /* the packet number of each (owned) */
+  uint64_t *no;             /* the packet number of each, with
+                            ** PKT_NO_EMITTED for emitted ones (owned) */
   uint32_t *len;            /* the bytes of each (owned) */
   size_t nrec;              /* how many */
 } pkt_OutFile;
+
+#define PKT_NO_EMITTED ((uint64_t)1 << 63)
 
 /* opens `file` ("-": standard output) for `name`'s records, -U unless
 ** `buffered`: PKT_OK, PKT_END (a stop while a FIFO waited for its

@@ -46,7 +46,7 @@ static size_t wholerecords (const pkt_OutFile *f, size_t done, size_t *n) {
 
 /* the records held to the file: PKT_OK, or the file's end (sink.h) */
 static int drain (pkt_OutFile *f, pkt_Stats *st, char *err) {
-  size_t done, whole, nwhole, lost;
+  size_t done, whole, nwhole, i;
   int e = 0;
   if (f->nbuf == 0) return PKT_OK;
   done = writeall(f->fd, f->buf, f->nbuf, &e);
@@ -58,20 +58,21 @@ static int drain (pkt_OutFile *f, pkt_Stats *st, char *err) {
   whole = wholerecords(f, done, &nwhole);
   f->broken = 1;
   f->endrc = e == EPIPE ? PKT_END : PKT_ERROR;
-  lost = f->nrec - nwhole;
-  st->passed -= lost;
-  st->failed += lost;
+  for (i = nwhole; i < f->nrec; i++)
+    pkt_sink_lost(st, (f->no[i] & PKT_NO_EMITTED) != 0);
   if (f->regular && done > whole &&
       ftruncate(f->fd, f->size + (off_t)whole) != 0) {
     snprintf(err, PKT_ERRSIZE, "%s: packet %llu: write error: %s; and the "
              "torn record could not be cut off: %s", f->name,
-             (unsigned long long)f->no[nwhole], strerror(e),
+             (unsigned long long)(f->no[nwhole] & ~PKT_NO_EMITTED),
+             strerror(e),
              strerror(errno));
     return PKT_ERROR;
   }
   f->size += (off_t)whole;
   snprintf(err, PKT_ERRSIZE, "%s: packet %llu: write error: %s", f->name,
-           (unsigned long long)f->no[nwhole], strerror(e));
+           (unsigned long long)(f->no[nwhole] & ~PKT_NO_EMITTED),
+           strerror(e));
   f->nbuf = f->nrec = 0;
   return f->endrc;
 }
@@ -99,17 +100,14 @@ int pkt_outfile_room (pkt_OutFile *f, size_t n, const pkt_Packet *p,
   *at = f->buf + f->nbuf;
   return PKT_OK;
 lost:  /* this packet is not written either */
-  if (p) {
-    st->passed--;
-    st->failed++;
-  }
+  if (p) pkt_sink_lost(st, p->emitted);
   return rc;
 }
 
 int pkt_outfile_keep (pkt_OutFile *f, size_t n, const pkt_Packet *p,
                       pkt_Stats *st, char *err) {
   f->nbuf += n;
-  f->no[f->nrec] = p->no;
+  f->no[f->nrec] = p->no | (p->emitted ? PKT_NO_EMITTED : 0);
   f->len[f->nrec++] = (uint32_t)n;
   return f->flush ? drain(f, st, err) : PKT_OK;
 }
