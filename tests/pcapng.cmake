@@ -23,3 +23,8 @@ if(TARGET pktlua)
   pktlua_add_shell_test(pcapng_emit
     ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/emit.sh TIMEOUT 600)
 endif()
+# -o NAME=IFACE (root: namespaces and veth pairs)
+if(TARGET pktlua)
+  pktlua_add_shell_test(pcapng_inject
+    ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/inject.sh TIMEOUT 600)
+endif()

@@ -381,8 +381,10 @@ static int exitstatus (int rc) {
 int main (int argc, char **argv) {
   pkt_Options o;
   pkt_Source *src = NULL;
-  pkt_Sink *inject = NULL, *sinks[PKT_MAXOUTPUTS + 1];
-  int nfiles = 0, i;
+  /* the run's sinks: the files, then the injections (an output may have
+  ** one of each) */
+  pkt_Sink *sinks[2 * PKT_MAXOUTPUTS], *injects[PKT_MAXOUTPUTS];
+  int nfiles = 0, ninjects = 0, i;
   pkt_Script *script = NULL;
   pkt_Stats st;
   Progress pg;
@@ -435,10 +437,15 @@ int main (int argc, char **argv) {
     goto done;
   }
   if (o.verbose) verbosestart(src);
-  if (o.oface && pkt_sink_openinject(&inject, &o, src, err) != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = PKT_EXIT_FAIL;
-    goto done;
+  for (i = 0; i < o.noutputs; i++) {  /* before -Z: they need root */
+    if (o.outputs[i].iface == NULL) continue;
+    if (pkt_sink_openinject(&injects[ninjects], o.outputs[i].iface, src,
+                            err) != PKT_OK) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+      goto done;
+    }
+    injects[ninjects++]->output = i;
   }
   if (o.user && droppriv(&user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
@@ -472,8 +479,8 @@ int main (int argc, char **argv) {
           (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
   pg.start = pg.last = now();
 
-  lp.nsinks = nfiles;
-  if (inject) sinks[lp.nsinks++] = inject;
+  for (i = 0; i < ninjects; i++) sinks[nfiles + i] = injects[i];
+  lp.nsinks = nfiles + ninjects;
   lp.src = src;
   lp.sinks = sinks;
   lp.script = script;
@@ -526,7 +533,7 @@ done:
   }
   sig_source = NULL;
   for (i = 0; i < nfiles; i++) pkt_sink_close(sinks[i], err);
-  pkt_sink_close(inject, err);
+  for (i = 0; i < ninjects; i++) pkt_sink_close(injects[i], err);
   pkt_script_close(script);
   pkt_source_close(src);
   pkt_options_free(&o);

@@ -63,7 +63,8 @@ enum pkt_OnError { PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT };
 
 typedef struct pkt_Output {
   const char *name;         /* "default" for output 0 */
-  const char *file;         /* NULL: none (output 0 without a plain -w) */
+  const char *file;         /* -w: NULL: none */
+  const char *iface;        /* -o: NULL: none */
 } pkt_Output;
 
 /* when passed packets leave (pacer.c; --timing, -x, --pps, --mbps) */
@@ -80,12 +81,13 @@ typedef struct pkt_Options {
   const char *iface;        /* -i: capture interface */
   const char *wfile;        /* -w FILE: output "default"'s file, "-" for
                             ** stdout, NULL: none */
-  pkt_Output *outputs;      /* output 0 "default", then each -w NAME=FILE
-                            ** (owned) */
+  pkt_Output *outputs;      /* output 0 "default", then each NAME of -w
+                            ** NAME=FILE and -o NAME=IFACE (owned) */
   int noutputs;
   int tostdout;             /* an output is "-" */
   int wformat;              /* --format: enum pkt_Format */
-  const char *oface;        /* -o: interface passed packets are injected on */
+  const char *oface;        /* -o: the first interface an output injects
+                            ** on (-o IFACE: the default's), NULL: none */
   const char *script;       /* -f: script file */
   const char *chunk;        /* -e: script text */
   const char *user;         /* -Z: user to become once the capture is open */

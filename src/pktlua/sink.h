@@ -77,8 +77,9 @@ int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
 ** timestamp unit */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
                        const char *file, const pkt_Source *src, char *err);
-/* sink_inject.c: o->oface, which must speak the source's link layer */
-int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
+/* sink_inject.c: injection on iface, which must speak the source's link
+** layer */
+int pkt_sink_openinject (pkt_Sink **out, const char *iface,
                          const pkt_Source *src, char *err);
 
 /*
