@@ -28,3 +28,10 @@ if(TARGET pktlua)
   pktlua_add_shell_test(pcapng_inject
     ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/inject.sh TIMEOUT 600)
 endif()
+# the examples of emit: dup.lua, reply.lua (its ping part as root)
+if(TARGET pktlua)
+  foreach(_t dup reply)
+    pktlua_add_shell_test(pcapng_${_t}
+      ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/${_t}.sh TIMEOUT 600)
+  endforeach()
+endif()
