@@ -13,24 +13,12 @@ if(TARGET pktlua)
     pktlua_add_shell_test(pcapng_${_n} ${_t} CORPUS TIMEOUT 1200)
   endforeach()
 endif()
-# a full disk under a pcapng -w (root: a small tmpfs)
+# once each, over their own inputs: full (a full disk under a pcapng -w;
+# root: a small tmpfs), emit (pktlua.emit), inject (-o NAME=IFACE; root:
+# namespaces and veth pairs), the examples of emit dup and reply (its ping
+# part as root)
 if(TARGET pktlua)
-  pktlua_add_shell_test(pcapng_full
-    ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/full.sh TIMEOUT 600)
-endif()
-# pktlua.emit
-if(TARGET pktlua)
-  pktlua_add_shell_test(pcapng_emit
-    ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/emit.sh TIMEOUT 600)
-endif()
-# -o NAME=IFACE (root: namespaces and veth pairs)
-if(TARGET pktlua)
-  pktlua_add_shell_test(pcapng_inject
-    ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/inject.sh TIMEOUT 600)
-endif()
-# the examples of emit: dup.lua, reply.lua (its ping part as root)
-if(TARGET pktlua)
-  foreach(_t dup reply)
+  foreach(_t full emit inject dup reply)
     pktlua_add_shell_test(pcapng_${_t}
       ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/${_t}.sh TIMEOUT 600)
   endforeach()
