@@ -33,14 +33,14 @@
 ** interface, ifname and comment (a pcapng input's) are computed too;
 ** comment is writable (what a pcapng -w writes).
 */
-static const char *const fieldnames[PKT_INFO_NFIELDS] = {
-  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion",
-  "l4", "proto", "fragment", "loop", "interface", "ifname", "comment"
+enum {  /* fieldnames' order: the per-packet reads first (fieldof's loop) */
+  F_L4, F_PROTO, F_FRAGMENT, F_LEN, F_SEC, F_NSEC, F_LINKTYPE, F_LOOP,
+  F_CAPLEN, F_L3, F_IPVERSION, F_IFACE, F_IFNAME, F_COMMENT
 };
-#define F_L4 7    /* fieldnames[F_L4]: the first of the three */
-#define F_LOOP 10 /* fieldnames[F_LOOP]: info.loop */
-#define F_IFACE 11    /* info.interface, then info.ifname */
-#define F_COMMENT 13  /* info.comment */
+static const char *const fieldnames[PKT_INFO_NFIELDS] = {
+  "l4", "proto", "fragment", "len", "sec", "nsec", "linktype", "loop",
+  "caplen", "l3", "ipversion", "interface", "ifname", "comment"
+};
 
 /* the packet's own link type: its interface's, or the source's */
 static int linktypeof (const pkt_Info *in, const pkt_Iface *iface) {
@@ -49,14 +49,13 @@ static int linktypeof (const pkt_Info *in, const pkt_Iface *iface) {
 
 /*
 ** Which of info's fields the key at `arg` names, or -1. Short strings are
-** interned, so a key is compared by address with the state's own copies
-** (in->keys, anchored in info's metatable): no strcmp on the read path.
+** interned, so a key is compared by identity with the state's own copies
+** (in->keys, anchored in info's metatable): no strcmp, not even a type
+** test (lua_topointer gives any other value a pointer of its own, or NULL).
 */
 static int fieldof (pkt_Info *in, lua_State *L, int arg) {
-  const char *k;
+  const void *k = lua_topointer(L, arg);
   int i;
-  if (lua_type(L, arg) != LUA_TSTRING) return -1;
-  k = lua_tostring(L, arg);
   for (i = 0; i < PKT_INFO_NFIELDS; i++)
     if (k == in->keys[i]) return i;
   return -1;
@@ -66,25 +65,25 @@ static int info_index (lua_State *L) {
   pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
   int f = fieldof(in, L, 2);
   switch (f) {
-    case 0: lua_pushinteger(L, in->len); break;
-    case 1: lua_pushinteger(L, in->sec); break;
-    case 2: lua_pushinteger(L, in->nsec); break;
-    case 3: lua_pushinteger(L, linktypeof(in, in->iface)); break;
-    case F_L4: case F_L4 + 1: case F_L4 + 2: {
+    case F_L4: case F_PROTO: case F_FRAGMENT: {
       pkt_L4 r;
       pkt_l4((const unsigned char *)in->pkt->mem, in->pkt->len, in->l3, &r);
       if (f == F_L4 && r.off >= 0) lua_pushinteger(L, r.off + 1);
-      else if (f == F_L4 + 1 && r.proto >= 0) lua_pushinteger(L, r.proto);
-      else if (f == F_L4 + 2 && r.frag >= 0)  /* "none", "first", "later" */
+      else if (f == F_PROTO && r.proto >= 0) lua_pushinteger(L, r.proto);
+      else if (f == F_FRAGMENT && r.frag >= 0)  /* "none", "first", "later" */
         lua_pushvalue(L, lua_upvalueindex(2 + r.frag));
       else lua_pushnil(L);
       break;
     }
+    case F_LEN: lua_pushinteger(L, in->len); break;
+    case F_SEC: lua_pushinteger(L, in->sec); break;
+    case F_NSEC: lua_pushinteger(L, in->nsec); break;
+    case F_LINKTYPE: lua_pushinteger(L, linktypeof(in, in->iface)); break;
     case F_LOOP: lua_pushinteger(L, (lua_Integer)in->loop); break;
     case F_IFACE:
       lua_pushinteger(L, in->iface ? in->iface->index : 0);
       break;
-    case F_IFACE + 1:
+    case F_IFNAME:
       if (in->iface && in->iface->name) lua_pushstring(L, in->iface->name);
       else lua_pushnil(L);
       break;
@@ -115,8 +114,8 @@ static int info_newindex (lua_State *L) {
   pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
   int f = fieldof(in, L, 2);
   switch (f) {
-    case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
-    case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
+    case F_SEC: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
+    case F_NSEC: in->nsec = tsfield(L, "nsec", 999999999); break;
     case F_COMMENT:  /* anchored in the registry until the next write */
       if (!lua_isnil(L, 3) && lua_type(L, 3) != LUA_TSTRING)
         return luaL_error(L, "info.comment: a string or nil, not a %s",
@@ -126,8 +125,8 @@ static int info_newindex (lua_State *L) {
       in->comment = lua_tolstring(L, 3, &in->commentlen);
       in->commentset = 1;
       break;
-    case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2: case F_LOOP:
-    case F_IFACE: case F_IFACE + 1:
+    case F_LEN: case F_LINKTYPE: case F_L4: case F_PROTO: case F_FRAGMENT:
+    case F_LOOP: case F_IFACE: case F_IFNAME:
       return luaL_error(L, "info.%s is read-only (only info.sec, "
                         "info.nsec and info.comment can be written)",
                         fieldnames[f]);
@@ -170,7 +169,7 @@ void pkt_info_new (lua_State *L, pkt_Info *in) {
   /* the field names, anchored in the metatable for their addresses */
   for (i = 0; i < PKT_INFO_NFIELDS; i++) {
     lua_pushstring(L, fieldnames[i]);
-    in->keys[i] = lua_tostring(L, -1);
+    in->keys[i] = lua_topointer(L, -1);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_pushlightuserdata(L, in);

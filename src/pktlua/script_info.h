@@ -27,7 +27,7 @@ typedef struct pkt_Info {
   int commentset;              /* info.comment was written */
   const char *comment;         /* what it was set to (anchored), or NULL */
   size_t commentlen;
-  const char *keys[PKT_INFO_NFIELDS];  /* the field names, interned */
+  const void *keys[PKT_INFO_NFIELDS];  /* the field names' strings */
 } pkt_Info;
 
 /* pushes info and the keys of its stored fields (PKT_INFO_NSLOTS slots);
