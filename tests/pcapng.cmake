@@ -10,7 +10,7 @@ if(TARGET pktlua)
   foreach(_t ${_pcapng_tests})
     get_filename_component(_n ${_t} NAME_WE)
     string(REGEX REPLACE "^test_" "" _n ${_n})
-    pktlua_add_shell_test(pcapng_${_n} ${_t} CORPUS TIMEOUT 1200)
+    pktlua_add_shell_test(pcapng_${_n} ${_t} CORPUS TIMEOUT 2400)
   endforeach()
 endif()
 # once each, over their own inputs: full (a full disk under a pcapng -w;
