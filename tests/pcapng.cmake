@@ -10,11 +10,16 @@ if(TARGET pktlua)
   foreach(_t ${_pcapng_tests})
     get_filename_component(_n ${_t} NAME_WE)
     string(REGEX REPLACE "^test_" "" _n ${_n})
-    pktlua_add_shell_test(pcapng_${_n} ${_t} CORPUS TIMEOUT 1200)
+    pktlua_add_shell_test(pcapng_${_n} ${_t} CORPUS TIMEOUT 2400)
   endforeach()
 endif()
-# a full disk under a pcapng -w (root: a small tmpfs)
+# once each, over their own inputs: full (a full disk under a pcapng -w;
+# root: a small tmpfs), emit (pktlua.emit), inject (-o NAME=IFACE; root:
+# namespaces and veth pairs), the examples of emit dup and reply (its ping
+# part as root)
 if(TARGET pktlua)
-  pktlua_add_shell_test(pcapng_full
-    ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/full.sh TIMEOUT 600)
+  foreach(_t full emit inject dup reply)
+    pktlua_add_shell_test(pcapng_${_t}
+      ${CMAKE_CURRENT_SOURCE_DIR}/integration/pcapng/${_t}.sh TIMEOUT 600)
+  endforeach()
 endif()

@@ -84,6 +84,8 @@ local peername = {
   bpf = "`tcpdump -r F -w O 'udp port 53'`",
   nat = "`tcprewrite --srcipmap --dstipmap --fixcsum`",
   dnsname = "`tshark -Y 'dns.qry.name matches …'` (the same names, queries only)",
+  pcapng = "`editcap -F pcapng F.pcapng O.pcapng`",
+  split = "4 × `tcpdump -r F -w O.NAME FILTER`, one after the other",
 }
 local pktluaname = {
   copy = "`pktlua -r F -w O` (no script)",
@@ -92,6 +94,8 @@ local pktluaname = {
   bpf = "`pktlua -f lua/examples/filter.lua 'udp port 53'` (BPF first)", ttl = "`pktlua -f lua/examples/ttl.lua`",
   nat = "`pktlua -f lua/examples/nat.lua`",
   dnsname = "`pktlua -f lua/examples/dnsname.lua -a names=example.com,www.foo.org`",
+  pcapng = "`pktlua -r F.pcapng -w O.pcapng` (no script)",
+  split = "`pktlua -f lua/examples/split.lua -w tcp=… -w udp=… -w icmp=… -w other=…`",
 }
 
 -- ---- results.csv ----
@@ -207,6 +211,16 @@ local function target (w)
   if ea and eb then
     rows[#rows + 1] = limitrow("empty script: ≤ 1.3× tcpdump's copy time", ea, eb, 1.3)
   end
+  -- issue 14's: pcapng copy, split into four outputs
+  local function ratiorow (case, label, want)
+    local a, b = get(case, "pktlua"), get(case, "peer")
+    if not (a and b) then return end
+    local r = a.pps / b.pps
+    rows[#rows + 1] = { label, string.format("%.2f× (per CPU second: %.2f×)", r, b.cpu / a.cpu),
+      r >= want and "met" or string.format("missed by %.0f%%", (1 - r / want) * 100) }
+  end
+  ratiorow("pcapng", "pcapng copy: pktlua packets/s ≥ 3× editcap's (issue 14)", 3)
+  ratiorow("split", "split into 4 outputs: ≥ 2× the four tcpdumps together (issue 14)", 2)
   local worst, any = 0, false
   for _, c in ipairs(cases) do
     local h = heap[w .. "/" .. c]

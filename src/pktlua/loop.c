@@ -100,6 +100,7 @@ static int fetch (void *ud, pkt_Packet *p) {
     if (lp->report && *lp->report) report(lp);
     if (lp->count > 0 && st->read >= (uint64_t)lp->count) return PKT_END;
     p->route = PKT_ROUTE_DEFAULT;  /* a plain copy, a script error passing */
+    p->emitted = 0;
     p->iface = NULL;  /* what sources of one interface leave alone */
     p->comment = NULL;
     p->commentlen = 0;
@@ -139,6 +140,11 @@ static int pacecheck (void *ud) {
   return 0;
 }
 
+/*
+** A packet read and passed, after the pacer's wait, or one pktlua.emit
+** made (p->emitted), at once: a replay paces the packets it reads, and
+** what the script adds while handling one leaves with it.
+*/
 static void deliver (void *ud, const pkt_Packet *p, int pass) {
   pkt_Loop *lp = (pkt_Loop *)ud;
   char why[PKT_ERRSIZE];
@@ -149,12 +155,16 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
   }
   /* a stop while waiting: the packet is not sent (nor counted), fetch
   ** ends the run */
-  if (lp->pacer && pkt_pacer_wait(lp->pacer, p, pacecheck, lp) != PKT_OK) {
+  if (!p->emitted && lp->pacer &&
+      pkt_pacer_wait(lp->pacer, p, pacecheck, lp) != PKT_OK) {
     lp->paceend = 1;
     return;
   }
-  lp->st->passed++;
-  lp->st->passedbytes += p->hdr.caplen;
+  if (p->emitted) lp->st->emitted++;
+  else {
+    lp->st->passed++;
+    lp->st->passedbytes += p->hdr.caplen;
+  }
   for (i = 0; i < PKT_MAXOUTPUTS && (p->route >> i) != 0; i++)
     if ((p->route >> i) & 1) lp->st->outpassed[i]++;
   for (i = 0; i < lp->nsinks; i++) {

@@ -163,12 +163,12 @@ static void printcause (const char *what, uint64_t n, uint64_t first) {
 static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
     fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
-            "\"dropped\":%llu,\"outside\":%llu,\"errors\":%llu,"
-            "\"inject_errors\":%llu,"
+            "\"emitted\":%llu,\"dropped\":%llu,\"outside\":%llu,"
+            "\"errors\":%llu,\"inject_errors\":%llu,"
             "\"lua_memory\":%zu,\"read_bytes\":%llu,\"passed_bytes\":%llu,"
             "\"duration\":%.6f,\"pps\":%.1f,\"mbps\":%.3f",
             (unsigned long long)st->read, (unsigned long long)st->passed,
-            (unsigned long long)st->failed,
+            (unsigned long long)st->failed, (unsigned long long)st->emitted,
             (unsigned long long)st->dropped, (unsigned long long)st->outside,
             (unsigned long long)st->errors,
             (unsigned long long)st->injecterrors, st->luamem,
@@ -199,6 +199,9 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
     fprintf(stderr, "pktlua: --shard %u/%u: %llu packets read were outside "
             "the share\n", o->shardk, o->shardn,
             (unsigned long long)st->outside);
+  if (st->emitted)
+    fprintf(stderr, "pktlua: %llu packets emitted by the script\n",
+            (unsigned long long)st->emitted);
   if (st->failed)
     fprintf(stderr, "pktlua: %llu passed packets did not reach the output "
             "(failed: not written or not injected)\n",
@@ -396,9 +399,11 @@ static int exitstatus (int rc) {
 int main (int argc, char **argv) {
   pkt_Options o;
   pkt_Source *src = NULL;
-  pkt_Sink *inject = NULL, *sinks[PKT_MAXOUTPUTS + 1];
-  pkt_Sink *order[PKT_MAXOUTPUTS + 1];
-  int nfiles = 0, i;
+  /* the run's sinks: the files and the injections (an output may have
+  ** one of each) */
+  pkt_Sink *sinks[PKT_MAXOUTPUTS], *injects[PKT_MAXOUTPUTS];
+  pkt_Sink *order[2 * PKT_MAXOUTPUTS];
+  int nfiles = 0, ninjects = 0, i;
   pkt_Script *script = NULL;
   pkt_Stats st;
   Progress pg;
@@ -451,10 +456,15 @@ int main (int argc, char **argv) {
     goto done;
   }
   if (o.verbose) verbosestart(src);
-  if (o.oface && pkt_sink_openinject(&inject, &o, src, err) != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = PKT_EXIT_FAIL;
-    goto done;
+  for (i = 0; i < o.noutputs; i++) {  /* before -Z: they need root */
+    if (o.outputs[i].iface == NULL) continue;
+    if (pkt_sink_openinject(&injects[ninjects], o.outputs[i].iface, src,
+                            err) != PKT_OK) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+      goto done;
+    }
+    injects[ninjects++]->output = i;
   }
   if (o.user && droppriv(&user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
@@ -488,10 +498,10 @@ int main (int argc, char **argv) {
           (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
   pg.start = pg.last = now();
 
-  /* the loop's order: the injection first, so that a packet it fails is
-  ** known to the files, which hold packets before writing them (sink.h);
-  ** sinks[0..nfiles) stay the files */
-  if (inject) order[lp.nsinks++] = inject;
+  /* the loop's order: the injections first, so that a packet they fail
+  ** is known to the files, which hold packets before writing them
+  ** (sink.h); sinks[0..nfiles) stay the files */
+  for (i = 0; i < ninjects; i++) order[lp.nsinks++] = injects[i];
   for (i = 0; i < nfiles; i++) order[lp.nsinks++] = sinks[i];
   lp.src = src;
   lp.sinks = order;
@@ -554,7 +564,7 @@ done:
   }
   sig_source = NULL;
   for (i = 0; i < nfiles; i++) pkt_sink_close(sinks[i], err);
-  pkt_sink_close(inject, err);
+  for (i = 0; i < ninjects; i++) pkt_sink_close(injects[i], err);
   pkt_script_close(script);
   pkt_source_close(src);
   pkt_options_free(&o);

@@ -16,11 +16,15 @@
 **                            --shard K/N counts them
 **   pktlua.kind("filter" | "rewriter")  in the chunk: what a script error
 **                            on a packet does by default (script.h)
+**   pktlua.emit(mem [, output [, time]])
+**                         -> one more packet, mem's bytes, to an output
 **
 ** `at` is a 1-based offset of an IP header, or info (its l3). Offsets in
 ** and out are 1-based, as info's. clock_gettime goes through the vDSO: no
 ** system call per packet.
 */
+#include <math.h>
+
 #include <lua.h>
 #include <lauxlib.h>
 
@@ -29,6 +33,7 @@
 #include "lmemlib.h"
 #include "pacer.h"
 #include "script.h"
+#include "script_route.h"
 
 int luaopen_pktlua (lua_State *L);
 
@@ -145,6 +150,76 @@ static int lib_kind (lua_State *L) {
   return 0;
 }
 
+/*
+** {======================================================
+** pktlua.emit: packets the script makes
+** =======================================================
+*/
+
+#define EMIT_MAXLEN 262144  /* a record libpcap and tshark still read */
+
+/* emit's `time` (seconds since the epoch, a float or an integer) into
+** the packet's timestamp, in its unit (micro- or nanoseconds) */
+static void emittime (lua_State *L, int arg, pkt_Packet *p) {
+  lua_Number t = luaL_checknumber(L, arg);
+  lua_Integer sec, frac;
+  luaL_argcheck(L, t >= 0 && t < 4294967296.0, arg,
+                "seconds in 0..4294967295 (pcap's 32 bits)");
+  if (lua_isinteger(L, arg)) {
+    sec = lua_tointeger(L, arg);
+    frac = 0;
+  }
+  else {  /* to the nearest unit: a double near today's dates is good to
+          ** about 0.1 us, so 1e9 + 0.002 is 1000000000.0019999... */
+    lua_Number whole = floor(t), unit = p->nano ? 1e9 : 1e6;
+    sec = (lua_Integer)whole;
+    frac = (lua_Integer)floor((t - whole) * unit + 0.5);
+    if (frac >= (lua_Integer)unit) frac = (lua_Integer)unit - 1;
+  }
+  p->hdr.ts.tv_sec = (time_t)sec;
+  p->hdr.ts.tv_usec = (suseconds_t)frac;
+}
+
+/*
+** The packet is written at once to the sinks of the output (files copy
+** its bytes, injection sends them), before the one being handled: mem
+** may be pkt itself, or a memory the script reuses, and nothing is
+** allocated. It has the handled packet's interface (link type), number
+** (in messages) and, unless `time` says otherwise, timestamp.
+*/
+static int lib_emit (lua_State *L) {
+  const pkt_Emitter *e = (const pkt_Emitter *)lua_touserdata(L,
+                                                lua_upvalueindex(1));
+  size_t len;
+  const char *mem;
+  pkt_Packet p;
+  if (lua_type(L, 1) == LUA_TNUMBER || !luamem_isarray(L, 1))
+    return luaL_typeerror(L, 1, "memory or string");
+  mem = luamem_toarray(L, 1, &len);
+  if (e == NULL || e->cur == NULL)
+    return luaL_error(L, "pktlua.emit: only while packet() runs");
+  luaL_argcheck(L, len > 0 && len <= EMIT_MAXLEN, 1,
+                "a packet of 1 to 262144 bytes");
+  p = *e->cur;
+  if (lua_isnoneornil(L, 2)) p.route = PKT_ROUTE_DEFAULT;
+  else {
+    luaL_checktype(L, 2, LUA_TSTRING);
+    if ((p.route = pkt_routes_find(e->routes, L, 2)) == 0)
+      return luaL_error(L, "pktlua.emit: no output named '%s' (outputs: "
+                        "%s)", lua_tostring(L, 2), e->routes->list);
+  }
+  if (!lua_isnoneornil(L, 3)) emittime(L, 3, &p);
+  p.data = (unsigned char *)(uintptr_t)mem;
+  p.hdr.caplen = p.hdr.len = (bpf_u_int32)len;
+  p.comment = NULL;
+  p.commentlen = 0;
+  p.emitted = 1;
+  e->deliver(e->ud, &p, 1);
+  return 0;
+}
+
+/* }====================================================== */
+
 int luaopen_pktlua (lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"kind", lib_kind},
@@ -156,5 +231,9 @@ int luaopen_pktlua (lua_State *L) {
     {NULL, NULL}
   };
   luaL_newlib(L, funcs);
+  /* the daemon's script state holds its emitter; elsewhere emit fails */
+  lua_getfield(L, LUA_REGISTRYINDEX, "pktlua.emitter");
+  lua_pushcclosure(L, lib_emit, 1);
+  lua_setfield(L, -2, "emit");
   return 1;
 }

@@ -22,8 +22,8 @@
 #define DEFAULT_SNAPLEN 262144  /* tcpdump's MAXIMUM_SNAPLEN */
 
 static const char usage_text[] =
-"usage: pktlua [-r FILE | -i IFACE] [-w FILE] [--format=pcap|pcapng]\n"
-"              [-o IFACE] [-f SCRIPT | -e CHUNK]\n"
+"usage: pktlua [-r FILE | -i IFACE] [-w [NAME=]FILE] [-o [NAME=]IFACE]\n"
+"              [--format=pcap|pcapng] [-f SCRIPT | -e CHUNK]\n"
 "              [-a NAME=VALUE] [-c COUNT] [-s SNAPLEN] [-B KIB] [-p] [-U]\n"
 "              [-Z USER] [-q] [-v] [--stats=json] [--on-error=pass|drop|abort]\n"
 "              [--max-instructions=N] [--max-lua-memory=SIZE]\n"
@@ -46,6 +46,8 @@ static const char help_text[] =
 "  --format=pcap|pcapng\n"
 "                 the -w format, whatever the name\n"
 "  -o IFACE       inject passed packets on IFACE (-i A -o B bridges A to B)\n"
+"  -o NAME=IFACE  an output the script names that injects on IFACE\n"
+"                 (repeatable; an output may have a -w file too)\n"
 "  -U             flush the -w output after every packet\n"
 "Script (none: every packet passes unchanged):\n"
 "  -f SCRIPT      run the Lua file SCRIPT\n"
@@ -104,7 +106,8 @@ static const char help_text[] =
 "(pktlua.inner); writing info.sec/info.nsec sets the timestamp written\n"
 "and, in a replay, when the packet is sent; writing info.comment sets\n"
 "the comment written (pcapng).\n"
-"pktlua.now() is monotonic seconds, pktlua.now(\"wall\") the wall clock.\n"
+"pktlua.now() is monotonic seconds, pktlua.now(\"wall\") the wall clock;\n"
+"pktlua.emit(mem [, output [, time]]) sends a packet of the script's own.\n"
 "Returning false drops the packet; "
 "true or nil passes it (to the default\n"
 "output); an output's name or a list of names sends it there. finish()\n"
@@ -267,15 +270,37 @@ static void version (void) {
          pcap_lib_version());
 }
 
+/* the output named nm, a new one if need be: its index, or -1 */
+static int outputnamed (pkt_Options *o, const char *opt, const char *arg,
+                        const char *nm) {
+  char *n;
+  int i;
+  for (i = 0; i < o->noutputs; i++)
+    if (strcmp(o->outputs[i].name, nm) == 0) return i;
+  if (o->noutputs == PKT_MAXOUTPUTS) {
+    bad("%s %s: more than %d outputs", opt, arg, PKT_MAXOUTPUTS);
+    return -1;
+  }
+  if ((n = malloc(strlen(nm) + 1)) == NULL) {
+    bad("out of memory");
+    return -1;
+  }
+  strcpy(n, nm);
+  o->outputs[o->noutputs].name = n;
+  return o->noutputs++;
+}
+
 /*
-** -w NAME=FILE or -w FILE. NAME is letters, digits, '_' and '-' (at most
-** PKT_MAXNAME bytes); anything else before a '=' is part of a file name
-** (write ./a=b.pcap for a file whose name would read as NAME=FILE).
+** -w NAME=FILE or -w FILE; -o NAME=IFACE or -o IFACE: a file, an
+** interface of the output NAME ("default" without one). An output may have
+** one of each. NAME is letters, digits, '_' and '-' (at most PKT_MAXNAME
+** bytes); anything else before a '=' is part of a file name (write
+** ./a=b.pcap for a file whose name would read as NAME=FILE).
 */
-static int addoutput (pkt_Options *o, const char *arg) {
-  const char *eq = strchr(arg, '='), *c;
-  const char *name = "default", *file = arg;
-  char nm[PKT_MAXNAME + 1];
+static int addoutput (pkt_Options *o, int opt, const char *arg) {
+  const char *eq = strchr(arg, '='), *c, *to = arg;
+  const char *what = opt == 'w' ? "-w" : "-o", **slot;
+  char nm[PKT_MAXNAME + 1] = "default";
   int i, isname = eq != NULL && eq > arg && eq - arg <= PKT_MAXNAME;
   for (c = arg; isname && c < eq; c++)
     if (!(*c == '_' || *c == '-' || (*c >= '0' && *c <= '9') ||
@@ -284,34 +309,21 @@ static int addoutput (pkt_Options *o, const char *arg) {
   if (isname) {
     memcpy(nm, arg, (size_t)(eq - arg));
     nm[eq - arg] = '\0';
-    file = eq + 1;
-    if (strcmp(nm, "default") != 0) name = NULL;  /* arg's own, below */
+    to = eq + 1;
   }
-  if (file[0] == '\0') return bad("-w %s: empty file name", arg);
-  if (name != NULL) {  /* output 0 */
-    if (o->outputs[0].file != NULL)
-      return bad("-w %s: the default output is already %s", arg,
-                 o->outputs[0].file);
-    o->outputs[0].file = file;
-    o->wfile = file;
-    return PKT_OK;
-  }
-  for (i = 1; i < o->noutputs; i++)
-    if (strlen(o->outputs[i].name) == (size_t)(eq - arg) &&
-        strncmp(o->outputs[i].name, arg, (size_t)(eq - arg)) == 0)
-      return bad("-w %s: output '%s' is already %s", arg, nm,
-                 o->outputs[i].file);
-  if (o->noutputs == PKT_MAXOUTPUTS)
-    return bad("-w %s: more than %d outputs", arg, PKT_MAXOUTPUTS);
-  {
-    char *n = malloc(strlen(nm) + 1);
-    if (n == NULL) return bad("out of memory");
-    strcpy(n, nm);
-    o->outputs[o->noutputs].name = n;
-    o->outputs[o->noutputs].file = file;
-    o->noutputs++;
-    return PKT_OK;
-  }
+  if (to[0] == '\0')
+    return bad("%s %s: empty %s name", what, arg,
+               opt == 'w' ? "file" : "interface");
+  if ((i = strcmp(nm, "default") == 0 ? 0 : outputnamed(o, what, arg, nm))
+      < 0)
+    return PKT_ERROR_USAGE;
+  slot = opt == 'w' ? &o->outputs[i].file : &o->outputs[i].iface;
+  if (*slot != NULL)
+    return bad("%s %s: output '%s' is already %s", what, arg, nm, *slot);
+  *slot = to;
+  if (opt == 'w' && i == 0) o->wfile = to;
+  if (opt == 'o' && o->oface == NULL) o->oface = to;
+  return PKT_OK;
 }
 
 /*
@@ -374,10 +386,9 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
     switch (c) {
       case 'r': o->rfile = optarg; break;
       case 'i': o->iface = optarg; break;
-      case 'w':
-        if (addoutput(o, optarg) != PKT_OK) return PKT_ERROR_USAGE;
+      case 'w': case 'o':
+        if (addoutput(o, c, optarg) != PKT_OK) return PKT_ERROR_USAGE;
         break;
-      case 'o': o->oface = optarg; break;
       case 'f': o->script = optarg; break;
       case 'e': o->chunk = optarg; break;
       case 'Z':

@@ -68,7 +68,8 @@ enum pkt_OnError {
 
 typedef struct pkt_Output {
   const char *name;         /* "default" for output 0 */
-  const char *file;         /* NULL: none (output 0 without a plain -w) */
+  const char *file;         /* -w: NULL: none */
+  const char *iface;        /* -o: NULL: none */
 } pkt_Output;
 
 /* when passed packets leave (pacer.c; --timing, -x, --pps, --mbps) */
@@ -85,12 +86,13 @@ typedef struct pkt_Options {
   const char *iface;        /* -i: capture interface */
   const char *wfile;        /* -w FILE: output "default"'s file, "-" for
                             ** stdout, NULL: none */
-  pkt_Output *outputs;      /* output 0 "default", then each -w NAME=FILE
-                            ** (owned) */
+  pkt_Output *outputs;      /* output 0 "default", then each NAME of -w
+                            ** NAME=FILE and -o NAME=IFACE (owned) */
   int noutputs;
   int tostdout;             /* an output is "-" */
   int wformat;              /* --format: enum pkt_Format */
-  const char *oface;        /* -o: interface passed packets are injected on */
+  const char *oface;        /* -o: the first interface an output injects
+                            ** on (-o IFACE: the default's), NULL: none */
   const char *script;       /* -f: script file */
   const char *chunk;        /* -e: script text */
   const char *user;         /* -Z: user to become once the capture is open */
@@ -120,14 +122,17 @@ typedef struct pkt_Options {
 typedef struct pkt_Stats {
   uint64_t read;            /* packets handed over by the source (after BPF) */
   uint64_t passed;          /* verdict pass, and reached every output */
-  uint64_t failed;          /* verdict pass, lost to an output's error (a
-                            ** -w write error, a refused injection) */
+  uint64_t emitted;         /* sent by pktlua.emit, and reached its output */
+  uint64_t failed;          /* verdict pass or emitted, lost to an output's
+                            ** error (a -w write error, a refused
+                            ** injection) */
   uint64_t dropped;         /* verdict drop */
   uint64_t outside;         /* read, but outside --shard's share: not seen
                                by the script, not written */
   uint64_t bytes;           /* captured bytes of the packets read */
   uint64_t passedbytes;     /* captured bytes of the passed packets */
-  uint64_t lostno;          /* the packet a sink last counted as failed
+  uint64_t lostno;          /* the packet a sink last counted as failed,
+                            ** its number << 1 | emitted
                             ** (pkt_sink_lost): not counted twice */
   double elapsed;           /* seconds from the loop's start to the report
                             ** (main.c) */
@@ -183,6 +188,8 @@ typedef struct pkt_Packet {
   uint64_t route;           /* the outputs it goes to (bit i: output i),
                             ** from the script's verdict */
   int nano;                 /* hdr.ts.tv_usec holds nanoseconds */
+  int emitted;              /* made by pktlua.emit (no is the packet's
+                            ** being handled), not read */
   uint64_t loop;            /* --loop: which pass over the file (1-based) */
   const pkt_Iface *iface;   /* its interface, NULL: the source's only one */
   const char *comment;      /* its comment(s), joined by newlines; NULL:

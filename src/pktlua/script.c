@@ -252,6 +252,8 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
   memset(lua_getextraspace(L), 0, LUA_EXTRASPACE);
   luaL_openlibs(L);
   pkt_guard_libs(L);
+  lua_pushlightuserdata(L, &S->emitter);  /* before pktlua loads */
+  lua_setfield(L, LUA_REGISTRYINDEX, "pktlua.emitter");
   preload(L);
   setpaths(L);
   setargs(L, o);
@@ -331,6 +333,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
     return PKT_ERROR;
   }
   pkt_routes_init(&S->routes, L, S->o);
+  S->emitter.routes = &S->routes;
   luamem_newref(L);                                    /* SLOT_PKT */
   /* re-pointed through its head: two stores per packet, and nothing a
   ** script does to the memory (debug.setmetatable) can stop it */
@@ -389,6 +392,8 @@ static int runbatch (lua_State *L) {
   Batch *b = (Batch *)lua_touserdata(L, 1);
   pkt_Script *S = b->S;
   pkt_Packet *p = &b->p;
+  S->emitter.deliver = b->deliver;
+  S->emitter.ud = b->ud;
   for (;;) {
     int r = b->fetch(b->ud, p), drop;
     if (r != PKT_PACKET) {
@@ -403,7 +408,9 @@ static int runbatch (lua_State *L) {
     lua_pushvalue(L, SLOT_INFO);
     pkt_guard_arm(S);  /* nothing unless --max-instructions */
     S->inlua = 1;
+    S->emitter.cur = p;
     lua_call(L, 2, 1);
+    S->emitter.cur = NULL;
     S->inlua = 0;
     /* false drops; names choose outputs; anything else passes */
     p->route = pkt_routes_verdict(&S->routes, L, -1, &S->reports, b->st,
@@ -468,6 +475,7 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
     status = lua_pcall(L, 1 + SLOT_KLAST - SLOT_FUNC + 1, 0, SLOT_MSGH);
     pkt_guard_running(NULL);
     S->inlua = 0;
+    S->emitter.cur = NULL;
     if (status == LUA_OK) return b.result;
     if (!b.inpacket) {  /* not the script's: nothing sensible to go on with */
       fprintf(stderr, "pktlua: %s\n", errmsg(S, status));

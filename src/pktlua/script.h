@@ -27,6 +27,18 @@ enum pkt_Kind { PKT_KIND_NONE, PKT_KIND_FILTER, PKT_KIND_REWRITER };
 typedef int (*pkt_Fetch) (void *ud, pkt_Packet *p);
 typedef void (*pkt_Deliver) (void *ud, const pkt_Packet *p, int pass);
 
+/*
+** pktlua.emit's way to the outputs (module.c, which finds it in the
+** registry as "pktlua.emitter"): the script side sets cur while packet()
+** runs; an emitted packet goes to deliver with p->emitted set.
+*/
+typedef struct pkt_Emitter {
+  const pkt_Packet *cur;     /* the packet being handled; NULL: none */
+  pkt_Deliver deliver;       /* the loop's half */
+  void *ud;
+  const struct pkt_Routes *routes;  /* the output names */
+} pkt_Emitter;
+
 /* creates the state and compiles the script; NULL on error (err) */
 pkt_Script *pkt_script_new (const pkt_Options *o, char *err);
 /* runs the chunk once and finds `packet`: PKT_OK, or PKT_ERROR (err) */

@@ -30,26 +30,31 @@ void pkt_routes_init (pkt_Routes *r, lua_State *L, const pkt_Options *o) {
   lua_setfield(L, LUA_REGISTRYINDEX, "pktlua.outputs");
 }
 
+uint64_t pkt_routes_find (const pkt_Routes *r, lua_State *L, int idx) {
+  const char *k;
+  int i;
+  if (lua_type(L, idx) != LUA_TSTRING) return 0;
+  k = lua_tostring(L, idx);
+  for (i = 0; i < r->n; i++)
+    if (k == r->names[i]) return (uint64_t)1 << i;
+  /* a long string (over Lua's short-string length) is not interned */
+  for (i = 0; i < r->n; i++)
+    if (strcmp(k, r->names[i]) == 0) return (uint64_t)1 << i;
+  return 0;
+}
+
 /* the route bit of the value at idx, a name (0: none, reported) */
 static uint64_t byname (pkt_Routes *r, lua_State *L, int idx,
                         pkt_Reports *rep, pkt_Stats *st, uint64_t pktno) {
   char msg[512];
-  const char *k;
-  int i;
-  if (lua_type(L, idx) != LUA_TSTRING) {
+  uint64_t bit = pkt_routes_find(r, L, idx);
+  if (bit != 0) return bit;
+  if (lua_type(L, idx) != LUA_TSTRING)
     snprintf(msg, sizeof(msg), "verdict: a list of output names holds a "
              "%s", luaL_typename(L, idx));
-  }
-  else {
-    k = lua_tostring(L, idx);
-    for (i = 0; i < r->n; i++)
-      if (k == r->names[i]) return (uint64_t)1 << i;
-    /* a long string (over Lua's short-string length) is not interned */
-    for (i = 0; i < r->n; i++)
-      if (strcmp(k, r->names[i]) == 0) return (uint64_t)1 << i;
+  else
     snprintf(msg, sizeof(msg), "verdict: no output named '%.64s' (outputs: "
-             "%s): not written there", k, r->list);
-  }
+             "%s): not written there", lua_tostring(L, idx), r->list);
   st->unknownoutputs++;
   st->errors++;
   pkt_reports_add(rep, msg, pktno);

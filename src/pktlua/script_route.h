@@ -18,6 +18,9 @@ typedef struct pkt_Routes {
 
 /* interns the output names of o in L (anchored in the registry) */
 void pkt_routes_init (pkt_Routes *r, lua_State *L, const pkt_Options *o);
+/* the route bit of the output named by the string at idx; 0: no string,
+** or no output of that name */
+uint64_t pkt_routes_find (const pkt_Routes *r, lua_State *L, int idx);
 /* the verdict at stack index idx as a route (0: drop); a name that is no
 ** output is reported once (repeats counted) and counted in st */
 uint64_t pkt_routes_verdict (pkt_Routes *r, lua_State *L, int idx,

@@ -43,6 +43,7 @@ struct pkt_Script {
   int ran;                   /* pkt_script_run was called */
   uint64_t readbase;         /* packets read before this script's first */
   uint64_t pkterrors;        /* its errors on packets */
+  pkt_Emitter emitter;       /* pktlua.emit's (module.c) */
 };
 
 /* ---- script_guard.c ---- */

@@ -17,10 +17,15 @@ pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize) {
 }
 
 void pkt_sink_lost (pkt_Stats *st, const pkt_Packet *p) {
-  if (st->lostno == p->no) return;  /* an earlier sink lost it already */
-  st->lostno = p->no;
-  st->passed--;
-  st->passedbytes -= p->hdr.caplen;
+  /* the packet, or one the script emitted while it was handled */
+  uint64_t key = p->no << 1 | (p->emitted != 0);
+  if (st->lostno == key) return;  /* an earlier sink lost it already */
+  st->lostno = key;
+  if (p->emitted) st->emitted--;
+  else {
+    st->passed--;
+    st->passedbytes -= p->hdr.caplen;
+  }
   st->failed++;
 }
 

@@ -25,17 +25,18 @@ typedef struct pkt_Sink pkt_Sink;
 ** PKT_END when the output has gone (a pipe's reader closed it: the run
 ** ends as at the end of the input) and PKT_ERROR with err ("name: packet
 ** N: why") when a write failed. Either way the packets it had accepted
-** but could not write are taken out of st->passed and counted in
-** st->failed, and it writes nothing more. A failure it can live with (an
-** injection refused) is counted the same way and reported by the sink,
-** and PKT_OK. A packet lost by two sinks is counted once: the loop calls
-** them in order, and a sink that holds packets before writing them
-** (sink_file.c) notes st->lostno as it takes each, so the run's sinks put
-** the one that holds nothing (-o) first.
+** but could not write are taken out of st->passed (st->emitted for those
+** pktlua.emit made) and counted in st->failed (pkt_sink_lost), and it
+** writes nothing more. A failure it can live with (an injection refused)
+** is counted the same way and reported by the sink, and PKT_OK. A packet
+** lost by two sinks is counted once: the loop calls them in order, and a
+** sink that holds packets before writing them (sink_file.c) notes
+** st->lostno as it takes each, so the run's sinks put the ones that hold
+** nothing (-o) first.
 */
 typedef struct pkt_SinkOps {
   const char *kind;                  /* "file", "inject", for messages */
-  /* one passed packet (already counted in st->passed) */
+  /* one passed packet (already counted in st->passed, or st->emitted) */
   int (*write) (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st, char *err);
   /* releases; a last write error as PKT_ERROR with err (after a flush
   ** there is nothing left to write) */
@@ -66,8 +67,9 @@ int pkt_sink_openfile (pkt_Sink **out, const pkt_Options *o,
 
 /* ---- for the back-ends ---- */
 
-/* packet p, passed, did not reach this sink's output: out of st->passed
-** and its bytes, into st->failed, unless a sink before did so already */
+/* packet p, passed or emitted, did not reach this sink's output: out of
+** st->passed and its bytes (or st->emitted), into st->failed, unless a
+** sink before did so already */
 void pkt_sink_lost (pkt_Stats *st, const pkt_Packet *p);
 
 /* a sink with `privsize` zeroed bytes of private state; NULL: no memory */
@@ -81,8 +83,9 @@ int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
 ** timestamp unit */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
                        const char *file, const pkt_Source *src, char *err);
-/* sink_inject.c: o->oface, which must speak the source's link layer */
-int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
+/* sink_inject.c: injection on iface, which must speak the source's link
+** layer */
+int pkt_sink_openinject (pkt_Sink **out, const char *iface,
                          const pkt_Source *src, char *err);
 
 /*
@@ -105,12 +108,15 @@ typedef struct pkt_OutFile {
   off_t size;               /* bytes in the file: header, whole records */
   unsigned char *buf;       /* records not yet written (owned) */
   size_t nbuf;              /* bytes of them */
-  uint64_t *no;             /* the packet number of each (owned), and a
+  uint64_t *no;             /* the packet number of each (owned), with
+                            ** PKT_NO_EMITTED for emitted ones, and a
                             ** mark: lost by a sink before (sink_file.c) */
   uint32_t *len;            /* the bytes of each (owned) */
   uint32_t *cap;            /* its packet's captured bytes (owned) */
   size_t nrec;              /* how many */
 } pkt_OutFile;
+
+#define PKT_NO_EMITTED ((uint64_t)1 << 63)
 
 /* opens `file` ("-": standard output) for `name`'s records, -U unless
 ** `buffered`: PKT_OK, PKT_END (a stop while a FIFO waited for its

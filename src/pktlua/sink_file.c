@@ -20,7 +20,7 @@
 #define MAXRECS (PKT_IOBUF / MINREC)
 /* in a record's packet number: a sink before this one lost that packet
 ** already, so it is not counted as failed again (sink.h) */
-#define LOSTBEFORE (UINT64_C(1) << 63)
+#define LOSTBEFORE (UINT64_C(1) << 62)  /* beside PKT_NO_EMITTED */
 
 /* writes n bytes, past EINTR and short writes: the bytes written; on a
 ** failure fewer, with *e the reason */
@@ -52,8 +52,11 @@ static size_t wholerecords (const pkt_OutFile *f, size_t done, size_t *n) {
 static void uncount (const pkt_OutFile *f, size_t n, pkt_Stats *st) {
   for (; n < f->nrec; n++) {
     if (f->no[n] & LOSTBEFORE) continue;
-    st->passed--;
-    st->passedbytes -= f->cap[n];
+    if (f->no[n] & PKT_NO_EMITTED) st->emitted--;
+    else {
+      st->passed--;
+      st->passedbytes -= f->cap[n];
+    }
     st->failed++;
   }
 }
@@ -73,7 +76,8 @@ static int drain (pkt_OutFile *f, pkt_Stats *st, char *err) {
   whole = wholerecords(f, done, &nwhole);
   f->broken = 1;
   f->endrc = e == EPIPE ? PKT_END : PKT_ERROR;
-  first = (unsigned long long)(f->no[nwhole] & ~LOSTBEFORE);
+  first = (unsigned long long)(f->no[nwhole] &
+                               ~(LOSTBEFORE | PKT_NO_EMITTED));
   uncount(f, nwhole, st);
   if (f->regular && done > whole &&
       ftruncate(f->fd, f->size + (off_t)whole) != 0) {
@@ -120,8 +124,9 @@ lost:  /* this packet is not written either */
 int pkt_outfile_keep (pkt_OutFile *f, size_t n, const pkt_Packet *p,
                       pkt_Stats *st, char *err) {
   f->nbuf += n;
-  f->no[f->nrec] = p->no;
-  if (st->lostno == p->no) f->no[f->nrec] |= LOSTBEFORE;  /* rare */
+  f->no[f->nrec] = p->no | (p->emitted ? PKT_NO_EMITTED : 0);
+  if (st->lostno == (p->no << 1 | (p->emitted != 0)))
+    f->no[f->nrec] |= LOSTBEFORE;  /* rare */
   f->cap[f->nrec] = p->hdr.caplen;
   f->len[f->nrec++] = (uint32_t)n;
   return f->flush ? drain(f, st, err) : PKT_OK;

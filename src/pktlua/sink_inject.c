@@ -10,6 +10,7 @@
 
 typedef struct Inject {
   pcap_t *out;              /* the activated handle */
+  int dlt;                  /* its link type */
   int reported;             /* the first failure was printed */
 } Inject;
 
@@ -34,6 +35,18 @@ static int inject_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
   (void)err;  /* a refused frame is counted, the run goes on */
   long wait = 10000;
   int tries = 0, e;
+  if (p->iface != NULL && p->iface->dlt != j->dlt) {
+    /* a pcapng input's interface of another link type than this one */
+    st->injecterrors++;
+    fail(&st->otherfail, &st->otherfirst, p->no);
+    if (!j->reported)
+      fprintf(stderr, "pktlua: %s: packet %llu: cannot inject frames of "
+              "link type %d (interface %d's) here\n", k->name,
+              (unsigned long long)p->no, p->iface->linktype,
+              p->iface->index);
+    j->reported = 1;
+    return PKT_OK;
+  }
   while (pcap_inject(j->out, p->data, p->hdr.caplen) < 0) {
     e = errno;
     if (e == ENOBUFS && tries++ < NOBUFS_TRIES) {
@@ -76,7 +89,7 @@ static const pkt_SinkOps inject_ops = {
 ** it needs. Frames are injected as they are, so the output interface must
 ** speak the input's link layer.
 */
-int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
+int pkt_sink_openinject (pkt_Sink **out, const char *iface,
                          const pkt_Source *src, char *err) {
   char perr[PCAP_ERRBUF_SIZE] = "";
   pkt_Sink *k = pkt_sink_new(&inject_ops, sizeof(Inject));
@@ -86,23 +99,24 @@ int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
     snprintf(err, PKT_ERRSIZE, "out of memory");
     return PKT_ERROR;
   }
-  k->name = o->oface;
-  p = INJ(k)->out = pcap_create(o->oface, perr);
+  k->name = iface;
+  p = INJ(k)->out = pcap_create(iface, perr);
   if (p == NULL) {
-    snprintf(err, PKT_ERRSIZE, "%s: %s", o->oface, perr);
+    snprintf(err, PKT_ERRSIZE, "%s: %s", iface, perr);
     goto fail;
   }
   pcap_set_snaplen(p, 128);  /* we never read from it */
   rc = pcap_activate(p);
   if (rc < 0) {
-    pkt_explainactivate(err, o->oface, p, rc, "inject");
+    pkt_explainactivate(err, iface, p, rc, "inject");
     goto fail;
   }
-  if (pcap_datalink(p) != src->dlt) {
+  INJ(k)->dlt = pcap_datalink(p);
+  if (INJ(k)->dlt != src->dlt) {
     const char *in = pcap_datalink_val_to_name(src->dlt);
     const char *name = pcap_datalink_val_to_name(pcap_datalink(p));
     snprintf(err, PKT_ERRSIZE,
-             "%s: cannot inject %s frames on a %s interface", o->oface,
+             "%s: cannot inject %s frames on a %s interface", iface,
              in ? in : "unknown", name ? name : "unknown");
     goto fail;
   }

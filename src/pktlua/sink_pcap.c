@@ -38,8 +38,7 @@ static int pcapfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
              "type %d, the pcap file %d: a pcap file holds one link type "
              "(write pcapng)", k->name, (unsigned long long)p->no,
              p->iface->index, p->iface->linktype, f->linktype);
-    st->passed--;
-    st->failed++;
+    pkt_sink_lost(st, p);
     return PKT_ERROR;
   }
   if ((rc = pkt_outfile_room(&f->out, need, p, st, &at, err)) != PKT_OK)

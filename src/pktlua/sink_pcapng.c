@@ -217,15 +217,13 @@ static int ngfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
   if (idbs > 0 && (at = putifaces(f, at, id)) == NULL) {
     snprintf(err, PKT_ERRSIZE, "%s: packet %llu: out of memory", k->name,
              (unsigned long long)p->no);
-    st->passed--;
-    st->failed++;
+    pkt_sink_lost(st, p);
     return PKT_ERROR;
   }
   if (id >= f->nwritten) {  /* an interface the source does not know */
     snprintf(err, PKT_ERRSIZE, "%s: packet %llu: no interface %d",
              k->name, (unsigned long long)p->no, id);
-    st->passed--;
-    st->failed++;
+    pkt_sink_lost(st, p);
     return PKT_ERROR;
   }
   sec = p->hdr.ts.tv_sec > 0 ? (uint64_t)p->hdr.ts.tv_sec : 0;

@@ -95,6 +95,12 @@ check "$(basename "$CAP_NG_MIXED"): exit 0" test $rc -eq 0
 check "$(basename "$CAP_NG_MIXED"): $(wc -l < "$TMP/mixed") packets, as capinfos counts" \
   [ "$(wc -l < "$TMP/mixed")" -eq "$(capinfos -c -M "$CAP_NG_MIXED" 2>/dev/null | awk '/Number of packets/ { print $NF }')" ]
 
+# --loop=2: the file again, the same interfaces (their numbers and link
+# types), each packet twice
+see "$CAP_NG_MIXED" --loop=2 > "$TMP/loop2"; rc=$?
+check "--loop=2: exit 0" test $rc -eq 0
+same "--loop=2: the packets of one pass, twice" <(cat "$TMP/mixed" "$TMP/mixed") "$TMP/loop2"
+
 # a pcap output of several link types is refused up front, nothing read
 "$PKTLUA" -q -r "$CAP_NG_MIXED" -w "$TMP/o.pcap" 2>"$TMP/err"; rc=$?
 if [ "$(capinfos -M "$CAP_NG_MIXED" 2>/dev/null | grep -c 'Encapsulation = ')" -gt 0 ] &&
