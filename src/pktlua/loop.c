@@ -27,6 +27,18 @@ static void flush (pkt_Loop *lp) {
   }
 }
 
+/* the sinks' clocks, between two packets: p the one just read, NULL
+** when the input is idle (a -G file ends on time, sink.h's tick) */
+static void tick (pkt_Loop *lp, const pkt_Packet *p) {
+  char why[PKT_ERRSIZE];
+  int i, rc;
+  for (i = 0; i < lp->nsinks; i++) {
+    pkt_Sink *k = lp->sinks[i];
+    if (k->ops->tick && (rc = k->ops->tick(k, p, lp->st, why)) != PKT_OK)
+      halt(lp, rc, why);
+  }
+}
+
 /* SIGUSR1: fresh stats for the hook (passed: what the outputs have) */
 static void report (pkt_Loop *lp) {
   *lp->report = 0;
@@ -76,7 +88,10 @@ static int fetch (void *ud, pkt_Packet *p) {
     p->commentlen = 0;
     rc = src->ops->next(src, p, why);
     if (rc == PKT_PACKET) break;
-    if (rc == PKT_AGAIN) continue;  /* live: nothing yet, or a signal */
+    if (rc == PKT_AGAIN) {  /* live: nothing yet, or a signal */
+      tick(lp, NULL);
+      continue;
+    }
     if (rc == PKT_END) {
       rc = nextpass(lp, lp->passread, why);
       lp->passread = st->read;
@@ -92,6 +107,7 @@ static int fetch (void *ud, pkt_Packet *p) {
   p->no = st->read;
   p->nano = src->nano;
   p->loop = lp->loop;
+  tick(lp, p);
   /* a paced run is slow enough for a progress check on every packet */
   if (lp->hook && ((st->read & 1023) == 0 || lp->pacer))
     lp->hook(lp, PKT_LOOP_PROGRESS);

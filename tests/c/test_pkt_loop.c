@@ -137,7 +137,7 @@ static int kept_close (pkt_Sink *k, char *err) {
 }
 
 static const pkt_SinkOps kept_ops = {
-  "test", kept_write, kept_close, NULL
+  "test", kept_write, kept_close, NULL, NULL
 };
 
 /* }====================================================== */
