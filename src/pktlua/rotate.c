@@ -4,6 +4,7 @@
 ** name repeats or -C with -W asks for a ring), the -W newest kept, and
 ** -z started on each closed file without waiting for it.
 */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,6 +23,11 @@ extern char **environ;
 
 #define NAMESIZE PATH_MAX
 
+typedef struct Kid {
+  pid_t pid;                /* a -z command */
+  char *name;               /* the file it works on (owned) */
+} Kid;
+
 struct pkt_Rotate {
   const char *pattern;      /* -w FILE as given */
   uint64_t limit;           /* -C bytes, 0: none */
@@ -35,7 +41,7 @@ struct pkt_Rotate {
   char name[NAMESIZE];      /* the last name given */
   char **kept;              /* -W: the files written, oldest first */
   int nkept;
-  pid_t *kids;              /* -z commands not yet reaped */
+  Kid *kids;                /* -z commands not yet reaped */
   int nkids, capkids;
   int spawnfailed;          /* reported once */
 };
@@ -143,6 +149,48 @@ toolong:
   return PKT_ERROR;
 }
 
+static void waitfile (pkt_Rotate *r, const char *name);
+
+/* NAME.ext, an extension of letters and digits: what a compressor
+** makes of NAME (gzip's .gz, xz's .xz, zstd's .zst) */
+static int derived (const char *entry, const char *base, size_t blen) {
+  const char *c = entry + blen + 1;
+  if (strncmp(entry, base, blen) != 0 || entry[blen] != '.' || *c == '\0')
+    return 0;
+  for (; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+          (*c >= '0' && *c <= '9')))
+      return 0;
+  return 1;
+}
+
+/* deletes `name`, and with -z what the command made of it (derived):
+** -W counts captures, whatever -z turned them into */
+static void delete (pkt_Rotate *r, const char *name) {
+  const char *slash = strrchr(name, '/'), *base = slash ? slash + 1 : name;
+  size_t dirlen = slash ? (size_t)(slash - name) + 1 : 0;
+  size_t blen = strlen(base);
+  char dir[NAMESIZE], path[NAMESIZE];
+  struct dirent *e;
+  DIR *d;
+  waitfile(r, name);
+  if (unlink(name) != 0 && errno != ENOENT)
+    fprintf(stderr, "pktlua: -W %d: cannot delete %s: %s\n", r->keep, name,
+            strerror(errno));
+  if (r->cmd == NULL || blen == 0 || dirlen + 2 > sizeof(dir)) return;
+  memcpy(dir, name, dirlen);
+  strcpy(dir + dirlen, ".");  /* "dir/." or "." */
+  if ((d = opendir(dir)) == NULL) return;
+  while ((e = readdir(d)) != NULL)
+    if (derived(e->d_name, base, blen) &&
+        snprintf(path, sizeof(path), "%.*s%s", (int)dirlen, name,
+                 e->d_name) < (int)sizeof(path) &&
+        unlink(path) != 0 && errno != ENOENT)
+      fprintf(stderr, "pktlua: -W %d: cannot delete %s: %s\n", r->keep,
+              path, strerror(errno));
+  closedir(d);
+}
+
 /* -W: `name` joins the files kept (once: a name that comes again, a
 ** ring's number, a strftime pattern with no date in it, moves to the
 ** end); the oldest beyond -W is deleted */
@@ -155,9 +203,7 @@ static int remember (pkt_Rotate *r, const char *name, char *err) {
   if (i < r->nkept) {  /* it is created anew: now the newest */
     /* deleted, not truncated: a reader or a -z command that has it open
     ** keeps what it had */
-    if (unlink(name) != 0 && errno != ENOENT)
-      fprintf(stderr, "pktlua: -W %d: cannot delete %s: %s\n", r->keep,
-              name, strerror(errno));
+    delete(r, name);
     copy = r->kept[i];
     memmove(r->kept + i, r->kept + i + 1,
             (size_t)(r->nkept - i - 1) * sizeof(*r->kept));
@@ -168,9 +214,7 @@ static int remember (pkt_Rotate *r, const char *name, char *err) {
     return PKT_ERROR;
   }
   if (r->nkept == r->keep) {  /* the oldest goes */
-    if (unlink(r->kept[0]) != 0 && errno != ENOENT)
-      fprintf(stderr, "pktlua: -W %d: cannot delete %s: %s\n", r->keep,
-              r->kept[0], strerror(errno));
+    delete(r, r->kept[0]);
     free(r->kept[0]);
     memmove(r->kept, r->kept + 1, (size_t)(r->nkept - 1) * sizeof(*r->kept));
     r->nkept--;
@@ -220,19 +264,43 @@ static void reportexit (const pkt_Rotate *r, pid_t pid, int status) {
             r->cmd, (long)pid, WTERMSIG(status));
 }
 
+/* the kid i is done: reported, forgotten */
+static void forget (pkt_Rotate *r, int i, pid_t w, int status) {
+  if (w > 0) reportexit(r, w, status);
+  free(r->kids[i].name);
+  r->kids[i] = r->kids[--r->nkids];
+}
+
 /* only our own children, by pid: a wait for any child would take the
 ** status of a program the script runs (os.execute, io.popen) */
 void pkt_rotate_reap (pkt_Rotate *r) {
   int i = 0, status;
   if (r == NULL) return;
   while (i < r->nkids) {
-    pid_t w = waitpid(r->kids[i], &status, WNOHANG);
-    if (w == 0) {
+    pid_t w = waitpid(r->kids[i].pid, &status, WNOHANG);
+    if (w == 0) i++;
+    else forget(r, i, w, status);
+  }
+}
+
+/*
+** -W is about to delete `name` while its -z command still runs (a ring
+** that comes round faster than gzip): the loop waits for that command,
+** the only time it does, so that what the command makes of the file is
+** deleted with it and the command does not fail on a file gone.
+*/
+static void waitfile (pkt_Rotate *r, const char *name) {
+  int i = 0, status;
+  while (i < r->nkids) {
+    pid_t w;
+    if (strcmp(r->kids[i].name, name) != 0) {
       i++;
       continue;
     }
-    if (w > 0) reportexit(r, w, status);
-    r->kids[i] = r->kids[--r->nkids];
+    /* a stop signal ends the wait: the file goes under the command */
+    if ((w = waitpid(r->kids[i].pid, &status, 0)) < 0 && errno == EINTR)
+      return;
+    forget(r, i, w, status);
   }
 }
 
@@ -247,7 +315,7 @@ void pkt_rotate_closed (pkt_Rotate *r, const char *name) {
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t at;
   sigset_t none;
-  char *line, *argv[6];
+  char *line, *kidname, *argv[6];
   size_t n;
   pid_t pid;
   int e;
@@ -255,7 +323,7 @@ void pkt_rotate_closed (pkt_Rotate *r, const char *name) {
   if (r->cmd == NULL) return;
   if (r->nkids == r->capkids) {
     int cap = r->capkids ? 2 * r->capkids : 8;
-    pid_t *k = realloc(r->kids, (size_t)cap * sizeof(*k));
+    Kid *k = realloc(r->kids, (size_t)cap * sizeof(*k));
     if (k == NULL) {
       fprintf(stderr, "pktlua: -z %s %s: out of memory\n", r->cmd, name);
       return;
@@ -264,8 +332,12 @@ void pkt_rotate_closed (pkt_Rotate *r, const char *name) {
     r->capkids = cap;
   }
   n = strlen(r->cmd) + sizeof(" \"$1\"");
-  if ((line = malloc(n)) == NULL) {
+  line = malloc(n);
+  kidname = strdup(name);
+  if (line == NULL || kidname == NULL) {
     fprintf(stderr, "pktlua: -z %s %s: out of memory\n", r->cmd, name);
+    free(line);
+    free(kidname);
     return;
   }
   snprintf(line, n, "%s \"$1\"", r->cmd);
@@ -288,12 +360,14 @@ void pkt_rotate_closed (pkt_Rotate *r, const char *name) {
   posix_spawn_file_actions_destroy(&fa);
   free(line);
   if (e != 0) {
+    free(kidname);
     if (!r->spawnfailed)
       fprintf(stderr, "pktlua: -z %s %s: %s\n", r->cmd, name, strerror(e));
     r->spawnfailed = 1;
     return;
   }
-  r->kids[r->nkids++] = pid;
+  r->kids[r->nkids].pid = pid;
+  r->kids[r->nkids++].name = kidname;
 }
 
 /* the end of the run: the commands finish their work (a stop signal
@@ -301,10 +375,9 @@ void pkt_rotate_closed (pkt_Rotate *r, const char *name) {
 static void waitkids (pkt_Rotate *r) {
   while (r->nkids > 0) {
     int status;
-    pid_t w = waitpid(r->kids[r->nkids - 1], &status, 0);
+    pid_t w = waitpid(r->kids[r->nkids - 1].pid, &status, 0);
     if (w < 0 && errno == EINTR) return;
-    if (w > 0) reportexit(r, w, status);
-    r->nkids--;
+    forget(r, r->nkids - 1, w, status);
   }
 }
 
@@ -315,6 +388,7 @@ void pkt_rotate_free (pkt_Rotate *r) {
   int i;
   if (r == NULL) return;
   waitkids(r);
+  for (i = 0; i < r->nkids; i++) free(r->kids[i].name);  /* left running */
   for (i = 0; i < r->nkept; i++) free(r->kept[i]);
   free(r->kept);
   free(r->kids);

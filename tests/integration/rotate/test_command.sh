@@ -75,6 +75,32 @@ exec 3>&-
 wait $pid
 check "-z via a FIFO: exit 0" test $? -eq 0
 
+# -W counts captures whatever -z made of them: gzip's NAME.gz of the
+# oldest file goes with it. The timed capture's 8 packets one by one
+# through a FIFO, 0.3 s apart, so that each gzip is done long before -W
+# reaches its file
+export TZ=UTC
+timed "$TMP/t.pcap"
+editcap -F pcap -c 1 "$TMP/t.pcap" "$TMP/one.pcap" >/dev/null 2>&1
+mkfifo "$TMP/fifo2"
+d=$TMP/wz; mkdir -p "$d"
+touch "$d/g-220000.pcap.txt.keep" "$d/g-2200001"
+PKTLUA_ROTATE_CLOCK=packet "$PKTLUA" -q -r "$TMP/fifo2" -G 10 -W 2 -z gzip \
+  -w "$d/g-%H%M%S.pcap" 2>"$TMP/err" &
+pid=$!
+{
+  first=1
+  for f in "$TMP"/one_*.pcap; do
+    if [ $first = 1 ]; then cat "$f"; first=0; else tail -c +25 "$f"; fi
+    sleep 0.3
+  done
+} > "$TMP/fifo2"
+wait $pid
+check "-W 2 -z gzip: exit 0" test $? -eq 0
+check "-W 2 -z gzip: the two newest, compressed; other files untouched ($(LC_ALL=C ls "$d" | tr '\n' ' '))" \
+  test "$(LC_ALL=C ls "$d" | tr '\n' ' ')" = "g-220000.pcap.txt.keep g-2200001 g-220050.pcap.gz g-220100.pcap.gz "
+check "-W 2 -z gzip: no command failed ($(cat "$TMP/err"))" test ! -s "$TMP/err"
+
 # a failing command is reported, the run goes on (exit 0: the capture is whole)
 d=$TMP/fail; mkdir -p "$d"
 run_pktlua -r "$CAP_LONG" -w "$d/o.pcap" -C 500k -z 'exit 3;'
