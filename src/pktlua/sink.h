@@ -9,7 +9,7 @@
 **   sink_pcapng.c   -w: a pcapng file (or standard output)
 **   sink_inject.c   -o: injection on an interface (libpcap)
 **
-** A new output (another file format, rotation, paced injection) is one
+** A new output (another file format, paced injection) is one
 ** new sink_*.c with its ops table and an opener.
 */
 #ifndef PKT_SINK_H
