@@ -1,4 +1,9 @@
-# rot.sh - what the rotation tests share (sourced after ../lib.sh)
+# rot.sh - what the rotation tests share (sourced after ../lib.sh): the
+# tools they need, a scratch directory $TMP, and the helpers below
+need_pktlua
+need tshark capinfos tcpdump
+TMP=$(tmp)
+LAST_ERR=$TMP/err
 
 # whole FILE: tshark reads it to its end without a word (a torn record is
 # "cut short in the middle of a packet"), and capinfos too
@@ -30,4 +35,15 @@ timed() {
       i = i + 1
       info.sec, info.nsec = 1699999200 + t[i], 0
     end' 2>/dev/null
+}
+
+# list DIR [PREFIX]: the files (those starting with PREFIX), each with its
+# packets, "name:n name:n ..."; a torn file's name is marked TORN-
+list() {
+  local f out=
+  for f in $(cd "$1" && ls "${2:-}"*); do
+    whole "$1/$f" || out+="TORN-"
+    out+="$f:$(packets "$1/$f") "
+  done
+  printf '%s\n' "$out"
 }

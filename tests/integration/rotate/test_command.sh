@@ -8,10 +8,7 @@
 # end; gzip as users use it.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rot.sh"
-need_pktlua
-need tshark capinfos tcpdump gzip
-TMP=$(tmp)
-LAST_ERR=$TMP/err
+need gzip
 
 # the command: records its argument, the packets it sees and whether the
 # file is whole, one line per call

@@ -5,21 +5,9 @@
 # pcapng output rotate side by side.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rot.sh"
-need_pktlua
-need tshark capinfos tcpdump
-TMP=$(tmp)
-LAST_ERR=$TMP/err
 export TZ=UTC
 timed "$TMP/t.pcap"
 
-list() {
-  local f out=
-  for f in $(cd "$1" && ls "$2"*); do
-    whole "$1/$f" || out+="TORN-"
-    out+="$f:$(packets "$1/$f") "
-  done
-  printf '%s\n' "$out"
-}
 
 # the first three packets go to "a" (pcap), the others to "b" (pcapng);
 # -G 10 on the packets' clock: "a" still gets a file per period after its

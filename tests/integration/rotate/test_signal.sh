@@ -5,9 +5,6 @@
 # pcap and pcapng, -C and -G (wall clock) at once.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rot.sh"
-need_pktlua
-need tshark capinfos tcpdump
-TMP=$(tmp)
 long_capture "$TMP/long.pcap" 3
 export MARK=$TMP/mark
 slow='local n = 0

@@ -8,10 +8,6 @@
 # bytes); pcap and pcapng alike; misuse is a usage error.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rot.sh"
-need_pktlua
-need tshark capinfos tcpdump
-TMP=$(tmp)
-LAST_ERR=$TMP/err
 want=$(count "$CAP_LONG")
 
 for ext in pcap pcapng; do
@@ -65,6 +61,21 @@ check "-C 1k: every file whole, within 1k or a single packet" test $good -eq "${
 check "-C 1k: some packets are alone in a file over the limit ($over)" test $over -gt 0
 check "-C 1k: 200 packets in all" \
   test "$(for f in "${files[@]}"; do packets "$f"; done | awk '{ s += $1 } END { print s }')" -eq 200
+
+# a pcapng input of several interfaces and link types: each file begins
+# with the interfaces known so far, the packets keep theirs
+d=$TMP/ifaces; mkdir -p "$d"
+run_pktlua -r "$CAP_NG_MIXED" -w "$d/o.pcapng" -C 1k
+check "pcapng of several interfaces -C 1k: exit 0" test $? -eq 0
+mapfile -t files < <(ordered "$d/o.pcapng")
+check "pcapng of several interfaces: several files (${#files[@]})" test "${#files[@]}" -ge 2
+ifview() {
+  tshark -r "$1" -T fields -e frame.interface_id -e frame.time_epoch \
+    -e frame.len 2>/dev/null
+}
+for f in "${files[@]}"; do ifview "$f"; done > "$TMP/got"
+same "pcapng of several interfaces: interfaces, times, lengths kept" \
+  <(ifview "$CAP_NG_MIXED") "$TMP/got"
 
 # tcpdump's unit: -C 1 is 1,000,000 bytes (not 1 MiB); k/m/g are binary
 long_capture "$TMP/long.pcap" 2

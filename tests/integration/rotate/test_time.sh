@@ -11,23 +11,10 @@
 # -G 1 through a FIFO: names on whole seconds, none missing.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rot.sh"
-need_pktlua
-need tshark capinfos tcpdump
-TMP=$(tmp)
-LAST_ERR=$TMP/err
 export TZ=UTC
 timed "$TMP/t.pcap"
 check "the timed capture has 8 packets" test "$(count "$TMP/t.pcap")" -eq 8
 
-# list DIR: each file and its packets, "name:n name:n ..."
-list() {
-  local f out=
-  for f in $(cd "$1" && ls); do
-    whole "$1/$f" || out+="TORN-"
-    out+="$f:$(packets "$1/$f") "
-  done
-  printf '%s\n' "$out"
-}
 
 for ext in pcap pcapng; do
   d=$TMP/g-$ext; mkdir -p "$d"
