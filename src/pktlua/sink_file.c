@@ -239,7 +239,9 @@ int pkt_outfile_next (pkt_OutFile *f, size_t n, const pkt_Packet *p,
   int64_t t;
   int due, rc;
   if (f->rot == NULL || f->broken) return PKT_OK;  /* room reports it */
-  t = pkt_rotate_now(f->rot, p);
+  /* the clock only when time decides (-G, the packet clock's first) */
+  t = pkt_rotate_seconds(f->rot) > 0 || f->fd < 0 ? pkt_rotate_now(f->rot, p)
+                                                  : -1;
   if (f->fd < 0) rc = startfile(f, t, err);  /* the packet clock's first */
   else {
     due = pkt_rotate_due(f->rot, f->start, t,
