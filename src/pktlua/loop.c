@@ -34,7 +34,7 @@ static void tick (pkt_Loop *lp, const pkt_Packet *p) {
   int i, rc;
   for (i = 0; i < lp->nsinks; i++) {
     pkt_Sink *k = lp->sinks[i];
-    if (k->ops->tick && (rc = k->ops->tick(k, p, lp->st, why)) != PKT_OK)
+    if (k->ticks && (rc = k->ops->tick(k, p, lp->st, why)) != PKT_OK)
       halt(lp, rc, why);
   }
 }
@@ -89,7 +89,7 @@ static int fetch (void *ud, pkt_Packet *p) {
     rc = src->ops->next(src, p, why);
     if (rc == PKT_PACKET) break;
     if (rc == PKT_AGAIN) {  /* live: nothing yet, or a signal */
-      tick(lp, NULL);
+      if (lp->ticking) tick(lp, NULL);
       continue;
     }
     if (rc == PKT_END) {
@@ -107,7 +107,7 @@ static int fetch (void *ud, pkt_Packet *p) {
   p->no = st->read;
   p->nano = src->nano;
   p->loop = lp->loop;
-  tick(lp, p);
+  if (lp->ticking) tick(lp, p);  /* no cost for sinks that do not rotate */
   /* a paced run is slow enough for a progress check on every packet */
   if (lp->hook && ((st->read & 1023) == 0 || lp->pacer))
     lp->hook(lp, PKT_LOOP_PROGRESS);
@@ -169,9 +169,12 @@ static int run (pkt_Loop *lp) {
 }
 
 int pkt_loop_run (pkt_Loop *lp, char *err) {
-  int rc;
+  int rc, i;
   lp->status = PKT_OK;
   lp->halted = 0;
+  lp->ticking = 0;
+  for (i = 0; i < lp->nsinks; i++)
+    if (lp->sinks[i]->ticks) lp->ticking = 1;
   lp->err = err;
   rc = run(lp);
   flush(lp);

@@ -51,6 +51,7 @@ struct pkt_Sink {
   const char *name;         /* file or interface, for messages */
   int output;               /* the output it writes (bit of a packet's
                             ** route): 0, "default", unless set */
+  int ticks;                /* wants ops->tick between packets */
   void *priv;               /* the back-end's state */
 };
 

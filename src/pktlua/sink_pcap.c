@@ -160,6 +160,7 @@ int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
     pkt_sink_close(k, ignored);
     return rc;
   }
+  k->ticks = PF(k)->out.rot != NULL;
   *out = k;
   return PKT_OK;
 }

@@ -322,6 +322,7 @@ int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
     pkt_sink_close(k, ignored);
     return rc;
   }
+  k->ticks = NGF(k)->out.rot != NULL;
   *out = k;
   return PKT_OK;
 }
