@@ -28,7 +28,7 @@ static void flush (pkt_Loop *lp) {
 }
 
 /* the sinks' clocks, between two packets: p the one just read, NULL
-** when the input is idle (a -G file ends on time, sink.h's tick) */
+** when a live input returned nothing (sink.h's tick) */
 static void tick (pkt_Loop *lp, const pkt_Packet *p) {
   char why[PKT_ERRSIZE];
   int i, rc;

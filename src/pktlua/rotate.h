@@ -52,7 +52,8 @@ const char *pkt_rotate_next (pkt_Rotate *r, int64_t start, char *err);
 /* the file `name` is closed and complete: -z starts on it, in the
 ** background; finished commands are reaped */
 void pkt_rotate_closed (pkt_Rotate *r, const char *name);
-/* reaps the -z commands that finished (no zombie outlives a tick) */
+/* reaps the -z commands that finished (at rotations and every 1024
+** packets, so that zombies do not pile up) */
 void pkt_rotate_reap (pkt_Rotate *r);
 
 #endif

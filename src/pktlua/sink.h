@@ -40,9 +40,9 @@ typedef struct pkt_SinkOps {
   /* writes out what it holds (the end of a run, SIGUSR1's report), so
   ** that st->passed counts only what the output has; NULL: holds nothing */
   int (*flush) (pkt_Sink *k, pkt_Stats *st, char *err);
-  /* between two packets: p the packet just read, NULL when the input is
-  ** idle; a rotation due by time (-G) happens here even on an output no
-  ** packet goes to. NULL: nothing to do */
+  /* between two packets (when k->ticks): p the packet just read, NULL
+  ** when a live input returned nothing; a rotation due by time (-G)
+  ** happens here even on an output no packet goes to */
   int (*tick) (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st, char *err);
 } pkt_SinkOps;
 

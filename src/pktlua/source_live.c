@@ -95,9 +95,6 @@ int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
   pcap_set_promisc(p, o->promisc);
   /* a packet reaches the script when it arrives, not when a buffer fills */
   pcap_set_immediate_mode(p, 1);
-  /* -G, -z: an idle capture still wakes up, so that a period's file ends
-  ** on time and finished -z commands are reaped */
-  if (o->rotsecs > 0 || o->rotcmd) pcap_set_timeout(p, 500);
   if (o->bufkib > 0) pcap_set_buffer_size(p, o->bufkib * 1024);
   pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
   rc = pcap_activate(p);
