@@ -467,10 +467,11 @@ int main (int argc, char **argv) {
   }
   closeonexec();  /* the sinks opened after the chunk ran */
   if (src->ops->wakeup) sig_source = src;
-  /* -G on a live capture: woken twice a second, so that a period's file
-  ** ends on time though no packet comes (libpcap's timeout does not wake
-  ** an immediate-mode capture) */
-  if (o.rotsecs > 0 && o.iface && src->ops->wakeup) {
+  /* -G, -z on a live capture: woken twice a second, so that a period's
+  ** file ends on time and finished -z commands are reaped though no
+  ** packet comes (libpcap's timeout does not wake an immediate-mode
+  ** capture) */
+  if ((o.rotsecs > 0 || o.rotcmd) && o.iface && src->ops->wakeup) {
     struct itimerval half = { {0, 500000}, {0, 500000} };
     setitimer(ITIMER_REAL, &half, NULL);
   }
@@ -498,7 +499,7 @@ int main (int argc, char **argv) {
   lp.ud = &pg;
   err[0] = '\0';
   rc = pkt_loop_run(&lp, err);
-  if (o.rotsecs > 0 && o.iface) {  /* the -G timer, if set */
+  if ((o.rotsecs > 0 || o.rotcmd) && o.iface) {  /* the timer, if set */
     struct itimerval off = { {0, 0}, {0, 0} };
     setitimer(ITIMER_REAL, &off, NULL);
   }
