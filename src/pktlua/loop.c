@@ -28,6 +28,18 @@ static void flush (pkt_Loop *lp) {
   }
 }
 
+/* the sinks' clocks, between two packets: p the one just read, NULL
+** when a live input returned nothing (sink.h's tick) */
+static void tick (pkt_Loop *lp, const pkt_Packet *p) {
+  char why[PKT_ERRSIZE];
+  int i, rc;
+  for (i = 0; i < lp->nsinks; i++) {
+    pkt_Sink *k = lp->sinks[i];
+    if (k->ticks && (rc = k->ops->tick(k, p, lp->st, why)) != PKT_OK)
+      halt(lp, rc, why);
+  }
+}
+
 /* SIGUSR1: fresh stats for the hook (passed: what the outputs have) */
 static void report (pkt_Loop *lp) {
   *lp->report = 0;
@@ -109,7 +121,10 @@ static int fetch (void *ud, pkt_Packet *p) {
       if (lp->shardn == 0 || !outside(lp, p)) break;
       continue;
     }
-    if (rc == PKT_AGAIN) continue;  /* live: nothing yet, or a signal */
+    if (rc == PKT_AGAIN) {  /* live: nothing yet, or a signal */
+      if (lp->ticking) tick(lp, NULL);
+      continue;
+    }
     if (rc == PKT_END) {
       rc = nextpass(lp, lp->passread, why);
       lp->passread = taken(st);
@@ -126,6 +141,7 @@ static int fetch (void *ud, pkt_Packet *p) {
   p->no = st->read;
   p->nano = src->nano;
   p->loop = lp->loop;
+  if (lp->ticking) tick(lp, p);  /* no cost for sinks that do not rotate */
   /* a paced run is slow enough for a progress check on every packet */
   if (lp->hook && ((st->read & 1023) == 0 || lp->pacer))
     lp->hook(lp, PKT_LOOP_PROGRESS);
@@ -197,9 +213,12 @@ static int run (pkt_Loop *lp) {
 }
 
 int pkt_loop_run (pkt_Loop *lp, char *err) {
-  int rc;
+  int rc, i;
   lp->status = PKT_OK;
   lp->halted = 0;
+  lp->ticking = 0;
+  for (i = 0; i < lp->nsinks; i++)
+    if (lp->sinks[i]->ticks) lp->ticking = 1;
   lp->err = err;
   rc = run(lp);
   flush(lp);

@@ -47,6 +47,7 @@ typedef struct pkt_Loop {
   int status;               /* (the loop's own) */
   int halted;               /* (the loop's own) a sink took no more */
   int paceend;              /* (the loop's own) the pacer said stop */
+  int ticking;              /* (the loop's own) a sink wants ticks */
   uint64_t passread;        /* (the loop's own) packets the script had
                                (read, not outside) when a pass began */
   char *err;                /* (the loop's own) */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@ static void onsignal (int sig) {
   int saved = errno;
   if (sig == SIGHUP) sig_reload = 1;
   else if (sig == SIGUSR1) sig_report = 1;
+  else if (sig == SIGALRM) {}  /* -G on a live capture: only the wakeup */
   else if (sig_stop) {
     /* the second one: stop the script where it is; a third kills */
     pkt_script_interrupt();
@@ -68,6 +70,7 @@ static void setsignals (void) {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGHUP, &sa, NULL);
   sigaction(SIGUSR1, &sa, NULL);
+  sigaction(SIGALRM, &sa, NULL);
   /* a write to a pipe with no reader fails with EPIPE (the output's end,
   ** sink_pcap.c) instead of killing; a handler, not SIG_IGN, which the
   ** script's children would inherit */
@@ -493,6 +496,14 @@ int main (int argc, char **argv) {
   }
   closeonexec();  /* the sinks opened after the chunk ran */
   if (src->ops->wakeup) sig_source = src;
+  /* -G, -z on a live capture: woken twice a second, so that a period's
+  ** file ends on time and finished -z commands are reaped though no
+  ** packet comes (libpcap's timeout does not wake an immediate-mode
+  ** capture) */
+  if ((o.rotsecs > 0 || o.rotcmd) && o.iface && src->ops->wakeup) {
+    struct itimerval half = { {0, 500000}, {0, 500000} };
+    setitimer(ITIMER_REAL, &half, NULL);
+  }
   pg.o = &o;
   pg.on = !o.quiet && isatty(2) &&
           (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
@@ -523,6 +534,10 @@ int main (int argc, char **argv) {
   err[0] = '\0';
   rc = pkt_loop_run(&lp, err);
   st.elapsed = now() - pg.start;
+  if ((o.rotsecs > 0 || o.rotcmd) && o.iface) {  /* the timer, if set */
+    struct itimerval off = { {0, 0}, {0, 0} };
+    setitimer(ITIMER_REAL, &off, NULL);
+  }
   script = lp.script;  /* reloads replace it */
   if (lp.pacer) {
     pkt_pacer_finish(lp.pacer);

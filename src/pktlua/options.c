@@ -23,7 +23,8 @@
 
 static const char usage_text[] =
 "usage: pktlua [-r FILE | -i IFACE] [-w [NAME=]FILE] [-o [NAME=]IFACE]\n"
-"              [--format=pcap|pcapng] [-f SCRIPT | -e CHUNK]\n"
+"              [--format=pcap|pcapng] [-C SIZE] [-G SECONDS] [-W COUNT]\n"
+"              [-z CMD] [-f SCRIPT | -e CHUNK]\n"
 "              [-a NAME=VALUE] [-c COUNT] [-s SNAPLEN] [-B KIB] [-p] [-U]\n"
 "              [-Z USER] [-q] [-v] [--stats=json] [--on-error=pass|drop|abort]\n"
 "              [--max-instructions=N] [--max-lua-memory=SIZE]\n"
@@ -49,6 +50,16 @@ static const char help_text[] =
 "  -o NAME=IFACE  an output the script names that injects on IFACE\n"
 "                 (repeatable; an output may have a -w file too)\n"
 "  -U             flush the -w output after every packet\n"
+"Rotation (each -w output on its own; every file a whole capture):\n"
+"  -C SIZE        a new file before one would pass SIZE bytes (millions\n"
+"                 of bytes as tcpdump, or with a k, m or g suffix)\n"
+"  -G SECONDS     a new file every SECONDS, on multiples of SECONDS of\n"
+"                 the clock (-G 3600: on the hour); FILE's strftime\n"
+"                 conversions name it (-w cap-%Y%m%d-%H%M.pcap); a period\n"
+"                 without packets still gets its (empty) file\n"
+"  -W COUNT       keep the COUNT newest files of each output, delete older\n"
+"                 ones; with -C the files are numbered 0..COUNT-1 in a ring\n"
+"  -z CMD         run CMD FILE (by /bin/sh) on each closed file, e.g. gzip\n"
 "Script (none: every packet passes unchanged):\n"
 "  -f SCRIPT      run the Lua file SCRIPT\n"
 "  -e CHUNK       run the Lua text CHUNK\n"
@@ -201,6 +212,21 @@ static int getsize (const char *opt, const char *s, size_t *v) {
   return PKT_OK;
 }
 
+/* -C: millions of bytes as tcpdump's, or a size with a k/m/g suffix */
+static int getfilesize (const char *s, uint64_t *v) {
+  size_t len = strlen(s), z;
+  long long n;
+  if (len > 0 && s[len - 1] >= '0' && s[len - 1] <= '9') {
+    if (getnum("-C", s, 1, LLONG_MAX / 1000000, &n) != PKT_OK)
+      return PKT_ERROR_USAGE;
+    *v = (uint64_t)n * 1000000u;
+    return PKT_OK;
+  }
+  if (getsize("-C", s, &z) != PKT_OK) return PKT_ERROR_USAGE;
+  *v = z;
+  return PKT_OK;
+}
+
 /* a positive, finite number, at most max ("1e3", "0.5") */
 static int getreal (const char *opt, const char *s, double max, double *v) {
   char *end;
@@ -346,6 +372,20 @@ static int checktiming (pkt_Options *o, const char *chosen) {
   return PKT_OK;
 }
 
+/* -C/-G/-W/-z rotate files: not standard output, not without -w */
+static int checkrotate (const pkt_Options *o, int nstdout) {
+  const char *opt = o->rotsize ? "-C" : o->rotsecs ? "-G"
+                  : o->rotkeep ? "-W" : o->rotcmd ? "-z" : NULL;
+  int i, nfiles = 0;
+  if (opt == NULL) return PKT_OK;
+  for (i = 0; i < o->noutputs; i++) nfiles += o->outputs[i].file != NULL;
+  if (nfiles == 0) return bad("%s rotates -w files: give -w FILE", opt);
+  if (nstdout > 0) return bad("%s: standard output (-w -) cannot rotate", opt);
+  if (o->rotkeep && !o->rotsize && !o->rotsecs)
+    return bad("-W needs -C or -G: there is only one file to keep");
+  return PKT_OK;
+}
+
 /* checks that need every option seen */
 static int crosscheck (pkt_Options *o, const char *chosen) {
   int i, nstdout = 0;
@@ -361,6 +401,7 @@ static int crosscheck (pkt_Options *o, const char *chosen) {
     if (o->outputs[i].file && strcmp(o->outputs[i].file, "-") == 0)
       nstdout++;
   if (nstdout > 1) return bad("-w: only one output can be standard output");
+  if (checkrotate(o, nstdout) != PKT_OK) return PKT_ERROR_USAGE;
   o->tostdout = nstdout > 0;
   return checktiming(o, chosen);
 }
@@ -381,13 +422,31 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   o->buffered = 1;
   o->onerror = PKT_ONERR_DEFAULT;
   opterr = 0;  /* our own messages */
-  while ((c = getopt_long(argc, argv, ":r:i:w:o:f:e:a:c:s:B:pUZ:qvhx:",
+  while ((c = getopt_long(argc, argv, ":r:i:w:o:f:e:a:c:s:B:pUZ:qvhx:C:G:W:z:",
                           longopts, NULL)) != -1) {
     switch (c) {
       case 'r': o->rfile = optarg; break;
       case 'i': o->iface = optarg; break;
       case 'w': case 'o':
         if (addoutput(o, c, optarg) != PKT_OK) return PKT_ERROR_USAGE;
+        break;
+      case 'C':
+        if (getfilesize(optarg, &o->rotsize) != PKT_OK)
+          return PKT_ERROR_USAGE;
+        break;
+      case 'G':
+        if (getnum("-G", optarg, 1, INT_MAX, &n) != PKT_OK)
+          return PKT_ERROR_USAGE;
+        o->rotsecs = n;
+        break;
+      case 'W':
+        if (getnum("-W", optarg, 1, 1000000, &n) != PKT_OK)
+          return PKT_ERROR_USAGE;
+        o->rotkeep = (int)n;
+        break;
+      case 'z':
+        if (*optarg == '\0') return bad("option -z: empty command");
+        o->rotcmd = optarg;
         break;
       case 'f': o->script = optarg; break;
       case 'e': o->chunk = optarg; break;

@@ -106,6 +106,10 @@ typedef struct pkt_Options {
   int quiet;                /* -q: no progress line, no stats summary */
   int verbose;              /* -v: tracebacks, details on stderr */
   int buffered;             /* 0 with -U: flush the output every packet */
+  uint64_t rotsize;         /* -C: bytes a -w file may reach, 0: no limit */
+  int64_t rotsecs;          /* -G: seconds of a -w file's period, 0: none */
+  int rotkeep;              /* -W: files of an output kept, 0: all */
+  const char *rotcmd;       /* -z: command run on each closed -w file */
   int statsjson;            /* --stats=json */
   int onerror;              /* enum pkt_OnError, as given */
   long long maxinstr;       /* --max-instructions per call, 0: no limit */

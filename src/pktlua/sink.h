@@ -9,13 +9,14 @@
 **   sink_pcapng.c   -w: a pcapng file (or standard output)
 **   sink_inject.c   -o: injection on an interface (libpcap)
 **
-** A new output (another file format, rotation, paced injection) is one
+** A new output (another file format, paced injection) is one
 ** new sink_*.c with its ops table and an opener.
 */
 #ifndef PKT_SINK_H
 #define PKT_SINK_H
 
 #include "pkt.h"
+#include "rotate.h"
 #include "source.h"
 
 typedef struct pkt_Sink pkt_Sink;
@@ -44,6 +45,10 @@ typedef struct pkt_SinkOps {
   /* writes out what it holds (the end of a run, SIGUSR1's report), so
   ** that st->passed counts only what the output has; NULL: holds nothing */
   int (*flush) (pkt_Sink *k, pkt_Stats *st, char *err);
+  /* between two packets (when k->ticks): p the packet just read, NULL
+  ** when a live input returned nothing; a rotation due by time (-G)
+  ** happens here even on an output no packet goes to */
+  int (*tick) (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st, char *err);
 } pkt_SinkOps;
 
 struct pkt_Sink {
@@ -51,6 +56,7 @@ struct pkt_Sink {
   const char *name;         /* file or interface, for messages */
   int output;               /* the output it writes (bit of a packet's
                             ** route): 0, "default", unless set */
+  int ticks;                /* wants ops->tick between packets */
   void *priv;               /* the back-end's state */
 };
 
@@ -96,9 +102,20 @@ int pkt_sink_openinject (pkt_Sink **out, const char *iface,
 ** its last whole record, the packets that did not make it are counted as
 ** failed, and the file's end (sink.h) names the first of them. A pipe
 ** whose reader went away (EPIPE) ends the run quietly.
+**
+** With -C, -G, -W or -z the output rotates (rotate.h): before a record
+** and between packets the file may end (all it holds written, closed,
+** handed to -z) and the next begin, its header written again by the
+** back-end's header function, so every file is a whole capture.
 */
-typedef struct pkt_OutFile {
-  const char *name;         /* for messages */
+typedef struct pkt_OutFile pkt_OutFile;
+
+/* writes a new file's header: pkt_outfile_room(f, n, NULL, NULL, ...),
+** then pkt_outfile_header; ud is the back-end's */
+typedef int (*pkt_OutHeader) (pkt_OutFile *f, void *ud, char *err);
+
+struct pkt_OutFile {
+  const char *name;         /* for messages: the file being written */
   int fd;                   /* the output, -1 when not open */
   int own;                  /* ours to close (not standard output) */
   int regular;              /* a regular file: can be cut back */
@@ -114,15 +131,33 @@ typedef struct pkt_OutFile {
   uint32_t *len;            /* the bytes of each (owned) */
   uint32_t *cap;            /* its packet's captured bytes (owned) */
   size_t nrec;              /* how many */
-} pkt_OutFile;
+  pkt_OutHeader header;     /* set once the output is open */
+  void *ud;                 /* the header function's */
+  pkt_Rotate *rot;          /* the rotation (owned), NULL: one file */
+  int64_t start;            /* the current file's period (rotate.h) */
+  uint64_t records;         /* records kept in the current file */
+  unsigned ticks;           /* between two reaps of -z's commands */
+};
 
 #define PKT_NO_EMITTED ((uint64_t)1 << 63)
 
-/* opens `file` ("-": standard output) for `name`'s records, -U unless
-** `buffered`: PKT_OK, PKT_END (a stop while a FIFO waited for its
-** reader) or PKT_ERROR with err; pkt_outfile_close in every case */
+/* opens `file` ("-": standard output) for `name`'s records (-U unless
+** o->buffered), or the first file of its rotation (-C/-G/-W/-z in o),
+** and writes its header with `header`: PKT_OK, PKT_END (a stop while a
+** FIFO waited for its reader) or PKT_ERROR with err; pkt_outfile_close
+** in every case. With PKTLUA_ROTATE_CLOCK=packet the first file waits
+** for the first packet, whose time names it */
 int pkt_outfile_open (pkt_OutFile *f, const char *name, const char *file,
-                      int buffered, char *err);
+                      const pkt_Options *o, pkt_OutHeader header, void *ud,
+                      char *err);
+/* a record of n bytes for packet p comes next: when the rotation says
+** so, the file ends and the next begins first. PKT_OK, or the file's end
+** (sink.h) with p counted as failed */
+int pkt_outfile_next (pkt_OutFile *f, size_t n, const pkt_Packet *p,
+                      pkt_Stats *st, char *err);
+/* sink.h's tick: a -G period that ended starts the next file */
+int pkt_outfile_tick (pkt_OutFile *f, const pkt_Packet *p, pkt_Stats *st,
+                      char *err);
 /* room for n bytes at the end of the buffer (*at): the file header,
 ** or a record kept by pkt_outfile_keep. PKT_OK, or the file's end
 ** (sink.h) with packet p (NULL: the header) counted as failed */
@@ -135,7 +170,8 @@ int pkt_outfile_keep (pkt_OutFile *f, size_t n, const pkt_Packet *p,
 int pkt_outfile_header (pkt_OutFile *f, size_t n, char *err);
 /* the records held to the file (sink.h's flush) */
 int pkt_outfile_flush (pkt_OutFile *f, pkt_Stats *st, char *err);
-/* what is left written, the file closed, the memory freed */
+/* what is left written, the file closed (and handed to -z), the memory
+** freed; a rotation waits for its -z commands */
 int pkt_outfile_close (pkt_OutFile *f, char *err);
 
 #endif

@@ -1,7 +1,9 @@
 /*
 ** sink_file.c - the output file of the file back-ends (sink_pcap.c,
 ** sink_pcapng.c): records gathered in a buffer of ours, written with
-** write(2), the file always ending on a whole record (sink.h).
+** write(2), the file always ending on a whole record (sink.h); with
+** -C/-G/-W/-z a series of such files, each ended whole before the next
+** begins (the decisions and names: rotate.c).
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -124,6 +126,7 @@ lost:  /* this packet is not written either */
 int pkt_outfile_keep (pkt_OutFile *f, size_t n, const pkt_Packet *p,
                       pkt_Stats *st, char *err) {
   f->nbuf += n;
+  f->records++;
   f->no[f->nrec] = p->no | (p->emitted ? PKT_NO_EMITTED : 0);
   if (st->lostno == (p->no << 1 | (p->emitted != 0)))
     f->no[f->nrec] |= LOSTBEFORE;  /* rare */
@@ -149,10 +152,149 @@ int pkt_outfile_flush (pkt_OutFile *f, pkt_Stats *st, char *err) {
   return f->broken ? PKT_OK : drain(f, st, err);
 }
 
+/* opens `path`: PKT_OK, PKT_END (a stop while a FIFO waited for its
+** reader) or PKT_ERROR */
+static int openpath (pkt_OutFile *f, const char *path, char *err) {
+  struct stat sb;
+  f->size = 0;
+  f->records = 0;
+  if (strcmp(path, "-") == 0) f->fd = 1;
+  else if ((f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                         0666)) < 0) {
+    /* a FIFO's open waits for a reader: a stop signal ends the run */
+    if (errno == EINTR) return PKT_END;
+    snprintf(err, PKT_ERRSIZE, "%s: %s", path, strerror(errno));
+    return PKT_ERROR;
+  }
+  else f->own = 1;
+  f->regular = fstat(f->fd, &sb) == 0 && S_ISREG(sb.st_mode);
+  /* standard output may be a file opened by the shell, appended to */
+  if (f->regular && (f->size = lseek(f->fd, 0, SEEK_CUR)) < 0) {
+    f->regular = 0;
+    f->size = 0;
+  }
+  return PKT_OK;
+}
+
+
+/*
+** {======================================================
+** Rotation: one file ends whole, the next begins
+** =======================================================
+*/
+
+/* empty files made for periods no packet came in, at most (without -W):
+** more is a clock that jumped */
+#define MAXEMPTY 1000
+
+/* the rotation's next file, for the period holding t, with its header */
+static int startfile (pkt_OutFile *f, int64_t t, char *err) {
+  const char *path;
+  int rc;
+  f->start = pkt_rotate_period(f->rot, t);
+  if ((path = pkt_rotate_next(f->rot, f->start, err)) == NULL)
+    rc = PKT_ERROR;
+  else {
+    f->name = path;
+    if ((rc = openpath(f, path, err)) == PKT_OK)
+      return f->header(f, f->ud, err);  /* marks a failure itself */
+  }
+  f->broken = 1;
+  f->endrc = rc;
+  return rc;
+}
+
+/* the current file, all it holds written, closed and handed to -z (a
+** file cut back after a write error is whole too) */
+static int endfile (pkt_OutFile *f, pkt_Stats *st, char *err) {
+  int rc = f->broken ? PKT_OK : drain(f, st, err);
+  if (close(f->fd) != 0 && rc == PKT_OK) {
+    snprintf(err, PKT_ERRSIZE, "%s: write error: %s", f->name,
+             strerror(errno));
+    f->broken = 1;
+    rc = f->endrc = PKT_ERROR;
+  }
+  f->fd = -1;
+  f->own = 0;
+  pkt_rotate_closed(f->rot, f->name);
+  return rc;
+}
+
+/*
+** From the current file to the next: for -C one more of the same
+** period; for -G the file of t's period, after an empty file (a header)
+** for each period in between that no packet came in, so that a quiet
+** period still has its file and a reader can tell it from a gap in the
+** capture (at most -W of them, or MAXEMPTY).
+*/
+static int turn (pkt_OutFile *f, int due, int64_t t, pkt_Stats *st,
+                 char *err) {
+  int64_t g = pkt_rotate_seconds(f->rot), at = f->start, last;
+  int64_t most = pkt_rotate_keep(f->rot) > 0 ? pkt_rotate_keep(f->rot) - 1
+                                             : MAXEMPTY;
+  int rc = endfile(f, st, err);
+  if (rc != PKT_OK) return rc;
+  if (due != PKT_ROT_TIME) return startfile(f, at, err);
+  last = pkt_rotate_period(f->rot, t);
+  at += g;
+  if ((last - at) / g > most) {
+    if (pkt_rotate_keep(f->rot) == 0)
+      fprintf(stderr, "pktlua: %s: the clock jumped %lld s: no empty files "
+              "for the first %lld periods\n", f->name,
+              (long long)(last - f->start),
+              (long long)((last - at) / g - most));
+    at = last - most * g;
+  }
+  for (; at < last; at += g)
+    if ((rc = startfile(f, at, err)) != PKT_OK ||
+        (rc = endfile(f, st, err)) != PKT_OK)
+      return rc;
+  return startfile(f, t, err);
+}
+
+int pkt_outfile_next (pkt_OutFile *f, size_t n, const pkt_Packet *p,
+                      pkt_Stats *st, char *err) {
+  int64_t t;
+  int due, rc;
+  if (f->rot == NULL || f->broken) return PKT_OK;  /* room reports it */
+  /* the clock only when time decides (-G, the packet clock's first) */
+  t = pkt_rotate_seconds(f->rot) > 0 || f->fd < 0 ? pkt_rotate_now(f->rot, p)
+                                                  : -1;
+  if (f->fd < 0) rc = startfile(f, t, err);  /* the packet clock's first */
+  else {
+    due = pkt_rotate_due(f->rot, f->start, t,
+                         (uint64_t)f->size + f->nbuf + n, f->records);
+    if (due == PKT_ROT_NONE) return PKT_OK;
+    rc = turn(f, due, t, st, err);
+  }
+  if (rc != PKT_OK) pkt_sink_lost(st, p);
+  return rc;
+}
+
+int pkt_outfile_tick (pkt_OutFile *f, const pkt_Packet *p, pkt_Stats *st,
+                      char *err) {
+  int64_t t;
+  if (f->rot == NULL || f->broken) return PKT_OK;
+  if (p == NULL || (++f->ticks & 1023) == 0) pkt_rotate_reap(f->rot);
+  if (pkt_rotate_seconds(f->rot) == 0 && f->fd >= 0) return PKT_OK;
+  if ((t = pkt_rotate_now(f->rot, p)) < 0) return PKT_OK;
+  if (f->fd < 0) return startfile(f, t, err);
+  if (pkt_rotate_due(f->rot, f->start, t, 0, 0) != PKT_ROT_TIME)
+    return PKT_OK;
+  return turn(f, PKT_ROT_TIME, t, st, err);
+}
+
+/* }====================================================== */
+
+
 int pkt_outfile_close (pkt_OutFile *f, char *err) {
   pkt_Stats ignored;
   int rc = PKT_OK;
   memset(&ignored, 0, sizeof(ignored));
+  /* the packet clock and no packet: the run still leaves its file */
+  if (f->rot && f->fd < 0 && f->header && !f->broken)
+    rc = startfile(f, pkt_rotate_wallnow(), err);
+  if (f->rot && f->fd >= 0) rc = endfile(f, &ignored, err);
   if (f->fd >= 0 && !f->broken) rc = drain(f, &ignored, err);
   if (f->fd >= 0 && f->own && close(f->fd) != 0 && rc == PKT_OK) {
     snprintf(err, PKT_ERRSIZE, "%s: write error: %s", f->name,
@@ -160,6 +302,8 @@ int pkt_outfile_close (pkt_OutFile *f, char *err) {
     rc = PKT_ERROR;
   }
   f->fd = -1;
+  pkt_rotate_free(f->rot);
+  f->rot = NULL;
   free(f->buf);
   f->buf = NULL;
   free(f->no);
@@ -172,11 +316,13 @@ int pkt_outfile_close (pkt_OutFile *f, char *err) {
 }
 
 int pkt_outfile_open (pkt_OutFile *f, const char *name, const char *file,
-                      int buffered, char *err) {
-  struct stat sb;
+                      const pkt_Options *o, pkt_OutHeader header, void *ud,
+                      char *err) {
+  int64_t t;
+  int rc;
   f->name = name;
   f->fd = -1;
-  f->flush = !buffered;
+  f->flush = !o->buffered;
   f->buf = malloc(PKT_IOBUF);
   f->no = malloc(MAXRECS * sizeof(*f->no));
   f->len = malloc(MAXRECS * sizeof(*f->len));
@@ -185,20 +331,16 @@ int pkt_outfile_open (pkt_OutFile *f, const char *name, const char *file,
     snprintf(err, PKT_ERRSIZE, "%s: out of memory", name);
     return PKT_ERROR;
   }
-  if (strcmp(file, "-") == 0) f->fd = 1;
-  else if ((f->fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                         0666)) < 0) {
-    /* a FIFO's open waits for a reader: a stop signal ends the run */
-    if (errno == EINTR) return PKT_END;
-    snprintf(err, PKT_ERRSIZE, "%s: %s", file, strerror(errno));
-    return PKT_ERROR;
+  if (pkt_rotate_new(&f->rot, o, file, err) != PKT_OK) return PKT_ERROR;
+  f->header = header;
+  f->ud = ud;
+  if (f->rot == NULL) {
+    if ((rc = openpath(f, file, err)) != PKT_OK) return rc;
+    rc = header(f, ud, err);
   }
-  else f->own = 1;
-  f->regular = fstat(f->fd, &sb) == 0 && S_ISREG(sb.st_mode);
-  /* standard output may be a file opened by the shell, appended to */
-  if (f->regular && (f->size = lseek(f->fd, 0, SEEK_CUR)) < 0) {
-    f->regular = 0;
-    f->size = 0;
-  }
-  return PKT_OK;
+  else if ((t = pkt_rotate_now(f->rot, NULL)) >= 0)
+    rc = startfile(f, t, err);
+  else rc = PKT_OK;  /* the packet clock: at the first packet */
+  if (rc != PKT_OK) f->header = NULL;  /* no file at the close */
+  return rc;
 }

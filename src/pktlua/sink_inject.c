@@ -81,7 +81,7 @@ static int inject_close (pkt_Sink *k, char *err) {
 }
 
 static const pkt_SinkOps inject_ops = {
-  "inject", inject_write, inject_close, NULL
+  "inject", inject_write, inject_close, NULL, NULL
 };
 
 /*

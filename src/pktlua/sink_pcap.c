@@ -14,6 +14,7 @@
 typedef struct PcapFile {
   pkt_OutFile out;
   int linktype;             /* the file's one link type */
+  unsigned char hdr[24];    /* the file header, again after a rotation */
 } PcapFile;
 
 #define PF(k) ((PcapFile *)(k)->priv)
@@ -41,7 +42,8 @@ static int pcapfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
     pkt_sink_lost(st, p);
     return PKT_ERROR;
   }
-  if ((rc = pkt_outfile_room(&f->out, need, p, st, &at, err)) != PKT_OK)
+  if ((rc = pkt_outfile_next(&f->out, need, p, st, err)) != PKT_OK ||
+      (rc = pkt_outfile_room(&f->out, need, p, st, &at, err)) != PKT_OK)
     return rc;
   hdr[0] = (uint32_t)h->ts.tv_sec;
   hdr[1] = (uint32_t)h->ts.tv_usec;
@@ -60,9 +62,24 @@ static int pcapfile_close (pkt_Sink *k, char *err) {
   return pkt_outfile_close(&PF(k)->out, err);
 }
 
+static int pcapfile_tick (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
+                          char *err) {
+  return pkt_outfile_tick(&PF(k)->out, p, st, err);
+}
+
 static const pkt_SinkOps pcapfile_ops = {
-  "file", pcapfile_write, pcapfile_close, pcapfile_flush
+  "file", pcapfile_write, pcapfile_close, pcapfile_flush, pcapfile_tick
 };
+
+/* each file's header (sink_file.c's pkt_OutHeader) */
+static int pcapheader (pkt_OutFile *out, void *ud, char *err) {
+  PcapFile *f = (PcapFile *)ud;
+  unsigned char *at;
+  if (pkt_outfile_room(out, sizeof(f->hdr), NULL, NULL, &at, err) != PKT_OK)
+    return PKT_ERROR;
+  memcpy(at, f->hdr, sizeof(f->hdr));
+  return pkt_outfile_header(out, sizeof(f->hdr), err);
+}
 
 /*
 ** The file header libpcap writes for this link type, snaplen and
@@ -120,19 +137,11 @@ static int onelinktype (pkt_Sink *k, const pkt_Source *src, char *err) {
 static int openfile (pkt_Sink *k, const pkt_Options *o, const char *file,
                      const pkt_Source *src, char *err) {
   PcapFile *f = PF(k);
-  unsigned char hdr[24], *at;
-  int rc;
   f->linktype = src->linktype;
   if (onelinktype(k, src, err) != PKT_OK ||
-      fileheader(k, src, hdr, err) != PKT_OK)
+      fileheader(k, src, f->hdr, err) != PKT_OK)
     return PKT_ERROR;
-  if ((rc = pkt_outfile_open(&f->out, k->name, file, o->buffered, err))
-      != PKT_OK)
-    return rc;
-  if (pkt_outfile_room(&f->out, sizeof(hdr), NULL, NULL, &at, err) != PKT_OK)
-    return PKT_ERROR;
-  memcpy(at, hdr, sizeof(hdr));
-  return pkt_outfile_header(&f->out, sizeof(hdr), err);
+  return pkt_outfile_open(&f->out, k->name, file, o, pcapheader, f, err);
 }
 
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
@@ -150,6 +159,7 @@ int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
     pkt_sink_close(k, ignored);
     return rc;
   }
+  k->ticks = PF(k)->out.rot != NULL;
   *out = k;
   return PKT_OK;
 }

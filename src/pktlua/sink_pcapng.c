@@ -20,12 +20,22 @@
 
 #define MAXOPT 65532u  /* the longest option value we write (4-aligned) */
 
+/* an interface block: link type, snaplen, name, description, tsresol */
+typedef struct Idb {
+  int linktype;
+  uint32_t snaplen;
+  const char *name, *desc;
+  unsigned tsresol;
+} Idb;
+
 typedef struct NgFile {
   pkt_OutFile out;
   const pkt_Source *src;    /* its interfaces, written as they come */
   int nwritten;             /* interface blocks written */
   uint64_t *ups;            /* timestamp units per second of each */
   int capups;
+  Idb own;                  /* the one interface of a source without
+                            ** interface blocks */
 } NgFile;
 
 #define NGF(k) ((NgFile *)(k)->priv)
@@ -84,14 +94,6 @@ static unsigned char *putshb (unsigned char *at) {
   at = put32(at, 0);  /* opt_endofopt */
   return put32(at, (uint32_t)len);
 }
-
-/* an interface block: link type, snaplen, name, description, tsresol */
-typedef struct Idb {
-  int linktype;
-  uint32_t snaplen;
-  const char *name, *desc;
-  unsigned tsresol;
-} Idb;
 
 static size_t idbsize (const Idb *b) {
   size_t len = 12 + 8 + 4;
@@ -209,8 +211,12 @@ static int ngfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
   size_t idbs = 0, len, optlen = commentsize(p);
   unsigned char *at;
   int rc;
-  if (id >= f->nwritten) idbs = ifacessize(f, id);
   len = 12 + 20 + pad4(p->hdr.caplen) + optlen;
+  if (id >= f->nwritten) idbs = ifacessize(f, id);
+  if ((rc = pkt_outfile_next(&f->out, idbs + len, p, st, err)) != PKT_OK)
+    return rc;
+  /* a new file's header holds the interfaces known so far */
+  idbs = id >= f->nwritten ? ifacessize(f, id) : 0;
   if ((rc = pkt_outfile_room(&f->out, idbs + len, p, st, &at, err))
       != PKT_OK)
     return rc;
@@ -256,40 +262,46 @@ static int ngfile_close (pkt_Sink *k, char *err) {
   return pkt_outfile_close(&f->out, err);
 }
 
+static int ngfile_tick (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
+                        char *err) {
+  return pkt_outfile_tick(&NGF(k)->out, p, st, err);
+}
+
 static const pkt_SinkOps ngfile_ops = {
-  "file", ngfile_write, ngfile_close, ngfile_flush
+  "file", ngfile_write, ngfile_close, ngfile_flush, ngfile_tick
 };
 
-/* the section header and the blocks of the interfaces known so far */
+/* each file's header (sink_file.c's pkt_OutHeader): the section header
+** and the blocks of the interfaces known so far */
+static int ngheader (pkt_OutFile *out, void *ud, char *err) {
+  NgFile *f = (NgFile *)ud;
+  int last = f->src->nifaces - 1;
+  size_t n;
+  unsigned char *at;
+  f->nwritten = 0;  /* a new section: its interfaces from the first */
+  n = shbsize() + (last >= 0 ? ifacessize(f, last) : idbsize(&f->own));
+  if (pkt_outfile_room(out, n, NULL, NULL, &at, err) != PKT_OK)
+    return PKT_ERROR;
+  at = putshb(at);
+  at = last >= 0 ? putifaces(f, at, last) : putidb(f, at, &f->own);
+  if (at == NULL) {
+    snprintf(err, PKT_ERRSIZE, "%s: out of memory", out->name);
+    return PKT_ERROR;
+  }
+  return pkt_outfile_header(out, n, err);
+}
+
 static int openfile (pkt_Sink *k, const pkt_Options *o, const char *file,
                      const pkt_Source *src, char *err) {
   NgFile *f = NGF(k);
-  Idb own;
-  size_t n;
-  unsigned char *at;
-  int rc;
   f->src = src;
-  if ((rc = pkt_outfile_open(&f->out, k->name, file, o->buffered, err))
-      != PKT_OK)
-    return rc;
   /* no interface blocks: one interface, the source's own */
-  own.linktype = src->linktype;
-  own.snaplen = (uint32_t)src->snaplen;
-  own.name = strcmp(src->ops->kind, "live") == 0 ? src->name : NULL;
-  own.desc = NULL;
-  own.tsresol = src->nano ? 9 : 6;
-  n = shbsize() + (src->nifaces > 0 ? ifacessize(f, src->nifaces - 1)
-                                    : idbsize(&own));
-  if (pkt_outfile_room(&f->out, n, NULL, NULL, &at, err) != PKT_OK)
-    return PKT_ERROR;
-  at = putshb(at);
-  at = src->nifaces > 0 ? putifaces(f, at, src->nifaces - 1)
-                        : putidb(f, at, &own);
-  if (at == NULL) {
-    snprintf(err, PKT_ERRSIZE, "%s: out of memory", k->name);
-    return PKT_ERROR;
-  }
-  return pkt_outfile_header(&f->out, n, err);
+  f->own.linktype = src->linktype;
+  f->own.snaplen = (uint32_t)src->snaplen;
+  f->own.name = strcmp(src->ops->kind, "live") == 0 ? src->name : NULL;
+  f->own.desc = NULL;
+  f->own.tsresol = src->nano ? 9 : 6;
+  return pkt_outfile_open(&f->out, k->name, file, o, ngheader, f, err);
 }
 
 int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
@@ -308,6 +320,7 @@ int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
     pkt_sink_close(k, ignored);
     return rc;
   }
+  k->ticks = NGF(k)->out.rot != NULL;
   *out = k;
   return PKT_OK;
 }

@@ -9,5 +9,5 @@ set(PKTLUA_DAEMON_SOURCES
   loop.c pacer.c l3.c layers.c flowhash.c module.c
   script.c script_guard.c script_info.c script_report.c
   script_route.c
-  sink.c sink_file.c sink_pcap.c sink_pcapng.c sink_inject.c)
+  sink.c sink_file.c rotate.c sink_pcap.c sink_pcapng.c sink_inject.c)
 list(TRANSFORM PKTLUA_DAEMON_SOURCES PREPEND ${PKTLUA_DAEMON_DIR}/)

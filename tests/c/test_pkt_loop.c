@@ -137,7 +137,7 @@ static int kept_close (pkt_Sink *k, char *err) {
 }
 
 static const pkt_SinkOps kept_ops = {
-  "test", kept_write, kept_close, NULL
+  "test", kept_write, kept_close, NULL, NULL
 };
 
 /* }====================================================== */
@@ -436,7 +436,7 @@ static int lossy_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
 }
 
 static const pkt_SinkOps lossy_ops = {
-  "lossy", lossy_write, kept_close, NULL
+  "lossy", lossy_write, kept_close, NULL, NULL
 };
 
 /* passed counts what reached every output, failed the rest, a packet
