@@ -47,6 +47,13 @@ int pkt_linktype (int dlt) {
   return dlt;
 }
 
+/* the DLT_ value libpcap takes for a LINKTYPE_ value */
+int pkt_dlt (int linktype) {
+  if (linktype == LT_RAW) return DLT_RAW;
+  if (linktype == LT_LOOP) return DLT_LOOP;
+  return linktype;
+}
+
 static unsigned get16 (const unsigned char *p) {
   return (unsigned)p[0] << 8 | p[1];
 }

@@ -9,6 +9,7 @@
 **   pktlua.now()          -> monotonic seconds (a float): the clock a
 **                            replay is paced with, to measure and re-time
 **   pktlua.now("wall")    -> seconds since the epoch (a float)
+**   pktlua.insert, remove, resize, linktype: script_edit.c
 **
 ** `at` is a 1-based offset of an IP header, or info (its l3). Offsets in
 ** and out are 1-based, as info's. clock_gettime goes through the vDSO: no
@@ -22,6 +23,7 @@
 #include "pacer.h"
 
 int luaopen_pktlua (lua_State *L);
+void pkt_edit_lib (lua_State *L);  /* script_edit.c: insert, remove, ... */
 
 /* the 0-based IP header `at` (arg) names in len bytes, -1 for none */
 static long checkat (lua_State *L, int arg, size_t len) {
@@ -101,5 +103,6 @@ int luaopen_pktlua (lua_State *L) {
     {NULL, NULL}
   };
   luaL_newlib(L, funcs);
+  pkt_edit_lib(L);
   return 1;
 }

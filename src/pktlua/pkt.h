@@ -144,6 +144,7 @@ void pkt_options_free (pkt_Options *o);
 
 /* ---- l3.c: the network-layer header ---- */
 int pkt_linktype (int dlt);
+int pkt_dlt (int linktype);   /* the inverse */
 /* 0-based offset of the IPv4/IPv6 header, -1 when there is none */
 long pkt_l3 (int linktype, const unsigned char *p, size_t caplen);
 

@@ -25,8 +25,10 @@
 ** computes them when read, which costs nothing to scripts that do not
 ** read them (a store is the dearest step of the per-packet path), and
 ** their writes reach __newindex: sec and nsec set the packet's timestamp
-** (what -w writes, and when a replay sends the packet); len, linktype and
-** loop (the pass over the file, --loop) are read-only. Other keys are the
+** (what -w writes, and when a replay sends the packet); len sets the
+** length on the wire (#pkt or more: what was never captured, which edits
+** then keep, script_edit.c); linktype and loop (the pass over the file,
+** --loop) are read-only. Edits re-store caplen, l3 and ipversion. Other keys are the
 ** script's own and stay. l4, proto and fragment are computed too, when
 ** read (layers.c's walk over the IP header chain, in the bytes as they are
 ** then): a script that never reads them pays not even the walk.
@@ -94,7 +96,20 @@ static int info_newindex (lua_State *L) {
   switch (f) {
     case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
     case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
-    case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2: case F_LOOP:
+    case 0: {
+      int isnum;
+      lua_Integer v = lua_tointegerx(L, 3, &isnum);
+      if (in->edit == NULL || in->edit->cur == NULL)
+        return luaL_error(L, "info.len: no packet (written in packet())");
+      if (!isnum || v < (lua_Integer)in->pkt->len || v > 0xffffffff)
+        return luaL_error(L, "info.len: %s is not an integer in %I..%I "
+                          "(#pkt to 2^32-1)", luaL_tolstring(L, 3, NULL),
+                          (lua_Integer)in->pkt->len, (lua_Integer)0xffffffff);
+      pkt_edit_setwirelen(in->edit, (uint32_t)v);
+      in->len = v;
+      return 0;
+    }
+    case 3: case F_L4: case F_L4 + 1: case F_L4 + 2: case F_LOOP:
       return luaL_error(L, "info.%s is read-only (only info.sec and "
                         "info.nsec can be written)", fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
@@ -166,6 +181,22 @@ static void setfield (lua_State *L, int info, int k, lua_Integer v) {
 /* the IP version of a header that starts with byte b: 4, 6 or 0 */
 static lua_Integer ipversion (unsigned char b) {
   return (b >> 4 == 4 || b >> 4 == 6) ? b >> 4 : 0;
+}
+
+void pkt_info_edited (lua_State *L, pkt_Info *in, int info, int linktype,
+                      const pkt_Packet *p) {
+  long l3 = pkt_l3(linktype, p->data, p->hdr.caplen);
+  in->l3 = l3;
+  in->len = (lua_Integer)p->hdr.len;
+  lua_pushinteger(L, (lua_Integer)p->hdr.caplen);
+  lua_setfield(L, info, "caplen");
+  if (l3 >= 0) lua_pushinteger(L, (lua_Integer)l3 + 1);
+  else lua_pushnil(L);
+  lua_setfield(L, info, "l3");
+  if (l3 >= 0 && ipversion(p->data[l3]) != 0)
+    lua_pushinteger(L, ipversion(p->data[l3]));
+  else lua_pushboolean(L, 0);
+  lua_setfield(L, info, "ipversion");
 }
 
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,

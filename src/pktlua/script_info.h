@@ -7,6 +7,7 @@
 
 #include <lua.h>
 
+#include "edit.h"
 #include "lmemlib.h"
 #include "pkt.h"
 
@@ -20,6 +21,7 @@ typedef struct pkt_Info {
   const luamem_Head *pkt;      /* the bytes info.l4 is looked for in */
   uint64_t loop;               /* info.loop */
   int tswritten;               /* the script wrote info.sec or info.nsec */
+  pkt_Edit *edit;              /* the packet info.len writes to */
   const char *keys[PKT_INFO_NFIELDS];  /* the field names, interned */
 } pkt_Info;
 
@@ -29,6 +31,10 @@ typedef struct pkt_Info {
 void pkt_info_new (lua_State *L, pkt_Info *in);
 /* the packet p's fields, before its call (info at stack index `info`) */
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,
+                      const pkt_Packet *p);
+/* after an edit of p: caplen, len, l3 and ipversion as the bytes are now,
+** l3 found by `linktype` (the output's) */
+void pkt_info_edited (lua_State *L, pkt_Info *in, int info, int linktype,
                       const pkt_Packet *p);
 /* the timestamp the script wrote into p's header (in->tswritten) */
 void pkt_info_settime (pkt_Info *in, pkt_Packet *p);
