@@ -84,6 +84,8 @@ int pkt_edit_insert (pkt_Edit *E, size_t at, size_t n, char *err) {
   }
   if (n == 0) return PKT_OK;
   begin(E);
+  if (at > len - (E->trailer < len ? E->trailer : len))
+    E->trailer += n;  /* inside the trailer, or after it: more of it */
   front = (size_t)(p->data - E->lo);
   back = (size_t)(E->hi - (p->data + len));
   if (n <= front && (at <= len - at || n > back)) {  /* the front moves */
@@ -103,6 +105,10 @@ void pkt_edit_remove (pkt_Edit *E, size_t at, size_t n) {
   size_t len = p->hdr.caplen, tail = len - at - n;
   if (n == 0) return;
   begin(E);
+  if (E->trailer > 0) {  /* what is cut from the trailer is no more */
+    size_t tstart = len > E->trailer ? len - E->trailer : 0;
+    if (at + n > tstart) E->trailer -= at + n - (at > tstart ? at : tstart);
+  }
   if (at <= tail) {  /* the front moves up to the cut */
     memmove(p->data + n, p->data, at);
     p->data += n;

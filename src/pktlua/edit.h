@@ -21,6 +21,11 @@ typedef struct pkt_Edit {
   int begun;                /* cur was edited: lo, hi, uncaptured valid */
   unsigned char *lo, *hi;   /* where cur's bytes may grow without a move */
   uint32_t uncaptured;      /* len - caplen of cur as it came (kept) */
+  size_t trailer;           /* bytes after its IP packet as it came, which
+                            ** pktlua.fixup leaves out of the IP length:
+                            ** set by the script side, kept here as the
+                            ** bytes at the end of the frame, less what
+                            ** removals cut, plus what goes in or after */
   unsigned char *buf;       /* the reused buffer (owned) */
   size_t size;              /* its size */
   unsigned char *scratch;   /* a fill that overlaps the packet (owned) */

@@ -25,8 +25,10 @@
 int luaopen_pktlua (lua_State *L);
 void pkt_edit_lib (lua_State *L);  /* script_edit.c: insert, remove, ... */
 
-/* the 0-based IP header `at` (arg) names in len bytes, -1 for none */
-static long checkat (lua_State *L, int arg, size_t len) {
+/* the 0-based IP header `at` (arg) names in len bytes, -1 for none
+** (script_edit.c's fixup takes it too) */
+long pkt_checkat (lua_State *L, int arg, size_t len);
+long pkt_checkat (lua_State *L, int arg, size_t len) {
   lua_Integer v;
   int isnum;
   if (lua_istable(L, arg)) {
@@ -59,7 +61,7 @@ static int lib_l4 (lua_State *L) {
   size_t len;
   const char *p = luamem_checkarray(L, 1, &len);
   pkt_L4 r;
-  pkt_l4((const unsigned char *)p, len, checkat(L, 2, len), &r);
+  pkt_l4((const unsigned char *)p, len, pkt_checkat(L, 2, len), &r);
   return pushl4(L, &r);
 }
 
@@ -70,7 +72,7 @@ static int lib_inner (lua_State *L) {
   pkt_L4 r;
   int kind;
   long in;
-  pkt_l4(p, len, checkat(L, 2, len), &r);
+  pkt_l4(p, len, pkt_checkat(L, 2, len), &r);
   in = pkt_inner(p, len, &r, &kind);
   if (in < 0) {
     lua_pushnil(L);

@@ -23,10 +23,12 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "layers.h"
 #include "script_state.h"
 
 static const char scriptkey = 'S';  /* registry[&scriptkey] = S */
 
+long pkt_checkat (lua_State *L, int arg, size_t len);  /* module.c */
 
 void pkt_edit_attach (pkt_Script *S) {
   lua_pushlightuserdata(S->L, S);
@@ -42,6 +44,12 @@ static pkt_Script *checkpkt (lua_State *L) {
                "chunk or finish())");
   if (luamem_tohead(L, 1, NULL) != S->pkt)
     luaL_argerror(L, 1, "the packet (pkt of packet()) expected");
+  if (!S->edit.begun) {  /* the trailer of the frame as it came */
+    pkt_Packet *p = S->edit.cur;
+    S->edit.trailer = pkt_trailer(p->data, p->hdr.caplen, p->hdr.len,
+                                  pkt_l3(S->info.linktype, p->data,
+                                         p->hdr.caplen));
+  }
   return S;
 }
 
@@ -160,6 +168,19 @@ static int lib_resize (lua_State *L) {
   return 0;
 }
 
+/* pktlua.fixup(pkt [, at]): at (1-based, or info: its l3) or the IP
+** header the output's link layer leads to; the IP headers fixed */
+static int lib_fixup (lua_State *L) {
+  pkt_Script *S = checkpkt(L);
+  pkt_Packet *p = S->edit.cur;
+  int lt = outlinktype(S);
+  long l3 = lua_isnoneornil(L, 2) ? pkt_l3(lt, p->data, p->hdr.caplen)
+                                  : pkt_checkat(L, 2, p->hdr.caplen);
+  lua_pushinteger(L, pkt_fixup(p->data, p->hdr.caplen, p->hdr.len, l3,
+                               lt == 1 ? 0 : -1, S->edit.trailer));
+  return 1;
+}
+
 /* in the chunk: the link type the outputs are written in */
 static int lib_linktype (lua_State *L) {
   pkt_Script *S = (pkt_Script *)lua_touserdata(L, lua_upvalueindex(1));
@@ -180,6 +201,7 @@ void pkt_edit_lib (lua_State *L) {
     {"insert", lib_insert},
     {"remove", lib_remove},
     {"resize", lib_resize},
+    {"fixup", lib_fixup},
     {"linktype", lib_linktype},
     {NULL, NULL}
   };

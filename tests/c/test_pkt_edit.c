@@ -188,6 +188,26 @@ static void test_overlaps (void **state) {
   endcase(c);
 }
 
+/* the trailer (Ethernet padding) follows the edits: what goes before it
+** leaves it, cuts into it shrink it, bytes in or after it join it */
+static void test_trailer (void **state) {
+  Case *c = newcase(60, 60);
+  (void)state;
+  c->E.trailer = 6;
+  ins(c, 12, 4, 0x81);         /* a tag: before it */
+  assert_int_equal(c->E.trailer, 6);
+  rem(c, 12, 4);
+  assert_int_equal(c->E.trailer, 6);
+  rem(c, 56, 4);               /* the last 4 bytes: 4 of the trailer */
+  assert_int_equal(c->E.trailer, 2);
+  ins(c, 56, 3, 0);            /* appended: after it */
+  assert_int_equal(c->E.trailer, 5);
+  rem(c, 40, 19);              /* across its start: all of it */
+  assert_int_equal(c->E.trailer, 0);
+  same(c);
+  endcase(c);
+}
+
 int main (void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_insert_everywhere),
@@ -197,6 +217,7 @@ int main (void) {
     cmocka_unit_test(test_buffer_reused),
     cmocka_unit_test(test_maximum),
     cmocka_unit_test(test_overlaps),
+    cmocka_unit_test(test_trailer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
