@@ -355,7 +355,7 @@ static int exitstatus (int rc) {
 
 int main (int argc, char **argv) {
   pkt_Options o;
-  pkt_Source *src = NULL;
+  pkt_Source *src = NULL, output;
   pkt_Sink *file = NULL, *inject = NULL, *sinks[2];
   pkt_Script *script = NULL;
   pkt_Stats st;
@@ -426,7 +426,19 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if (o.wfile && (rc = pkt_sink_openpcap(&file, &o, src, err)) != PKT_OK) {
+  /* the outputs' link type: the script's (pktlua.linktype), else the
+  ** input's */
+  output = *src;
+  if (pkt_script_linktype(script) >= 0) {
+    output.linktype = pkt_script_linktype(script);
+    output.dlt = pkt_dlt(output.linktype);
+  }
+  if (inject && pkt_sink_injectlink(inject, output.dlt, err) != PKT_OK) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_FAIL;
+    goto finish;
+  }
+  if (o.wfile && (rc = pkt_sink_openpcap(&file, &o, &output, err)) != PKT_OK) {
     if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a reader */
       fprintf(stderr, "pktlua: %s\n", err);
       status = PKT_EXIT_FAIL;

@@ -481,7 +481,16 @@ int pkt_script_reload (pkt_Script **pS, int linktype, pkt_Stats *st) {
   char err[PKT_ERRSIZE];
   pkt_Script *old = *pS;
   pkt_Script *S = pkt_script_new(old->o, err);
-  if (S == NULL || pkt_script_start(S, linktype, err) != PKT_OK) {
+  int rc = S ? pkt_script_start(S, linktype, err) : PKT_ERROR;
+  if (rc == PKT_OK && S->outlinktype != old->outlinktype) {
+    /* the outputs were opened in the old one's: a pcap holds one */
+    snprintf(err, PKT_ERRSIZE, "the script now declares link type %d, the "
+             "output is written in %d: a pcap file holds one link type",
+             S->outlinktype >= 0 ? S->outlinktype : linktype,
+             old->outlinktype >= 0 ? old->outlinktype : linktype);
+    rc = PKT_ERROR;
+  }
+  if (rc != PKT_OK) {
     fprintf(stderr, "pktlua: reload failed, the running script stays: "
             "%s\n", err);
     if (S) pkt_script_close(S);

@@ -59,8 +59,10 @@ pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
 ** its reader */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
                        const pkt_Source *src, char *err);
-/* sink_inject.c: o->oface, which must speak the source's link layer */
+/* sink_inject.c: o->oface; then the frames' link type (a DLT_), which
+** the interface must speak: PKT_OK, or PKT_ERROR with err */
 int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
                          const pkt_Source *src, char *err);
+int pkt_sink_injectlink (pkt_Sink *k, int dlt, char *err);
 
 #endif

@@ -73,8 +73,22 @@ static const pkt_SinkOps inject_ops = {
 /*
 ** The handle is opened with the capture, before -Z drops the privileges
 ** it needs. Frames are injected as they are, so the output interface must
-** speak the input's link layer.
+** speak their link layer: pkt_sink_injectlink checks, once the script
+** said which (pktlua.linktype).
 */
+int pkt_sink_injectlink (pkt_Sink *k, int dlt, char *err) {
+  pcap_t *p = INJ(k)->out;
+  if (pcap_datalink(p) != dlt) {
+    const char *in = pcap_datalink_val_to_name(dlt);
+    const char *name = pcap_datalink_val_to_name(pcap_datalink(p));
+    snprintf(err, PKT_ERRSIZE,
+             "%s: cannot inject %s frames on a %s interface", k->name,
+             in ? in : "unknown", name ? name : "unknown");
+    return PKT_ERROR;
+  }
+  return PKT_OK;
+}
+
 int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
                          const pkt_Source *src, char *err) {
   char perr[PCAP_ERRBUF_SIZE] = "";
@@ -97,14 +111,7 @@ int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
     pkt_explainactivate(err, o->oface, p, rc, "inject");
     goto fail;
   }
-  if (pcap_datalink(p) != src->dlt) {
-    const char *in = pcap_datalink_val_to_name(src->dlt);
-    const char *name = pcap_datalink_val_to_name(pcap_datalink(p));
-    snprintf(err, PKT_ERRSIZE,
-             "%s: cannot inject %s frames on a %s interface", o->oface,
-             in ? in : "unknown", name ? name : "unknown");
-    goto fail;
-  }
+  (void)src;
   *out = k;
   return PKT_OK;
 fail:

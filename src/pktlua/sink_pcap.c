@@ -36,6 +36,9 @@ typedef struct PcapFile {
   size_t nrec;              /* bytes of them */
   uint64_t *no;             /* the packet number of each (owned) */
   size_t nno;               /* how many */
+  off_t hdrat;              /* where the file header starts */
+  uint32_t snaplen;         /* the header's snaplen */
+  uint32_t maxcap;          /* the longest record written, when longer */
 } PcapFile;
 
 #define PF(k) ((PcapFile *)(k)->priv)
@@ -139,6 +142,7 @@ static int pcapfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
   hdr[1] = (uint32_t)h->ts.tv_usec;
   hdr[2] = h->caplen;
   hdr[3] = h->len;
+  if (h->caplen > f->maxcap) f->maxcap = h->caplen;
   memcpy(f->rec + f->nrec, hdr, sizeof(hdr));
   memcpy(f->rec + f->nrec + sizeof(hdr), p->data, h->caplen);
   f->nrec += need;
@@ -148,6 +152,24 @@ lost:  /* this packet is not written either */
   st->passed--;
   st->failed++;
   return rc;
+}
+
+/*
+** A script that made packets longer than the input's snaplen: libpcap's
+** reader would cut them to the header's snaplen, so a regular file gets
+** the longest record's length there; a pipe cannot, and says so once.
+*/
+static void growsnaplen (pkt_Sink *k) {
+  PcapFile *f = PF(k);
+  if (f->maxcap <= f->snaplen) return;
+  if (f->regular && pwrite(f->fd, &f->maxcap, 4, f->hdrat + 16) == 4)
+    f->snaplen = f->maxcap;
+  else {
+    fprintf(stderr, "pktlua: %s: records longer than the snaplen in the "
+            "file header (%u): readers may cut them\n", k->name,
+            (unsigned)f->snaplen);
+    f->snaplen = UINT32_MAX;  /* said once */
+  }
 }
 
 static int pcapfile_flush (pkt_Sink *k, pkt_Stats *st, char *err) {
@@ -160,6 +182,7 @@ static int pcapfile_close (pkt_Sink *k, char *err) {
   int rc = PKT_OK;
   memset(&ignored, 0, sizeof(ignored));
   if (f->fd >= 0 && !f->broken) rc = drain(k, &ignored, err);
+  if (f->fd >= 0) growsnaplen(k);
   if (f->fd >= 0 && f->own && close(f->fd) != 0 && rc == PKT_OK) {
     snprintf(err, PKT_ERRSIZE, "%s: write error: %s", k->name,
              strerror(errno));
@@ -249,6 +272,9 @@ static int openfile (pkt_Sink *k, const pkt_Options *o,
     f->broken = 1;
     return PKT_ERROR;
   }
+  f->hdrat = f->size;
+  memcpy(&f->snaplen, hdr + 16, 4);
+  f->maxcap = f->snaplen;
   f->size += (off_t)sizeof(hdr);
   return PKT_OK;
 }
