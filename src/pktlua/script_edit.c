@@ -42,7 +42,9 @@ static pkt_Script *checkpkt (lua_State *L) {
   if (S->edit.cur == NULL)
     luaL_error(L, "no packet to edit (edits work in packet(), not in the "
                "chunk or finish())");
-  if (luamem_tohead(L, 1, NULL) != S->pkt)
+  /* pkt's userdata block starts with its head (lmemlib.h): one compare,
+  ** where luamem_tohead's type check costs a third of an edit */
+  if (lua_type(L, 1) != LUA_TUSERDATA || lua_touserdata(L, 1) != S->pkt)
     luaL_argerror(L, 1, "the packet (pkt of packet()) expected");
   if (!S->edit.begun) {  /* the trailer of the frame as it came */
     pkt_Packet *p = S->edit.cur;

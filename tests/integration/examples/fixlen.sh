@@ -12,19 +12,6 @@ need_pktlua
 t=$(tmp)
 LAST_ERR=$t/err
 
-# the records of a file, one per line (length on the wire, bytes in hex),
-# but for the frames listed in the file `skip`
-records() {
-  "$PKTLUA" -q -r "$1" -a skip="${2:-/dev/null}" -e '
-    local skip, n = {}, 0
-    for l in io.lines(arg.skip) do skip[tonumber(l)] = true end
-    function packet (p, i)
-      n = n + 1
-      if skip[n] then return end
-      print(i.len, (tostring(p):gsub(".", function (c)
-        return string.format("%02x", c:byte()) end)))
-    end'
-}
 # frames tcpdump says have a UDP length past the packet
 badlen() {
   tcpdump -# -nn -vv -r "$1" 2>/dev/null | awk '/^ *[0-9]+  / { n = $1 } /bad length/ { print n }'

@@ -13,17 +13,6 @@ need_pktlua
 t=$(tmp)
 LAST_ERR=$t/err
 
-# numbered records: number, length on the wire, bytes in hex
-records() {
-  "$PKTLUA" -q -r "$1" -e '
-    local n = 0
-    function packet (p, i)
-      n = n + 1
-      print(n, i.len, (tostring(p):gsub(".", function (c)
-        return string.format("%02x", c:byte()) end)))
-    end'
-}
-
 ncut=0
 for f in $(readable_captures); do
   name=$(basename "$f")
@@ -50,14 +39,14 @@ for f in $(readable_captures); do
       test -z "$(tcpdump -nn -vv -r "$t/o.pcap" 2>/dev/null | grep 'bad length')"
     awk 'NR == FNR { f[$1] = 1; next } !f[$1]' "$t/frags" "$t/changed" >"$t/mine"
     records "$t/tr.pcap" | awk 'NR == FNR { n[$1] = 1; next } n[$1]' \
-      <(cut -d' ' -f1 "$t/mine") - >"$t/theirs"
+      <(cut -f1 "$t/mine") - >"$t/theirs"
     same "$name, mtu $mtu: the cut packets are tcprewrite --mtu-trunc's" "$t/theirs" "$t/mine"
     check "$name, mtu $mtu: no IP packet over $mtu bytes" test -z "$(tshark -r "$t/o.pcap" \
       -T fields -E occurrence=f -e ip.len -e ipv6.plen 2>/dev/null |
       awk -F'\t' -v m=$mtu '$1 + 0 > m || ($2 != "" && $2 + 40 > m)')"
     bad_cksums "$t/o.pcap" >"$t/bad.out"
     check "$name, mtu $mtu: no bad checksum in the cut packets" \
-      test -z "$(grep -wFf <(cut -d' ' -f1 "$t/changed") "$t/bad.out")"
+      test -z "$(grep -wFf <(cut -f1 "$t/changed") "$t/bad.out")"
   done
 done
 [ "$CORPUS" = generated ] && check "packets cut: $ncut" test "$ncut" -gt 0

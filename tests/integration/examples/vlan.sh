@@ -16,21 +16,6 @@ need_pktlua
 t=$(tmp)
 LAST_ERR=$t/err
 
-# the records of a file, one per line: length on the wire, then the bytes
-# in hex after the two MAC addresses (from=1: all of them); but for the
-# frames listed in the file `skip`
-records() {
-  "$PKTLUA" -q -r "$1" -a from="${2:-13}" -a skip="${3:-/dev/null}" -e '
-    local skip, n = {}, 0
-    for l in io.lines(arg.skip) do skip[tonumber(l)] = true end
-    function packet (p, i)
-      n = n + 1
-      if skip[n] then return end
-      print(i.len, (tostring(p):sub(tonumber(arg.from)):gsub(".", function (c)
-        return string.format("%02x", c:byte()) end)))
-    end'
-}
-
 # the lengths and checksums tcprewrite should not change, one frame a line
 ipfields() {
   tshark -r "$1" -T fields -E occurrence=a -e ip.len -e ip.checksum -e ipv6.plen \
@@ -43,7 +28,7 @@ for f in $(readable_captures); do
   lt=$("$PKTLUA" -q -r "$f" -c 1 -e 'function packet (p, i) print(i.linktype) end')
   if [ "$lt" != 1 ]; then  # not Ethernet: passed as it is
     run_pktlua -r "$f" -w "$t/o.pcap" -f "$EXAMPLES/vlan.lua" -a op=push -a vid=7
-    check "$name (link type $lt): unchanged" cmp -s <(records "$f" 1) <(records "$t/o.pcap" 1)
+    check "$name (link type $lt): unchanged" cmp -s <(records "$f") <(records "$t/o.pcap")
     continue
   fi
   n=$((n + 1))
@@ -57,16 +42,16 @@ for f in $(readable_captures); do
     awk -F'\t' '{ n = NF / 2; for (i = 1; i <= n; i++) if ($i != $(i + n)) { print NR; next } }' >"$t/skip"
   tshark -r "$f" -T fields -e frame.protocols 2>/dev/null |
     awk '{ if (gsub(/(^|:)eth:/, "&") > 1) print NR }' >>"$t/skip"  # Ethernet in Ethernet
-  same "$name: push = tcprewrite --enet-vlan=add" <(records "$t/push.tr.pcap" 13 "$t/skip") <(records "$t/push.pcap" 13 "$t/skip")
+  same "$name: push = tcprewrite --enet-vlan=add" <(records "$t/push.tr.pcap" "$t/skip" 13) <(records "$t/push.pcap" "$t/skip" 13)
   run_pktlua -r "$f" -w "$t/pop.pcap" -f "$EXAMPLES/vlan.lua" -a op=pop ||
     bad "$name: pop failed: $(head -2 "$LAST_ERR")"
   tcprewrite --enet-vlan=del -i "$f" -o "$t/pop.tr.pcap" 2>/dev/null || die "tcprewrite failed on $name"
-  same "$name: pop = tcprewrite --enet-vlan=del" <(records "$t/pop.tr.pcap" 13 "$t/skip") <(records "$t/pop.pcap" 13 "$t/skip")
+  same "$name: pop = tcprewrite --enet-vlan=del" <(records "$t/pop.tr.pcap" "$t/skip" 13) <(records "$t/pop.pcap" "$t/skip" 13)
   same "$name: push keeps the IP lengths and checksums" "$t/in.f" <(ipfields "$t/push.pcap")
   same "$name: pop keeps the IP lengths and checksums" "$t/in.f" <(ipfields "$t/pop.pcap")
   # a push then a pop: the input again, MAC addresses too
   "$PKTLUA" -q -r "$t/push.pcap" -w "$t/back.pcap" -f "$EXAMPLES/vlan.lua" -a op=pop
-  check "$name: push then pop: as it was" cmp -s <(records "$f" 1) <(records "$t/back.pcap" 1)
+  check "$name: push then pop: as it was" cmp -s <(records "$f") <(records "$t/back.pcap")
 done
 check "Ethernet captures compared: $n" test "$n" -gt 0
 [ "$CORPUS" = shared ] && finish
