@@ -51,12 +51,16 @@ grow='
   end'
 files="vlan qinq mpls pppoe sll-nano sll2 raw linktype-ipv4 linktype-ipv6 ipv4-options ipv6-ext tunnels tcp-long ipv6-errors"
 [ "$CORPUS" = shared ] && files=
+# (cuts, TCP only, on the captures with TCP through each kind of layer:
+# the suite must stay within its time on a loaded machine)
+shrink=" vlan qinq mpls pppoe sll-nano ipv4-options ipv6-ext tcp-long "
 for f in $files; do
+  # what tshark said of the input may stay (a malformed DNS name), no more
+  complaints "$CAPS/$f.pcap" >"$TMP/before"
   for delta in 7 -3; do
+    [ $delta -lt 0 ] && [ "${shrink/ $f /}" = "$shrink" ] && continue
     run_pktlua -r "$CAPS/$f.pcap" -w "$TMP/$f.pcap" -a delta=$delta -e "$grow"
     check "$f $delta: runs: $(head -2 "$LAST_ERR")" test ! -s "$LAST_ERR"
-    # what tshark said of the input may stay (a malformed DNS name), no more
-    complaints "$CAPS/$f.pcap" >"$TMP/before"
     complaints "$TMP/$f.pcap" >"$TMP/after"
     check "$f $delta: tshark finds no bad length or checksum: $(comm -13 "$TMP/before" "$TMP/after" | head -3)" \
       test -z "$(comm -13 "$TMP/before" "$TMP/after")"
