@@ -5,7 +5,8 @@
 ** l3 finder, the script side and the pcap sink, with a script that reads
 ** every field of every protocol layout in layouts/ at every plausible
 ** offset, runs the checksum module over the packet, rewrites the IPv4
-** TTL and the timestamp.
+** TTL and the timestamp, and edits the packet's length (pktlua.insert,
+** remove, resize, info.len) before pktlua.fixup walks what is left.
 **
 ** The input is the whole file. pkt_source_open takes a file name, so the
 ** bytes go into an anonymous memory file (memfd) opened by its /proc path:
@@ -31,6 +32,7 @@ static const char scripttext[] =
   "/lua/?.lua;' .. package.path\n"
   "local layout = require 'layout'\n"
   "local checksum = require 'checksum'\n"
+  "local pktlua = require 'pktlua'\n"
   "local names = { 'ethernet', 'vlan', 'arp', 'ipv4', 'ipv6', 'icmp',\n"
   "  'icmpv6', 'udp', 'tcp', 'sll', 'sll2' }\n"
   "local ptrs = {}\n"
@@ -74,6 +76,16 @@ static const char scripttext[] =
   "      pcall(checksum.fixl4, pkt, l3)\n"
   "    end\n"
   "  end\n"
+  "  -- edits steered by the packet's last byte (its own bytes as fill,\n"
+  "  -- growth past the room, cuts), then the fix-ups over what is left\n"
+  "  local b = n > 0 and pkt:get(n) or 0\n"
+  "  if b % 4 == 0 then pcall(pktlua.insert, pkt, b % (n + 1) + 1, b * 3, pkt)\n"
+  "  elseif b % 4 == 1 then pcall(pktlua.remove, pkt, b % (n + 1) + 1, b % 9)\n"
+  "  elseif b % 4 == 2 then pcall(pktlua.resize, pkt, n + b % 600 - 300)\n"
+  "  end\n"
+  "  if b % 3 == 0 then pcall(function () info.len = #pkt + b end) end\n"
+  "  pcall(pktlua.fixup, pkt, info)\n"
+  "  if l3 then pcall(pktlua.fixup, pkt, l3) end\n"
   "  if n % 5 == 1 then info.nsec = n * 1000 end  -- the written timestamp\n"
   "  if n % 3 == 1 then info.comment = (info.comment or '') .. '\\nc' end\n"
   "  return n % 7 ~= 3  -- drop some, pass the rest\n"
@@ -100,6 +112,7 @@ static pkt_Script *getscript (int linktype) {
   if (nstates == 0) {
     memset(&opts, 0, sizeof(opts));
     opts.wfile = "/dev/null";
+    opts.outlinktype = -1;  /* the input's */
     opts.chunk = scripttext;
     opts.snaplen = 262144;
     opts.buffered = 1;

@@ -53,3 +53,13 @@ if(TARGET pktlua)
     PKTLUA_HAVE_LAYOUT PKTLUA_HAVE_CHECKSUM)
   pktlua_test_env(test_pkt_loop)
 endif()
+
+# Packets that change length: edit.c's moves on their own.
+if(TARGET pktlua)
+  pktlua_add_cmocka_test(test_pkt_edit
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/c/test_pkt_edit.c
+            ${PROJECT_SOURCE_DIR}/src/pktlua/edit.c
+    LIBS PkgConfig::PCAP)
+  target_include_directories(test_pkt_edit PRIVATE ${PROJECT_SOURCE_DIR}/src/pktlua)
+  target_compile_definitions(test_pkt_edit PRIVATE _DEFAULT_SOURCE)
+endif()

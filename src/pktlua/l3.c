@@ -47,6 +47,7 @@ int pkt_linktype (int dlt) {
   return dlt;
 }
 
+/* the DLT_ value libpcap takes for a LINKTYPE_ value */
 int pkt_dlt (int linktype) {
   switch (linktype) {
     case LT_RAW: return DLT_RAW;

@@ -61,4 +61,17 @@ long pkt_inner (const unsigned char *p, size_t caplen, const pkt_L4 *l4,
 /* a tunnel's name ("gre", ...) */
 const char *pkt_tunnelname (int kind);
 
+/* ---- fixup.c: lengths and checksums after edits ---- */
+/* Sets the lengths and checksums of the IP packet at l3 and of the
+** packets it carries, in p[0..caplen) of len bytes on the wire, and the
+** length of a PPPoE session header behind the Ethernet header at `eth`
+** (-1: none); the last `trailer` bytes are not IP. Returns the IP headers
+** fixed. */
+int pkt_fixup (unsigned char *p, size_t caplen, size_t len, long l3,
+               long eth, size_t trailer);
+/* the bytes after the IP packet at l3 (by its length field) in a frame
+** captured whole: Ethernet padding, an FCS; 0 when cut or not IP */
+size_t pkt_trailer (const unsigned char *p, size_t caplen, size_t len,
+                    long l3);
+
 #endif

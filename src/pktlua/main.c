@@ -481,6 +481,17 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
+  /* the outputs' link type: the script's (pktlua.linktype), which the
+  ** sinks then write, else the input's */
+  o.outlinktype = pkt_script_linktype(script);
+  for (i = 0; i < ninjects; i++)
+    if (pkt_sink_injectlink(injects[i], o.outlinktype >= 0 ?
+                            pkt_dlt(o.outlinktype) : src->dlt,
+                            o.outlinktype >= 0, err) != PKT_OK) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+      goto finish;
+    }
   for (i = 0; i < o.noutputs; i++) {  /* sinks[0..nfiles): the files */
     if (o.outputs[i].file == NULL) continue;
     if ((rc = pkt_sink_openfile(&sinks[nfiles], &o, o.outputs[i].file, src,

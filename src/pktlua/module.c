@@ -18,6 +18,7 @@
 **                            on a packet does by default (script.h)
 **   pktlua.emit(mem [, output [, time]])
 **                         -> one more packet, mem's bytes, to an output
+**   pktlua.insert, remove, resize, fixup, linktype: script_edit.c
 **
 ** `at` is a 1-based offset of an IP header, or info (its l3). Offsets in
 ** and out are 1-based, as info's. clock_gettime goes through the vDSO: no
@@ -36,9 +37,12 @@
 #include "script_route.h"
 
 int luaopen_pktlua (lua_State *L);
+void pkt_edit_lib (lua_State *L);  /* script_edit.c: insert, remove, ... */
 
-/* the 0-based IP header `at` (arg) names in len bytes, -1 for none */
-static long checkat (lua_State *L, int arg, size_t len) {
+/* the 0-based IP header `at` (arg) names in len bytes, -1 for none
+** (script_edit.c's fixup takes it too) */
+long pkt_checkat (lua_State *L, int arg, size_t len);
+long pkt_checkat (lua_State *L, int arg, size_t len) {
   lua_Integer v;
   int isnum;
   if (lua_istable(L, arg)) {
@@ -71,7 +75,7 @@ static int lib_l4 (lua_State *L) {
   size_t len;
   const char *p = luamem_checkarray(L, 1, &len);
   pkt_L4 r;
-  pkt_l4((const unsigned char *)p, len, checkat(L, 2, len), &r);
+  pkt_l4((const unsigned char *)p, len, pkt_checkat(L, 2, len), &r);
   return pushl4(L, &r);
 }
 
@@ -82,7 +86,7 @@ static int lib_inner (lua_State *L) {
   pkt_L4 r;
   int kind;
   long in;
-  pkt_l4(p, len, checkat(L, 2, len), &r);
+  pkt_l4(p, len, pkt_checkat(L, 2, len), &r);
   in = pkt_inner(p, len, &r, &kind);
   if (in < 0) {
     lua_pushnil(L);
@@ -103,7 +107,7 @@ static int lib_flowhash (lua_State *L) {
   size_t len;
   const unsigned char *p = (const unsigned char *)luamem_checkarray(L, 1,
                                                                     &len);
-  long at = checkat(L, 2, len);
+  long at = pkt_checkat(L, 2, len);
   int linktype = 101;  /* LINKTYPE_RAW: what an offset names */
   if (lua_istable(L, 2)) {
     lua_getfield(L, 2, "linktype");
@@ -235,5 +239,6 @@ int luaopen_pktlua (lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, "pktlua.emitter");
   lua_pushcclosure(L, lib_emit, 1);
   lua_setfield(L, -2, "emit");
+  pkt_edit_lib(L);
   return 1;
 }

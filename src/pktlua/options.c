@@ -411,6 +411,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   long long n;
   const char *chosen = NULL;  /* the timing option given */
   memset(o, 0, sizeof(*o));
+  o->outlinktype = -1;  /* main.c: the script's, once it started */
   o->outputs = calloc(PKT_MAXOUTPUTS, sizeof(*o->outputs));
   if (o->outputs == NULL) return bad("out of memory");
   o->outputs[0].name = "default";

@@ -120,6 +120,9 @@ typedef struct pkt_Options {
   long long loops;          /* --loop: times the file is sent, 0: forever */
   double duration;          /* --duration in seconds, 0: none */
   unsigned shardk, shardn;  /* --shard K/N (flowhash.h), shardn 0: none */
+  int outlinktype;          /* set by main.c once the script started: the
+                            ** LINKTYPE_ it declared (pktlua.linktype) for
+                            ** every output, -1: the input's */
 } pkt_Options;
 
 /* counters reported at exit, on SIGUSR1 and with --stats=json */

@@ -254,6 +254,8 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
   pkt_guard_libs(L);
   lua_pushlightuserdata(L, &S->emitter);  /* before pktlua loads */
   lua_setfield(L, LUA_REGISTRYINDEX, "pktlua.emitter");
+  S->outlinktype = -1;
+  pkt_edit_attach(S);
   preload(L);
   setpaths(L);
   setargs(L, o);
@@ -340,6 +342,9 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
   S->pkt = luamem_tohead(L, SLOT_PKT, NULL);
   S->info.pkt = S->pkt;  /* info.l4 is looked for in these bytes */
   pkt_info_new(L, &S->info);                           /* SLOT_INFO.. */
+  lua_pushvalue(L, SLOT_INFO);  /* for the edits to refresh */
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &S->info);
+  S->info.edit = &S->edit;
   S->started = 1;
   return PKT_OK;
 }
@@ -350,19 +355,10 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
 ** =======================================================
 */
 
-/* pkt shows bytes mem[0..len), or nothing (mem NULL), by the owner
-** protocol of lmemlib.h: a store into its head while its unref is NULL
-** (the bytes are libpcap's); a `pkt` the script sliced has the library's
-** mark there instead and goes through luamem_resetref, which empties the
-** slices. SLOT_PKT is `pkt` in the base frame and the batch's. */
+/* pkt shows bytes mem[0..len), or nothing (mem NULL); SLOT_PKT is `pkt`
+** in the base frame and the batch's */
 static void setpkt (pkt_Script *S, unsigned char *mem, size_t len) {
-  luamem_Head *h = S->pkt;
-  if (h->unref != NULL) {
-    luamem_resetref(S->L, SLOT_PKT, (char *)mem, len, NULL, 0);
-    return;
-  }
-  h->mem = mem ? (char *)mem : LUAMEM_EMPTY;
-  h->len = mem ? len : 0;
+  pkt_script_repoint(S, SLOT_PKT, mem, len);
 }
 
 /* what one protected run over many packets shares with its caller */
@@ -402,6 +398,8 @@ static int runbatch (lua_State *L) {
     }
     b->inpacket = 1;
     setpkt(S, p->data, p->hdr.caplen);
+    S->edit.cur = p;  /* edits (script_edit.c) work on it, from its bytes */
+    S->edit.begun = 0;
     if (S->wantsinfo) pkt_info_update(L, &S->info, SLOT_INFO, p);
     lua_pushvalue(L, SLOT_FUNC);
     lua_pushvalue(L, SLOT_PKT);
@@ -412,6 +410,7 @@ static int runbatch (lua_State *L) {
     lua_call(L, 2, 1);
     S->emitter.cur = NULL;
     S->inlua = 0;
+    S->edit.cur = NULL;
     /* false drops; names choose outputs; anything else passes */
     p->route = pkt_routes_verdict(&S->routes, L, -1, &S->reports, b->st,
                                   p->no);
@@ -476,6 +475,7 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
     pkt_guard_running(NULL);
     S->inlua = 0;
     S->emitter.cur = NULL;
+    S->edit.cur = NULL;
     if (status == LUA_OK) return b.result;
     if (!b.inpacket) {  /* not the script's: nothing sensible to go on with */
       fprintf(stderr, "pktlua: %s\n", errmsg(S, status));
@@ -555,7 +555,16 @@ int pkt_script_reload (pkt_Script **pS, int linktype, pkt_Stats *st) {
   char err[PKT_ERRSIZE];
   pkt_Script *old = *pS;
   pkt_Script *S = pkt_script_new(old->o, err);
-  if (S == NULL || pkt_script_start(S, linktype, err) != PKT_OK) {
+  int rc = S ? pkt_script_start(S, linktype, err) : PKT_ERROR;
+  if (rc == PKT_OK && S->outlinktype != old->outlinktype) {
+    /* the outputs were opened in the old one's: a pcap holds one */
+    snprintf(err, PKT_ERRSIZE, "the script now declares link type %d, the "
+             "output is written in %d: a pcap file holds one link type",
+             S->outlinktype >= 0 ? S->outlinktype : linktype,
+             old->outlinktype >= 0 ? old->outlinktype : linktype);
+    rc = PKT_ERROR;
+  }
+  if (rc != PKT_OK) {
     fprintf(stderr, "pktlua: reload failed, the running script stays: "
             "%s\n", err);
     if (S) pkt_script_close(S);
@@ -569,6 +578,10 @@ int pkt_script_reload (pkt_Script **pS, int linktype, pkt_Stats *st) {
   return PKT_OK;
 }
 
+int pkt_script_linktype (pkt_Script *S) {
+  return S ? S->outlinktype : -1;
+}
+
 size_t pkt_script_memory (pkt_Script *S) {
   return S ? S->used : 0;
 }
@@ -577,6 +590,7 @@ void pkt_script_close (pkt_Script *S) {
   if (S == NULL) return;
   pkt_reports_flush(&S->reports);
   lua_close(S->L);
+  pkt_edit_free(&S->edit);
   free(S);
 }
 

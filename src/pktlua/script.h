@@ -57,6 +57,9 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st);
 ** stays. PKT_OK reloaded, PKT_ERROR kept the old one (reason printed). */
 int pkt_script_reload (pkt_Script **S, int linktype, pkt_Stats *st);
 size_t pkt_script_memory (pkt_Script *S);
+/* the LINKTYPE_ the script declared for its output (pktlua.linktype),
+** -1 when it declared none (NULL: none) */
+int pkt_script_linktype (pkt_Script *S);
 void pkt_script_close (pkt_Script *S);
 /* async-signal-safe: whichever script state and coroutine runs raises
 ** "interrupted", and no script code runs after that in this process:

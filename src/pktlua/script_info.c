@@ -26,9 +26,11 @@
 ** computes them when read, which costs nothing to scripts that do not
 ** read them (a store is the dearest step of the per-packet path), and
 ** their writes reach __newindex: sec and nsec set the packet's timestamp
-** (what -w writes, and when a replay sends the packet); len, linktype and
-** loop (the pass over the file, --loop) are read-only. Other keys are the
-** script's own and stay. l4, proto and fragment are computed too, when
+** (what -w writes, and when a replay sends the packet); len sets the
+** length on the wire (#pkt or more: what was never captured, which edits
+** then keep, script_edit.c); linktype and loop (the pass over the file,
+** --loop) are read-only. Edits re-store caplen, l3 and ipversion. Other
+** keys are the script's own and stay. l4, proto and fragment are computed too, when
 ** read (layers.c's walk over the IP header chain, in the bytes as they are
 ** then): a script that never reads them pays not even the walk. So is
 ** flow, the symmetric flow hash (flowhash.c) that --shard splits by.
@@ -132,11 +134,24 @@ static int info_newindex (lua_State *L) {
       in->comment = lua_tolstring(L, 3, &in->commentlen);
       in->commentset = 1;
       break;
-    case F_LEN: case F_LINKTYPE: case F_L4: case F_PROTO: case F_FRAGMENT:
+    case F_LEN: {
+      int isnum;
+      lua_Integer v = lua_tointegerx(L, 3, &isnum);
+      if (in->edit == NULL || in->edit->cur == NULL)
+        return luaL_error(L, "info.len: no packet (written in packet())");
+      if (!isnum || v < (lua_Integer)in->pkt->len || v > 0xffffffff)
+        return luaL_error(L, "info.len: %s is not an integer in %I..%I "
+                          "(#pkt to 2^32-1)", luaL_tolstring(L, 3, NULL),
+                          (lua_Integer)in->pkt->len, (lua_Integer)0xffffffff);
+      pkt_edit_setwirelen(in->edit, (uint32_t)v);
+      in->len = v;
+      return 0;
+    }
+    case F_LINKTYPE: case F_L4: case F_PROTO: case F_FRAGMENT:
     case F_LOOP: case F_IFACE: case F_IFNAME: case F_FLOW:
       return luaL_error(L, "info.%s is read-only (only info.sec, "
-                        "info.nsec and info.comment can be written)",
-                        fieldnames[f]);
+                        "info.nsec, info.len and info.comment can be "
+                        "written)", fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
   }
   in->tswritten = 1;
@@ -210,6 +225,22 @@ static void setfield (lua_State *L, int info, int k, lua_Integer v) {
 /* the IP version of a header that starts with byte b: 4, 6 or 0 */
 static lua_Integer ipversion (unsigned char b) {
   return (b >> 4 == 4 || b >> 4 == 6) ? b >> 4 : 0;
+}
+
+void pkt_info_edited (lua_State *L, pkt_Info *in, int info, int linktype,
+                      const pkt_Packet *p) {
+  long l3 = pkt_l3(linktype, p->data, p->hdr.caplen);
+  in->l3 = l3;
+  in->len = (lua_Integer)p->hdr.len;
+  lua_pushinteger(L, (lua_Integer)p->hdr.caplen);
+  lua_setfield(L, info, "caplen");
+  if (l3 >= 0) lua_pushinteger(L, (lua_Integer)l3 + 1);
+  else lua_pushnil(L);
+  lua_setfield(L, info, "l3");
+  if (l3 >= 0 && ipversion(p->data[l3]) != 0)
+    lua_pushinteger(L, ipversion(p->data[l3]));
+  else lua_pushboolean(L, 0);
+  lua_setfield(L, info, "ipversion");
 }
 
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,

@@ -7,6 +7,7 @@
 
 #include <lua.h>
 
+#include "edit.h"
 #include "lmemlib.h"
 #include "pkt.h"
 
@@ -27,6 +28,7 @@ typedef struct pkt_Info {
   int commentset;              /* info.comment was written */
   const char *comment;         /* what it was set to (anchored), or NULL */
   size_t commentlen;
+  pkt_Edit *edit;              /* the packet info.len writes to */
   const void *keys[PKT_INFO_NFIELDS];  /* the field names' strings */
 } pkt_Info;
 
@@ -36,6 +38,10 @@ typedef struct pkt_Info {
 void pkt_info_new (lua_State *L, pkt_Info *in);
 /* the packet p's fields, before its call (info at stack index `info`) */
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,
+                      const pkt_Packet *p);
+/* after an edit of p: caplen, len, l3 and ipversion as the bytes are now,
+** l3 found by `linktype` (the output's) */
+void pkt_info_edited (lua_State *L, pkt_Info *in, int info, int linktype,
                       const pkt_Packet *p);
 /* the timestamp and comment the script wrote into p (in->tswritten) */
 void pkt_info_settime (pkt_Info *in, pkt_Packet *p);

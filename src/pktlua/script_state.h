@@ -10,6 +10,7 @@
 
 #include <lua.h>
 
+#include "edit.h"
 #include "lmemlib.h"
 #include "script.h"
 #include "script_info.h"
@@ -44,6 +45,8 @@ struct pkt_Script {
   uint64_t readbase;         /* packets read before this script's first */
   uint64_t pkterrors;        /* its errors on packets */
   pkt_Emitter emitter;       /* pktlua.emit's (module.c) */
+  pkt_Edit edit;             /* the packet being handled, its edits */
+  int outlinktype;           /* pktlua.linktype's LINKTYPE_, -1: none */
 };
 
 /* ---- script_guard.c ---- */
@@ -63,5 +66,29 @@ int pkt_guard_stopped (void);
 /* replaces the library functions that would escape the guard: coroutine
 ** resume/wrap/close, debug.sethook, setmetatable with a __gc */
 void pkt_guard_libs (lua_State *L);
+
+/*
+** pkt (at stack index idx) shows mem[0..len), or nothing (mem NULL), by
+** the owner protocol of lmemlib.h: a store into its head while its unref
+** is NULL (the bytes are the daemon's); a `pkt` the script sliced has the
+** library's mark there instead and goes through luamem_resetref, which
+** empties the slices. Inline: it runs for every packet (script.c) and
+** after every edit (script_edit.c).
+*/
+static inline void pkt_script_repoint (pkt_Script *S, int idx,
+                                       unsigned char *mem, size_t len) {
+  luamem_Head *h = S->pkt;
+  if (h->unref != NULL) {
+    luamem_resetref(S->L, idx, (char *)mem, len, NULL, 0);
+    return;
+  }
+  h->mem = mem ? (char *)mem : LUAMEM_EMPTY;
+  h->len = mem ? len : 0;
+}
+
+/* ---- script_edit.c ---- */
+/* S is what the edit functions of the pktlua module work on (before the
+** module is loaded) */
+void pkt_edit_attach (pkt_Script *S);
 
 #endif

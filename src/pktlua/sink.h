@@ -89,10 +89,12 @@ int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
 ** timestamp unit */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
                        const char *file, const pkt_Source *src, char *err);
-/* sink_inject.c: injection on iface, which must speak the source's link
-** layer */
+/* sink_inject.c: injection on iface; then the frames' link type (a DLT_,
+** `declared` by the script for all of them, or the input's), which the
+** interface must speak: PKT_OK, or PKT_ERROR with err */
 int pkt_sink_openinject (pkt_Sink **out, const char *iface,
                          const pkt_Source *src, char *err);
+int pkt_sink_injectlink (pkt_Sink *k, int dlt, int declared, char *err);
 
 /*
 ** sink_file.c: an output file written in whole records. Records are

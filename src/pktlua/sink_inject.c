@@ -11,6 +11,7 @@
 typedef struct Inject {
   pcap_t *out;              /* the activated handle */
   int dlt;                  /* its link type */
+  int declared;             /* the script declared the frames' (all) */
   int reported;             /* the first failure was printed */
 } Inject;
 
@@ -35,7 +36,7 @@ static int inject_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
   (void)err;  /* a refused frame is counted, the run goes on */
   long wait = 10000;
   int tries = 0, e;
-  if (p->iface != NULL && p->iface->dlt != j->dlt) {
+  if (p->iface != NULL && p->iface->dlt != j->dlt && !j->declared) {
     /* a pcapng input's interface of another link type than this one */
     st->injecterrors++;
     fail(&st->otherfail, &st->otherfirst, p->no);
@@ -87,8 +88,23 @@ static const pkt_SinkOps inject_ops = {
 /*
 ** The handle is opened with the capture, before -Z drops the privileges
 ** it needs. Frames are injected as they are, so the output interface must
-** speak the input's link layer.
+** speak their link layer: pkt_sink_injectlink checks, once the script
+** said which (pktlua.linktype).
 */
+int pkt_sink_injectlink (pkt_Sink *k, int dlt, int declared, char *err) {
+  Inject *j = INJ(k);
+  if (j->dlt != dlt) {
+    const char *in = pcap_datalink_val_to_name(dlt);
+    const char *name = pcap_datalink_val_to_name(j->dlt);
+    snprintf(err, PKT_ERRSIZE,
+             "%s: cannot inject %s frames on a %s interface", k->name,
+             in ? in : "unknown", name ? name : "unknown");
+    return PKT_ERROR;
+  }
+  j->declared = declared;
+  return PKT_OK;
+}
+
 int pkt_sink_openinject (pkt_Sink **out, const char *iface,
                          const pkt_Source *src, char *err) {
   char perr[PCAP_ERRBUF_SIZE] = "";
@@ -112,14 +128,7 @@ int pkt_sink_openinject (pkt_Sink **out, const char *iface,
     goto fail;
   }
   INJ(k)->dlt = pcap_datalink(p);
-  if (INJ(k)->dlt != src->dlt) {
-    const char *in = pcap_datalink_val_to_name(src->dlt);
-    const char *name = pcap_datalink_val_to_name(pcap_datalink(p));
-    snprintf(err, PKT_ERRSIZE,
-             "%s: cannot inject %s frames on a %s interface", iface,
-             in ? in : "unknown", name ? name : "unknown");
-    goto fail;
-  }
+  (void)src;
   *out = k;
   return PKT_OK;
 fail:

@@ -1,11 +1,13 @@
 /*
 ** sink_pcap.c - the pcap file back-end (-w): passed packets as savefile
-** records, to a file or standard output, in the input's link type,
-** snaplen and timestamp unit, through sink_file.c's whole-record writes.
+** records, to a file or standard output, in the input's link type (or
+** the one the script declared, pktlua.linktype), snaplen and timestamp
+** unit, through sink_file.c's whole-record writes.
 */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sink.h"
 
@@ -13,8 +15,11 @@
 
 typedef struct PcapFile {
   pkt_OutFile out;
-  int linktype;             /* the file's one link type */
+  int linktype;             /* the input's one link type */
+  int declared;             /* the script declared the output's */
   unsigned char hdr[24];    /* the file header, again after a rotation */
+  uint32_t snaplen;         /* the header's snaplen */
+  uint32_t maxcap;          /* the longest record written, when longer */
 } PcapFile;
 
 #define PF(k) ((PcapFile *)(k)->priv)
@@ -34,7 +39,7 @@ static int pcapfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
   uint32_t hdr[4];
   unsigned char *at;
   int rc;
-  if (p->iface && p->iface->linktype != f->linktype) {
+  if (p->iface && p->iface->linktype != f->linktype && !f->declared) {
     snprintf(err, PKT_ERRSIZE, "%s: packet %llu: interface %d has link "
              "type %d, the pcap file %d: a pcap file holds one link type "
              "(write pcapng)", k->name, (unsigned long long)p->no,
@@ -49,6 +54,7 @@ static int pcapfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
   hdr[1] = (uint32_t)h->ts.tv_usec;
   hdr[2] = h->caplen;
   hdr[3] = h->len;
+  if (h->caplen > f->maxcap) f->maxcap = h->caplen;
   memcpy(at, hdr, sizeof(hdr));
   memcpy(at + sizeof(hdr), p->data, h->caplen);
   return pkt_outfile_keep(&f->out, need, p, st, err);
@@ -58,8 +64,32 @@ static int pcapfile_flush (pkt_Sink *k, pkt_Stats *st, char *err) {
   return pkt_outfile_flush(&PF(k)->out, st, err);
 }
 
+/*
+** A script that made packets longer than the input's snaplen: libpcap's
+** reader would cut them to the header's snaplen, so a file of ours
+** (regular, one file: no rotation) gets the longest record's length
+** there; others cannot, and say so.
+*/
+static void growsnaplen (pkt_Sink *k) {
+  PcapFile *f = PF(k);
+  pkt_OutFile *out = &f->out;
+  if (f->maxcap <= f->snaplen || out->fd < 0 || out->broken) return;
+  if (out->own && out->regular && out->rot == NULL &&
+      pwrite(out->fd, &f->maxcap, 4, 16) == 4)
+    return;
+  fprintf(stderr, "pktlua: %s: records longer than the snaplen in the "
+          "file header (%u): readers may cut them\n", k->name,
+          (unsigned)f->snaplen);
+}
+
 static int pcapfile_close (pkt_Sink *k, char *err) {
-  return pkt_outfile_close(&PF(k)->out, err);
+  PcapFile *f = PF(k);
+  pkt_Stats ignored;
+  memset(&ignored, 0, sizeof(ignored));
+  if (f->maxcap > f->snaplen && f->out.fd >= 0 && !f->out.broken &&
+      pkt_outfile_flush(&f->out, &ignored, err) == PKT_OK)
+    growsnaplen(k);
+  return pkt_outfile_close(&f->out, err);
 }
 
 static int pcapfile_tick (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
@@ -118,11 +148,12 @@ static int fileheader (pkt_Sink *k, const pkt_Source *src,
   return PKT_ERROR;
 }
 
-/* a pcap file holds one link type: a mixed input is refused up front */
+/* a pcap file holds one link type: a mixed input is refused up front
+** (unless the script declared the output's, pktlua.linktype) */
 static int onelinktype (pkt_Sink *k, const pkt_Source *src, char *err) {
   int i;
   for (i = 0; i < src->nifaces; i++)
-    if (src->ifaces[i]->linktype != src->linktype) {
+    if (src->ifaces[i]->linktype != src->ifaces[0]->linktype) {
       const char *a = pcap_datalink_val_to_name(src->dlt);
       const char *b = pcap_datalink_val_to_name(src->ifaces[i]->dlt);
       snprintf(err, PKT_ERRSIZE, "%s: the input has interfaces of several "
@@ -137,10 +168,18 @@ static int onelinktype (pkt_Sink *k, const pkt_Source *src, char *err) {
 static int openfile (pkt_Sink *k, const pkt_Options *o, const char *file,
                      const pkt_Source *src, char *err) {
   PcapFile *f = PF(k);
-  f->linktype = src->linktype;
-  if (onelinktype(k, src, err) != PKT_OK ||
-      fileheader(k, src, f->hdr, err) != PKT_OK)
+  pkt_Source out = *src;  /* as the file says it: the header */
+  f->declared = o->outlinktype >= 0;
+  f->linktype = src->nifaces > 0 ? src->ifaces[0]->linktype : src->linktype;
+  if (f->declared) {
+    out.linktype = o->outlinktype;
+    out.dlt = pkt_dlt(o->outlinktype);
+  }
+  if ((!f->declared && onelinktype(k, src, err) != PKT_OK) ||
+      fileheader(k, &out, f->hdr, err) != PKT_OK)
     return PKT_ERROR;
+  memcpy(&f->snaplen, f->hdr + 16, 4);
+  f->maxcap = f->snaplen;
   return pkt_outfile_open(&f->out, k->name, file, o, pcapheader, f, err);
 }
 

@@ -36,6 +36,8 @@ typedef struct NgFile {
   int capups;
   Idb own;                  /* the one interface of a source without
                             ** interface blocks */
+  int outlinktype;          /* pktlua.linktype's for every interface, or
+                            ** -1: each its own */
 } NgFile;
 
 #define NGF(k) ((NgFile *)(k)->priv)
@@ -131,9 +133,11 @@ static unsigned char *putidb (NgFile *f, unsigned char *at, const Idb *b) {
   return put32(at, (uint32_t)len);
 }
 
-static Idb ifaceidb (const pkt_Iface *i) {
+/* an input interface's block: its link type, or the script's
+** (pktlua.linktype: every packet is in that one) */
+static Idb ifaceidb (const NgFile *f, const pkt_Iface *i) {
   Idb b;
-  b.linktype = i->linktype;
+  b.linktype = f->outlinktype >= 0 ? f->outlinktype : i->linktype;
   b.snaplen = i->snaplen;
   b.name = i->name;
   b.desc = i->description;
@@ -147,7 +151,7 @@ static size_t ifacessize (const NgFile *f, int index) {
   size_t n = 0;
   int i;
   for (i = f->nwritten; i <= index && i < f->src->nifaces; i++) {
-    Idb b = ifaceidb(f->src->ifaces[i]);
+    Idb b = ifaceidb(f, f->src->ifaces[i]);
     n += idbsize(&b);
   }
   return n;
@@ -155,7 +159,7 @@ static size_t ifacessize (const NgFile *f, int index) {
 
 static unsigned char *putifaces (NgFile *f, unsigned char *at, int index) {
   while (at && f->nwritten <= index && f->nwritten < f->src->nifaces) {
-    Idb b = ifaceidb(f->src->ifaces[f->nwritten]);
+    Idb b = ifaceidb(f, f->src->ifaces[f->nwritten]);
     at = putidb(f, at, &b);
   }
   return at;
@@ -295,8 +299,9 @@ static int openfile (pkt_Sink *k, const pkt_Options *o, const char *file,
                      const pkt_Source *src, char *err) {
   NgFile *f = NGF(k);
   f->src = src;
+  f->outlinktype = o->outlinktype;
   /* no interface blocks: one interface, the source's own */
-  f->own.linktype = src->linktype;
+  f->own.linktype = o->outlinktype >= 0 ? o->outlinktype : src->linktype;
   f->own.snaplen = (uint32_t)src->snaplen;
   f->own.name = strcmp(src->ops->kind, "live") == 0 ? src->name : NULL;
   f->own.desc = NULL;

@@ -175,6 +175,20 @@ long_capture() {
 dump() { tcpdump -n -S -tt --nano -r "$1" 2>/dev/null; }
 # count FILE: its number of packets, by tcpdump
 count() { tcpdump -n -r "$1" 2>/dev/null | grep -c '^[0-9]'; }
+# records FILE [SKIP] [FROM]: FILE's records as pktlua reads them, one a
+# line, tab-separated: number, length on the wire, the bytes from byte
+# FROM (default 1) in hex; the frames the file SKIP lists left out
+records() {
+  "$PKTLUA" -q -r "$1" -a skip="${2:-/dev/null}" -a from="${3:-1}" -e '
+    local skip, n, from = {}, 0, tonumber(arg.from)
+    for l in io.lines(arg.skip) do skip[tonumber(l)] = true end
+    function packet (p, i)
+      n = n + 1
+      if skip[n] then return end
+      print(n, i.len, (tostring(p):sub(from):gsub(".", function (c)
+        return string.format("%02x", c:byte()) end)))
+    end'
+}
 # jsonfield FILE NAME: a field of the last --stats=json line in FILE
 jsonfield() { grep -o "\"$2\":[0-9]*" "$1" | tail -1 | cut -d: -f2; }
 # wait_for FILE [TRIES]: until FILE exists (a script's "I am running" mark)
