@@ -72,7 +72,10 @@ static int fetch (void *ud, pkt_Packet *p) {
     if (lp->count > 0 && st->read >= (uint64_t)lp->count) return PKT_END;
     rc = src->ops->next(src, p, why);
     if (rc == PKT_PACKET) break;
-    if (rc == PKT_AGAIN) continue;  /* live: nothing yet, or a signal */
+    if (rc == PKT_AGAIN) {  /* live: nothing yet, or a signal */
+      if (lp->hook) lp->hook(lp, PKT_LOOP_PROGRESS);  /* a quiet line moves */
+      continue;
+    }
     if (rc == PKT_END) {
       rc = nextpass(lp, lp->passread, why);
       lp->passread = st->read;

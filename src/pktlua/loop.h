@@ -17,7 +17,7 @@
 
 /* what the loop tells its caller through the hook */
 enum pkt_LoopEvent {
-  PKT_LOOP_PROGRESS,        /* every 1024 packets */
+  PKT_LOOP_PROGRESS,        /* every 1024 packets, and when none came */
   PKT_LOOP_REPORT,          /* the report flag was set: stats are fresh */
   PKT_LOOP_RELOADING,       /* the script is about to be replaced */
   PKT_LOOP_RELOADED         /* lp->script is the new one (or the old) */

@@ -219,7 +219,13 @@ static void progress (Progress *pg, pkt_Source *s, pkt_Stats *st,
     return;
   }
   rate = t > pg->start ? (double)st->read / (t - pg->start) : 0.0;
-  if (f >= 0.0)
+  if (pg->o->iface) {  /* live: what the kernel saw and could not keep */
+    s->ops->stats(s, st);
+    fprintf(stderr, "\rpktlua: %llu packets  %.0f packets/s  kernel: %u "
+            "received, %u dropped\033[K", (unsigned long long)st->read,
+            rate, st->kreceived, st->kdropped);
+  }
+  else if (f >= 0.0)
     fprintf(stderr, "\rpktlua: %5.1f%%  %llu packets  %.0f packets/s\033[K",
             100.0 * f, (unsigned long long)st->read, rate);
   else
@@ -437,7 +443,8 @@ int main (int argc, char **argv) {
   if (src->ops->wakeup) sig_source = src;
   pg.o = &o;
   pg.on = !o.quiet && isatty(2) &&
-          (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
+          (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE ||
+           o.iface);
   pg.start = pg.last = now();
 
   if (file) sinks[lp.nsinks++] = file;
