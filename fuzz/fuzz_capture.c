@@ -142,6 +142,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
     pkt_Script *S = getscript(src->linktype);
     if (pkt_sink_openpcap(&sink, &opts, src, err) == PKT_OK) {
       pkt_Loop lp;
+      (void)pkt_sink_pcapstart(sink, err);  /* /dev/null: cannot fail */
       memset(&lp, 0, sizeof(lp));
       lp.src = src;
       lp.sinks = &sink;

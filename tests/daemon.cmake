@@ -5,7 +5,7 @@
 # capture without root).
 if(TARGET pktlua)
   # the tests that read no capture of the corpus
-  set(_no_corpus live usage install progress capture)
+  set(_no_corpus live usage install progress capture bridge dropuser)
   file(GLOB _daemon_tests
        ${CMAKE_CURRENT_SOURCE_DIR}/integration/daemon/test_*.sh)
   list(SORT _daemon_tests)

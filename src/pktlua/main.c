@@ -1,6 +1,6 @@
 /*
-** main.c - pktlua's lifecycle: open the source, drop privileges, start
-** the script, open the sinks, run every packet through, and end cleanly
+** main.c - pktlua's lifecycle: open the source and the sinks, drop
+** privileges, start the script, run every packet through, and end cleanly
 ** on EOF, -c, a signal or an error, flushing what passed.
 */
 #include <dirent.h>
@@ -420,26 +420,36 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_FAIL;
     goto done;
   }
+  /* -Z as tcpdump: outputs are opened with the privileges, and given to
+  ** the user; nothing of the script has run if one cannot be opened */
+  if (o.wfile && ((rc = pkt_sink_openpcap(&file, &o, src, err)) != PKT_OK ||
+                  (o.user && (rc = pkt_sink_pcapgive(file, user.uid,
+                                                     user.gid, err))
+                             != PKT_OK))) {
+    if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a reader */
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+    }
+    goto done;
+  }
   if (o.user && droppriv(&user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto done;
   }
   closeonexec();  /* before the script's chunk can run a program */
-  /* the script's own code runs as USER, and may not start: no output yet */
+  /* the script's own code runs as USER, and may not start: no output */
   if (script && pkt_script_start(script, src->linktype, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_USAGE;
+    if (file) pkt_sink_pcapabandon(file);
     goto done;
   }
-  if (o.wfile && (rc = pkt_sink_openpcap(&file, &o, src, err)) != PKT_OK) {
-    if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a reader */
-      fprintf(stderr, "pktlua: %s\n", err);
-      status = PKT_EXIT_FAIL;
-    }
+  if (file && pkt_sink_pcapstart(file, err) != PKT_OK) {
+    fprintf(stderr, "pktlua: %s\n", err);
+    status = PKT_EXIT_FAIL;
     goto finish;
   }
-  closeonexec();  /* the sinks opened after the chunk ran */
   if (src->ops->wakeup) sig_source = src;
   pg.o = &o;
   pg.on = !o.quiet && isatty(2) &&

@@ -56,9 +56,16 @@ pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
 
 /* sink_pcap.c: o->wfile, in the source's link type, snaplen and
 ** timestamp unit; PKT_END when a stop signal came while a FIFO waited for
-** its reader */
+** its reader. Opened with the privileges -Z drops, nothing written (nor
+** an existing file truncated) until pkt_sink_pcapstart */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
                        const pkt_Source *src, char *err);
+/* -Z: a file this run created becomes the user's */
+int pkt_sink_pcapgive (pkt_Sink *k, uid_t uid, gid_t gid, char *err);
+/* the script started: truncates the file, writes its header */
+int pkt_sink_pcapstart (pkt_Sink *k, char *err);
+/* the script did not start: removes a file this run created */
+void pkt_sink_pcapabandon (pkt_Sink *k);
 /* sink_inject.c: o->oface, which must speak the source's link layer */
 int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
                          const pkt_Source *src, char *err);

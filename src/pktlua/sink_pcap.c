@@ -27,6 +27,10 @@
 typedef struct PcapFile {
   int fd;                   /* the output, -1 when not open */
   int own;                  /* ours to close (not standard output) */
+  int created;              /* this run created the file */
+  int started;              /* the file header is written */
+  const char *path;         /* o->wfile */
+  unsigned char hdr[24];    /* the file header, written at the start */
   int regular;              /* a regular file: can be cut back */
   int flush;                /* write each packet at once (-U) */
   int broken;               /* a write failed: nothing more is written */
@@ -159,7 +163,7 @@ static int pcapfile_close (pkt_Sink *k, char *err) {
   pkt_Stats ignored;
   int rc = PKT_OK;
   memset(&ignored, 0, sizeof(ignored));
-  if (f->fd >= 0 && !f->broken) rc = drain(k, &ignored, err);
+  if (f->fd >= 0 && f->started && !f->broken) rc = drain(k, &ignored, err);
   if (f->fd >= 0 && f->own && close(f->fd) != 0 && rc == PKT_OK) {
     snprintf(err, PKT_ERRSIZE, "%s: write error: %s", k->name,
              strerror(errno));
@@ -214,14 +218,18 @@ static int fileheader (pkt_Sink *k, const pkt_Source *src,
   return PKT_ERROR;
 }
 
+/*
+** Opened before -Z drops privileges (tcpdump's way), but neither
+** truncated nor written before the script has started (pkt_sink_pcapstart):
+** a script that does not start leaves an existing file as it was and
+** removes one it created.
+*/
 static int openfile (pkt_Sink *k, const pkt_Options *o,
                      const pkt_Source *src, char *err) {
   PcapFile *f = PF(k);
-  unsigned char hdr[24];
-  struct stat sb;
-  int e = 0;
   f->flush = !o->buffered;
-  if (fileheader(k, src, hdr, err) != PKT_OK) return PKT_ERROR;
+  f->path = o->wfile;
+  if (fileheader(k, src, f->hdr, err) != PKT_OK) return PKT_ERROR;
   f->rec = malloc(PKT_IOBUF);
   f->no = malloc(MAXRECS * sizeof(*f->no));
   if (f->rec == NULL || f->no == NULL) {
@@ -229,27 +237,62 @@ static int openfile (pkt_Sink *k, const pkt_Options *o,
     return PKT_ERROR;
   }
   if (strcmp(o->wfile, "-") == 0) f->fd = 1;
-  else if ((f->fd = open(o->wfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                         0666)) < 0) {
-    /* a FIFO's open waits for a reader: a stop signal ends the run */
-    if (errno == EINTR) return PKT_END;
-    snprintf(err, PKT_ERRSIZE, "%s: %s", o->wfile, strerror(errno));
+  else {
+    f->fd = open(o->wfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (f->fd >= 0) f->created = 1;
+    else if (errno == EEXIST)
+      f->fd = open(o->wfile, O_WRONLY | O_CLOEXEC);
+    if (f->fd < 0) {
+      /* a FIFO's open waits for a reader: a stop signal ends the run */
+      if (errno == EINTR) return PKT_END;
+      snprintf(err, PKT_ERRSIZE, "%s: %s", o->wfile, strerror(errno));
+      return PKT_ERROR;
+    }
+    f->own = 1;
+  }
+  return PKT_OK;
+}
+
+int pkt_sink_pcapgive (pkt_Sink *k, uid_t uid, gid_t gid, char *err) {
+  PcapFile *f = PF(k);
+  if (f->created && fchown(f->fd, uid, gid) != 0) {
+    snprintf(err, PKT_ERRSIZE, "%s: cannot give the file to the -Z user: "
+             "%s", k->name, strerror(errno));
     return PKT_ERROR;
   }
-  else f->own = 1;
+  return PKT_OK;
+}
+
+void pkt_sink_pcapabandon (pkt_Sink *k) {
+  PcapFile *f = PF(k);
+  /* (as the -Z user, the directory may not let us: an empty file stays) */
+  if (f->created && !f->started && unlink(f->path) != 0) {}
+  f->created = 0;
+}
+
+int pkt_sink_pcapstart (pkt_Sink *k, char *err) {
+  PcapFile *f = PF(k);
+  struct stat sb;
+  int e = 0;
+  f->started = 1;
   f->regular = fstat(f->fd, &sb) == 0 && S_ISREG(sb.st_mode);
   /* standard output may be a file opened by the shell, appended to */
+  if (f->regular && f->own && ftruncate(f->fd, 0) != 0) {
+    snprintf(err, PKT_ERRSIZE, "%s: %s", k->name, strerror(errno));
+    f->broken = 1;
+    return PKT_ERROR;
+  }
   if (f->regular && (f->size = lseek(f->fd, 0, SEEK_CUR)) < 0) {
     f->regular = 0;
     f->size = 0;
   }
-  if (writeall(f->fd, hdr, sizeof(hdr), &e) != sizeof(hdr)) {
+  if (writeall(f->fd, f->hdr, sizeof(f->hdr), &e) != sizeof(f->hdr)) {
     if (f->regular && ftruncate(f->fd, f->size) != 0) {}  /* best effort */
     snprintf(err, PKT_ERRSIZE, "%s: write error: %s", k->name, strerror(e));
     f->broken = 1;
     return PKT_ERROR;
   }
-  f->size += (off_t)sizeof(hdr);
+  f->size += (off_t)sizeof(f->hdr);
   return PKT_OK;
 }
 
