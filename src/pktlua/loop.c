@@ -4,6 +4,7 @@
 */
 #include <stdio.h>
 
+#include "cksum_pkt.h"
 #include "loop.h"
 
 /* a sink took no more (sink.h): the run ends before the next packet; the
@@ -105,6 +106,31 @@ static int pacecheck (void *ud) {
   return 0;
 }
 
+/*
+** --fix-checksums: the TCP/UDP checksum of a whole, unfragmented packet
+** computed again, one pass over its bytes. A sender that leaves the sum
+** to its NIC (CHECKSUM_PARTIAL: veth, virtio, most NICs) hands a capture
+** the pseudo-header's sum in the field, which libpcap does not flag.
+*/
+static void fixchecksum (pkt_Loop *lp, const pkt_Packet *p) {
+  long l3 = pkt_l3(lp->src->linktype, p->data, p->hdr.caplen);
+  cksum_L4 k;
+  unsigned char *ck;
+  uint16_t v;
+  if (l3 < 0 || p->hdr.caplen < p->hdr.len) return;
+  if (cksum_l4find(p->data + l3, p->hdr.caplen - (size_t)l3, &k) != NULL ||
+      (k.proto != PROTO_TCP && k.proto != PROTO_UDP))
+    return;
+  ck = (unsigned char *)k.seg + k.ckoff;  /* within p->data, writable */
+  if (k.zeroisnone && ck[0] == 0 && ck[1] == 0) return;  /* no checksum */
+  v = cksum_l4compute(&k);
+  if (ck[0] != (v >> 8) || ck[1] != (v & 0xff)) {
+    ck[0] = (unsigned char)(v >> 8);
+    ck[1] = (unsigned char)(v & 0xff);
+    lp->st->cksumfixed++;
+  }
+}
+
 static void deliver (void *ud, const pkt_Packet *p, int pass) {
   pkt_Loop *lp = (pkt_Loop *)ud;
   char why[PKT_ERRSIZE];
@@ -120,6 +146,7 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
     return;
   }
   lp->st->passed++;
+  if (lp->fixcksum) fixchecksum(lp, p);
   for (i = 0; i < lp->nsinks; i++) {
     pkt_Sink *k = lp->sinks[i];
     if ((rc = k->ops->write(k, p, lp->st, why)) != PKT_OK)

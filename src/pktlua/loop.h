@@ -35,6 +35,7 @@ typedef struct pkt_Loop {
   long long loops;
   uint64_t loop;
   pkt_Pacer *pacer;         /* NULL: passed packets leave at once */
+  int fixcksum;             /* --fix-checksums: TCP/UDP sums recomputed */
   /* set by the caller's signal handlers, cleared here; NULL: none */
   volatile sig_atomic_t *stop;    /* end the run before the next packet */
   volatile sig_atomic_t *reload;  /* reload the script between packets */

@@ -100,7 +100,9 @@ static void printreplayjson (const pkt_Options *o, const pkt_Stats *st) {
   fprintf(stderr, ",\"inject\":{\"sent\":%llu,\"bytes\":%llu,"
           "\"msgsize\":%llu,\"msgsize_first\":%llu,\"nobufs\":%llu,"
           "\"nobufs_first\":%llu,\"nobufs_retries\":%llu,\"other\":%llu,"
-          "\"other_first\":%llu}",
+          "\"other_first\":%llu,\"oversize\":%llu,\"oversize_first\":%llu,"
+          "\"truncated\":%llu,\"truncated_first\":%llu,"
+          "\"checksums_fixed\":%llu}",
           (unsigned long long)st->injected,
           (unsigned long long)st->injectedbytes,
           (unsigned long long)st->msgsize,
@@ -108,7 +110,12 @@ static void printreplayjson (const pkt_Options *o, const pkt_Stats *st) {
           (unsigned long long)st->nobufs, (unsigned long long)st->nobufsfirst,
           (unsigned long long)st->nobufsretries,
           (unsigned long long)st->otherfail,
-          (unsigned long long)st->otherfirst);
+          (unsigned long long)st->otherfirst,
+          (unsigned long long)st->oversize,
+          (unsigned long long)st->oversizefirst,
+          (unsigned long long)st->truncated,
+          (unsigned long long)st->truncatedfirst,
+          (unsigned long long)st->cksumfixed);
   if (!st->replay) {
     fputs(",\"replay\":null", stderr);
     return;
@@ -180,6 +187,13 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   printcause("not sent: the queue stayed full (ENOBUFS)", st->nobufs,
              st->nobufsfirst);
   printcause("not sent for another reason", st->otherfail, st->otherfirst);
+  printcause("not sent: over the MTU (GRO/GSO super-frames)", st->oversize,
+             st->oversizefirst);
+  printcause("not sent: cut short by -s", st->truncated,
+             st->truncatedfirst);
+  if (st->cksumfixed)
+    fprintf(stderr, "pktlua: %llu TCP/UDP checksums fixed\n",
+            (unsigned long long)st->cksumfixed);
   if (st->replay) printreplay(o, st);
   if (st->haskernel)
     fprintf(stderr, "pktlua: kernel: %u packets received, %u dropped, "
@@ -464,6 +478,7 @@ int main (int argc, char **argv) {
   lp.script = script;
   lp.st = &st;
   lp.count = o.count;
+  lp.fixcksum = o.fixcksum;
   lp.loops = o.loops == 0 ? -1 : o.loops;  /* --loop=0: until stopped */
   if (o.timing != PKT_TIMING_NONE) {
     pkt_pacer_init(&pacer, &o);

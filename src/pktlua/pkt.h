@@ -119,6 +119,9 @@ typedef struct pkt_Stats {
   uint64_t nobufs, nobufsfirst;     /* ENOBUFS after the retries */
   uint64_t otherfail, otherfirst;   /* anything else */
   uint64_t nobufsretries;           /* ENOBUFS retried */
+  uint64_t oversize, oversizefirst;   /* over the MTU: GRO/GSO frames */
+  uint64_t truncated, truncatedfirst; /* cut short by -s */
+  uint64_t cksumfixed;              /* --fix-checksums changed the sum */
   /* a paced or looped run (pacer.c; pkt_pacer_report) */
   int replay;               /* the fields below are valid */
   uint64_t loop;            /* the loop being sent (1-based) */
