@@ -31,12 +31,13 @@ static void fail (uint64_t *n, uint64_t *first, uint64_t no) {
 ** A frame over the interface's MTU is not one the capture saw on a wire:
 ** the kernel merged segments (GRO on the capture side, GSO/TSO of a local
 ** sender) and hands one super-frame to the capture. Ethernet only: the
-** link header is 14 bytes, 18 with a VLAN tag.
+** link header is 14 bytes, 18 with a VLAN tag. A replay (-r) leaves big
+** frames to the kernel, which counts them as EMSGSIZE.
 */
 static int oversize (const Inject *j, const pkt_Packet *p) {
   const unsigned char *d = p->data;
   unsigned max;
-  if (!j->ether || j->mtu <= 0) return 0;
+  if (!j->ether || j->mtu <= 0 || j->in == NULL) return 0;
   max = (unsigned)j->mtu + 14;
   if (p->hdr.caplen >= 14 && (((unsigned)d[12] << 8 | d[13]) == 0x8100 ||
                               ((unsigned)d[12] << 8 | d[13]) == 0x88a8))
