@@ -11,7 +11,7 @@ TMP=$(tmp)
 need_root
 need tcpreplay tcpdump
 NS=pktlua-cap-$$
-ip netns add "$NS" 2>/dev/null || skip "cannot create a network namespace"
+ip netns add "$NS" 2>/dev/null || skip_root "cannot create a network namespace"
 trap 'kill $(jobs -p) 2>/dev/null; ip netns del "$NS" 2>/dev/null; _cleanup' EXIT
 in_ns () { ip netns exec "$NS" "$@"; }
 in_ns sh -c 'for f in all default; do echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6; done' 2>/dev/null
@@ -66,6 +66,13 @@ check "slow: dropped none" test "$(kernel "$TMP/slow.err" dropped)" = 0
 check "slow: 200 read and written" \
   test "$(jsonfield "$TMP/slow.err" read)" = 200 -a "$(jsonfield "$TMP/slow.err" passed)" = 200 \
   -a "$(tcpdump -q -n -r "$TMP/slow.out.pcap" 2>/dev/null | wc -l)" -eq 200
+
+# the progress line on a terminal: the kernel's counters, and it moves
+# while nothing arrives (script(1) gives pktlua a terminal)
+ip netns exec "$NS" script -qfc "timeout -s INT 1.5 $PKTLUA -i va1 -w /dev/null udp" /dev/null \
+  > "$TMP/tty.out" 2>&1 </dev/null
+check "progress line: live, with the kernel's counters, while idle" \
+  grep -q 'pktlua: 0 packets  0 packets/s  kernel: 0 received, 0 dropped' "$TMP/tty.out"
 
 # packets within ~100 ms: the kernel's arrival time against the script's
 # clock, five frames 0.2 s apart (a 1 s block timeout would hold them)
