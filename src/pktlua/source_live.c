@@ -6,7 +6,7 @@
 ** libpcap captures into TPACKET_V3 blocks unless immediate mode is asked
 ** for, and V3 packs packets of any size one after the other; immediate
 ** mode takes TPACKET_V2, one fixed slot of min(snaplen, MTU + 18, or
-** 65553 with offloads) bytes per packet, so a 4 MiB buffer holds 64
+** 65553 with offloads) bytes per packet, so a 4 MiB buffer holds ~63
 ** packets on a veth. Hence: no immediate mode but with -o (a bridge wants
 ** latency), a block handed over at most LIVE_TIMEOUT_MS late, a buffer
 ** twice libpcap's, and with -o a snaplen of the MTU, so that V2's slots
