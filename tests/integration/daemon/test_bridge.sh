@@ -13,19 +13,9 @@ TMP=$(tmp)
 need_root
 need perl
 A=pktlua-bra-$$ M=pktlua-brm-$$ B=pktlua-brb-$$
-cleanup () {
-  kill $(jobs -p) 2>/dev/null; wait 2>/dev/null
-  ip netns del "$A" 2>/dev/null; ip netns del "$M" 2>/dev/null; ip netns del "$B" 2>/dev/null
-  _cleanup
-}
-trap cleanup EXIT
-ip netns add "$A" && ip netns add "$M" && ip netns add "$B" || skip_root "cannot create network namespaces"
+netns "$A"; netns "$M"; netns "$B"
 ip link add va0 netns "$A" type veth peer name va1 netns "$M" || die "veth a"
 ip link add vb0 netns "$B" type veth peer name vb1 netns "$M" || die "veth b"
-for ns in "$A" "$M" "$B"; do
-  ip netns exec "$ns" sh -c 'for f in all default; do echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6; done' 2>/dev/null
-  ip netns exec "$ns" ip link set lo up
-done
 ip -n "$A" addr add 10.99.0.1/24 dev va0; ip -n "$A" link set va0 up
 ip -n "$B" addr add 10.99.0.2/24 dev vb0; ip -n "$B" link set vb0 up
 ip -n "$M" link set va1 up; ip -n "$M" link set vb1 up

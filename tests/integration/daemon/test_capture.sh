@@ -11,12 +11,10 @@ TMP=$(tmp)
 need_root
 need tcpreplay tcpdump
 NS=pktlua-cap-$$
-ip netns add "$NS" 2>/dev/null || skip_root "cannot create a network namespace"
-trap 'kill $(jobs -p) 2>/dev/null; ip netns del "$NS" 2>/dev/null; _cleanup' EXIT
+netns "$NS"
 in_ns () { ip netns exec "$NS" "$@"; }
-in_ns sh -c 'for f in all default; do echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6; done' 2>/dev/null
-in_ns ip link add va0 type veth peer name va1
-for l in lo va0 va1; do in_ns ip link set "$l" up; done
+ip -n "$NS" link add va0 type veth peer name va1
+ip -n "$NS" link set va0 up; ip -n "$NS" link set va1 up
 waitfor () {  # waitfor FILE PATTERN
   local i
   for i in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
@@ -48,7 +46,7 @@ capture imm --immediate -B 8192 -s 1600 -w /dev/null; stop
 check "--immediate -B 8192 -s 1600: as asked" \
   grep -q "va1: immediate mode on, kernel buffer 8192 KiB, snaplen 1600$" "$TMP/imm.err"
 capture bridge -o va1 -c 1; kill -INT $pid; wait $pid
-mtu=$(cat /sys/class/net/va1/mtu 2>/dev/null || in_ns cat /sys/class/net/va1/mtu)
+mtu=$(in_ns cat /sys/class/net/va1/mtu)
 check "-o: immediate mode on, a snaplen of the MTU + 22" \
   grep -q "va1: immediate mode on, kernel buffer 4096 KiB, snaplen $((mtu + 22))$" "$TMP/bridge.err"
 capture nobridge -o va1 --no-immediate-mode -c 1; kill -INT $pid; wait $pid
