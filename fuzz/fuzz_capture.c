@@ -75,6 +75,7 @@ static const char scripttext[] =
   "    end\n"
   "  end\n"
   "  if n % 5 == 1 then info.nsec = n * 1000 end  -- the written timestamp\n"
+  "  if n % 3 == 1 then info.comment = (info.comment or '') .. '\\nc' end\n"
   "  return n % 7 ~= 3  -- drop some, pass the rest\n"
   "end\n"
   "function finish () end\n";
@@ -140,9 +141,10 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   memset(&st, 0, sizeof(st));
   if (pkt_source_open(&src, &opts, err) == PKT_OK) {
     pkt_Script *S = getscript(src->linktype);
-    if (pkt_sink_openpcap(&sink, &opts, src, err) == PKT_OK) {
+    opts.wformat = src->nifaces > 0 ? PKT_FMT_PCAPNG : PKT_FMT_PCAP;
+    if (pkt_sink_openfile(&sink, &opts, opts.wfile, src, err) == PKT_OK) {
       pkt_Loop lp;
-      (void)pkt_sink_pcapstart(sink, err);  /* /dev/null: cannot fail */
+      (void)pkt_outfile_start(sink->file, err);  /* /dev/null: cannot fail */
       memset(&lp, 0, sizeof(lp));
       lp.src = src;
       lp.sinks = &sink;

@@ -33,6 +33,16 @@ for f in "$src"/captures/*.pcap "$out"/.corpus/*.pcap "$out"/.corpus/*.pcapng \
   n=$((n + 1))
 done
 
+# capture: pcapng files of every block kind, byte order and resolution,
+# and broken ones (tests/integration/pcapng/mkng.lua)
+if command -v lua5.4 >/dev/null 2>&1; then
+  for k in comments bigendian sections tsresol bad-trailer bad-caplen \
+           bad-option bad-ifid bad-cut bad-tsresol; do
+    lua5.4 "$src/tests/integration/pcapng/mkng.lua" "$k" \
+      "$out/capture/mkng-$k.pcapng" >/dev/null
+  done
+fi
+
 # memory: length 16, contents, then calls (function, nargs, args); the
 # format strings are the interesting part
 p() { printf "$@"; }

@@ -5,7 +5,7 @@
 # capture without root).
 if(TARGET pktlua)
   # the tests that read no capture of the corpus
-  set(_no_corpus live usage install progress capture bridge dropuser)
+  set(_no_corpus live usage install progress stats capture bridge dropuser)
   file(GLOB _daemon_tests
        ${CMAKE_CURRENT_SOURCE_DIR}/integration/daemon/test_*.sh)
   list(SORT _daemon_tests)
@@ -16,21 +16,30 @@ if(TARGET pktlua)
     if(_n IN_LIST _no_corpus)
       set(_corpus "")
     endif()
-    pktlua_add_shell_test(daemon_${_n} ${_t} ${_corpus})
+    set(_timeout "")
+    if(_n STREQUAL shard)  # ~400 runs, tshark and tcpdump over each output
+      set(_timeout TIMEOUT 900)
+    endif()
+    pktlua_add_shell_test(daemon_${_n} ${_t} ${_corpus} ${_timeout})
   endforeach()
   # bursts into a live capture: the drops it counts need the CPU
   set_tests_properties(daemon_capture PROPERTIES RUN_SERIAL TRUE)
 endif()
 
-# The l3 finder on its own: offsets and bounds for every link type.
+# The l3 finder on its own: offsets and bounds for every link type; the
+# symmetric flow hash (--shard): symmetry, fragments, pinned values, spread
+# over many flows, bounds.
 if(TARGET pktlua)
-  pktlua_add_cmocka_test(test_pkt_l3
-    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/c/test_pkt_l3.c
-            ${PROJECT_SOURCE_DIR}/src/pktlua/l3.c
-            ${PROJECT_SOURCE_DIR}/src/pktlua/layers.c
-    LIBS PkgConfig::PCAP)
-  target_include_directories(test_pkt_l3 PRIVATE ${PROJECT_SOURCE_DIR}/src/pktlua)
-  target_compile_definitions(test_pkt_l3 PRIVATE _DEFAULT_SOURCE)
+  foreach(_unit pkt_l3 flowhash)
+    pktlua_add_cmocka_test(test_${_unit}
+      SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/c/test_${_unit}.c
+              ${PROJECT_SOURCE_DIR}/src/pktlua/flowhash.c
+              ${PROJECT_SOURCE_DIR}/src/pktlua/l3.c
+              ${PROJECT_SOURCE_DIR}/src/pktlua/layers.c
+      LIBS PkgConfig::PCAP)
+    target_include_directories(test_${_unit} PRIVATE ${PROJECT_SOURCE_DIR}/src/pktlua)
+    target_compile_definitions(test_${_unit} PRIVATE _DEFAULT_SOURCE)
+  endforeach()
 endif()
 
 # The loop and the script side between a source and a sink written in the

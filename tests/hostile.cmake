@@ -49,6 +49,8 @@ if(TARGET pktlua AND TARGET pktgen)
                         ${_hostile}/output_end.sh LABELS hostile)
   pktlua_add_shell_test(hostile.output_full
                         ${_hostile}/output_full.sh LABELS hostile)
+  pktlua_add_shell_test(hostile.output_lost
+                        ${_hostile}/output_lost.sh LABELS hostile)
 endif()
 if(TARGET pktlua)
   pktlua_add_shell_test(hostile.inherit ${_hostile}/inherit.sh LABELS hostile)

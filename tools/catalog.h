@@ -21,6 +21,10 @@ void bulk_udp64 (Out *o, Rng *r, uint64_t n);
 /* n TCP/UDP/ICMP frames of 64..1500 bytes */
 void bulk_mixed (Out *o, Rng *r, uint64_t n);
 
+/* n conversations of 2..6 packets between random hosts: IPv4/IPv6 TCP,
+** UDP, SCTP, ICMP, fragmented UDP (--shard's tests) */
+void bulk_flows (Out *o, Rng *r, uint64_t n);
+
 /* Writes every file of the test corpus into dir; returns 0, or exits. */
 int corpus_write (const char *dir, uint64_t seed);
 /* Prints the corpus's file names and what each one exercises. */

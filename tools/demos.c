@@ -188,3 +188,112 @@ void bulk_mixed (Out *o, Rng *r, uint64_t n) {
     out_frame(o, f, build(f, sizeof f, &s, r), 1000);
   }
 }
+
+/* ---------------------------------------------------------------------- */
+/* many flows, for --shard                                                */
+/* ---------------------------------------------------------------------- */
+
+/* a random IPv4 (10/8) or IPv6 (2001:db8::/64) address */
+static void flow_addr (Rng *r, uint8_t *a, int v6) {
+  static const uint8_t pfx[8] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0};
+  if (v6) {
+    memcpy(a, pfx, 8);
+    rng_fill(r, a + 8, 8);
+  } else {
+    rng_fill(r, a, 4);
+    a[0] = 10;
+  }
+}
+
+/* one packet of flow s, from the client (dir 0) or the server */
+static void flow_emit (Out *o, Rng *r, Spec s, int dir, const uint8_t *cl,
+                       const uint8_t *sv, uint16_t cport, uint16_t sport) {
+  size_t alen = s.v6 ? 16 : 4;
+  s.reply = dir;
+  memcpy(s.src, dir ? sv : cl, alen);
+  memcpy(s.dst, dir ? cl : sv, alen);
+  s.sport = dir ? sport : cport;
+  s.dport = dir ? cport : sport;
+  s.ident = (uint16_t)rng_next(r);
+  emit(o, &s, r);
+}
+
+/* an IPv6 UDP datagram as two fragments (a fragment header, M set in the
+** first, offset 1232 in the second), from cl to sv */
+static void flow_frag6 (Out *o, Rng *r, const uint8_t *cl, const uint8_t *sv,
+                        uint16_t cport, uint16_t sport) {
+  uint8_t fh[8] = {P_UDP, 0, 0, 1, 0, 0, 0, 0};
+  Spec s = {0};
+  s.v6 = 1; s.ext6 = fh; s.ext6len = 8; s.ext6nh = 44;
+  rng_fill(r, fh + 4, 4);                   /* identification */
+  s.proto = P_UDP; s.paylen = 1224;         /* 8 + 1224: 1232 bytes */
+  flow_emit(o, r, s, 0, cl, sv, cport, sport);
+  put16(fh + 2, 1232);                      /* offset 154 x 8, last */
+  s.proto = 0xfd;                           /* no transport header */
+  s.paylen = 300;
+  flow_emit(o, r, s, 0, cl, sv, cport, sport);
+}
+
+/* n conversations of 2..5 packets both ways between random hosts: IPv4
+** and IPv6 TCP and UDP, SCTP, ICMP echo, IPv4 and IPv6 UDP datagrams
+** in fragments; what --shard's tests split and put back together */
+void bulk_flows (Out *o, Rng *r, uint64_t n) {
+  uint8_t cl[16], sv[16], sctp[12];
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t v = rng_next(r);
+    int kind = (int)(v % 9), k;
+    uint16_t cport = (uint16_t)(1024 + (v >> 8) % 64000);
+    uint16_t sport = (uint16_t)(1 + (v >> 24) % 1024);
+    Spec s = {0};
+    s.v6 = kind == 4 || kind == 5 || kind == 8;
+    flow_addr(r, cl, s.v6);
+    flow_addr(r, sv, s.v6);
+    switch (kind) {
+      case 0: case 1: case 4:  /* TCP: SYN, SYN-ACK, ACK, FIN */
+        s.proto = P_TCP; s.df = !s.v6;
+        s.tcpflags = F_SYN;
+        flow_emit(o, r, s, 0, cl, sv, cport, sport);
+        s.tcpflags = F_SYN | F_ACK;
+        flow_emit(o, r, s, 1, cl, sv, cport, sport);
+        s.tcpflags = F_ACK; s.paylen = 100;
+        flow_emit(o, r, s, 0, cl, sv, cport, sport);
+        s.tcpflags = F_FIN | F_ACK; s.paylen = 0;
+        flow_emit(o, r, s, 1, cl, sv, cport, sport);
+        break;
+      case 2: case 5:  /* UDP: a request, a reply */
+        s.proto = P_UDP; s.paylen = 40;
+        flow_emit(o, r, s, 0, cl, sv, cport, sport);
+        flow_emit(o, r, s, 1, cl, sv, cport, sport);
+        break;
+      case 3:  /* SCTP: a common header (ports first) and random bytes */
+        s.proto = 132; s.payload = sctp; s.paylen = sizeof sctp;
+        for (k = 0; k < 2; k++) {
+          rng_fill(r, sctp, sizeof sctp);
+          put16(sctp, k ? sport : cport);
+          put16(sctp + 2, k ? cport : sport);
+          flow_emit(o, r, s, k, cl, sv, cport, sport);
+        }
+        break;
+      case 6:  /* ICMP echo request and reply */
+        s.proto = P_ICMP; s.paylen = 32;
+        s.icmptype = 8;
+        flow_emit(o, r, s, 0, cl, sv, (uint16_t)i, 1);
+        s.icmptype = 0;
+        flow_emit(o, r, s, 1, cl, sv, (uint16_t)i, 1);
+        break;
+      case 7:  /* an IPv4 UDP datagram in 3 fragments each way */
+        s.proto = P_UDP; s.paylen = 1400;
+        memcpy(s.src, cl, 4); memcpy(s.dst, sv, 4);
+        s.sport = cport; s.dport = sport; s.ident = (uint16_t)v;
+        emit_fragments(o, &s, r, 512);
+        s.reply = 1;
+        memcpy(s.src, sv, 4); memcpy(s.dst, cl, 4);
+        s.sport = sport; s.dport = cport; s.ident = (uint16_t)(v >> 16);
+        emit_fragments(o, &s, r, 512);
+        break;
+      default:  /* an IPv6 UDP datagram in 2 fragments */
+        flow_frag6(o, r, cl, sv, cport, sport);
+        break;
+    }
+  }
+}

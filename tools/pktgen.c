@@ -5,6 +5,7 @@
 **   pktgen --demo NAME [-w FILE]       a small hand-written capture (--list)
 **   pktgen --udp64 N [-w FILE]         N 64-byte Ethernet/IPv4/UDP frames
 **   pktgen --mixed N [-w FILE]         N TCP/UDP/ICMP frames of 64..1500 bytes
+**   pktgen --flows N [-w FILE]         N conversations between random hosts
 **   pktgen --corpus DIR                the test corpus (--list-corpus)
 **   options: --seed S (default 1), --nano (nanosecond timestamps),
 **            --gap NS (ns between two frames, for replay tests)
@@ -25,13 +26,16 @@
 static void usage (FILE *f) {
   fprintf(f,
     "usage: pktgen [--seed S] [--nano] [-w FILE] --demo NAME | --udp64 N |"
-    " --mixed N\n"
+    " --mixed N |\n"
+    "       --flows N\n"
     "       pktgen [--seed S] --corpus DIR\n"
     "       pktgen --list | --list-corpus\n"
     "Writes a deterministic pcap file (Ethernet) to FILE (default: stdout).\n"
     "  --demo NAME  a small capture (see --list)\n"
     "  --udp64 N    N 64-byte Ethernet/IPv4/UDP frames, 1 in 8 to port 53\n"
     "  --mixed N    N TCP/UDP/ICMP frames of 64..1500 bytes\n"
+    "  --flows N    N conversations of 2..6 packets between random hosts:\n"
+    "               IPv4/IPv6 TCP, UDP, SCTP, ICMP, fragmented UDP\n"
     "  --corpus DIR the test corpus: one file per link type, file format and\n"
     "               oddity the tests cover (see --list-corpus)\n"
     "  --seed S     PRNG seed (default 1): same seed, same bytes\n"
@@ -57,7 +61,7 @@ int main (int argc, char **argv) {
   const char *file = "-", *demo = NULL, *dir = NULL;
   uint64_t seed = 1, count = 0;
   uint64_t gap = 0;
-  int mode = 0, nano = 0;  /* mode: 1 demo, 2 udp64, 3 mixed, 4 corpus */
+  int mode = 0, nano = 0;  /* 1 demo, 2 udp64, 3 mixed, 4 corpus, 5 flows */
   const Demo *d = NULL;
   Out o;
   Rng r;
@@ -79,6 +83,8 @@ int main (int argc, char **argv) {
       count = parse_count(a, v); mode = 2; i++;
     } else if (strcmp(a, "--mixed") == 0) {
       count = parse_count(a, v); mode = 3; i++;
+    } else if (strcmp(a, "--flows") == 0) {
+      count = parse_count(a, v); mode = 5; i++;
     } else if (strcmp(a, "--corpus") == 0) {
       if (!v) goto missing;
       dir = v; mode = 4; i++;
@@ -121,6 +127,7 @@ int main (int argc, char **argv) {
   r.s = seed;
   if (mode == 1) d->fn(&o, &r);
   else if (mode == 2) bulk_udp64(&o, &r, count);
+  else if (mode == 5) bulk_flows(&o, &r, count);
   else bulk_mixed(&o, &r, count);
   out_close(&o);
   return 0;

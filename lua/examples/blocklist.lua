@@ -17,6 +17,7 @@
 -- address, a first level of the search. Nothing per packet allocates.
 -- Packets that are not IP, or whose addresses are not captured, pass.
 local memory = require "memory"
+pktlua.kind "filter"  -- a packet the script fails on is dropped, not kept
 local layout = require "layout"
 
 local args = arg or {}

@@ -95,26 +95,38 @@ int lyt_findfield (lua_State *L, const Struct *st, int node, int k) {
 }
 
 #define NAMESHOWN 24  /* keys a "no field" message lists at most */
+#define KEYSHOWN 48   /* bytes of the missing key shown at most */
+#define LISTSHOWN 240 /* bytes of the list of keys, about */
+
+/* the string s, cut to `max` bytes with "..." */
+static void addcut (luaL_Buffer *B, const char *s, size_t max) {
+  size_t len = strlen(s);
+  luaL_addlstring(B, s, len > max ? max : len);
+  if (len > max) luaL_addstring(B, "...");
+}
 
 /* Raises "no field 'k' in struct (a, b, ...)" for the key at `k` (an
 ** argument of the running function) of struct `node`: the message is only
-** built here, on the error path. */
+** built here, on the error path. Its length is bounded (a long key, many
+** or long field names are cut) so that it stays one readable line. */
 int lyt_nofield (lua_State *L, const Struct *st, int node, int k) {
   luaL_Buffer B;
   int f = node < 0 ? st->s.first : st->fields[node].first, shown = 0;
   const char *key = luaL_tolstring(L, k, NULL);
+  size_t start;
   luaL_buffinit(L, &B);
   luaL_addstring(&B, "no field '");
-  luaL_addstring(&B, key);
+  addcut(&B, key, KEYSHOWN);
   luaL_addstring(&B, "' in struct (");
+  start = luaL_bufflen(&B);
   for (; f >= 0; f = st->fields[f].next) {
     if (st->fields[f].key == NULL) continue;
     if (shown > 0) luaL_addstring(&B, ", ");
-    if (shown++ == NAMESHOWN) {
+    if (shown++ == NAMESHOWN || luaL_bufflen(&B) - start >= LISTSHOWN) {
       luaL_addstring(&B, "...");
       break;
     }
-    luaL_addstring(&B, st->fields[f].key);
+    addcut(&B, st->fields[f].key, KEYSHOWN);
   }
   luaL_addchar(&B, ')');
   luaL_pushresult(&B);

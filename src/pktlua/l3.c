@@ -47,6 +47,17 @@ int pkt_linktype (int dlt) {
   return dlt;
 }
 
+int pkt_dlt (int linktype) {
+  switch (linktype) {
+    case LT_RAW: return DLT_RAW;
+    case LT_LOOP: return DLT_LOOP;
+    case 100: return DLT_ATM_RFC1483;
+    case 102: return DLT_SLIP_BSDOS;
+    case 103: return DLT_PPP_BSDOS;
+    default: return linktype;
+  }
+}
+
 static unsigned get16 (const unsigned char *p) {
   return (unsigned)p[0] << 8 | p[1];
 }

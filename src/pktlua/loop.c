@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cksum_pkt.h"
+#include "flowhash.h"
 #include "loop.h"
 
 /* a sink took no more (sink.h): the run ends before the next packet; the
@@ -37,14 +38,42 @@ static void report (pkt_Loop *lp) {
   if (lp->hook) lp->hook(lp, PKT_LOOP_REPORT);
 }
 
+/* packets read that the script saw (in --shard's share) */
+static uint64_t taken (const pkt_Stats *st) {
+  return st->read - st->outside;
+}
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))  /* off the path without --shard */
+#else
+#define NOINLINE
+#endif
+
+/* --shard: p is in another share; then it is read (numbered, counted by
+** -c) but goes no further */
+static NOINLINE int outside (pkt_Loop *lp, const pkt_Packet *p) {
+  pkt_Stats *st = lp->st;
+  if (pkt_flowshare(pkt_flowhash_frame(p->iface ? p->iface->linktype
+                                                : lp->src->linktype, p->data,
+                                       p->hdr.caplen),
+                    lp->shardn) == lp->shardk - 1)
+    return 0;
+  st->read++;
+  st->bytes += p->hdr.caplen;
+  st->outside++;
+  if (lp->hook && (st->read & 1023) == 0) lp->hook(lp, PKT_LOOP_PROGRESS);
+  return 1;
+}
+
 /*
 ** The input ended: starts it over when --loop asks for another pass.
-** A pass that read nothing ends the run (--loop=0 on an empty file).
+** A pass that gave the script nothing ends the run (--loop=0 on an empty
+** file, or on one without a packet in the --shard share).
 */
 static int nextpass (pkt_Loop *lp, uint64_t readbefore, char *why) {
   if (lp->loops >= 0 && lp->loop >= (uint64_t)lp->loops) return PKT_END;
   if (lp->src->ops->rewind == NULL) return PKT_END;
-  if (lp->st->read == readbefore) return PKT_END;
+  if (taken(lp->st) == readbefore) return PKT_END;
   if (lp->src->ops->rewind(lp->src, why) != PKT_OK) return PKT_ERROR;
   lp->loop++;
   if (lp->pacer) pkt_pacer_newloop(lp->pacer);
@@ -71,15 +100,22 @@ static int fetch (void *ud, pkt_Packet *p) {
     }
     if (lp->report && *lp->report) report(lp);
     if (lp->count > 0 && st->read >= (uint64_t)lp->count) return PKT_END;
+    p->route = PKT_ROUTE_DEFAULT;  /* a plain copy, a script error passing */
+    p->iface = NULL;  /* what sources of one interface leave alone */
+    p->comment = NULL;
+    p->commentlen = 0;
     rc = src->ops->next(src, p, why);
-    if (rc == PKT_PACKET) break;
+    if (rc == PKT_PACKET) {
+      if (lp->shardn == 0 || !outside(lp, p)) break;
+      continue;
+    }
     if (rc == PKT_AGAIN) {  /* live: nothing yet, or a signal */
       if (lp->hook) lp->hook(lp, PKT_LOOP_PROGRESS);  /* a quiet line moves */
       continue;
     }
     if (rc == PKT_END) {
       rc = nextpass(lp, lp->passread, why);
-      lp->passread = st->read;
+      lp->passread = taken(st);
       if (rc == PKT_AGAIN) continue;
       if (rc == PKT_END) return PKT_END;
     }
@@ -89,6 +125,7 @@ static int fetch (void *ud, pkt_Packet *p) {
     return PKT_END;
   }
   st->read++;
+  st->bytes += p->hdr.caplen;
   p->no = st->read;
   p->nano = src->nano;
   p->loop = lp->loop;
@@ -146,9 +183,13 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
     return;
   }
   lp->st->passed++;
+  lp->st->passedbytes += p->hdr.caplen;
+  for (i = 0; i < PKT_MAXOUTPUTS && (p->route >> i) != 0; i++)
+    if ((p->route >> i) & 1) lp->st->outpassed[i]++;
   if (lp->fixcksum) fixchecksum(lp, p);
   for (i = 0; i < lp->nsinks; i++) {
     pkt_Sink *k = lp->sinks[i];
+    if (((p->route >> k->output) & 1) == 0) continue;
     if ((rc = k->ops->write(k, p, lp->st, why)) != PKT_OK)
       halt(lp, rc, why);
   }
@@ -169,7 +210,7 @@ static int run (pkt_Loop *lp) {
       if (lp->hook) lp->hook(lp, PKT_LOOP_RELOADED);
       continue;
     }
-    if (rc < 0) return PKT_ERROR_SCRIPT;  /* --on-error=abort */
+    if (rc < 0) return PKT_ERROR_SCRIPT;  /* abort, or the early stop */
     break;
   }
   return lp->status;
@@ -182,5 +223,6 @@ int pkt_loop_run (pkt_Loop *lp, char *err) {
   lp->err = err;
   rc = run(lp);
   flush(lp);
-  return rc == PKT_OK ? lp->status : rc;
+  /* an output's error outranks a script's: the output is incomplete */
+  return lp->status != PKT_OK ? lp->status : rc;
 }

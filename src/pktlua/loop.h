@@ -36,6 +36,9 @@ typedef struct pkt_Loop {
   uint64_t loop;
   pkt_Pacer *pacer;         /* NULL: passed packets leave at once */
   int fixcksum;             /* --fix-checksums: TCP/UDP sums recomputed */
+  /* --shard K/N: other shares' packets are counted (st->outside) and
+  ** skipped before the script; shardn 0: every packet */
+  unsigned shardk, shardn;
   /* set by the caller's signal handlers, cleared here; NULL: none */
   volatile sig_atomic_t *stop;    /* end the run before the next packet */
   volatile sig_atomic_t *reload;  /* reload the script between packets */
@@ -45,15 +48,18 @@ typedef struct pkt_Loop {
   int status;               /* (the loop's own) */
   int halted;               /* (the loop's own) a sink took no more */
   int paceend;              /* (the loop's own) the pacer said stop */
-  uint64_t passread;        /* (the loop's own) st->read when a pass began */
+  uint64_t passread;        /* (the loop's own) packets the script had
+                               (read, not outside) when a pass began */
   char *err;                /* (the loop's own) */
 } pkt_Loop;
 
 /* runs until the input ends, -c, *stop, or a sink's output ends (a pipe's
 ** reader went away): PKT_OK; PKT_ERROR when the input or an output fails
 ** (err: "name: packet N: why"); PKT_ERROR_SCRIPT when a script error ends
-** the run (--on-error=abort, already reported). The sinks are flushed
-** before it returns, so st->passed counts what the outputs have. */
+** the run (--on-error=abort, or a script failing on each of its first
+** packets: already reported); an output's error outranks it. The sinks
+** are flushed before it returns, so st->passed counts what the outputs
+** have. */
 int pkt_loop_run (pkt_Loop *lp, char *err);
 
 #endif

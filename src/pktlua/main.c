@@ -84,6 +84,20 @@ static void setsignals (void) {
 ** =======================================================
 */
 
+/* with named outputs (-w NAME=FILE): the packets each one was sent */
+static void printoutputs (const pkt_Options *o, const pkt_Stats *st) {
+  int i;
+  if (o->noutputs <= 1) return;
+  fputs(o->statsjson ? ",\"outputs\":{" : "pktlua: outputs:", stderr);
+  for (i = 0; i < o->noutputs; i++)
+    fprintf(stderr, o->statsjson ? "%s\"%s\":%llu" : "%s %s %llu",
+            i > 0 ? "," : "", o->outputs[i].name,
+            (unsigned long long)st->outpassed[i]);
+  fprintf(stderr, o->statsjson ? "},\"unknown_outputs\":%llu"
+                               : "; %llu verdicts named no output\n",
+          (unsigned long long)st->unknownoutputs);
+}
+
 /* what a replay sent: the injected packets with -o, else those released */
 static uint64_t sent (const pkt_Options *o, const pkt_Stats *st,
                       uint64_t *bytes) {
@@ -156,12 +170,24 @@ static void printcause (const char *what, uint64_t n, uint64_t first) {
 static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   if (o->statsjson) {
     fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
-            "\"dropped\":%llu,\"errors\":%llu,\"inject_errors\":%llu,"
-            "\"lua_memory\":%zu",
+            "\"dropped\":%llu,\"outside\":%llu,\"errors\":%llu,"
+            "\"inject_errors\":%llu,"
+            "\"lua_memory\":%zu,\"read_bytes\":%llu,\"passed_bytes\":%llu,"
+            "\"duration\":%.6f,\"pps\":%.1f,\"mbps\":%.3f",
             (unsigned long long)st->read, (unsigned long long)st->passed,
             (unsigned long long)st->failed,
-            (unsigned long long)st->dropped, (unsigned long long)st->errors,
-            (unsigned long long)st->injecterrors, st->luamem);
+            (unsigned long long)st->dropped, (unsigned long long)st->outside,
+            (unsigned long long)st->errors,
+            (unsigned long long)st->injecterrors, st->luamem,
+            (unsigned long long)st->bytes,
+            (unsigned long long)st->passedbytes, st->elapsed,
+            persec((double)st->read, st->elapsed),
+            persec((double)st->bytes * 8e-6, st->elapsed));
+    printoutputs(o, st);
+    if (o->shardn)
+      fprintf(stderr, ",\"shard\":\"%u/%u\"", o->shardk, o->shardn);
+    else
+      fputs(",\"shard\":null", stderr);
     if (st->haskernel)
       fprintf(stderr, ",\"kernel\":{\"received\":%u,\"dropped\":%u,"
               "\"ifdropped\":%u}", st->kreceived, st->kdropped,
@@ -176,9 +202,15 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
           "the script, %llu script errors\n", (unsigned long long)st->read,
           (unsigned long long)st->passed, (unsigned long long)st->dropped,
           (unsigned long long)st->errors);
+  if (o->shardn)
+    fprintf(stderr, "pktlua: --shard %u/%u: %llu packets read were outside "
+            "the share\n", o->shardk, o->shardn,
+            (unsigned long long)st->outside);
   if (st->failed)
-    fprintf(stderr, "pktlua: %llu passed packets could not be written\n",
+    fprintf(stderr, "pktlua: %llu passed packets did not reach the output "
+            "(failed: not written or not injected)\n",
             (unsigned long long)st->failed);
+  printoutputs(o, st);
   if (st->injecterrors)
     fprintf(stderr, "pktlua: %llu packets could not be injected\n",
             (unsigned long long)st->injecterrors);
@@ -327,16 +359,22 @@ static void closeonexec (void) {
   closedir(d);
 }
 
-/* -w naming the -r file would truncate the input before it is read */
-static int sameasinput (const pkt_Options *o) {
+/* an output naming the -r file would truncate the input before it is
+** read: that output's file, or NULL */
+static const char *sameasinput (const pkt_Options *o) {
   struct stat a, b;
-  if (!o->rfile || !o->wfile || strcmp(o->wfile, "-") == 0) return 0;
+  int i;
+  if (!o->rfile) return NULL;
   if (strcmp(o->rfile, "-") == 0) {
-    if (fstat(0, &a) != 0) return 0;
+    if (fstat(0, &a) != 0) return NULL;
   }
-  else if (stat(o->rfile, &a) != 0) return 0;
-  if (stat(o->wfile, &b) != 0) return 0;
-  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  else if (stat(o->rfile, &a) != 0) return NULL;
+  for (i = 0; i < o->noutputs; i++) {
+    const char *f = o->outputs[i].file;
+    if (f == NULL || strcmp(f, "-") == 0 || stat(f, &b) != 0) continue;
+    if (a.st_dev == b.st_dev && a.st_ino == b.st_ino) return f;
+  }
+  return NULL;
 }
 
 /* --loop reads the file again: a pipe's bytes are gone */
@@ -354,6 +392,7 @@ static void onloop (pkt_Loop *lp, int event) {
       break;
     case PKT_LOOP_REPORT:
       progressclear(pg);
+      lp->st->elapsed = now() - pg->start;
       if (lp->pacer) pkt_pacer_report(lp->pacer, lp->st);
       lp->st->loop = lp->loop;
       printstats(pg->o, lp->st);
@@ -370,13 +409,16 @@ static void verbosestart (const pkt_Source *s) {
 
 /* pktlua's exit status for a failure of status rc */
 static int exitstatus (int rc) {
-  return rc == PKT_ERROR_USAGE ? PKT_EXIT_USAGE : PKT_EXIT_FAIL;
+  return rc == PKT_ERROR_USAGE ? PKT_EXIT_USAGE
+       : rc == PKT_ERROR_SCRIPT ? PKT_EXIT_SCRIPT : PKT_EXIT_FAIL;
 }
 
 int main (int argc, char **argv) {
   pkt_Options o;
   pkt_Source *src = NULL;
-  pkt_Sink *file = NULL, *inject = NULL, *sinks[2];
+  pkt_Sink *inject = NULL, *sinks[PKT_MAXOUTPUTS + 1];
+  pkt_Sink *order[PKT_MAXOUTPUTS + 1];
+  int nfiles = 0, i;
   pkt_Script *script = NULL;
   pkt_Stats st;
   Progress pg;
@@ -410,7 +452,7 @@ int main (int argc, char **argv) {
   }
   if (sameasinput(&o)) {
     fprintf(stderr, "pktlua: -w %s is the -r file: refusing to overwrite "
-            "the input\n", o.wfile);
+            "the input\n", sameasinput(&o));
     status = PKT_EXIT_USAGE;
     goto done;
   }
@@ -434,17 +476,26 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_FAIL;
     goto done;
   }
-  /* -Z as tcpdump: outputs are opened with the privileges, and given to
-  ** the user; nothing of the script has run if one cannot be opened */
-  if (o.wfile && ((rc = pkt_sink_openpcap(&file, &o, src, err)) != PKT_OK ||
-                  (o.user && (rc = pkt_sink_pcapgive(file, user.uid,
-                                                     user.gid, err))
-                             != PKT_OK))) {
-    if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a reader */
-      fprintf(stderr, "pktlua: %s\n", err);
-      status = PKT_EXIT_FAIL;
+  /* -Z as tcpdump: the outputs are opened with the privileges, and a file
+  ** this run created is given to the user; nothing of the script has run
+  ** if one cannot be opened */
+  for (i = 0; i < o.noutputs; i++) {  /* sinks[0..nfiles): the files */
+    if (o.outputs[i].file == NULL) continue;
+    rc = pkt_sink_openfile(&sinks[nfiles], &o, o.outputs[i].file, src, err);
+    if (rc == PKT_OK) {
+      sinks[nfiles++]->output = i;
+      if (o.user)
+        rc = pkt_outfile_give(sinks[nfiles - 1]->file, user.uid, user.gid,
+                              err);
     }
-    goto done;
+    if (rc != PKT_OK) {
+      if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a
+                            ** reader */
+        fprintf(stderr, "pktlua: %s\n", err);
+        status = PKT_EXIT_FAIL;
+      }
+      goto done;  /* closing removes the files this run created */
+    }
   }
   if (o.user && droppriv(&user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
@@ -456,14 +507,14 @@ int main (int argc, char **argv) {
   if (script && pkt_script_start(script, src->linktype, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_USAGE;
-    if (file) pkt_sink_pcapabandon(file);
     goto done;
   }
-  if (file && pkt_sink_pcapstart(file, err) != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = PKT_EXIT_FAIL;
-    goto finish;
-  }
+  for (i = 0; i < nfiles; i++)  /* truncated, their headers written */
+    if (pkt_outfile_start(sinks[i]->file, err) != PKT_OK) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+      goto finish;
+    }
   if (src->ops->wakeup) sig_source = src;
   pg.o = &o;
   pg.on = !o.quiet && isatty(2) &&
@@ -471,14 +522,19 @@ int main (int argc, char **argv) {
            o.iface);
   pg.start = pg.last = now();
 
-  if (file) sinks[lp.nsinks++] = file;
-  if (inject) sinks[lp.nsinks++] = inject;
+  /* the loop's order: the injection first, so that a packet it fails is
+  ** known to the files, which hold packets before writing them (sink.h);
+  ** sinks[0..nfiles) stay the files */
+  if (inject) order[lp.nsinks++] = inject;
+  for (i = 0; i < nfiles; i++) order[lp.nsinks++] = sinks[i];
   lp.src = src;
-  lp.sinks = sinks;
+  lp.sinks = order;
   lp.script = script;
   lp.st = &st;
   lp.count = o.count;
   lp.fixcksum = o.fixcksum;
+  lp.shardk = o.shardk;
+  lp.shardn = o.shardn;
   lp.loops = o.loops == 0 ? -1 : o.loops;  /* --loop=0: until stopped */
   if (o.timing != PKT_TIMING_NONE) {
     pkt_pacer_init(&pacer, &o);
@@ -491,6 +547,7 @@ int main (int argc, char **argv) {
   lp.ud = &pg;
   err[0] = '\0';
   rc = pkt_loop_run(&lp, err);
+  st.elapsed = now() - pg.start;
   script = lp.script;  /* reloads replace it */
   if (lp.pacer) {
     pkt_pacer_finish(lp.pacer);
@@ -499,19 +556,27 @@ int main (int argc, char **argv) {
   }
   progressclear(&pg);
   if (rc != PKT_OK && err[0]) fprintf(stderr, "pktlua: %s\n", err);
-  if (rc != PKT_OK) status = PKT_EXIT_FAIL;
+  if (rc != PKT_OK) status = exitstatus(rc);
 
 finish:
   sig_source = NULL;
   if (script && pkt_script_finish(script, &st) != PKT_OK &&
       status == PKT_EXIT_OK)
-    status = PKT_EXIT_FAIL;
-  rc = pkt_sink_close(file, err);
-  file = NULL;
-  if (rc != PKT_OK) {
-    fprintf(stderr, "pktlua: %s\n", err);
-    status = PKT_EXIT_FAIL;
+    status = PKT_EXIT_SCRIPT;
+  /* packets lost to refused injections: the run went on, but not all
+  ** that passed went out */
+  if (st.injecterrors > 0) status = PKT_EXIT_FAIL;
+  /* script errors on packets are not silent, unless asked for */
+  if (st.errors > 0 && o.onerror != PKT_ONERR_PASS && status == PKT_EXIT_OK)
+    status = PKT_EXIT_SCRIPT;
+  for (i = 0; i < nfiles; i++) {
+    rc = pkt_sink_close(sinks[i], err);
+    if (rc != PKT_OK) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
+    }
   }
+  nfiles = 0;
   if (src) src->ops->stats(src, &st);
   st.luamem = pkt_script_memory(script);
   if (!o.quiet || o.statsjson) printstats(&o, &st);
@@ -523,7 +588,7 @@ done:
     printstats(&o, &st);
   }
   sig_source = NULL;
-  pkt_sink_close(file, err);
+  for (i = 0; i < nfiles; i++) pkt_sink_close(sinks[i], err);
   pkt_sink_close(inject, err);
   pkt_script_close(script);
   pkt_source_close(src);

@@ -9,6 +9,13 @@
 **   pktlua.now()          -> monotonic seconds (a float): the clock a
 **                            replay is paced with, to measure and re-time
 **   pktlua.now("wall")    -> seconds since the epoch (a float)
+**   pktlua.flowhash(pkt, info) -> info.flow: the symmetric flow hash
+**   pktlua.flowhash(pkt, at)   -> the same for the IP packet at `at` (the
+**                            inner packet of a tunnel), nil when none
+**   pktlua.share(hash, n) -> 1..n: the share of n the hash falls in, as
+**                            --shard K/N counts them
+**   pktlua.kind("filter" | "rewriter")  in the chunk: what a script error
+**                            on a packet does by default (script.h)
 **
 ** `at` is a 1-based offset of an IP header, or info (its l3). Offsets in
 ** and out are 1-based, as info's. clock_gettime goes through the vDSO: no
@@ -17,9 +24,11 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "flowhash.h"
 #include "layers.h"
 #include "lmemlib.h"
 #include "pacer.h"
+#include "script.h"
 
 int luaopen_pktlua (lua_State *L);
 
@@ -84,6 +93,35 @@ static int lib_inner (lua_State *L) {
   return 4;
 }
 
+/* with info: the link type for non-IP packets; with an offset: IP */
+static int lib_flowhash (lua_State *L) {
+  size_t len;
+  const unsigned char *p = (const unsigned char *)luamem_checkarray(L, 1,
+                                                                    &len);
+  long at = checkat(L, 2, len);
+  int linktype = 101;  /* LINKTYPE_RAW: what an offset names */
+  if (lua_istable(L, 2)) {
+    lua_getfield(L, 2, "linktype");
+    linktype = (int)luaL_optinteger(L, -1, linktype);
+    lua_pop(L, 1);
+  } else if (at < 0) {
+    luaL_checkinteger(L, 2);
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushinteger(L, pkt_flowhash(linktype, p, len, at));
+  return 1;
+}
+
+static int lib_share (lua_State *L) {
+  lua_Integer h = luaL_checkinteger(L, 1);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, h >= 0 && h <= 0xffffffff, 1, "not a flow hash");
+  luaL_argcheck(L, n >= 1 && n <= 0xffffffff, 2, "out of range");
+  lua_pushinteger(L, pkt_flowshare((uint32_t)h, (unsigned)n) + 1);
+  return 1;
+}
+
 static int lib_now (lua_State *L) {
   static const char *const clocks[] = {"monotonic", "wall", NULL};
   int wall = luaL_checkoption(L, 1, "monotonic", clocks);
@@ -93,11 +131,28 @@ static int lib_now (lua_State *L) {
   return 1;
 }
 
+/* pktlua.kind("filter" | "rewriter") in the chunk: what an error on a
+** packet does when --on-error is not given (script.h); pktlua.kind():
+** the kind declared, or nil */
+static int lib_kind (lua_State *L) {
+  static const char *const kinds[] = {"filter", "rewriter", NULL};
+  if (lua_isnone(L, 1)) {
+    lua_getfield(L, LUA_REGISTRYINDEX, PKT_KINDKEY);
+    return 1;
+  }
+  lua_pushstring(L, kinds[luaL_checkoption(L, 1, NULL, kinds)]);
+  lua_setfield(L, LUA_REGISTRYINDEX, PKT_KINDKEY);
+  return 0;
+}
+
 int luaopen_pktlua (lua_State *L) {
   static const luaL_Reg funcs[] = {
+    {"kind", lib_kind},
     {"l4", lib_l4},
     {"inner", lib_inner},
     {"now", lib_now},
+    {"flowhash", lib_flowhash},
+    {"share", lib_share},
     {NULL, NULL}
   };
   luaL_newlib(L, funcs);

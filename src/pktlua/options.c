@@ -20,14 +20,15 @@
 #endif
 
 static const char usage_text[] =
-"usage: pktlua [-r FILE | -i IFACE] [-w FILE] [-o IFACE] [-f SCRIPT | -e CHUNK]\n"
+"usage: pktlua [-r FILE | -i IFACE] [-w FILE] [--format=pcap|pcapng]\n"
+"              [-o IFACE] [-f SCRIPT | -e CHUNK]\n"
 "              [-a NAME=VALUE] [-c COUNT] [-s SNAPLEN] [-B KIB] [-p] [-U]\n"
 "              [--immediate-mode] [--fix-checksums]\n"
 "              [-Z USER] [-q] [-v] [--stats=json] [--on-error=pass|drop|abort]\n"
 "              [--max-instructions=N] [--max-lua-memory=SIZE]\n"
 "              [--timing=original|topspeed | -x F | --pps=N | --mbps=N |\n"
 "               --topspeed] [--loop=N] [--duration=SECONDS] [--limit=N]\n"
-"              [BPF expression]\n";
+"              [--shard=K/N] [BPF expression]\n";
 
 static const char help_text[] =
 "Run every packet of a capture file or an interface through a Lua script.\n"
@@ -36,7 +37,13 @@ static const char help_text[] =
 "  -r FILE        read a pcap/pcapng file; \"-\" reads standard input\n"
 "  -i IFACE       capture live on IFACE (needs root or CAP_NET_RAW)\n"
 "Output (any, or none):\n"
-"  -w FILE        write passed packets as pcap; \"-\" writes standard output\n"
+"  -w FILE        write passed packets to FILE: pcapng when it ends in\n"
+"                 .pcapng, else pcap (pcapng for an input of several link\n"
+"                 types); \"-\" writes standard output\n"
+"  -w NAME=FILE   an output the script names in its verdict (repeatable;\n"
+"                 -w FILE is the output named default)\n"
+"  --format=pcap|pcapng\n"
+"                 the -w format, whatever the name\n"
 "  -o IFACE       inject passed packets on IFACE (-i A -o B bridges A to B)\n"
 "  -U             flush the -w output after every packet\n"
 "  --fix-checksums\n"
@@ -47,8 +54,10 @@ static const char help_text[] =
 "  -e CHUNK       run the Lua text CHUNK\n"
 "  -a NAME=VALUE  set arg.NAME = \"VALUE\" for the script (repeatable)\n"
 "  --on-error=pass|drop|abort\n"
-"                 a script error on a packet passes it (default), drops\n"
-"                 it, or stops the run with status 1\n"
+"                 a script error on a packet passes it, drops it, or stops\n"
+"                 the run; default: drop for a script that declares\n"
+"                 pktlua.kind \"filter\", else pass. Script errors make the\n"
+"                 exit status 3, but with an explicit --on-error=pass\n"
 "  --max-instructions=N\n"
 "                 a call into the script that runs more than N Lua VM\n"
 "                 instructions fails with a script error\n"
@@ -80,6 +89,11 @@ static const char help_text[] =
 "  -Z USER        become USER once the capture is open, before the\n"
 "                 script runs and the -w file is opened\n"
 "  BPF expression filter before the script (in the kernel when live)\n"
+"  --shard=K/N    only the flows in share K of N (1 <= K <= N): a symmetric\n"
+"                 hash of addresses, protocol and ports keeps both ways of\n"
+"                 a connection, and all fragments of a datagram, in one\n"
+"                 share; N runs with K = 1..N together do the whole input\n"
+"                 (-c counts packets read, in the share or not)\n"
 "Reporting:\n"
 "  -q             no progress line, no summary at exit\n"
 "  -v             more detail: link type at start, script tracebacks\n"
@@ -91,21 +105,28 @@ static const char help_text[] =
 "written), info has len, caplen, sec, nsec, linktype, l3 (1-based index\n"
 "of the IP header, nil when not IP), ipversion (4, 6 or false), l4,\n"
 "proto, fragment (the transport header, its protocol, \"none\"/\"first\"/\n"
-"\"later\") and loop (the pass over the file, 1-based); require \"pktlua\"\n"
-"reaches inside tunnels (pktlua.inner); writing info.sec/info.nsec sets\n"
-"the timestamp written and, in a replay, when the packet is sent.\n"
+"\"later\"), loop (the pass over the file, 1-based), flow (the flow hash\n"
+"--shard splits by, the same both ways), interface, ifname and comment\n"
+"(pcapng: the packet's own); require \"pktlua\" reaches inside tunnels\n"
+"(pktlua.inner); writing info.sec/info.nsec sets the timestamp written\n"
+"and, in a replay, when the packet is sent; writing info.comment sets\n"
+"the comment written (pcapng).\n"
 "pktlua.now() is monotonic seconds, pktlua.now(\"wall\") the wall clock.\n"
 "Returning false drops the packet; "
-"true or nil passes it. finish()\n"
-"(optional) runs once at the end.\n"
+"true or nil passes it (to the default\n"
+"output); an output's name or a list of names sends it there. finish()\n"
+"(optional) runs once at the end. pktlua.kind(\"filter\" or \"rewriter\")\n"
+"in the chunk says what a packet the script fails on becomes by default.\n"
 "Signals: INT/TERM stop cleanly, HUP reloads the script, USR1 prints stats.\n"
-"Exit status: 0 ok, 1 runtime or input error, 2 usage or script error.\n"
+"Exit status: 0 ok, 1 runtime, input or output error, 2 usage error or a\n"
+"script that does not load, 3 script errors (see --on-error).\n"
 "See pktlua(1).\n";
 
 enum {
   OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION,
-  OPT_TIMING, OPT_PPS, OPT_MBPS, OPT_TOPSPEED, OPT_LOOP, OPT_DURATION,
-  OPT_LIMIT, OPT_IMMEDIATE, OPT_NOIMMEDIATE, OPT_FIXCKSUM
+  OPT_FORMAT, OPT_TIMING, OPT_PPS, OPT_MBPS, OPT_TOPSPEED, OPT_LOOP,
+  OPT_DURATION, OPT_LIMIT, OPT_SHARD, OPT_IMMEDIATE, OPT_NOIMMEDIATE,
+  OPT_FIXCKSUM
 };
 
 static const struct option longopts[] = {
@@ -116,6 +137,7 @@ static const struct option longopts[] = {
   {"max-instructions", required_argument, NULL, OPT_MAXINSTR},
   {"max-lua-memory", required_argument, NULL, OPT_MAXMEM},
   {"arg", required_argument, NULL, 'a'},
+  {"format", required_argument, NULL, OPT_FORMAT},
   {"timing", required_argument, NULL, OPT_TIMING},
   {"multiplier", required_argument, NULL, 'x'},
   {"pps", required_argument, NULL, OPT_PPS},
@@ -124,6 +146,7 @@ static const struct option longopts[] = {
   {"loop", required_argument, NULL, OPT_LOOP},
   {"duration", required_argument, NULL, OPT_DURATION},
   {"limit", required_argument, NULL, OPT_LIMIT},
+  {"shard", required_argument, NULL, OPT_SHARD},
   {"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
   {"no-immediate-mode", no_argument, NULL, OPT_NOIMMEDIATE},
   {"fix-checksums", no_argument, NULL, OPT_FIXCKSUM},
@@ -200,6 +223,25 @@ static int getreal (const char *opt, const char *s, double max, double *v) {
   return PKT_OK;
 }
 
+/* --shard K/N: two whole numbers, 1 <= K <= N */
+static int getshard (pkt_Options *o, const char *s) {
+  const char *slash = strchr(s, '/');
+  char k[24];
+  long long vk, vn;
+  if (slash == NULL || (size_t)(slash - s) >= sizeof(k))
+    return bad("option --shard: '%s' is not K/N (e.g. 2/4)", s);
+  memcpy(k, s, (size_t)(slash - s));
+  k[slash - s] = '\0';
+  if (getnum("--shard", slash + 1, 1, 1 << 20, &vn) != PKT_OK ||
+      getnum("--shard", k, 1, LLONG_MAX, &vk) != PKT_OK)
+    return PKT_ERROR_USAGE;
+  if (vk > vn)
+    return bad("option --shard: %s: K is not in 1..N", s);
+  o->shardk = (unsigned)vk;
+  o->shardn = (unsigned)vn;
+  return PKT_OK;
+}
+
 /*
 ** One timing option at most: `name` asks for `mode`. --timing=original
 ** and -x say the same thing twice, so they go together.
@@ -237,6 +279,53 @@ static void version (void) {
 }
 
 /*
+** -w NAME=FILE or -w FILE. NAME is letters, digits, '_' and '-' (at most
+** PKT_MAXNAME bytes); anything else before a '=' is part of a file name
+** (write ./a=b.pcap for a file whose name would read as NAME=FILE).
+*/
+static int addoutput (pkt_Options *o, const char *arg) {
+  const char *eq = strchr(arg, '='), *c;
+  const char *name = "default", *file = arg;
+  char nm[PKT_MAXNAME + 1];
+  int i, isname = eq != NULL && eq > arg && eq - arg <= PKT_MAXNAME;
+  for (c = arg; isname && c < eq; c++)
+    if (!(*c == '_' || *c == '-' || (*c >= '0' && *c <= '9') ||
+          (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+      isname = 0;
+  if (isname) {
+    memcpy(nm, arg, (size_t)(eq - arg));
+    nm[eq - arg] = '\0';
+    file = eq + 1;
+    if (strcmp(nm, "default") != 0) name = NULL;  /* arg's own, below */
+  }
+  if (file[0] == '\0') return bad("-w %s: empty file name", arg);
+  if (name != NULL) {  /* output 0 */
+    if (o->outputs[0].file != NULL)
+      return bad("-w %s: the default output is already %s", arg,
+                 o->outputs[0].file);
+    o->outputs[0].file = file;
+    o->wfile = file;
+    return PKT_OK;
+  }
+  for (i = 1; i < o->noutputs; i++)
+    if (strlen(o->outputs[i].name) == (size_t)(eq - arg) &&
+        strncmp(o->outputs[i].name, arg, (size_t)(eq - arg)) == 0)
+      return bad("-w %s: output '%s' is already %s", arg, nm,
+                 o->outputs[i].file);
+  if (o->noutputs == PKT_MAXOUTPUTS)
+    return bad("-w %s: more than %d outputs", arg, PKT_MAXOUTPUTS);
+  {
+    char *n = malloc(strlen(nm) + 1);
+    if (n == NULL) return bad("out of memory");
+    strcpy(n, nm);
+    o->outputs[o->noutputs].name = n;
+    o->outputs[o->noutputs].file = file;
+    o->noutputs++;
+    return PKT_OK;
+  }
+}
+
+/*
 ** The replay's timing: what was asked, else the capture's gaps when a file
 ** is injected (as tcpreplay does), else no pacer at all, but for --loop
 ** and --duration, which go as fast as possible with the replay's stats.
@@ -258,6 +347,7 @@ static int checktiming (pkt_Options *o, const char *chosen) {
 
 /* checks that need every option seen */
 static int crosscheck (pkt_Options *o, const char *chosen) {
+  int i, nstdout = 0;
   if (o->rfile == NULL && o->iface == NULL)
     return bad("no input: give -r FILE or -i IFACE");
   if (o->rfile != NULL && o->iface != NULL)
@@ -266,8 +356,11 @@ static int crosscheck (pkt_Options *o, const char *chosen) {
     return bad("-f and -e exclude each other");
   if (o->rfile && o->rfile[0] == '\0')
     return bad("-r: empty file name");
-  if (o->wfile && o->wfile[0] == '\0')
-    return bad("-w: empty file name");
+  for (i = 0; i < o->noutputs; i++)
+    if (o->outputs[i].file && strcmp(o->outputs[i].file, "-") == 0)
+      nstdout++;
+  if (nstdout > 1) return bad("-w: only one output can be standard output");
+  o->tostdout = nstdout > 0;
   return checktiming(o, chosen);
 }
 
@@ -276,19 +369,25 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   long long n;
   const char *chosen = NULL;  /* the timing option given */
   memset(o, 0, sizeof(*o));
+  o->outputs = calloc(PKT_MAXOUTPUTS, sizeof(*o->outputs));
+  if (o->outputs == NULL) return bad("out of memory");
+  o->outputs[0].name = "default";
+  o->noutputs = 1;
   o->multiplier = 1.0;
   o->loops = 1;
   o->immediate = -1;
   o->promisc = 1;
   o->buffered = 1;
-  o->onerror = PKT_ONERR_PASS;
+  o->onerror = PKT_ONERR_DEFAULT;
   opterr = 0;  /* our own messages */
   while ((c = getopt_long(argc, argv, ":r:i:w:o:f:e:a:c:s:B:pUZ:qvhx:",
                           longopts, NULL)) != -1) {
     switch (c) {
       case 'r': o->rfile = optarg; break;
       case 'i': o->iface = optarg; break;
-      case 'w': o->wfile = optarg; break;
+      case 'w':
+        if (addoutput(o, optarg) != PKT_OK) return PKT_ERROR_USAGE;
+        break;
       case 'o': o->oface = optarg; break;
       case 'f': o->script = optarg; break;
       case 'e': o->chunk = optarg; break;
@@ -350,6 +449,9 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
         if (getnum("--loop", optarg, 0, LLONG_MAX, &o->loops) != PKT_OK)
           return PKT_ERROR_USAGE;
         break;
+      case OPT_SHARD:
+        if (getshard(o, optarg) != PKT_OK) return PKT_ERROR_USAGE;
+        break;
       case OPT_DURATION:
         if (getreal("--duration", optarg, 1e9, &o->duration) != PKT_OK)
           return PKT_ERROR_USAGE;
@@ -379,6 +481,11 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
         else
           return bad("option --on-error: '%s' is not pass, drop or abort",
                      optarg);
+        break;
+      case OPT_FORMAT:
+        if (strcmp(optarg, "pcap") == 0) o->wformat = PKT_FMT_PCAP;
+        else if (strcmp(optarg, "pcapng") == 0) o->wformat = PKT_FMT_PCAPNG;
+        else return bad("option --format: '%s' is not pcap or pcapng", optarg);
         break;
       case OPT_MAXINSTR:
         if (getnum("--max-instructions", optarg, 1, INT_MAX, &o->maxinstr)
@@ -410,6 +517,11 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
 }
 
 void pkt_options_free (pkt_Options *o) {
+  int i;
+  for (i = 1; i < o->noutputs; i++) free((void *)o->outputs[i].name);
+  free(o->outputs);
+  o->outputs = NULL;
+  o->noutputs = 0;
   free(o->filter);
   free((void *)o->args);
   o->filter = NULL;

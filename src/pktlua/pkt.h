@@ -20,6 +20,8 @@
 #define PKT_EXIT_OK    0   /* ran to the end (EOF, -c, SIGINT/SIGTERM) */
 #define PKT_EXIT_FAIL  1   /* runtime or input error */
 #define PKT_EXIT_USAGE 2   /* bad command line, script that does not load */
+#define PKT_EXIT_SCRIPT 3  /* the script raised errors (on packets, unless
+                           ** --on-error=pass was given; in finish) */
 
 /* stdio buffer of the capture file and the -w file: a 4 KiB default means
 ** one system call per ~50 small packets */
@@ -55,8 +57,24 @@ enum pkt_Status {
 /* a short description of a status code (pkt_Status) */
 const char *pkt_statustostr (int status);
 
-/* what a script error on a packet does (--on-error) */
-enum pkt_OnError { PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT };
+/* the -w file's format (--format; auto: by its name, see sink.c) */
+enum pkt_Format { PKT_FMT_AUTO, PKT_FMT_PCAP, PKT_FMT_PCAPNG };
+
+/* what a script error on a packet does (--on-error); DEFAULT: not given,
+** the script's declared kind decides (script.c) */
+enum pkt_OnError {
+  PKT_ONERR_DEFAULT, PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT
+};
+
+/* -w outputs; a script's verdict routes each packet to some of them */
+#define PKT_MAXOUTPUTS 64   /* route bits in a uint64_t */
+#define PKT_MAXNAME    32   /* bytes of an output's name */
+#define PKT_ROUTE_DEFAULT ((uint64_t)1)  /* output 0, "default" */
+
+typedef struct pkt_Output {
+  const char *name;         /* "default" for output 0 */
+  const char *file;         /* NULL: none (output 0 without a plain -w) */
+} pkt_Output;
 
 /* when passed packets leave (pacer.c; --timing, -x, --pps, --mbps) */
 enum pkt_Timing {
@@ -70,7 +88,13 @@ enum pkt_Timing {
 typedef struct pkt_Options {
   const char *rfile;        /* -r: capture file, "-" for stdin */
   const char *iface;        /* -i: capture interface */
-  const char *wfile;        /* -w: output file, "-" for stdout */
+  const char *wfile;        /* -w FILE: output "default"'s file, "-" for
+                            ** stdout, NULL: none */
+  pkt_Output *outputs;      /* output 0 "default", then each -w NAME=FILE
+                            ** (owned) */
+  int noutputs;
+  int tostdout;             /* an output is "-" */
+  int wformat;              /* --format: enum pkt_Format */
   const char *oface;        /* -o: interface passed packets are injected on */
   const char *script;       /* -f: script file */
   const char *chunk;        /* -e: script text */
@@ -89,7 +113,7 @@ typedef struct pkt_Options {
   int verbose;              /* -v: tracebacks, details on stderr */
   int buffered;             /* 0 with -U: flush the output every packet */
   int statsjson;            /* --stats=json */
-  int onerror;              /* enum pkt_OnError */
+  int onerror;              /* enum pkt_OnError, as given */
   long long maxinstr;       /* --max-instructions per call, 0: no limit */
   size_t maxmem;            /* --max-lua-memory in bytes, 0: no limit */
   int timing;               /* enum pkt_Timing, decided by crosscheck */
@@ -97,16 +121,28 @@ typedef struct pkt_Options {
   double rate;              /* --pps packets/s, --mbps megabits/s */
   long long loops;          /* --loop: times the file is sent, 0: forever */
   double duration;          /* --duration in seconds, 0: none */
+  unsigned shardk, shardn;  /* --shard K/N (flowhash.h), shardn 0: none */
 } pkt_Options;
 
 /* counters reported at exit, on SIGUSR1 and with --stats=json */
 typedef struct pkt_Stats {
   uint64_t read;            /* packets handed over by the source (after BPF) */
-  uint64_t passed;          /* verdict pass, and written (-w) */
-  uint64_t failed;          /* verdict pass, lost to a -w write error */
+  uint64_t passed;          /* verdict pass, and reached every output */
+  uint64_t failed;          /* verdict pass, lost to an output's error (a
+                            ** -w write error, a refused injection) */
   uint64_t dropped;         /* verdict drop */
+  uint64_t outside;         /* read, but outside --shard's share: not seen
+                               by the script, not written */
+  uint64_t bytes;           /* captured bytes of the packets read */
+  uint64_t passedbytes;     /* captured bytes of the passed packets */
+  uint64_t lostno;          /* the packet a sink last counted as failed
+                            ** (pkt_sink_lost): not counted twice */
+  double elapsed;           /* seconds from the loop's start to the report
+                            ** (main.c) */
   uint64_t errors;          /* script errors (packet, finish, limits) */
   uint64_t injecterrors;    /* injections that failed */
+  uint64_t unknownoutputs;  /* verdict names that are no output */
+  uint64_t outpassed[PKT_MAXOUTPUTS];  /* packets routed to each output */
   size_t luamem;            /* bytes the Lua state holds */
   int haskernel;            /* the fields below are valid (live) */
   unsigned kreceived;       /* pcap_stats ps_recv */
@@ -133,6 +169,20 @@ typedef struct pkt_Stats {
 
 
 /*
+** One interface of the input: a pcapng Interface Description Block
+** (source_pcapng.c), kept for the whole run, so a packet may point at it.
+*/
+typedef struct pkt_Iface {
+  int index;                /* 0-based, counted across the file's sections */
+  int linktype;             /* the LINKTYPE_ value */
+  int dlt;                  /* the DLT_ value (libpcap's) */
+  uint32_t snaplen;         /* 0: no limit */
+  unsigned tsresol;         /* if_tsresol as the file says it (6: usec) */
+  const char *name;         /* if_name, NULL when absent */
+  const char *description;  /* if_description, NULL when absent */
+} pkt_Iface;
+
+/*
 ** One packet on its way through the daemon. A source fills hdr and data;
 ** the loop numbers it; the script may change the bytes (in place) and the
 ** timestamp (info.sec/info.nsec); the sinks write hdr and data.
@@ -141,8 +191,14 @@ typedef struct pkt_Packet {
   struct pcap_pkthdr hdr;   /* timestamp, caplen, len: the record's own */
   unsigned char *data;      /* caplen bytes, writable (see source.h) */
   uint64_t no;              /* 1-based packet number, for messages */
+  uint64_t route;           /* the outputs it goes to (bit i: output i),
+                            ** from the script's verdict */
   int nano;                 /* hdr.ts.tv_usec holds nanoseconds */
   uint64_t loop;            /* --loop: which pass over the file (1-based) */
+  const pkt_Iface *iface;   /* its interface, NULL: the source's only one */
+  const char *comment;      /* its comment(s), joined by newlines; NULL:
+                            ** none (the script may set info.comment) */
+  size_t commentlen;
 } pkt_Packet;
 
 
@@ -155,6 +211,8 @@ void pkt_options_free (pkt_Options *o);
 
 /* ---- l3.c: the network-layer header ---- */
 int pkt_linktype (int dlt);
+/* the DLT_ value libpcap uses for a LINKTYPE_ value */
+int pkt_dlt (int linktype);
 /* 0-based offset of the IPv4/IPv6 header, -1 when there is none */
 long pkt_l3 (int linktype, const unsigned char *p, size_t caplen);
 

@@ -194,7 +194,7 @@ static int stderr_print (lua_State *L) {
 ** on stdout would corrupt the pcap stream a reader is parsing.
 */
 static void guardstdout (lua_State *L, const pkt_Options *o) {
-  if (o->wfile == NULL || strcmp(o->wfile, "-") != 0) return;
+  if (!o->tostdout) return;
   lua_pushcfunction(L, stderr_print);
   lua_setglobal(L, "print");
   lua_getglobal(L, "io");
@@ -285,6 +285,18 @@ static int rawglobal (lua_State *L, const char *name) {
   return lua_type(L, -1);
 }
 
+/* the kind the chunk declared (pktlua.kind, module.c) */
+static int declaredkind (lua_State *L) {
+  const char *k;
+  int kind = PKT_KIND_NONE;
+  lua_getfield(L, LUA_REGISTRYINDEX, PKT_KINDKEY);
+  k = lua_tostring(L, -1);
+  if (k && strcmp(k, "filter") == 0) kind = PKT_KIND_FILTER;
+  else if (k && strcmp(k, "rewriter") == 0) kind = PKT_KIND_REWRITER;
+  lua_pop(L, 1);
+  return kind;
+}
+
 /* the chunk, then the packet function it defined, in one protected call */
 static int runchunk (lua_State *L) {
   lua_call(L, 0, 0);
@@ -308,6 +320,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
              S->o->script ? S->o->script : "(command line)");
     return PKT_ERROR;
   }
+  S->kind = declaredkind(L);
   /* a packet() without a second parameter never sees info: its fields
   ** need not be kept */
   lua_pushvalue(L, SLOT_FUNC);
@@ -317,6 +330,7 @@ int pkt_script_start (pkt_Script *S, int linktype, char *err) {
     snprintf(err, PKT_ERRSIZE, "not enough memory");
     return PKT_ERROR;
   }
+  pkt_routes_init(&S->routes, L, S->o);
   luamem_newref(L);                                    /* SLOT_PKT */
   /* re-pointed through its head: two stores per packet, and nothing a
   ** script does to the memory (debug.setmetatable) can stop it */
@@ -354,6 +368,7 @@ typedef struct Batch {
   pkt_Fetch fetch;           /* pkt_main's half: the next packet */
   pkt_Deliver deliver;       /* pkt_main's half: count, write, inject */
   void *ud;
+  pkt_Stats *st;
   pkt_Packet p;              /* the packet being handled */
   int inpacket;              /* an error now belongs to packet p */
   int result;                /* the status that ended the batch */
@@ -390,13 +405,38 @@ static int runbatch (lua_State *L) {
     S->inlua = 1;
     lua_call(L, 2, 1);
     S->inlua = 0;
-    /* only false drops: nil (no return) and any other value pass */
-    drop = !lua_toboolean(L, -1) && lua_type(L, -1) == LUA_TBOOLEAN;
+    /* false drops; names choose outputs; anything else passes */
+    p->route = pkt_routes_verdict(&S->routes, L, -1, &S->reports, b->st,
+                                  p->no);
+    drop = p->route == 0;
     lua_pop(L, 1);
     if (S->info.tswritten) pkt_info_settime(&S->info, p);
     b->inpacket = 0;
     b->deliver(b->ud, p, !drop);
   }
+}
+
+/* what an error on a packet does: --on-error, else the kind's default */
+static int verdict (const pkt_Script *S) {
+  if (S->o->onerror != PKT_ONERR_DEFAULT) return S->o->onerror;
+  return S->kind == PKT_KIND_FILTER ? PKT_ONERR_DROP : PKT_ONERR_PASS;
+}
+
+/*
+** The typo case: a script that failed on every packet it was given, and
+** on PKT_FIRSTFAILS of them, would fail on the whole capture. It is
+** stopped (its packets had their verdict) unless --on-error=pass said to
+** run on regardless. Counted on the error path only: packet p is the
+** (p->no - readbase)th the script saw.
+*/
+static int failsall (pkt_Script *S, const pkt_Packet *p) {
+  if (S->o->onerror == PKT_ONERR_PASS || S->pkterrors < PKT_FIRSTFAILS ||
+      S->pkterrors != p->no - S->readbase)
+    return 0;
+  fprintf(stderr, "pktlua: the script failed on each of its first %d "
+          "packets: stopped (fix the error shown above; --on-error=pass "
+          "would run on regardless)\n", PKT_FIRSTFAILS);
+  return 1;
 }
 
 /*
@@ -408,11 +448,16 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
                     void *ud, pkt_Stats *st) {
   lua_State *L = S->L;
   Batch b;
+  if (!S->ran) {
+    S->ran = 1;
+    S->readbase = st->read;
+  }
   memset(&b, 0, sizeof(b));
   b.S = S;
   b.fetch = fetch;
   b.deliver = deliver;
   b.ud = ud;
+  b.st = st;
   for (;;) {
     int i, status;
     lua_pushcfunction(L, runbatch);  /* a light C function: no allocation */
@@ -430,15 +475,17 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
       return PKT_ERROR_SCRIPT;
     }
     st->errors++;
+    S->pkterrors++;
     pkt_reports_add(&S->reports, errmsg(S, status), b.p.no);
     lua_pop(L, 1);
     /* what the script changed before the error stays, as in the bytes */
     if (S->info.tswritten) pkt_info_settime(&S->info, &b.p);
-    switch (S->o->onerror) {
-      case PKT_ONERR_PASS: deliver(ud, &b.p, 1); break;
-      case PKT_ONERR_DROP: deliver(ud, &b.p, 0); break;
-      default: deliver(ud, &b.p, 0); return PKT_ERROR_SCRIPT;
+    if (verdict(S) == PKT_ONERR_ABORT) {
+      deliver(ud, &b.p, 0);
+      return PKT_ERROR_SCRIPT;
     }
+    deliver(ud, &b.p, verdict(S) == PKT_ONERR_PASS);
+    if (failsall(S, &b.p)) return PKT_ERROR_SCRIPT;
   }
 }
 
@@ -450,10 +497,29 @@ static int runfinish (lua_State *L) {
   return 0;
 }
 
+/* what became of the packets the script failed on, and why */
+static void verdictsummary (const pkt_Script *S) {
+  static const char *const names[] = {"", "pass", "drop", "abort"};
+  const char *why = S->o->onerror != PKT_ONERR_DEFAULT ? ""
+                  : S->kind == PKT_KIND_FILTER ? ": the default for a filter"
+                  : S->kind == PKT_KIND_REWRITER
+                  ? ": the default for a rewriter"
+                  : ": the default when the script declares no "
+                    "pktlua.kind";
+  if (S->pkterrors == 0) return;
+  fprintf(stderr, "pktlua: the script failed on %llu packet%s: %s "
+          "(--on-error=%s%s)\n", (unsigned long long)S->pkterrors,
+          S->pkterrors == 1 ? "" : "s",
+          verdict(S) == PKT_ONERR_PASS ? "passed as the script left them"
+                                       : "dropped",
+          names[verdict(S)], why);
+}
+
 int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   lua_State *L = S->L;
   int status;
   pkt_reports_flush(&S->reports);
+  verdictsummary(S);
   /* a script that kept pkt now sees an empty memory, never freed bytes */
   if (S->started) setpkt(S, NULL, 0);
   if (pkt_guard_stopped()) {  /* a second SIGINT/SIGTERM: no more script code */

@@ -9,6 +9,19 @@
 
 typedef struct pkt_Script pkt_Script;
 
+/* what a script says it is (pktlua.kind in its chunk): the verdict on a
+** script error when --on-error is not given. A filter's packets are
+** dropped (an error must not let through what it would have kept out),
+** a rewriter's and an undeclared script's pass as the script left them
+** (nothing lost). The kind is kept in the registry under PKT_KINDKEY. */
+enum pkt_Kind { PKT_KIND_NONE, PKT_KIND_FILTER, PKT_KIND_REWRITER };
+#define PKT_KINDKEY "pktlua.kind"
+
+/* a script that fails on each of its first this many packets, and on no
+** packet succeeds, is stopped (the typo case): unless --on-error=pass
+** was given */
+#define PKT_FIRSTFAILS 10
+
 /* the loop's two halves of a run (loop.c): the next packet into *p
 ** (PKT_PACKET, PKT_END to stop, PKT_RELOAD), and the verdict on one */
 typedef int (*pkt_Fetch) (void *ud, pkt_Packet *p);
@@ -20,8 +33,9 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err);
 int pkt_script_start (pkt_Script *S, int linktype, char *err);
 /* runs fetched packets through packet() and delivers them until fetch
 ** says stop or reload; returns that status (PKT_END, PKT_RELOAD), or
-** PKT_ERROR_SCRIPT when a script error ends the run (--on-error=abort;
-** that packet is delivered as dropped) */
+** PKT_ERROR_SCRIPT when a script error ends the run (--on-error=abort:
+** that packet is delivered as dropped; or the script failed on each of
+** its first PKT_FIRSTFAILS packets: each got the --on-error verdict) */
 int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
                     void *ud, pkt_Stats *st);
 /* empties the reference memory and calls finish(): PKT_OK or PKT_ERROR

@@ -5,6 +5,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "flowhash.h"
 #include "layers.h"
 #include "script_info.h"
 
@@ -29,25 +30,34 @@
 ** loop (the pass over the file, --loop) are read-only. Other keys are the
 ** script's own and stay. l4, proto and fragment are computed too, when
 ** read (layers.c's walk over the IP header chain, in the bytes as they are
-** then): a script that never reads them pays not even the walk.
+** then): a script that never reads them pays not even the walk. So is
+** flow, the symmetric flow hash (flowhash.c) that --shard splits by.
+** interface, ifname and comment (a pcapng input's) are computed too;
+** comment is writable (what a pcapng -w writes).
 */
-static const char *const fieldnames[PKT_INFO_NFIELDS] = {
-  "len", "sec", "nsec", "linktype", "caplen", "l3", "ipversion",
-  "l4", "proto", "fragment", "loop"
+enum {  /* fieldnames' order: the per-packet reads first (fieldof's loop) */
+  F_L4, F_PROTO, F_FRAGMENT, F_LEN, F_SEC, F_NSEC, F_LINKTYPE, F_LOOP,
+  F_CAPLEN, F_L3, F_IPVERSION, F_IFACE, F_IFNAME, F_COMMENT, F_FLOW
 };
-#define F_L4 7    /* fieldnames[F_L4]: the first of the three */
-#define F_LOOP 10 /* fieldnames[F_LOOP]: info.loop */
+static const char *const fieldnames[PKT_INFO_NFIELDS] = {
+  "l4", "proto", "fragment", "len", "sec", "nsec", "linktype", "loop",
+  "caplen", "l3", "ipversion", "interface", "ifname", "comment", "flow"
+};
+
+/* the packet's own link type: its interface's, or the source's */
+static int linktypeof (const pkt_Info *in, const pkt_Iface *iface) {
+  return iface ? iface->linktype : in->linktype;
+}
 
 /*
 ** Which of info's fields the key at `arg` names, or -1. Short strings are
-** interned, so a key is compared by address with the state's own copies
-** (in->keys, anchored in info's metatable): no strcmp on the read path.
+** interned, so a key is compared by identity with the state's own copies
+** (in->keys, anchored in info's metatable): no strcmp, not even a type
+** test (lua_topointer gives any other value a pointer of its own, or NULL).
 */
 static int fieldof (pkt_Info *in, lua_State *L, int arg) {
-  const char *k;
+  const void *k = lua_topointer(L, arg);
   int i;
-  if (lua_type(L, arg) != LUA_TSTRING) return -1;
-  k = lua_tostring(L, arg);
   for (i = 0; i < PKT_INFO_NFIELDS; i++)
     if (k == in->keys[i]) return i;
   return -1;
@@ -57,21 +67,40 @@ static int info_index (lua_State *L) {
   pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
   int f = fieldof(in, L, 2);
   switch (f) {
-    case 0: lua_pushinteger(L, in->len); break;
-    case 1: lua_pushinteger(L, in->sec); break;
-    case 2: lua_pushinteger(L, in->nsec); break;
-    case 3: lua_pushinteger(L, in->linktype); break;
-    case F_L4: case F_L4 + 1: case F_L4 + 2: {
+    case F_L4: case F_PROTO: case F_FRAGMENT: {
       pkt_L4 r;
       pkt_l4((const unsigned char *)in->pkt->mem, in->pkt->len, in->l3, &r);
       if (f == F_L4 && r.off >= 0) lua_pushinteger(L, r.off + 1);
-      else if (f == F_L4 + 1 && r.proto >= 0) lua_pushinteger(L, r.proto);
-      else if (f == F_L4 + 2 && r.frag >= 0)  /* "none", "first", "later" */
+      else if (f == F_PROTO && r.proto >= 0) lua_pushinteger(L, r.proto);
+      else if (f == F_FRAGMENT && r.frag >= 0)  /* "none", "first", "later" */
         lua_pushvalue(L, lua_upvalueindex(2 + r.frag));
       else lua_pushnil(L);
       break;
     }
+    case F_LEN: lua_pushinteger(L, in->len); break;
+    case F_SEC: lua_pushinteger(L, in->sec); break;
+    case F_NSEC: lua_pushinteger(L, in->nsec); break;
+    case F_LINKTYPE: lua_pushinteger(L, linktypeof(in, in->iface)); break;
     case F_LOOP: lua_pushinteger(L, (lua_Integer)in->loop); break;
+    case F_IFACE:
+      lua_pushinteger(L, in->iface ? in->iface->index : 0);
+      break;
+    case F_IFNAME:
+      if (in->iface && in->iface->name) lua_pushstring(L, in->iface->name);
+      else lua_pushnil(L);
+      break;
+    case F_COMMENT:
+      if (in->commentset && in->comment)
+        lua_pushlstring(L, in->comment, in->commentlen);
+      else if (!in->commentset && in->pcomment)
+        lua_pushlstring(L, in->pcomment, in->pcommentlen);
+      else lua_pushnil(L);
+      break;
+    case F_FLOW:  /* flowhash.c's, as --shard uses it */
+      lua_pushinteger(L, pkt_flowhash(linktypeof(in, in->iface),
+                                      (const unsigned char *)in->pkt->mem,
+                                      in->pkt->len, in->l3));
+      break;
     default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
   }
   return 1;
@@ -92,11 +121,22 @@ static int info_newindex (lua_State *L) {
   pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
   int f = fieldof(in, L, 2);
   switch (f) {
-    case 1: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
-    case 2: in->nsec = tsfield(L, "nsec", 999999999); break;
-    case 0: case 3: case F_L4: case F_L4 + 1: case F_L4 + 2: case F_LOOP:
-      return luaL_error(L, "info.%s is read-only (only info.sec and "
-                        "info.nsec can be written)", fieldnames[f]);
+    case F_SEC: in->sec = tsfield(L, "sec", 0xffffffff); break;  /* pcap's */
+    case F_NSEC: in->nsec = tsfield(L, "nsec", 999999999); break;
+    case F_COMMENT:  /* anchored in the registry until the next write */
+      if (!lua_isnil(L, 3) && lua_type(L, 3) != LUA_TSTRING)
+        return luaL_error(L, "info.comment: a string or nil, not a %s",
+                          luaL_typename(L, 3));
+      lua_pushvalue(L, 3);
+      lua_setfield(L, LUA_REGISTRYINDEX, "pktlua.comment");
+      in->comment = lua_tolstring(L, 3, &in->commentlen);
+      in->commentset = 1;
+      break;
+    case F_LEN: case F_LINKTYPE: case F_L4: case F_PROTO: case F_FRAGMENT:
+    case F_LOOP: case F_IFACE: case F_IFNAME: case F_FLOW:
+      return luaL_error(L, "info.%s is read-only (only info.sec, "
+                        "info.nsec and info.comment can be written)",
+                        fieldnames[f]);
     default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
   }
   in->tswritten = 1;
@@ -106,6 +146,10 @@ static int info_newindex (lua_State *L) {
 void pkt_info_settime (pkt_Info *in, pkt_Packet *p) {
   p->hdr.ts.tv_sec = (time_t)in->sec;
   p->hdr.ts.tv_usec = (suseconds_t)(p->nano ? in->nsec : in->nsec / 1000);
+  if (in->commentset) {
+    p->comment = in->comment;
+    p->commentlen = in->comment ? in->commentlen : 0;
+  }
   in->tswritten = 0;
 }
 
@@ -132,7 +176,7 @@ void pkt_info_new (lua_State *L, pkt_Info *in) {
   /* the field names, anchored in the metatable for their addresses */
   for (i = 0; i < PKT_INFO_NFIELDS; i++) {
     lua_pushstring(L, fieldnames[i]);
-    in->keys[i] = lua_tostring(L, -1);
+    in->keys[i] = lua_topointer(L, -1);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_pushlightuserdata(L, in);
@@ -170,8 +214,12 @@ static lua_Integer ipversion (unsigned char b) {
 
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,
                       const pkt_Packet *p) {
-  long l3 = pkt_l3(in->linktype, p->data, p->hdr.caplen);
+  long l3 = pkt_l3(linktypeof(in, p->iface), p->data, p->hdr.caplen);
   in->l3 = l3;
+  in->iface = p->iface;
+  in->pcomment = p->comment;
+  in->pcommentlen = p->commentlen;
+  in->commentset = 0;
   in->len = (lua_Integer)p->hdr.len;
   in->loop = p->loop;
   in->sec = (lua_Integer)p->hdr.ts.tv_sec;

@@ -13,6 +13,7 @@
 #include "lmemlib.h"
 #include "script.h"
 #include "script_info.h"
+#include "script_route.h"
 
 /*
 ** Fixed stack slots, set once by pkt_script_start: the per-packet path
@@ -37,6 +38,11 @@ struct pkt_Script {
   int exhausted;             /* this call spent its budget */
   pkt_Info info;             /* the info table's side in C */
   pkt_Reports reports;       /* script errors shown and counted */
+  pkt_Routes routes;         /* verdicts to outputs (script_route.c) */
+  int kind;                  /* declared by pktlua.kind: enum pkt_Kind */
+  int ran;                   /* pkt_script_run was called */
+  uint64_t readbase;         /* packets read before this script's first */
+  uint64_t pkterrors;        /* its errors on packets */
 };
 
 /* ---- script_guard.c ---- */

@@ -1,14 +1,16 @@
 /*
 ** sink.h - where passed packets go. A sink is a back-end behind a small
 ** table of operations, its state private to its file; the loop hands each
-** passed packet to every sink of the run, in order.
+** passed packet to every sink of the run its route names, in order.
 **
-**   sink.c          what all sinks share
+**   sink.c          what all sinks share; the file format by name
+**   sink_file.c     the output file both file formats write through
 **   sink_pcap.c     -w: a pcap file (or standard output)
+**   sink_pcapng.c   -w: a pcapng file (or standard output)
 **   sink_inject.c   -o: injection on an interface (libpcap)
 **
-** A new output (another file format, rotation, a named output, paced
-** injection) is one new sink_*.c with its ops table and an opener.
+** A new output (another file format, rotation, paced injection) is one
+** new sink_*.c with its ops table and an opener.
 */
 #ifndef PKT_SINK_H
 #define PKT_SINK_H
@@ -25,7 +27,11 @@ typedef struct pkt_Sink pkt_Sink;
 ** N: why") when a write failed. Either way the packets it had accepted
 ** but could not write are taken out of st->passed and counted in
 ** st->failed, and it writes nothing more. A failure it can live with (an
-** injection refused) is counted and reported by the sink, and PKT_OK.
+** injection refused) is counted the same way and reported by the sink,
+** and PKT_OK. A packet lost by two sinks is counted once: the loop calls
+** them in order, and a sink that holds packets before writing them
+** (sink_file.c) notes st->lostno as it takes each, so the run's sinks put
+** the one that holds nothing (-o) first.
 */
 typedef struct pkt_SinkOps {
   const char *kind;                  /* "file", "inject", for messages */
@@ -42,32 +48,105 @@ typedef struct pkt_SinkOps {
 struct pkt_Sink {
   const pkt_SinkOps *ops;
   const char *name;         /* file or interface, for messages */
+  int output;               /* the output it writes (bit of a packet's
+                            ** route): 0, "default", unless set */
+  struct pkt_OutFile *file; /* a file back-end's output (-Z's steps) */
   void *priv;               /* the back-end's state */
 };
 
 /* closes and frees (NULL is fine): PKT_OK, or PKT_ERROR with err */
 int pkt_sink_close (pkt_Sink *k, char *err);
 
+/* sink.c: the -w file in the format --format or its name asks for:
+** .pcapng (or .ntar) pcapng, .pcap pcap; any other name pcapng when the
+** input has interfaces of several link types, else pcap. PKT_END when a
+** stop signal came while a FIFO waited for its reader. Nothing is
+** written until pkt_outfile_start(k->file) (-Z's order, below) */
+int pkt_sink_openfile (pkt_Sink **out, const pkt_Options *o,
+                       const char *file, const pkt_Source *src, char *err);
+
 
 /* ---- for the back-ends ---- */
+
+/* packet p, passed, did not reach this sink's output: out of st->passed
+** and its bytes, into st->failed, unless a sink before did so already */
+void pkt_sink_lost (pkt_Stats *st, const pkt_Packet *p);
 
 /* a sink with `privsize` zeroed bytes of private state; NULL: no memory */
 pkt_Sink *pkt_sink_new (const pkt_SinkOps *ops, size_t privsize);
 
-/* sink_pcap.c: o->wfile, in the source's link type, snaplen and
-** timestamp unit; PKT_END when a stop signal came while a FIFO waited for
-** its reader. Opened with the privileges -Z drops, nothing written (nor
-** an existing file truncated) until pkt_sink_pcapstart */
+/* sink_pcapng.c: `file` as pcapng, with the source's interfaces */
+int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
+                         const char *file, const pkt_Source *src,
+                         char *err);
+/* sink_pcap.c: `file`, in the source's link type, snaplen and
+** timestamp unit */
 int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
-                       const pkt_Source *src, char *err);
-/* -Z: a file this run created becomes the user's */
-int pkt_sink_pcapgive (pkt_Sink *k, uid_t uid, gid_t gid, char *err);
-/* the script started: truncates the file, writes its header */
-int pkt_sink_pcapstart (pkt_Sink *k, char *err);
-/* the script did not start: removes a file this run created */
-void pkt_sink_pcapabandon (pkt_Sink *k);
+                       const char *file, const pkt_Source *src, char *err);
 /* sink_inject.c: o->oface, which must speak the source's link layer */
 int pkt_sink_openinject (pkt_Sink **out, const pkt_Options *o,
                          const pkt_Source *src, char *err);
+
+/*
+** sink_file.c: an output file written in whole records. Records are
+** gathered in a buffer and written with write(2), so that we know which
+** of them reached the file. The file always ends on a whole record: when
+** a write fails (a full disk, an I/O error) a regular file is cut back to
+** its last whole record, the packets that did not make it are counted as
+** failed, and the file's end (sink.h) names the first of them. A pipe
+** whose reader went away (EPIPE) ends the run quietly.
+**
+** Opened before -Z drops privileges (tcpdump's way), but neither
+** truncated nor written before the script has started: the header waits
+** in the buffer for pkt_outfile_start, and a file this run created that
+** never started is removed when it is closed; an existing one is left
+** as it was.
+*/
+typedef struct pkt_OutFile {
+  const char *name;         /* for messages */
+  const char *path;         /* the file, to remove it */
+  int fd;                   /* the output, -1 when not open */
+  int own;                  /* ours to close (not standard output) */
+  int regular;              /* a regular file: can be cut back */
+  int flush;                /* write each record at once (-U) */
+  int created;              /* this run created the file */
+  int started;              /* truncated, its header written */
+  int broken;               /* a write failed: nothing more is written */
+  int endrc;                /* then: PKT_END (EPIPE) or PKT_ERROR */
+  off_t size;               /* bytes in the file: header, whole records */
+  unsigned char *buf;       /* records not yet written (owned) */
+  size_t nbuf;              /* bytes of them */
+  uint64_t *no;             /* the packet number of each (owned), and a
+                            ** mark: lost by a sink before (sink_file.c) */
+  uint32_t *len;            /* the bytes of each (owned) */
+  uint32_t *cap;            /* its packet's captured bytes (owned) */
+  size_t nrec;              /* how many */
+} pkt_OutFile;
+
+/* opens `file` ("-": standard output) for `name`'s records, -U unless
+** `buffered`: PKT_OK, PKT_END (a stop while a FIFO waited for its
+** reader) or PKT_ERROR with err; pkt_outfile_close in every case */
+int pkt_outfile_open (pkt_OutFile *f, const char *name, const char *file,
+                      int buffered, char *err);
+/* room for n bytes at the end of the buffer (*at): the file header,
+** or a record kept by pkt_outfile_keep. PKT_OK, or the file's end
+** (sink.h) with packet p (NULL: the header) counted as failed */
+int pkt_outfile_room (pkt_OutFile *f, size_t n, const pkt_Packet *p,
+                      pkt_Stats *st, unsigned char **at, char *err);
+/* the n bytes filled at the room are packet p's record */
+int pkt_outfile_keep (pkt_OutFile *f, size_t n, const pkt_Packet *p,
+                      pkt_Stats *st, char *err);
+/* the n bytes filled at the room are the file's header: written now,
+** or by pkt_outfile_start */
+int pkt_outfile_header (pkt_OutFile *f, size_t n, char *err);
+/* -Z: a file this run created becomes the user's */
+int pkt_outfile_give (pkt_OutFile *f, uid_t uid, gid_t gid, char *err);
+/* the script started: the file truncated, its header written */
+int pkt_outfile_start (pkt_OutFile *f, char *err);
+/* the records held to the file (sink.h's flush) */
+int pkt_outfile_flush (pkt_OutFile *f, pkt_Stats *st, char *err);
+/* what is left written, the file closed (removed if this run created
+** it and it never started), the memory freed */
+int pkt_outfile_close (pkt_OutFile *f, char *err);
 
 #endif

@@ -72,6 +72,7 @@ static int refuse (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st) {
   }
   else return 0;
   st->injecterrors++;
+  pkt_sink_lost(st, p);
   return 1;
 }
 
@@ -97,6 +98,7 @@ static int inject_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
       continue;
     }
     st->injecterrors++;
+    pkt_sink_lost(st, p);
     if (e == EMSGSIZE) fail(&st->msgsize, &st->msgsizefirst, p->no);
     else if (e == ENOBUFS) fail(&st->nobufs, &st->nobufsfirst, p->no);
     else fail(&st->otherfail, &st->otherfirst, p->no);

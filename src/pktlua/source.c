@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "source.h"
 
@@ -51,11 +54,47 @@ int pkt_source_pcapfilter (pkt_Source *s, pcap_t *p, const char *expr,
   return PKT_OK;
 }
 
+/*
+** -r on a pcapng file goes to pktlua's own reader (source_pcapng.c) when
+** the file can be read twice: a regular file, or standard input
+** redirected from one; a pipe goes to libpcap, as does everything with
+** PKTLUA_READER=libpcap. 1: *s opened (or rc an error); 0: not pcapng.
+*/
+static int openpcapng (pkt_Source **s, const char *name, int *rc,
+                       char *err) {
+  static const unsigned char shb[4] = {0x0a, 0x0d, 0x0d, 0x0a};
+  const char *reader = getenv("PKTLUA_READER");
+  unsigned char m[4];
+  struct stat sb;
+  int isstdin = strcmp(name, "-") == 0, fd;
+  off_t at;
+  if (reader != NULL && strcmp(reader, "libpcap") == 0) return 0;
+  /* looked at before the open: a FIFO's open would wait for its writer,
+  ** which is the savefile source's to do (a stop signal ends it) */
+  if ((isstdin ? fstat(0, &sb) : stat(name, &sb)) != 0 ||
+      !S_ISREG(sb.st_mode))
+    return 0;
+  fd = isstdin ? 0 : open(name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;  /* the savefile source says why */
+  at = lseek(fd, 0, SEEK_CUR);
+  if (at < 0 || pread(fd, m, 4, at) != 4 || memcmp(m, shb, 4) != 0)
+    goto notng;
+  *rc = pkt_source_openpcapng(s, isstdin ? "(stdin)" : name, fd, !isstdin,
+                              err);
+  return 1;
+notng:
+  if (!isstdin) close(fd);
+  return 0;
+}
+
 int pkt_source_open (pkt_Source **out, const pkt_Options *o, char *err) {
   pkt_Source *s;
   int rc;
   *out = NULL;
-  if (o->rfile) {
+  if (o->rfile && openpcapng(&s, o->rfile, &rc, err)) {
+    if (rc != PKT_OK) return rc;
+  }
+  else if (o->rfile) {
     rc = pkt_source_opensavefile(&s, o->rfile, err);
     if (rc == PKT_OK) s = pkt_source_fastpcap(s);
   }

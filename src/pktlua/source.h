@@ -9,12 +9,16 @@
 **   source_fastpcap.c   -r: pcap 2.4 regular files, read by pktlua itself
 **                       (in front of source_savefile.c, which it falls
 **                       back to for any record it does not take)
+**   source_pcapng.c     -r: pcapng regular files, every interface and
+**                       link type (libpcap reads one link type only)
 **
 ** A new input format is one new source_*.c with its ops table and an
 ** opener that pkt_source_open calls; nothing else changes.
 */
 #ifndef PKT_SOURCE_H
 #define PKT_SOURCE_H
+
+#include <string.h>
 
 #include "pkt.h"
 
@@ -47,6 +51,9 @@ struct pkt_Source {
   int linktype;             /* the LINKTYPE_ value scripts see */
   int snaplen;              /* the input's snapshot length */
   int nano;                 /* timestamps carry nanoseconds */
+  pkt_Iface *const *ifaces; /* the interfaces seen so far (pcapng), each
+                            ** kept until the close; NULL: one, as above */
+  int nifaces;
   void *priv;               /* the back-end's state */
 };
 
@@ -72,11 +79,26 @@ int pkt_source_pcapfilter (pkt_Source *s, pcap_t *p, const char *expr,
                            bpf_u_int32 mask, struct bpf_program *prog,
                            char *err);
 
+/* a 32-bit field of a capture file; swap: its byte order is not ours */
+static inline uint32_t pkt_rd32 (const unsigned char *p, int swap) {
+  uint32_t v;
+  memcpy(&v, p, sizeof(v));
+  if (swap)
+    v = (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
+  return v;
+}
+
 /* source_live.c */
 int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err);
 /* source_savefile.c */
 int pkt_source_opensavefile (pkt_Source **out, const char *name, char *err);
 pcap_t *pkt_savefile_pcap (pkt_Source *s);
+/* source_pcapng.c: pktlua's own pcapng reader, on fd (owned when
+** ownfd) from its current offset, where a Section Header starts */
+int pkt_source_openpcapng (pkt_Source **out, const char *name, int fd,
+                           int ownfd, char *err);
+/* timestamp units per second of a pcapng if_tsresol, 0: too fine */
+uint64_t pkt_tsresol_units (unsigned tsresol);
 /* source_fastpcap.c: takes over `file` (a savefile source) when its file
 ** suits the fast reader, else returns it unchanged */
 pkt_Source *pkt_source_fastpcap (pkt_Source *file);

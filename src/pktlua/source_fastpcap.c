@@ -37,14 +37,6 @@ typedef struct Fast {
 
 #define FAST(s) ((Fast *)(s)->priv)
 
-static uint32_t rd32 (const unsigned char *p, int swap) {
-  uint32_t v;
-  memcpy(&v, p, sizeof(v));
-  if (swap)
-    v = (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
-  return v;
-}
-
 /* keeps the unread bytes and fills the rest of the buffer; 0: none came */
 static int refill (Fast *f) {
   ssize_t got;
@@ -83,10 +75,10 @@ static int fast_next (pkt_Source *s, pkt_Packet *p, char *err) {
     if (f->rn - f->ri < 16 && !refill(f)) return handover(f, p, err);
     if (f->rn - f->ri < 16) return handover(f, p, err);
     r = f->rbuf + f->ri;
-    sec = rd32(r, f->swap);
-    frac = rd32(r + 4, f->swap);
-    caplen = rd32(r + 8, f->swap);
-    len = rd32(r + 12, f->swap);
+    sec = pkt_rd32(r, f->swap);
+    frac = pkt_rd32(r + 4, f->swap);
+    caplen = pkt_rd32(r + 8, f->swap);
+    len = pkt_rd32(r + 12, f->swap);
     if (caplen > f->snap || caplen > len || sec > INT32_MAX ||
         frac > INT32_MAX)
       return handover(f, p, err);
@@ -204,7 +196,7 @@ pkt_Source *pkt_source_fastpcap (pkt_Source *file) {
       pread(fileno(fp), hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
     return file;
   swap = pcap_is_swapped(pcap);
-  magic = rd32(hdr, swap);
+  magic = pkt_rd32(hdr, swap);
   if ((magic != 0xa1b2c3d4u || file->nano) &&
       (magic != 0xa1b23c4du || !file->nano))
     return file;

@@ -427,6 +427,85 @@ static void test_abort (void **state) {
   teardown(&r);
 }
 
+/* a sink that refuses the even packets and goes on, as -o does */
+static int lossy_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
+                        char *err) {
+  (void)k; (void)err;
+  if (p->no % 2 == 0) pkt_sink_lost(st, p);
+  return PKT_OK;
+}
+
+static const pkt_SinkOps lossy_ops = {
+  "lossy", lossy_write, kept_close, NULL
+};
+
+/* passed counts what reached every output, failed the rest, a packet
+** two outputs lost once; the bytes follow */
+static void test_lost_once (void **state) {
+  Run r;
+  pkt_Sink *two[2];
+  uint64_t total = 0, odd = 0;
+  int i;
+  (void)state;
+  setup(&r, NULL, 1);
+  run(&r);  /* a plain copy first: the frames' sizes */
+  assert_int_equal(kept(&r)->n, NPKT);
+  for (i = 0; i < NPKT; i++) {
+    total += kept(&r)->hdr[i].caplen;
+    if (i % 2 == 0) odd += kept(&r)->hdr[i].caplen;  /* packets 1, 3.. */
+  }
+  assert_int_equal(r.st.bytes, total);
+  assert_int_equal(r.st.passedbytes, total);
+  teardown(&r);
+  setup(&r, NULL, 1);
+  two[0] = pkt_sink_new(&lossy_ops, 1);
+  two[1] = pkt_sink_new(&lossy_ops, 1);
+  r.lp.sinks = two;
+  r.lp.nsinks = 2;
+  run(&r);
+  assert_int_equal(r.rc, PKT_OK);
+  assert_int_equal(r.st.read, NPKT);
+  assert_int_equal(r.st.passed, NPKT / 2);
+  assert_int_equal(r.st.failed, NPKT / 2);
+  assert_int_equal(r.st.bytes, total);
+  assert_int_equal(r.st.passedbytes, odd);
+  assert_int_equal(pkt_sink_close(two[0], r.err), PKT_OK);
+  assert_int_equal(pkt_sink_close(two[1], r.err), PKT_OK);
+  teardown(&r);
+}
+
+/* with no --on-error, the script's kind decides what its errors do: a
+** filter's packets are dropped, a rewriter's and an undeclared script's
+** pass; pktlua.kind() says what was declared */
+static void test_kind_default (void **state) {
+  static const struct { const char *decl; uint64_t passed; } cases[] = {
+    {"pktlua.kind('filter') assert(pktlua.kind() == 'filter')", 2},
+    {"pktlua.kind('rewriter')", NPKT},
+    {"assert(pktlua.kind() == nil)", NPKT},
+  };
+  char chunk[256];
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    Run r;
+    setup(&r, NULL, 1);
+    snprintf(chunk, sizeof(chunk), "%s function packet (pkt, info) "
+             "assert(info.len < 50) end", cases[i].decl);
+    r.o.chunk = chunk;
+    r.o.onerror = PKT_ONERR_DEFAULT;
+    r.lp.script = pkt_script_new(&r.o, r.err);
+    assert_non_null(r.lp.script);
+    assert_int_equal(pkt_script_start(r.lp.script, r.src->linktype, r.err),
+                     PKT_OK);
+    run(&r);
+    assert_int_equal(r.rc, PKT_OK);
+    assert_int_equal(r.st.errors, NPKT - 2);  /* lens 34 and 44 pass */
+    assert_int_equal(r.st.passed, cases[i].passed);
+    assert_int_equal(r.st.dropped, NPKT - cases[i].passed);
+    teardown(&r);
+  }
+}
+
 /* every status has its own name, and an unknown one says so */
 static void test_statustostr (void **state) {
   static const int codes[] = {
@@ -462,6 +541,8 @@ int main (void) {
     cmocka_unit_test(test_input_error),
     cmocka_unit_test(test_sink_error),
     cmocka_unit_test(test_abort),
+    cmocka_unit_test(test_kind_default),
+    cmocka_unit_test(test_lost_once),
     cmocka_unit_test(test_statustostr),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -522,6 +522,14 @@ T.case("pointer errors say what is wrong", function ()
   local q = layout.newpointer(layout.struct(many))
   local err = T.errors("(k1, k2, k3, ", function () return q.nope end)
   T.ok(err:find(", k24, ...)", 1, true) and not err:find("k25", 1, true), err)
+  -- ...and a long key or long names are cut: the message stays a line
+  local long = {}
+  for j = 1, 10 do long[j] = { key = string.rep("n", 100) .. j, bits = 1 } end
+  local lq = layout.newpointer(layout.struct(long))
+  err = T.errors("no field '" .. string.rep("x", 48) .. "...' in struct (" ..
+                 string.rep("n", 48) .. "..., ", function ()
+                   return lq[string.rep("x", 1000)] end)
+  T.ok(#err < 500 and err:find(", ...)", 1, true), err)
   -- an explicit nil position is an error, not position 1 (a script's nil
   -- info.l3 would otherwise read the wrong bytes silently)
   local p = layout.newpointer(layout.struct{ { key = "a", bytes = 1 } })

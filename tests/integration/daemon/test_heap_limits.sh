@@ -38,7 +38,7 @@ n=$(count "$f")
 "$PKTLUA" -r "$f" -w "$TMP/o.pcap" --max-instructions=100000 --stats=json \
   -e 'function packet(p, i) if i.len > 1000 then while true do end end end' 2>"$TMP/err"; rc=$?
 big=$(tshark -r "$f" -T fields -e frame.len 2>/dev/null | awk '$1 > 1000' | wc -l)
-check "--max-instructions: a runaway packet() is stopped, exit 0" test $rc -eq 0
+check "--max-instructions: a runaway packet() is stopped, exit 3" test $rc -eq 3
 check "--max-instructions: counted ($big)" test "$(jsonfield "$TMP/err" errors)" -eq "$big"
 check "--max-instructions: reported with the line" grep -q "(command line):1: instruction limit exceeded" "$TMP/err"
 check "--max-instructions: every packet passes" test "$(count "$TMP/o.pcap")" -eq "$n"
@@ -48,7 +48,7 @@ check "--max-instructions: a runaway chunk is a load error (exit 2)" test $rc -e
 "$PKTLUA" -r "$f" -w "$TMP/o.pcap" --max-lua-memory=1m --stats=json \
   -e 'local t = {} function packet(p, i) for k = 1, 1000 do t[#t + 1] = {} end end' 2>"$TMP/err"; rc=$?
 errors=$(jsonfield "$TMP/err" errors)
-check "--max-lua-memory: growth past the cap is a script error, exit 0" test $rc -eq 0 -a "$errors" -gt 0
+check "--max-lua-memory: growth past the cap is a script error, exit 3" test $rc -eq 3 -a "$errors" -gt 0
 check "--max-lua-memory: the message says why" grep -q "not enough memory (--max-lua-memory reached)" "$TMP/err"
 check "--max-lua-memory: the heap stays under the cap" \
   test "$(jsonfield "$TMP/err" lua_memory)" -le $((1024 * 1024 + 200000))

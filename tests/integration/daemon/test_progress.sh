@@ -30,7 +30,7 @@ check "one SIGTERM does not break into a running packet()" kill -0 $pid
 kill -TERM $pid
 for i in $(seq 40); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
 wait $pid; rc=$?
-check "the second one does: exit 0" test $rc -eq 0
+check "the second one does: exit 3 (the interrupted call is a script error)" test $rc -eq 3
 check "reported as interrupted at its line" grep -q "(command line):1: interrupted (packet 1)" "$TMP/err"
 check "counted; the output is complete" \
   test "$(jsonfield "$TMP/err" errors)" -eq 1 -a "$(count "$TMP/o.pcap")" -eq "$(jsonfield "$TMP/err" passed)"

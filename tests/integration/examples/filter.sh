@@ -63,6 +63,9 @@ for f in $(captures); do
   compare "$name" "$f" "$(tagged 'tcp port 80')" -a proto=tcp -a port=80
   compare "$name" "$f" "$(tagged 'icmp or icmp6')" -a expr='proto == 1 or proto == 58'
   compare "$name" "$f" "$(tagged 'ip[8] < 64 or ip6[7] < 64')" -a expr='ttl < 64'
+  # sport and dport, each on its own (both come from one 4-byte read)
+  compare "$name" "$f" "$(tagged 'tcp src port 80 or udp dst port 53')" \
+    -a expr='(proto == 6 and sport == 80) or (proto == 17 and dport == 53)'
   # invert=1 keeps exactly the rest: the two outputs partition the input.
   # (Not 'not (udp port 53)': BPF rejects a packet too short for its loads
   # whatever the expression, invert=1 keeps it, as it is not DNS.)

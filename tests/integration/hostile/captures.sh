@@ -117,9 +117,9 @@ hostile toobig "$t/toobig.pcap" 1 \
 check "toobig: 2 packets out" [ "$(nrec "$t/toobig.out.pcap")" -eq 2 ]
 
 # pcapng with garbage after good blocks
-hostile garbageng "$t/garbageng.pcap" 1 'garbageng\.pcap: packet 3: block in pcapng'
+hostile garbageng "$t/garbageng.pcap" 1 'garbageng\.pcap: packet 3: pcapng block at offset [0-9]+: '
 check "garbageng: 2 packets out" [ "$(nrec "$t/garbageng.out.pcap")" -eq 2 ]
-hostile garbageng2 "$t/garbageng2.pcap" 1 'garbageng2\.pcap: packet 2: block in pcapng'
+hostile garbageng2 "$t/garbageng2.pcap" 1 'garbageng2\.pcap: packet 2: pcapng block at offset [0-9]+: '
 check "garbageng2: 1 packet out" [ "$(nrec "$t/garbageng2.out.pcap")" -eq 1 ]
 
 # a link type libpcap does not know: read, but no pcap output of it can
@@ -141,9 +141,10 @@ check "oddlink: without -w it runs (exit $?)" [ $? -eq 0 ]
 hostile oddhdr "$t/oddhdr.pcap" 0 ''
 check "oddhdr: 1 packet out" [ "$(nrec "$t/oddhdr.out.pcap")" -eq 1 ]
 
-# the pcapng whose interfaces disagree: libpcap gives up at once
+# the pcapng whose interfaces disagree: pktlua reads it (source_pcapng.c),
+# but a pcap output holds one link type: refused before any packet
 hostile mixed "$CAP_NG_MIXED" 1 \
-  "$(basename "$CAP_NG_MIXED" | sed 's/[.]/[.]/g'): packet 1: an interface has a"
+  'mixed[.]out[.]pcap: the input has interfaces of several link types'
 
 printf '%d gap(s)\n' "$gaps"
 finish

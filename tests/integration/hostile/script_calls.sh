@@ -36,7 +36,7 @@ pk -q --stats=json -r "$small" -w "$t/strict.pcap" \
 check "strict _G: exit 0 (was an abort)" [ "$rc" -eq 0 ]
 check "strict _G: every packet in the output" [ "$(count "$t/strict.pcap")" = "$nsmall" ]
 check "strict _G: no error" [ "$(jsonfield "$t/strict.err" errors)" = 0 ]
-pk -q --stats=json -r "$small" -w "$t/strict2.pcap" \
+pk -q --stats=json -r "$small" -w "$t/strict2.pcap" --on-error=pass \
   -e "$strict function packet () return undeclared end" 2>"$t/strict2.err"; rc=$?
 check "strict _G, an undeclared global in packet: exit 0, counted" \
   [ "$rc" -eq 0 -a "$(jsonfield "$t/strict2.err" errors)" = "$nsmall" ]
@@ -44,6 +44,7 @@ check "strict _G: the script's own error is shown" \
   grep -q "undeclared global undeclared (packet 1)" "$t/strict2.err"
 # an __index that loops: the budget ends it, inside a protected call
 pk -q --stats=json -r "$small" -w "$t/strictloop.pcap" --max-instructions=10000 \
+  --on-error=pass \
   -e 'function packet () return x end
       setmetatable(_G, {__index = function () while true do end end})' \
   2>"$t/strictloop.err"; rc=$?
@@ -69,7 +70,8 @@ for case in coroutine pcall; do
   pid=$!
   wait_for "$MARK"
   stop $pid INT; rc=$?
-  check "$case loop, two SIGINTs: exit 0 (rc $rc)" [ "$rc" -eq 0 ]
+  # the interrupted call is a script error: exit 3
+  check "$case loop, two SIGINTs: exit 3 (rc $rc)" [ "$rc" -eq 3 ]
   check "$case loop: the packet is counted as an error" \
     [ "$(jsonfield "$t/$case.err" errors)" = 1 ]
   check "$case loop: says interrupted" grep -q "interrupted (packet 1)" "$t/$case.err"
@@ -87,7 +89,7 @@ check "generator under the budget: exit 0" [ "$rc" -eq 0 ]
 check "generator under the budget: no error (was one per packet from ~50 on)" \
   [ "$(jsonfield "$t/gen.err" errors)" = 0 ]
 # ...and a coroutine that loops is still ended by it, and so is its caller
-pk -q --stats=json -r "$small" --max-instructions=5000 -e '
+pk -q --stats=json -r "$small" --max-instructions=5000 --on-error=pass -e '
   function packet ()
     while true do coroutine.resume(coroutine.create(function ()
       while true do end end)) end
@@ -95,7 +97,7 @@ pk -q --stats=json -r "$small" --max-instructions=5000 -e '
 check "looping coroutines resumed in a loop: every call ended" \
   [ "$rc" -eq 0 -a "$(jsonfield "$t/coloop.err" errors)" = "$nsmall" ]
 # a budget error caught by pcall stays: the call still ends
-pk -q --stats=json -r "$small" --max-instructions=5000 -e '
+pk -q --stats=json -r "$small" --max-instructions=5000 --on-error=pass -e '
   function packet ()
     while true do pcall(function () while true do end end) end
   end' 2>"$t/pcallloop.err"; rc=$?
@@ -139,7 +141,7 @@ for how in setmetatable debug.setmetatable; do
   check "$how with __gc: says why" grep -q "__gc metamethods are not allowed" "$t/gc.err"
 done
 # ...so is taking the hook: it would turn the budget and interrupts off
-pk -q --stats=json -r "$small" --max-instructions=5000 -e '
+pk -q --stats=json -r "$small" --max-instructions=5000 --on-error=pass -e '
   function packet () pcall(debug.sethook) while true do end end' \
   2>"$t/sethook.err"; rc=$?
 check "debug.sethook refused: the budget still ends every call" \
