@@ -95,6 +95,9 @@ sleep 0.5
 unbridge
 kill $td; wait $td 2>/dev/null
 check "-s 100: the 3 long datagrams refused" test "$(inject "$TMP/cut.ab" truncated)" = 3
+check "-s 100: refused frames count as failed, not passed" \
+  test "$(jsonfield "$TMP/cut.ab" failed)" -ge 3 -a \
+       "$(jsonfield "$TMP/cut.ab" failed)" -eq "$(jsonfield "$TMP/cut.ab" inject_errors)"
 check "-s 100: told once" test "$(grep -c 'captured (-s): not sent' "$TMP/cut.ab")" -eq 1
 check "-s 100: only the 3 short ones reach B" test "$(tcpdump -n -r "$TMP/cut.pcap" 2>/dev/null | grep -c 'length 5$')" -eq 3 \
   -a "$(tcpdump -n -r "$TMP/cut.pcap" 2>/dev/null | wc -l)" -eq 3

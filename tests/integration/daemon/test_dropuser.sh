@@ -3,7 +3,8 @@
 # privileges are dropped (a directory only root may write to is fine) and
 # given to the user; the script's chunk runs after the drop; an output that
 # cannot be opened fails the run before the chunk runs; a chunk that fails
-# leaves no file behind and an existing file untouched. Needs root.
+# leaves no file behind and an existing file untouched. Every -w output
+# alike: pcap and pcapng, the default one and named ones. Needs root.
 . "$(dirname "$0")/../lib.sh"
 need_pktlua
 TMP=$(tmp)
@@ -48,4 +49,31 @@ check "failing chunk: no file left" test ! -e "$TMP/rootonly/new.pcap"
 cp "$f" "$TMP/rootonly/keep.pcap"
 "$PKTLUA" -r "$f" -w "$TMP/rootonly/keep.pcap" -e 'error("no start")' 2>"$TMP/err"
 same "failing chunk: an existing file untouched" "$f" "$TMP/rootonly/keep.pcap"
+
+# every output alike: pcapng, a named output, both given to the user
+both='function packet () return { "default", "other" } end'
+"$PKTLUA" -q -r "$f" -Z "$user" -w "$TMP/rootonly/a.pcapng" \
+  -w "other=$TMP/rootonly/b.pcap" -e "$both" 2>"$TMP/err"; rc=$?
+check "-Z, pcapng and a named output: exit 0 (got $rc: $(head -1 "$TMP/err"))" test $rc -eq 0
+check "-Z: the pcapng file belongs to $user" test "$(stat -c %u "$TMP/rootonly/a.pcapng")" -eq "$uid"
+check "-Z: the named output belongs to $user" test "$(stat -c %u "$TMP/rootonly/b.pcap")" -eq "$uid"
+check "-Z: the pcapng file holds every packet" test "$(count "$TMP/rootonly/a.pcapng")" -eq "$n"
+check "-Z: the named output holds every packet" test "$(count "$TMP/rootonly/b.pcap")" -eq "$n"
+
+# a failing chunk leaves none of them behind, nor touches existing ones
+"$PKTLUA" -r "$f" -w "$TMP/rootonly/c.pcapng" -w "other=$TMP/rootonly/d.pcap" \
+  -e 'error("no start")' 2>"$TMP/err"; rc=$?
+check "failing chunk, two outputs: exit 2" test $rc -eq 2
+check "failing chunk: no pcapng file left" test ! -e "$TMP/rootonly/c.pcapng"
+check "failing chunk: no named output left" test ! -e "$TMP/rootonly/d.pcap"
+cp "$TMP/rootonly/a.pcapng" "$TMP/rootonly/keep.pcapng"
+"$PKTLUA" -r "$f" -w "other=$TMP/rootonly/keep.pcapng" -e 'error("no start")' 2>"$TMP/err"
+same "failing chunk: an existing named pcapng untouched" "$TMP/rootonly/a.pcapng" "$TMP/rootonly/keep.pcapng"
+
+# an output that cannot be opened: the one opened before it is removed
+"$PKTLUA" -r "$f" -Z "$user" -w "$TMP/rootonly/e.pcap" \
+  -w "other=$TMP/nosuchdir/x.pcapng" -e "$chunk" 2>"$TMP/err"; rc=$?
+check "second output into no directory: exit 1" test $rc -eq 1
+check "second output into no directory: the chunk never ran" test -z "$(grep '^chunk' "$TMP/err")"
+check "second output into no directory: the first not left behind" test ! -e "$TMP/rootonly/e.pcap"
 finish
