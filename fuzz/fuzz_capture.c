@@ -157,6 +157,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
     opts.wformat = src->nifaces > 0 ? PKT_FMT_PCAPNG : PKT_FMT_PCAP;
     if (pkt_sink_openfile(&sink, &opts, opts.wfile, src, err) == PKT_OK) {
       pkt_Loop lp;
+      (void)pkt_outfile_start(sink->file, err);  /* /dev/null: cannot fail */
       memset(&lp, 0, sizeof(lp));
       lp.src = src;
       lp.sinks = &sink;

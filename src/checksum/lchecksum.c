@@ -17,18 +17,8 @@
 
 #include "lmemlib.h"
 #include "cksum.h"
+#include "cksum_pkt.h"
 
-/* IP protocol / IPv6 next-header numbers (IANA) */
-#define PROTO_HOPOPTS  0
-#define PROTO_ICMP     1
-#define PROTO_TCP      6
-#define PROTO_UDP      17
-#define PROTO_ROUTING  43
-#define PROTO_FRAGMENT 44
-#define PROTO_AH       51
-#define PROTO_ICMPV6   58
-#define PROTO_NONE     59
-#define PROTO_DSTOPTS  60
 
 
 static unsigned get16 (const unsigned char *p) {
@@ -120,33 +110,11 @@ static int ck_update32 (lua_State *L) { return update(L, 1); }
 ** IPv4 header checksum
 ** --------------------------------------------------------------------- */
 
-/* checks the IPv4 header at p; returns its length or 0 with *msg set */
-static size_t ipv4header (const unsigned char *p, size_t len,
-                          const char **msg) {
-  size_t hlen;
-  if (len < 20) { *msg = "truncated IPv4 header"; return 0; }
-  if ((p[0] >> 4) != 4) { *msg = "not an IPv4 header"; return 0; }
-  hlen = (size_t)(p[0] & 0x0f) * 4;
-  if (hlen < 20) { *msg = "bad IPv4 header length"; return 0; }
-  if (hlen > len) { *msg = "truncated IPv4 header"; return 0; }
-  return hlen;
-}
-
-
-/* checksum of an even-length block whose 16-bit word at `off` counts as 0 */
-static uint16_t cksum_skip (uint64_t sum, const unsigned char *p, size_t len,
-                            size_t off) {
-  sum = cksum_add(sum, p, off);  /* off is even: the chain stays exact */
-  sum = cksum_add(sum, p + off + 2, len - off - 2);
-  return cksum_finish(sum);
-}
-
-
 static int ck_ipv4 (lua_State *L) {
   size_t len, hlen;
   const char *msg;
   const unsigned char *p = checkpacket(L, 0, &len);
-  if ((hlen = ipv4header(p, len, &msg)) == 0) return failmsg(L, msg);
+  if ((hlen = cksum_ipv4header(p, len, &msg)) == 0) return failmsg(L, msg);
   lua_pushinteger(L, cksum_skip(0, p, hlen, 10));
   return 1;
 }
@@ -156,7 +124,7 @@ static int ck_verifyipv4 (lua_State *L) {
   size_t len, hlen;
   const char *msg;
   const unsigned char *p = checkpacket(L, 0, &len);
-  if ((hlen = ipv4header(p, len, &msg)) == 0) return failmsg(L, msg);
+  if ((hlen = cksum_ipv4header(p, len, &msg)) == 0) return failmsg(L, msg);
   lua_pushboolean(L, cksum_inet(p, hlen) == 0);
   return 1;
 }
@@ -167,7 +135,7 @@ static int ck_fixipv4 (lua_State *L) {
   const char *msg;
   unsigned char *p = (unsigned char *)checkpacket(L, 1, &len);
   uint16_t ck;
-  if ((hlen = ipv4header(p, len, &msg)) == 0) return failmsg(L, msg);
+  if ((hlen = cksum_ipv4header(p, len, &msg)) == 0) return failmsg(L, msg);
   ck = cksum_skip(0, p, hlen, 10);
   p[10] = (unsigned char)(ck >> 8);
   p[11] = (unsigned char)(ck & 0xff);
@@ -180,137 +148,15 @@ static int ck_fixipv4 (lua_State *L) {
 ** Transport checksums
 ** --------------------------------------------------------------------- */
 
-static const char unsupported[] = "unsupported protocol";
-
-
-/* where a transport checksum is and what it covers */
-typedef struct L4 {
-  const unsigned char *seg;  /* first byte of the transport header */
-  size_t len;                /* bytes the checksum covers */
-  size_t ckoff;              /* offset of the checksum field in seg */
-  uint64_t pseudo;           /* sum of the pseudo-header (0 for ICMP) */
-  int zeroisnone;            /* UDP over IPv4: a stored 0 means no checksum */
-  int proto;                 /* transport protocol number */
-} L4;
-
-
-/* offset of the checksum and the smallest header of a transport protocol;
-** returns 0 for protocols this module does not handle */
-static int l4proto (int proto, int v6, size_t *ckoff, size_t *minlen) {
-  switch (proto) {
-    case PROTO_TCP: *ckoff = 16; *minlen = 20; return 1;
-    case PROTO_UDP: *ckoff = 6; *minlen = 8; return 1;
-    case PROTO_ICMP: *ckoff = 2; *minlen = 4; return !v6;
-    case PROTO_ICMPV6: *ckoff = 2; *minlen = 4; return v6;
-    default: return 0;
-  }
-}
-
-
-/* common checks once the segment [seg, seg+len) is known; `avail` is what
-** the capture holds from seg on */
-static const char *l4segment (L4 *k, int v6, size_t avail) {
-  size_t minlen;
-  if (!l4proto(k->proto, v6, &k->ckoff, &minlen))
-    return unsupported;
-  if (k->len < minlen) return "bad transport length";
-  if (k->len > avail) return "truncated transport segment";
-  if (k->proto == PROTO_UDP) {
-    /* trust the UDP length when it fits: bytes after it are not UDP's */
-    size_t ulen = get16(k->seg + 4);
-    if (ulen < 8 || ulen > k->len) return "bad UDP length";
-    k->len = ulen;
-  }
-  if (k->proto != PROTO_ICMP) {  /* length and protocol words */
-    k->pseudo += (uint64_t)(k->len >> 16) + (k->len & 0xffff);
-    k->pseudo += (uint64_t)k->proto;
-  }
-  return NULL;
-}
-
-
-static const char *l4ipv4 (const unsigned char *p, size_t len, L4 *k) {
-  const char *msg;
-  size_t hlen = ipv4header(p, len, &msg);
-  size_t total;
-  if (hlen == 0) return msg;
-  total = get16(p + 2);
-  if (total < hlen) return "bad IPv4 total length";
-  if ((p[6] & 0x3f) != 0 || p[7] != 0) return "fragment";  /* MF, offset */
-  k->proto = p[9];
-  k->seg = p + hlen;
-  k->len = total - hlen;
-  k->zeroisnone = (k->proto == PROTO_UDP);
-  k->pseudo = (k->proto == PROTO_ICMP) ? 0 : cksum_add(0, p + 12, 8);
-  return l4segment(k, 0, len - hlen);
-}
-
-
-/* walks the IPv6 extension headers to the transport header */
-static const char *l4ipv6 (const unsigned char *p, size_t len, L4 *k) {
-  size_t off = 40, end;
-  int nh;
-  if (len < 40) return "truncated IPv6 header";
-  end = 40 + get16(p + 4);
-  if (end == 40 && p[6] != PROTO_NONE)
-    return "unsupported payload length 0 (jumbogram)";
-  nh = p[6];
-  for (;;) {
-    size_t hl;
-    switch (nh) {
-      case PROTO_HOPOPTS: case PROTO_DSTOPTS: case PROTO_ROUTING:
-        if (off + 2 > end || off + 2 > len) return "truncated IPv6 header";
-        hl = ((size_t)p[off + 1] + 1) * 8;
-        if (nh == PROTO_ROUTING) {
-          if (off + 4 > len) return "truncated IPv6 header";
-          /* segments left: the pseudo-header would need the final
-          ** destination from inside the routing header */
-          if (p[off + 3] != 0) return "unsupported routing header";
-        }
-        break;
-      case PROTO_FRAGMENT:
-        if (off + 8 > end || off + 8 > len) return "truncated IPv6 header";
-        if ((get16(p + off + 2) & 0xfff9) != 0)  /* offset or M flag */
-          return "fragment";
-        hl = 8;
-        break;
-      case PROTO_AH:
-        if (off + 2 > end || off + 2 > len) return "truncated IPv6 header";
-        hl = ((size_t)p[off + 1] + 2) * 4;
-        break;
-      case PROTO_NONE:
-        return "no transport header";
-      default:
-        goto transport;
-    }
-    nh = p[off];
-    off += hl;
-    if (off > end) return "bad IPv6 extension header length";
-  }
-transport:
-  if (off > len) return "truncated IPv6 header";
-  k->proto = nh;
-  k->seg = p + off;
-  k->len = end - off;
-  k->zeroisnone = 0;
-  k->pseudo = cksum_add(0, p + 8, 32);
-  return l4segment(k, 1, len - off);
-}
-
-
 /* finds the transport checksum of the IP packet at l3; on failure pushes
 ** nil, msg and returns 0 */
-static int getl4 (lua_State *L, int write, L4 *k) {
+static int getl4 (lua_State *L, int write, cksum_L4 *k) {
   size_t len;
   const unsigned char *p = checkpacket(L, write, &len);
-  const char *msg;
-  if (len < 1) msg = "truncated IP header";
-  else if ((p[0] >> 4) == 4) msg = l4ipv4(p, len, k);
-  else if ((p[0] >> 4) == 6) msg = l4ipv6(p, len, k);
-  else msg = "not an IP header";
+  const char *msg = cksum_l4find(p, len, k);
   if (msg == NULL) return 1;
   luaL_pushfail(L);
-  if (msg == unsupported)
+  if (msg == cksum_unsupported)
     lua_pushfstring(L, "%s %d", msg, k->proto);
   else
     lua_pushstring(L, msg);
@@ -318,23 +164,16 @@ static int getl4 (lua_State *L, int write, L4 *k) {
 }
 
 
-static uint16_t l4compute (const L4 *k) {
-  uint16_t ck = cksum_skip(k->pseudo, k->seg, k->len, k->ckoff);
-  if (k->zeroisnone && ck == 0) ck = 0xffff;  /* RFC 768: 0 means none */
-  return ck;
-}
-
-
 static int ck_l4 (lua_State *L) {
-  L4 k;
+  cksum_L4 k;
   if (!getl4(L, 0, &k)) return 2;
-  lua_pushinteger(L, l4compute(&k));
+  lua_pushinteger(L, cksum_l4compute(&k));
   return 1;
 }
 
 
 static int ck_verifyl4 (lua_State *L) {
-  L4 k;
+  cksum_L4 k;
   if (!getl4(L, 0, &k)) return 2;
   if (k.zeroisnone && get16(k.seg + k.ckoff) == 0)
     lua_pushboolean(L, 1);  /* no checksum: nothing to disagree with */
@@ -345,7 +184,7 @@ static int ck_verifyl4 (lua_State *L) {
 
 
 static int ck_fixl4 (lua_State *L) {
-  L4 k;
+  cksum_L4 k;
   uint16_t ck;
   unsigned char *ckp;
   if (!getl4(L, 1, &k)) return 2;
@@ -353,7 +192,7 @@ static int ck_fixl4 (lua_State *L) {
   if (k.zeroisnone && get16(ckp) == 0)
     ck = 0;  /* the sender chose no checksum: keep it that way */
   else {
-    ck = l4compute(&k);
+    ck = cksum_l4compute(&k);
     ckp[0] = (unsigned char)(ck >> 8);
     ckp[1] = (unsigned char)(ck & 0xff);
   }

@@ -4,6 +4,7 @@
 */
 #include <stdio.h>
 
+#include "cksum_pkt.h"
 #include "flowhash.h"
 #include "loop.h"
 
@@ -123,6 +124,7 @@ static int fetch (void *ud, pkt_Packet *p) {
     }
     if (rc == PKT_AGAIN) {  /* live: nothing yet, or a signal */
       if (lp->ticking) tick(lp, NULL);
+      if (lp->hook) lp->hook(lp, PKT_LOOP_PROGRESS);  /* a quiet line moves */
       continue;
     }
     if (rc == PKT_END) {
@@ -157,6 +159,32 @@ static int pacecheck (void *ud) {
 }
 
 /*
+** --fix-checksums: the TCP/UDP checksum of a whole, unfragmented packet
+** computed again, one pass over its bytes. A sender that leaves the sum
+** to its NIC (CHECKSUM_PARTIAL: veth, virtio, most NICs) hands a capture
+** the pseudo-header's sum in the field, which libpcap does not flag.
+*/
+static void fixchecksum (pkt_Loop *lp, const pkt_Packet *p) {
+  long l3 = pkt_l3(p->iface ? p->iface->linktype : lp->src->linktype,
+                   p->data, p->hdr.caplen);
+  cksum_L4 k;
+  unsigned char *ck;
+  uint16_t v;
+  if (l3 < 0 || p->hdr.caplen < p->hdr.len) return;
+  if (cksum_l4find(p->data + l3, p->hdr.caplen - (size_t)l3, &k) != NULL ||
+      (k.proto != PROTO_TCP && k.proto != PROTO_UDP))
+    return;
+  ck = (unsigned char *)k.seg + k.ckoff;  /* within p->data, writable */
+  if (k.zeroisnone && ck[0] == 0 && ck[1] == 0) return;  /* no checksum */
+  v = cksum_l4compute(&k);
+  if (ck[0] != (v >> 8) || ck[1] != (v & 0xff)) {
+    ck[0] = (unsigned char)(v >> 8);
+    ck[1] = (unsigned char)(v & 0xff);
+    lp->st->cksumfixed++;
+  }
+}
+
+/*
 ** A packet read and passed, after the pacer's wait, or one pktlua.emit
 ** made (p->emitted), at once: a replay paces the packets it reads, and
 ** what the script adds while handling one leaves with it.
@@ -183,6 +211,7 @@ static void deliver (void *ud, const pkt_Packet *p, int pass) {
   }
   for (i = 0; i < PKT_MAXOUTPUTS && (p->route >> i) != 0; i++)
     if ((p->route >> i) & 1) lp->st->outpassed[i]++;
+  if (lp->fixcksum) fixchecksum(lp, p);
   for (i = 0; i < lp->nsinks; i++) {
     pkt_Sink *k = lp->sinks[i];
     if (((p->route >> k->output) & 1) == 0) continue;

@@ -17,7 +17,7 @@
 
 /* what the loop tells its caller through the hook */
 enum pkt_LoopEvent {
-  PKT_LOOP_PROGRESS,        /* every 1024 packets */
+  PKT_LOOP_PROGRESS,        /* every 1024 packets, and when none came */
   PKT_LOOP_REPORT,          /* the report flag was set: stats are fresh */
   PKT_LOOP_RELOADING,       /* the script is about to be replaced */
   PKT_LOOP_RELOADED         /* lp->script is the new one (or the old) */
@@ -35,6 +35,7 @@ typedef struct pkt_Loop {
   long long loops;
   uint64_t loop;
   pkt_Pacer *pacer;         /* NULL: passed packets leave at once */
+  int fixcksum;             /* --fix-checksums: TCP/UDP sums recomputed */
   /* --shard K/N: other shares' packets are counted (st->outside) and
   ** skipped before the script; shardn 0: every packet */
   unsigned shardk, shardn;

@@ -1,6 +1,6 @@
 /*
-** main.c - pktlua's lifecycle: open the source, drop privileges, start
-** the script, open the sinks, run every packet through, and end cleanly
+** main.c - pktlua's lifecycle: open the source and the sinks, drop
+** privileges, start the script, run every packet through, and end cleanly
 ** on EOF, -c, a signal or an error, flushing what passed.
 */
 #include <dirent.h>
@@ -117,7 +117,9 @@ static void printreplayjson (const pkt_Options *o, const pkt_Stats *st) {
   fprintf(stderr, ",\"inject\":{\"sent\":%llu,\"bytes\":%llu,"
           "\"msgsize\":%llu,\"msgsize_first\":%llu,\"nobufs\":%llu,"
           "\"nobufs_first\":%llu,\"nobufs_retries\":%llu,\"other\":%llu,"
-          "\"other_first\":%llu}",
+          "\"other_first\":%llu,\"oversize\":%llu,\"oversize_first\":%llu,"
+          "\"truncated\":%llu,\"truncated_first\":%llu,"
+          "\"checksums_fixed\":%llu}",
           (unsigned long long)st->injected,
           (unsigned long long)st->injectedbytes,
           (unsigned long long)st->msgsize,
@@ -125,7 +127,12 @@ static void printreplayjson (const pkt_Options *o, const pkt_Stats *st) {
           (unsigned long long)st->nobufs, (unsigned long long)st->nobufsfirst,
           (unsigned long long)st->nobufsretries,
           (unsigned long long)st->otherfail,
-          (unsigned long long)st->otherfirst);
+          (unsigned long long)st->otherfirst,
+          (unsigned long long)st->oversize,
+          (unsigned long long)st->oversizefirst,
+          (unsigned long long)st->truncated,
+          (unsigned long long)st->truncatedfirst,
+          (unsigned long long)st->cksumfixed);
   if (!st->replay) {
     fputs(",\"replay\":null", stderr);
     return;
@@ -218,6 +225,13 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
   printcause("not sent: the queue stayed full (ENOBUFS)", st->nobufs,
              st->nobufsfirst);
   printcause("not sent for another reason", st->otherfail, st->otherfirst);
+  printcause("not sent: over the MTU (GRO/GSO super-frames)", st->oversize,
+             st->oversizefirst);
+  printcause("not sent: cut short by -s", st->truncated,
+             st->truncatedfirst);
+  if (st->cksumfixed)
+    fprintf(stderr, "pktlua: %llu TCP/UDP checksums fixed\n",
+            (unsigned long long)st->cksumfixed);
   if (st->replay) printreplay(o, st);
   if (st->haskernel)
     fprintf(stderr, "pktlua: kernel: %u packets received, %u dropped, "
@@ -257,7 +271,13 @@ static void progress (Progress *pg, pkt_Source *s, pkt_Stats *st,
     return;
   }
   rate = t > pg->start ? (double)st->read / (t - pg->start) : 0.0;
-  if (f >= 0.0)
+  if (pg->o->iface) {  /* live: what the kernel saw and could not keep */
+    s->ops->stats(s, st);
+    fprintf(stderr, "\rpktlua: %llu packets  %.0f packets/s  kernel: %u "
+            "received, %u dropped\033[K", (unsigned long long)st->read,
+            rate, st->kreceived, st->kdropped);
+  }
+  else if (f >= 0.0)
     fprintf(stderr, "\rpktlua: %5.1f%%  %llu packets  %.0f packets/s\033[K",
             100.0 * f, (unsigned long long)st->read, rate);
   else
@@ -469,20 +489,41 @@ int main (int argc, char **argv) {
     }
     injects[ninjects++]->output = i;
   }
+  /* -Z as tcpdump: the outputs are opened with the privileges, and a file
+  ** this run created is given to the user; nothing of the script has run
+  ** if one cannot be opened */
+  for (i = 0; i < o.noutputs; i++) {  /* sinks[0..nfiles): the files */
+    if (o.outputs[i].file == NULL) continue;
+    rc = pkt_sink_openfile(&sinks[nfiles], &o, o.outputs[i].file, src, err);
+    if (rc == PKT_OK) {
+      sinks[nfiles++]->output = i;
+      if (o.user)
+        rc = pkt_outfile_give(sinks[nfiles - 1]->file, user.uid, user.gid,
+                              err);
+    }
+    if (rc != PKT_OK) {
+      if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a
+                            ** reader */
+        fprintf(stderr, "pktlua: %s\n", err);
+        status = PKT_EXIT_FAIL;
+      }
+      goto done;  /* closing removes the files this run created */
+    }
+  }
   if (o.user && droppriv(&user, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_FAIL;
     goto done;
   }
   closeonexec();  /* before the script's chunk can run a program */
-  /* the script's own code runs as USER, and may not start: no output yet */
+  /* the script's own code runs as USER, and may not start: no output */
   if (script && pkt_script_start(script, src->linktype, err) != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_USAGE;
     goto done;
   }
   /* the outputs' link type: the script's (pktlua.linktype), which the
-  ** sinks then write, else the input's */
+  ** files' headers then say, else the input's */
   o.outlinktype = pkt_script_linktype(script);
   for (i = 0; i < ninjects; i++)
     if (pkt_sink_injectlink(injects[i], o.outlinktype >= 0 ?
@@ -492,20 +533,12 @@ int main (int argc, char **argv) {
       status = PKT_EXIT_FAIL;
       goto finish;
     }
-  for (i = 0; i < o.noutputs; i++) {  /* sinks[0..nfiles): the files */
-    if (o.outputs[i].file == NULL) continue;
-    if ((rc = pkt_sink_openfile(&sinks[nfiles], &o, o.outputs[i].file, src,
-                                err)) != PKT_OK) {
-      if (rc != PKT_END) {  /* PKT_END: stopped while a FIFO awaited a
-                            ** reader */
-        fprintf(stderr, "pktlua: %s\n", err);
-        status = PKT_EXIT_FAIL;
-      }
+  for (i = 0; i < nfiles; i++)  /* truncated, their headers written */
+    if (pkt_outfile_start(sinks[i]->file, err) != PKT_OK) {
+      fprintf(stderr, "pktlua: %s\n", err);
+      status = PKT_EXIT_FAIL;
       goto finish;
     }
-    sinks[nfiles++]->output = i;
-  }
-  closeonexec();  /* the sinks opened after the chunk ran */
   if (src->ops->wakeup) sig_source = src;
   /* -G, -z on a live capture: woken twice a second, so that a period's
   ** file ends on time and finished -z commands are reaped though no
@@ -517,7 +550,8 @@ int main (int argc, char **argv) {
   }
   pg.o = &o;
   pg.on = !o.quiet && isatty(2) &&
-          (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE);
+          (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE ||
+           o.iface);
   pg.start = pg.last = now();
 
   /* the loop's order: the injections first, so that a packet they fail
@@ -530,6 +564,7 @@ int main (int argc, char **argv) {
   lp.script = script;
   lp.st = &st;
   lp.count = o.count;
+  lp.fixcksum = o.fixcksum;
   lp.shardk = o.shardk;
   lp.shardn = o.shardn;
   lp.loops = o.loops == 0 ? -1 : o.loops;  /* --loop=0: until stopped */

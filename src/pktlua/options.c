@@ -19,13 +19,12 @@
 #define PKTLUA_VERSION "0.0.0"
 #endif
 
-#define DEFAULT_SNAPLEN 262144  /* tcpdump's MAXIMUM_SNAPLEN */
-
 static const char usage_text[] =
 "usage: pktlua [-r FILE | -i IFACE] [-w [NAME=]FILE] [-o [NAME=]IFACE]\n"
 "              [--format=pcap|pcapng] [-C SIZE] [-G SECONDS] [-W COUNT]\n"
 "              [-z CMD] [-f SCRIPT | -e CHUNK]\n"
 "              [-a NAME=VALUE] [-c COUNT] [-s SNAPLEN] [-B KIB] [-p] [-U]\n"
+"              [--immediate-mode] [--fix-checksums]\n"
 "              [-Z USER] [-q] [-v] [--stats=json] [--on-error=pass|drop|abort]\n"
 "              [--max-instructions=N] [--max-lua-memory=SIZE]\n"
 "              [--timing=original|topspeed | -x F | --pps=N | --mbps=N |\n"
@@ -50,6 +49,9 @@ static const char help_text[] =
 "  -o NAME=IFACE  an output the script names that injects on IFACE\n"
 "                 (repeatable; an output may have a -w file too)\n"
 "  -U             flush the -w output after every packet\n"
+"  --fix-checksums\n"
+"                 with -o: recompute the TCP/UDP checksums of every\n"
+"                 packet sent (those the sender left to its NIC)\n"
 "Rotation (each -w output on its own; every file a whole capture):\n"
 "  -C SIZE        a new file before one would pass SIZE bytes (millions\n"
 "                 of bytes as tcpdump, or with a k, m or g suffix)\n"
@@ -89,8 +91,13 @@ static const char help_text[] =
 "  --limit=N      the same as -c\n"
 "Capture:\n"
 "  -c COUNT       stop after COUNT packets\n"
-"  -s SNAPLEN     bytes captured per packet (live; default and 0: 262144)\n"
-"  -B KIB         kernel buffer size in KiB (live)\n"
+"  -s SNAPLEN     bytes captured per packet (live; 0: 262144; default\n"
+"                 262144, with -o the interface's MTU + 22)\n"
+"  -B KIB         kernel buffer size in KiB (live; default 4096)\n"
+"  --immediate-mode, --no-immediate-mode\n"
+"                 hand each packet over as it arrives (the default with\n"
+"                 -o), or in blocks of the kernel's, at most 50 ms late\n"
+"                 (the default otherwise: fewer drops in bursts)\n"
 "  -p             do not put the interface in promiscuous mode\n"
 "  -Z USER        become USER once the capture is open, before the\n"
 "                 script runs and the -w file is opened\n"
@@ -132,7 +139,8 @@ static const char help_text[] =
 enum {
   OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION,
   OPT_FORMAT, OPT_TIMING, OPT_PPS, OPT_MBPS, OPT_TOPSPEED, OPT_LOOP,
-  OPT_DURATION, OPT_LIMIT, OPT_SHARD
+  OPT_DURATION, OPT_LIMIT, OPT_SHARD, OPT_IMMEDIATE, OPT_NOIMMEDIATE,
+  OPT_FIXCKSUM
 };
 
 static const struct option longopts[] = {
@@ -153,6 +161,9 @@ static const struct option longopts[] = {
   {"duration", required_argument, NULL, OPT_DURATION},
   {"limit", required_argument, NULL, OPT_LIMIT},
   {"shard", required_argument, NULL, OPT_SHARD},
+  {"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
+  {"no-immediate-mode", no_argument, NULL, OPT_NOIMMEDIATE},
+  {"fix-checksums", no_argument, NULL, OPT_FIXCKSUM},
   {NULL, 0, NULL, 0}
 };
 
@@ -418,7 +429,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   o->noutputs = 1;
   o->multiplier = 1.0;
   o->loops = 1;
-  o->snaplen = DEFAULT_SNAPLEN;
+  o->immediate = -1;
   o->promisc = 1;
   o->buffered = 1;
   o->onerror = PKT_ONERR_DEFAULT;
@@ -517,15 +528,18 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
           return PKT_ERROR_USAGE;
         break;
       case 's':
-        if (getnum("-s", optarg, 0, DEFAULT_SNAPLEN, &n) != PKT_OK)
+        if (getnum("-s", optarg, 0, PKT_SNAPLEN, &n) != PKT_OK)
           return PKT_ERROR_USAGE;
-        o->snaplen = n == 0 ? DEFAULT_SNAPLEN : (int)n;
+        o->snaplen = n == 0 ? PKT_SNAPLEN : (int)n;  /* tcpdump's -s 0 */
         break;
       case 'B':
         if (getnum("-B", optarg, 1, INT_MAX / 1024, &n) != PKT_OK)
           return PKT_ERROR_USAGE;
         o->bufkib = (int)n;
         break;
+      case OPT_IMMEDIATE: o->immediate = 1; break;
+      case OPT_NOIMMEDIATE: o->immediate = 0; break;
+      case OPT_FIXCKSUM: o->fixcksum = 1; break;
       case OPT_STATS:
         if (strcmp(optarg, "json") != 0)
           return bad("option --stats: '%s' is not json", optarg);

@@ -27,6 +27,11 @@
 ** one system call per ~50 small packets */
 #define PKT_IOBUF (1 << 20)
 
+/* the live capture's defaults (source_live.c, doc/pktlua.1): the snaplen
+** of tcpdump; a kernel buffer twice libpcap's 2 MiB */
+#define PKT_SNAPLEN 262144
+#define PKT_BUFKIB 4096
+
 /* room for one error line (libpcap's own buffer is smaller). Functions
 ** that can fail take a buffer of this size from their caller, fill it
 ** when they return a negative status, and leave it alone otherwise. */
@@ -100,8 +105,11 @@ typedef struct pkt_Options {
   const char **args;        /* -a NAME=VALUE, pointers into argv (owned) */
   int nargs;                /* number of -a */
   long long count;          /* -c: stop after this many packets, 0: none */
-  int snaplen;              /* -s */
-  int bufkib;               /* -B in KiB, 0: libpcap's default */
+  int snaplen;              /* -s; 0: not given (source_live.c decides) */
+  int bufkib;               /* -B in KiB, 0: not given (PKT_BUFKIB) */
+  int immediate;            /* --immediate-mode 1, --no-immediate-mode 0,
+                               -1: not given (on with -o, off otherwise) */
+  int fixcksum;             /* --fix-checksums: TCP/UDP sums before -o */
   int promisc;              /* 0 with -p */
   int quiet;                /* -q: no progress line, no stats summary */
   int verbose;              /* -v: tracebacks, details on stderr */
@@ -159,6 +167,9 @@ typedef struct pkt_Stats {
   uint64_t nobufs, nobufsfirst;     /* ENOBUFS after the retries */
   uint64_t otherfail, otherfirst;   /* anything else */
   uint64_t nobufsretries;           /* ENOBUFS retried */
+  uint64_t oversize, oversizefirst;   /* over the MTU: GRO/GSO frames */
+  uint64_t truncated, truncatedfirst; /* cut short by -s */
+  uint64_t cksumfixed;              /* --fix-checksums changed the sum */
   /* a paced or looped run (pacer.c; pkt_pacer_report) */
   int replay;               /* the fields below are valid */
   uint64_t loop;            /* the loop being sent (1-based) */
@@ -218,6 +229,11 @@ int pkt_linktype (int dlt);
 int pkt_dlt (int linktype);
 /* 0-based offset of the IPv4/IPv6 header, -1 when there is none */
 long pkt_l3 (int linktype, const unsigned char *p, size_t caplen);
+
+
+/* ---- iface.c ---- */
+/* the MTU of the interface, -1 when it cannot be known */
+int pkt_ifmtu (const char *iface);
 
 
 /* ---- status.c ---- */

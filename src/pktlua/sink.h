@@ -57,6 +57,7 @@ struct pkt_Sink {
   int output;               /* the output it writes (bit of a packet's
                             ** route): 0, "default", unless set */
   int ticks;                /* wants ops->tick between packets */
+  struct pkt_OutFile *file; /* a file back-end's output (-Z's steps) */
   void *priv;               /* the back-end's state */
 };
 
@@ -66,7 +67,8 @@ int pkt_sink_close (pkt_Sink *k, char *err);
 /* sink.c: the -w file in the format --format or its name asks for:
 ** .pcapng (or .ntar) pcapng, .pcap pcap; any other name pcapng when the
 ** input has interfaces of several link types, else pcap. PKT_END when a
-** stop signal came while a FIFO waited for its reader */
+** stop signal came while a FIFO waited for its reader. Nothing is
+** written until pkt_outfile_start(k->file) (-Z's order, below) */
 int pkt_sink_openfile (pkt_Sink **out, const pkt_Options *o,
                        const char *file, const pkt_Source *src, char *err);
 
@@ -109,6 +111,11 @@ int pkt_sink_injectlink (pkt_Sink *k, int dlt, int declared, char *err);
 ** and between packets the file may end (all it holds written, closed,
 ** handed to -z) and the next begin, its header written again by the
 ** back-end's header function, so every file is a whole capture.
+** The first file is opened before -Z drops privileges (tcpdump's way),
+** but neither truncated nor written before the script has started: the
+** header waits in the buffer for pkt_outfile_start, and a file this run
+** created that never started is removed when it is closed; an existing
+** one is left as it was. Files a rotation opens later are the -Z user's.
 */
 typedef struct pkt_OutFile pkt_OutFile;
 
@@ -118,10 +125,13 @@ typedef int (*pkt_OutHeader) (pkt_OutFile *f, void *ud, char *err);
 
 struct pkt_OutFile {
   const char *name;         /* for messages: the file being written */
+  const char *path;         /* the file, to remove it */
   int fd;                   /* the output, -1 when not open */
   int own;                  /* ours to close (not standard output) */
   int regular;              /* a regular file: can be cut back */
   int flush;                /* write each record at once (-U) */
+  int created;              /* this run created the file */
+  int started;              /* truncated, its header written */
   int broken;               /* a write failed: nothing more is written */
   int endrc;                /* then: PKT_END (EPIPE) or PKT_ERROR */
   off_t size;               /* bytes in the file: header, whole records */
@@ -168,12 +178,18 @@ int pkt_outfile_room (pkt_OutFile *f, size_t n, const pkt_Packet *p,
 /* the n bytes filled at the room are packet p's record */
 int pkt_outfile_keep (pkt_OutFile *f, size_t n, const pkt_Packet *p,
                       pkt_Stats *st, char *err);
-/* the n bytes filled at the room are the file's header: written now */
+/* the n bytes filled at the room are the file's header: written now,
+** or by pkt_outfile_start */
 int pkt_outfile_header (pkt_OutFile *f, size_t n, char *err);
+/* -Z: a file this run created becomes the user's */
+int pkt_outfile_give (pkt_OutFile *f, uid_t uid, gid_t gid, char *err);
+/* the script started: the file truncated, its header written */
+int pkt_outfile_start (pkt_OutFile *f, char *err);
 /* the records held to the file (sink.h's flush) */
 int pkt_outfile_flush (pkt_OutFile *f, pkt_Stats *st, char *err);
-/* what is left written, the file closed (and handed to -z), the memory
-** freed; a rotation waits for its -z commands */
+/* what is left written, the file closed (and handed to -z; removed if
+** this run created it and it never started), the memory freed; a
+** rotation waits for its -z commands */
 int pkt_outfile_close (pkt_OutFile *f, char *err);
 
 #endif

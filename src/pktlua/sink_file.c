@@ -137,6 +137,10 @@ int pkt_outfile_keep (pkt_OutFile *f, size_t n, const pkt_Packet *p,
 
 int pkt_outfile_header (pkt_OutFile *f, size_t n, char *err) {
   int e = 0;
+  if (!f->started) {  /* held for pkt_outfile_start */
+    f->nbuf += n;
+    return PKT_OK;
+  }
   if (writeall(f->fd, f->buf + f->nbuf, n, &e) != n) {
     if (f->regular && ftruncate(f->fd, f->size) != 0) {}  /* best effort */
     snprintf(err, PKT_ERRSIZE, "%s: write error: %s", f->name, strerror(e));
@@ -146,6 +150,37 @@ int pkt_outfile_header (pkt_OutFile *f, size_t n, char *err) {
   }
   f->size += (off_t)n;
   return PKT_OK;
+}
+
+int pkt_outfile_give (pkt_OutFile *f, uid_t uid, gid_t gid, char *err) {
+  if (f->created && fchown(f->fd, uid, gid) != 0) {
+    snprintf(err, PKT_ERRSIZE, "%s: cannot give the file to the -Z user: "
+             "%s", f->name, strerror(errno));
+    return PKT_ERROR;
+  }
+  return PKT_OK;
+}
+
+int pkt_outfile_start (pkt_OutFile *f, char *err) {
+  struct stat sb;
+  f->started = 1;
+  /* the header held since the open is made again: the script may have
+  ** declared the output's link type (pktlua.linktype) */
+  f->nbuf = 0;
+  if (f->fd < 0) return PKT_OK;  /* the packet clock: at the first packet */
+  f->regular = fstat(f->fd, &sb) == 0 && S_ISREG(sb.st_mode);
+  if (f->regular && f->own && ftruncate(f->fd, 0) != 0) {
+    snprintf(err, PKT_ERRSIZE, "%s: %s", f->name, strerror(errno));
+    f->broken = 1;
+    f->endrc = PKT_ERROR;
+    return PKT_ERROR;
+  }
+  /* standard output may be a file opened by the shell, appended to */
+  if (f->regular && (f->size = lseek(f->fd, 0, SEEK_CUR)) < 0) {
+    f->regular = 0;
+    f->size = 0;
+  }
+  return f->header(f, f->ud, err);
 }
 
 int pkt_outfile_flush (pkt_OutFile *f, pkt_Stats *st, char *err) {
@@ -158,15 +193,27 @@ static int openpath (pkt_OutFile *f, const char *path, char *err) {
   struct stat sb;
   f->size = 0;
   f->records = 0;
-  if (strcmp(path, "-") == 0) f->fd = 1;
-  else if ((f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                         0666)) < 0) {
+  f->path = path;
+  if (strcmp(path, "-") == 0) {
+    f->fd = 1;
+    f->own = 0;
+  }
+  else if (!f->started) {
+    /* before the script started (-Z's order): not truncated yet
+    ** (pkt_outfile_start), and removed at the close if it never starts
+    ** and this run created it */
+    f->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (f->fd >= 0) f->created = 1;
+    else if (errno == EEXIST) f->fd = open(path, O_WRONLY | O_CLOEXEC);
+  }
+  else f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (f->fd < 0) {
     /* a FIFO's open waits for a reader: a stop signal ends the run */
     if (errno == EINTR) return PKT_END;
     snprintf(err, PKT_ERRSIZE, "%s: %s", path, strerror(errno));
     return PKT_ERROR;
   }
-  else f->own = 1;
+  if (f->fd != 1) f->own = 1;
   f->regular = fstat(f->fd, &sb) == 0 && S_ISREG(sb.st_mode);
   /* standard output may be a file opened by the shell, appended to */
   if (f->regular && (f->size = lseek(f->fd, 0, SEEK_CUR)) < 0) {
@@ -291,11 +338,15 @@ int pkt_outfile_close (pkt_OutFile *f, char *err) {
   pkt_Stats ignored;
   int rc = PKT_OK;
   memset(&ignored, 0, sizeof(ignored));
-  /* the packet clock and no packet: the run still leaves its file */
-  if (f->rot && f->fd < 0 && f->header && !f->broken)
+  /* the packet clock and no packet: the run still leaves its file
+  ** (once the script started) */
+  if (f->rot && f->fd < 0 && f->header && f->started && !f->broken)
     rc = startfile(f, pkt_rotate_wallnow(), err);
-  if (f->rot && f->fd >= 0) rc = endfile(f, &ignored, err);
-  if (f->fd >= 0 && !f->broken) rc = drain(f, &ignored, err);
+  if (f->rot && f->fd >= 0 && f->started) rc = endfile(f, &ignored, err);
+  if (f->fd >= 0 && f->started && !f->broken) rc = drain(f, &ignored, err);
+  /* as the -Z user, the directory may not let us: an empty file stays */
+  if (f->created && !f->started && unlink(f->path) != 0) {}
+  f->created = 0;
   if (f->fd >= 0 && f->own && close(f->fd) != 0 && rc == PKT_OK) {
     snprintf(err, PKT_ERRSIZE, "%s: write error: %s", f->name,
              strerror(errno));
@@ -321,6 +372,7 @@ int pkt_outfile_open (pkt_OutFile *f, const char *name, const char *file,
   int64_t t;
   int rc;
   f->name = name;
+  f->path = file;
   f->fd = -1;
   f->flush = !o->buffered;
   f->buf = malloc(PKT_IOBUF);
@@ -334,6 +386,8 @@ int pkt_outfile_open (pkt_OutFile *f, const char *name, const char *file,
   if (pkt_rotate_new(&f->rot, o, file, err) != PKT_OK) return PKT_ERROR;
   f->header = header;
   f->ud = ud;
+  /* the first file: opened now, before -Z drops privileges, its header
+  ** held until pkt_outfile_start */
   if (f->rot == NULL) {
     if ((rc = openpath(f, file, err)) != PKT_OK) return rc;
     rc = header(f, ud, err);

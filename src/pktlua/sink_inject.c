@@ -4,6 +4,7 @@
 */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "sink.h"
@@ -13,6 +14,10 @@ typedef struct Inject {
   int dlt;                  /* its link type */
   int declared;             /* the script declared the frames' (all) */
   int reported;             /* the first failure was printed */
+  int ether;                /* the link layer is Ethernet */
+  int mtu;                  /* the interface's, -1: unknown */
+  const char *in;           /* the capture interface (-i), NULL: a file */
+  int toldover, toldcut;    /* the first oversize/cut frame was told */
 } Inject;
 
 #define INJ(k) ((Inject *)(k)->priv)
@@ -23,6 +28,55 @@ typedef struct Inject {
 
 static void fail (uint64_t *n, uint64_t *first, uint64_t no) {
   if ((*n)++ == 0) *first = no;
+}
+
+/*
+** A frame over the interface's MTU is not one the capture saw on a wire:
+** the kernel merged segments (GRO on the capture side, GSO/TSO of a local
+** sender) and hands one super-frame to the capture. Ethernet only: the
+** link header is 14 bytes, 18 with a VLAN tag. A replay (-r) leaves big
+** frames to the kernel, which counts them as EMSGSIZE.
+*/
+static int oversize (const Inject *j, const pkt_Packet *p) {
+  const unsigned char *d = p->data;
+  unsigned max;
+  if (!j->ether || j->mtu <= 0 || j->in == NULL) return 0;
+  max = (unsigned)j->mtu + 14;
+  if (p->hdr.caplen >= 14 && (((unsigned)d[12] << 8 | d[13]) == 0x8100 ||
+                              ((unsigned)d[12] << 8 | d[13]) == 0x88a8))
+    max += 4;
+  return p->hdr.len > max;
+}
+
+/*
+** Frames that cannot leave as they came: counted with their first packet,
+** told once each with what would help, never sent (a frame cut by -s
+** would leave short, with lengths and checksums that lie).
+*/
+static int refuse (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st) {
+  Inject *j = INJ(k);
+  if (oversize(j, p)) {
+    fail(&st->oversize, &st->oversizefirst, p->no);
+    if (!j->toldover++)
+      fprintf(stderr, "pktlua: %s: packet %llu: a %u-byte frame, over the "
+              "MTU %d: the kernel merged segments (GRO/GSO/TSO) before the "
+              "capture; not sent (counted). Turn that off: ethtool -K %s "
+              "gro off gso off tso off (and on the sending side)\n",
+              k->name, (unsigned long long)p->no, p->hdr.len, j->mtu,
+              j->in ? j->in : "IFACE");
+  }
+  else if (p->hdr.caplen < p->hdr.len) {
+    fail(&st->truncated, &st->truncatedfirst, p->no);
+    if (!j->toldcut++)
+      fprintf(stderr, "pktlua: %s: packet %llu: %u of its %u bytes "
+              "captured (-s): not sent (counted); a larger -s would send "
+              "it\n", k->name, (unsigned long long)p->no, p->hdr.caplen,
+              p->hdr.len);
+  }
+  else return 0;
+  st->injecterrors++;
+  pkt_sink_lost(st, p);
+  return 1;
 }
 
 /*
@@ -46,8 +100,10 @@ static int inject_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
               (unsigned long long)p->no, p->iface->linktype,
               p->iface->index);
     j->reported = 1;
+    pkt_sink_lost(st, p);
     return PKT_OK;
   }
+  if (refuse(k, p, st)) return PKT_OK;
   while (pcap_inject(j->out, p->data, p->hdr.caplen) < 0) {
     e = errno;
     if (e == ENOBUFS && tries++ < NOBUFS_TRIES) {
@@ -128,7 +184,10 @@ int pkt_sink_openinject (pkt_Sink **out, const char *iface,
     goto fail;
   }
   INJ(k)->dlt = pcap_datalink(p);
-  (void)src;
+  INJ(k)->ether = INJ(k)->dlt == DLT_EN10MB;
+  INJ(k)->mtu = pkt_ifmtu(iface);
+  /* bridging (-i A -o B): the capture's interface, for its offloads */
+  INJ(k)->in = strcmp(src->ops->kind, "live") == 0 ? src->name : NULL;
   *out = k;
   return PKT_OK;
 fail:

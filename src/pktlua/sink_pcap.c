@@ -15,6 +15,10 @@
 
 typedef struct PcapFile {
   pkt_OutFile out;
+  pkt_Sink *k;               /* the sink, for messages */
+  const pkt_Options *o;     /* o->outlinktype: the script's link type */
+  const pkt_Source *src;
+  int made;                 /* the header made once the script started */
   int linktype;             /* the input's one link type */
   int declared;             /* the script declared the output's */
   unsigned char hdr[24];    /* the file header, again after a rotation */
@@ -101,16 +105,6 @@ static const pkt_SinkOps pcapfile_ops = {
   "file", pcapfile_write, pcapfile_close, pcapfile_flush, pcapfile_tick
 };
 
-/* each file's header (sink_file.c's pkt_OutHeader) */
-static int pcapheader (pkt_OutFile *out, void *ud, char *err) {
-  PcapFile *f = (PcapFile *)ud;
-  unsigned char *at;
-  if (pkt_outfile_room(out, sizeof(f->hdr), NULL, NULL, &at, err) != PKT_OK)
-    return PKT_ERROR;
-  memcpy(at, f->hdr, sizeof(f->hdr));
-  return pkt_outfile_header(out, sizeof(f->hdr), err);
-}
-
 /*
 ** The file header libpcap writes for this link type, snaplen and
 ** timestamp unit (the unit of the source's ts.tv_usec), made on a scratch
@@ -165,21 +159,49 @@ static int onelinktype (pkt_Sink *k, const pkt_Source *src, char *err) {
   return PKT_OK;
 }
 
+/*
+** The header for the link type the packets are in: the input's, or the
+** one the script declared (pktlua.linktype), known once its chunk ran.
+** The file is opened before (-Z's order, sink.h) and its header made
+** again when the script has started.
+*/
+static int makeheader (PcapFile *f, char *err) {
+  pkt_Source out = *f->src;  /* as the file says it */
+  f->declared = f->o->outlinktype >= 0;
+  if (f->declared) {
+    out.linktype = f->o->outlinktype;
+    out.dlt = pkt_dlt(f->o->outlinktype);
+  }
+  if ((!f->declared && onelinktype(f->k, f->src, err) != PKT_OK) ||
+      fileheader(f->k, &out, f->hdr, err) != PKT_OK)
+    return PKT_ERROR;
+  memcpy(&f->snaplen, f->hdr + 16, 4);
+  if (f->maxcap < f->snaplen) f->maxcap = f->snaplen;
+  return PKT_OK;
+}
+
+/* each file's header (sink_file.c's pkt_OutHeader) */
+static int pcapheader (pkt_OutFile *out, void *ud, char *err) {
+  PcapFile *f = (PcapFile *)ud;
+  unsigned char *at;
+  if (out->started && !f->made) {  /* the script has said its link type */
+    if (makeheader(f, err) != PKT_OK) return PKT_ERROR;
+    f->made = 1;
+  }
+  if (pkt_outfile_room(out, sizeof(f->hdr), NULL, NULL, &at, err) != PKT_OK)
+    return PKT_ERROR;
+  memcpy(at, f->hdr, sizeof(f->hdr));
+  return pkt_outfile_header(out, sizeof(f->hdr), err);
+}
+
 static int openfile (pkt_Sink *k, const pkt_Options *o, const char *file,
                      const pkt_Source *src, char *err) {
   PcapFile *f = PF(k);
-  pkt_Source out = *src;  /* as the file says it: the header */
-  f->declared = o->outlinktype >= 0;
+  f->k = k;
+  f->o = o;
+  f->src = src;
   f->linktype = src->nifaces > 0 ? src->ifaces[0]->linktype : src->linktype;
-  if (f->declared) {
-    out.linktype = o->outlinktype;
-    out.dlt = pkt_dlt(o->outlinktype);
-  }
-  if ((!f->declared && onelinktype(k, src, err) != PKT_OK) ||
-      fileheader(k, &out, f->hdr, err) != PKT_OK)
-    return PKT_ERROR;
-  memcpy(&f->snaplen, f->hdr + 16, 4);
-  f->maxcap = f->snaplen;
+  if (makeheader(f, err) != PKT_OK) return PKT_ERROR;
   return pkt_outfile_open(&f->out, k->name, file, o, pcapheader, f, err);
 }
 
@@ -193,6 +215,7 @@ int pkt_sink_openpcap (pkt_Sink **out, const pkt_Options *o,
     return PKT_ERROR;
   }
   PF(k)->out.fd = -1;
+  k->file = &PF(k)->out;
   k->name = strcmp(file, "-") == 0 ? "(stdout)" : file;
   if ((rc = openfile(k, o, file, src, err)) != PKT_OK) {
     pkt_sink_close(k, ignored);

@@ -36,8 +36,8 @@ typedef struct NgFile {
   int capups;
   Idb own;                  /* the one interface of a source without
                             ** interface blocks */
-  int outlinktype;          /* pktlua.linktype's for every interface, or
-                            ** -1: each its own */
+  const pkt_Options *o;     /* o->outlinktype: pktlua.linktype's for
+                            ** every interface, or -1: each its own */
 } NgFile;
 
 #define NGF(k) ((NgFile *)(k)->priv)
@@ -137,7 +137,7 @@ static unsigned char *putidb (NgFile *f, unsigned char *at, const Idb *b) {
 ** (pktlua.linktype: every packet is in that one) */
 static Idb ifaceidb (const NgFile *f, const pkt_Iface *i) {
   Idb b;
-  b.linktype = f->outlinktype >= 0 ? f->outlinktype : i->linktype;
+  b.linktype = f->o->outlinktype >= 0 ? f->o->outlinktype : i->linktype;
   b.snaplen = i->snaplen;
   b.name = i->name;
   b.desc = i->description;
@@ -283,6 +283,10 @@ static int ngheader (pkt_OutFile *out, void *ud, char *err) {
   size_t n;
   unsigned char *at;
   f->nwritten = 0;  /* a new section: its interfaces from the first */
+  /* the script's link type, once its chunk ran (the file is opened
+  ** before, sink.h) */
+  f->own.linktype = f->o->outlinktype >= 0 ? f->o->outlinktype
+                                           : f->src->linktype;
   n = shbsize() + (last >= 0 ? ifacessize(f, last) : idbsize(&f->own));
   if (pkt_outfile_room(out, n, NULL, NULL, &at, err) != PKT_OK)
     return PKT_ERROR;
@@ -299,9 +303,9 @@ static int openfile (pkt_Sink *k, const pkt_Options *o, const char *file,
                      const pkt_Source *src, char *err) {
   NgFile *f = NGF(k);
   f->src = src;
-  f->outlinktype = o->outlinktype;
+  f->o = o;
   /* no interface blocks: one interface, the source's own */
-  f->own.linktype = o->outlinktype >= 0 ? o->outlinktype : src->linktype;
+  f->own.linktype = src->linktype;  /* or the script's: ngheader */
   f->own.snaplen = (uint32_t)src->snaplen;
   f->own.name = strcmp(src->ops->kind, "live") == 0 ? src->name : NULL;
   f->own.desc = NULL;
@@ -320,6 +324,7 @@ int pkt_sink_openpcapng (pkt_Sink **out, const pkt_Options *o,
     return PKT_ERROR;
   }
   NGF(k)->out.fd = -1;
+  k->file = &NGF(k)->out;
   k->name = strcmp(file, "-") == 0 ? "(stdout)" : file;
   if ((rc = openfile(k, o, file, src, err)) != PKT_OK) {
     pkt_sink_close(k, ignored);

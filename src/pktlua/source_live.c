@@ -1,18 +1,59 @@
 /*
 ** source_live.c - the live back-end (-i): libpcap's capture of an
-** interface, in immediate mode, at nanosecond precision where the
-** platform has it.
+** interface, at nanosecond precision where the platform has it.
+**
+** The defaults hold a burst (doc/pktlua.1, "Capture defaults"): on Linux,
+** libpcap captures into TPACKET_V3 blocks unless immediate mode is asked
+** for, and V3 packs packets of any size one after the other; immediate
+** mode takes TPACKET_V2, one fixed slot of min(snaplen, MTU + 18, or
+** 65553 with offloads) bytes per packet, so a 4 MiB buffer holds ~63
+** packets on a veth. Hence: no immediate mode but with -o (a bridge wants
+** latency), a block handed over at most LIVE_TIMEOUT_MS late, a buffer
+** twice libpcap's, and with -o a snaplen of the MTU, so that V2's slots
+** are small.
 */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "source.h"
 
+#define LIVE_TIMEOUT_MS 50  /* a block waits this long at most (V3) */
+#define LIVE_CHECKEVERY 1024  /* packets between two looks at the drops */
+#define LINKHEADROOM 22     /* Ethernet and two VLAN tags over the MTU */
+
 typedef struct Live {
   pcap_t *pcap;             /* the activated capture handle */
+  int immediate;            /* immediate mode is on */
+  int bufkib;               /* the kernel buffer asked for */
+  unsigned seen;            /* packets since the last look at the drops */
+  int warned;               /* the kernel's drops were told */
 } Live;
 
 #define LIVE(s) ((Live *)(s)->priv)
+
+/*
+** Once, when the kernel starts dropping: what would help. Looked at on a
+** timeout and every LIVE_CHECKEVERY packets (libpcap sums the kernel's
+** counters, which reading resets), and at the end.
+*/
+static void checkdrops (pkt_Source *s) {
+  Live *l = LIVE(s);
+  struct pcap_stat ps;
+  l->seen = 0;
+  if (l->warned || pcap_stats(l->pcap, &ps) != 0 || ps.ps_drop == 0) return;
+  l->warned = 1;
+  fprintf(stderr, "%spktlua: warning: %s: the kernel dropped %u of %u "
+          "packets so far: the capture buffer was full; ",
+          isatty(2) ? "\r\033[K" : "", s->name, ps.ps_drop, ps.ps_recv);
+  if (l->immediate)
+    fprintf(stderr, "immediate mode gives each packet a slot of its own: "
+            "a larger -B (now %d KiB), a smaller -s (now %d) or "
+            "--no-immediate-mode would help\n", l->bufkib, s->snaplen);
+  else
+    fprintf(stderr, "a larger -B (now %d KiB) or a lighter script would "
+            "help\n", l->bufkib);
+}
 
 static int live_next (pkt_Source *s, pkt_Packet *p, char *err) {
   struct pcap_pkthdr *h;
@@ -24,8 +65,10 @@ static int live_next (pkt_Source *s, pkt_Packet *p, char *err) {
     ** (PROT_WRITE) and gives back at the next call: the script's writes
     ** are what gets injected, without a copy */
     p->data = (unsigned char *)(uintptr_t)data;
+    if (++LIVE(s)->seen >= LIVE_CHECKEVERY) checkdrops(s);
     return PKT_PACKET;
   }
+  if (rc == 0) checkdrops(s);  /* a timeout: nothing came for a while */
   if (rc == 0 || rc == PCAP_ERROR_BREAK) return PKT_AGAIN;  /* signal */
   snprintf(err, PKT_ERRSIZE, "%s", pcap_geterr(LIVE(s)->pcap));
   return PKT_ERROR;
@@ -46,6 +89,7 @@ static int live_setfilter (pkt_Source *s, const char *expr, char *err) {
 
 static void live_stats (pkt_Source *s, pkt_Stats *st) {
   struct pcap_stat ps;
+  checkdrops(s);
   if (pcap_stats(LIVE(s)->pcap, &ps) == 0) {
     st->haskernel = 1;
     st->kreceived = ps.ps_recv;
@@ -75,6 +119,17 @@ static const pkt_SourceOps live_ops = {
   live_wakeup, live_close, NULL
 };
 
+/* -s, else a whole frame of the interface when bridging (-o), else
+** tcpdump's */
+static int defaultsnaplen (const pkt_Options *o) {
+  int mtu;
+  if (o->snaplen > 0) return o->snaplen;
+  if (o->oface && (mtu = pkt_ifmtu(o->iface)) > 0 &&
+      mtu < PKT_SNAPLEN - LINKHEADROOM)
+    return mtu + LINKHEADROOM;
+  return PKT_SNAPLEN;
+}
+
 int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
   char perr[PCAP_ERRBUF_SIZE] = "";
   pkt_Source *s = pkt_source_new(&live_ops, sizeof(Live));
@@ -91,11 +146,13 @@ int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
     pkt_source_close(s);
     return PKT_ERROR;
   }
-  pcap_set_snaplen(p, o->snaplen);
+  LIVE(s)->immediate = o->immediate >= 0 ? o->immediate : o->oface != NULL;
+  LIVE(s)->bufkib = o->bufkib > 0 ? o->bufkib : PKT_BUFKIB;
+  pcap_set_snaplen(p, defaultsnaplen(o));
   pcap_set_promisc(p, o->promisc);
-  /* a packet reaches the script when it arrives, not when a buffer fills */
-  pcap_set_immediate_mode(p, 1);
-  if (o->bufkib > 0) pcap_set_buffer_size(p, o->bufkib * 1024);
+  pcap_set_immediate_mode(p, LIVE(s)->immediate);
+  pcap_set_timeout(p, LIVE_TIMEOUT_MS);
+  pcap_set_buffer_size(p, LIVE(s)->bufkib * 1024);
   pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
   rc = pcap_activate(p);
   if (rc < 0) {
@@ -118,6 +175,14 @@ int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
   s->dlt = pcap_datalink(p);
   s->linktype = pkt_linktype(s->dlt);
   s->snaplen = pcap_snapshot(p);
+  if (o->verbose)
+    fprintf(stderr, "pktlua: %s: immediate mode %s, kernel buffer %d KiB, "
+            "snaplen %d", o->iface, LIVE(s)->immediate ? "on" : "off",
+            LIVE(s)->bufkib, s->snaplen);
+  if (o->verbose && !LIVE(s)->immediate)
+    fprintf(stderr, ", packets handed over in blocks at most %d ms late",
+            LIVE_TIMEOUT_MS);
+  if (o->verbose) fputc('\n', stderr);
   *out = s;
   return PKT_OK;
 }

@@ -48,10 +48,12 @@ if [ -z "$_tmpbase" ] || [ ! -d "$_tmpbase" ]; then
 fi
 # Background jobs the test left (a writer blocked on a FIFO nobody opens)
 # go too: one that outlived the test would hold ctest's output pipe open.
+_netns=""
 _cleanup() {
-  local j
+  local j n
   j=$(jobs -p)
   [ -z "$j" ] || kill $j 2>/dev/null
+  for n in $_netns; do ip netns del "$n" 2>/dev/null; done
   rm -rf -- "$_tmpbase"
 }
 trap _cleanup EXIT
@@ -77,6 +79,15 @@ skip_corpus() { printf 'SKIP(corpus): %s\n' "$*"; exit "$SKIP_RC"; }
 
 # need_root: skips unless run as root
 need_root() { [ "$(id -u)" -eq 0 ] || skip_root "needs root"; }
+
+# netns NAME: a network namespace (SKIP(root) when it cannot be made),
+# with lo up and no IPv6 chatter, removed at exit after the test's jobs
+netns() {
+  ip netns add "$1" 2>/dev/null || skip_root "cannot create network namespace $1"
+  _netns="$_netns $1"
+  ip netns exec "$1" sh -c 'for f in all default; do echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6; done' 2>/dev/null
+  ip -n "$1" link set lo up
+}
 
 # need TOOL...: skips unless every tool is on PATH
 need() {
