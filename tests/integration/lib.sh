@@ -7,6 +7,8 @@
 #   t=$(tmp)                             # a scratch dir removed at exit
 #   check "ttl of packet 3" [ "$a" = "$b" ]   # counts a failure, goes on
 #   finish                               # prints a summary, exit status
+#   small_disk "$t/mnt" 3m               # a tmpfs, unmounted at exit
+#   start_marked "$t/err" -r ... -e "$(mark_script 1000)"   # signal tests
 #
 # Captures: $CAPS is the corpus a test runs over, and $CAP_LONG, $CAP_MIXED,
 # ... name its files by role (see "the corpus" below). PKTLUA_CORPUS picks
@@ -49,11 +51,13 @@ fi
 # Background jobs the test left (a writer blocked on a FIFO nobody opens)
 # go too: one that outlived the test would hold ctest's output pipe open.
 _netns=""
+_mounts=()
 _cleanup() {
   local j n
   j=$(jobs -p)
   [ -z "$j" ] || kill $j 2>/dev/null
   for n in $_netns; do ip netns del "$n" 2>/dev/null; done
+  for n in ${_mounts[@]+"${_mounts[@]}"}; do umount "$n" 2>/dev/null; done
   rm -rf -- "$_tmpbase"
 }
 trap _cleanup EXIT
@@ -87,6 +91,15 @@ netns() {
   _netns="$_netns $1"
   ip netns exec "$1" sh -c 'for f in all default; do echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6; done' 2>/dev/null
   ip -n "$1" link set lo up
+}
+
+# small_disk DIR SIZE: a tmpfs of SIZE (mount's size=, e.g. 3m) at DIR,
+# made here, for the full-disk tests; SKIP(root) when it cannot be
+# mounted; unmounted at exit, before the scratch directories go
+small_disk() {
+  mkdir -p "$1" || die "cannot make $1"
+  mount -t tmpfs -o size="$2" tmpfs "$1" || skip_root "cannot mount a tmpfs"
+  _mounts+=("$1")
 }
 
 # need TOOL...: skips unless every tool is on PATH
@@ -207,6 +220,76 @@ wait_for() {
   local i
   for i in $(seq "${2:-200}"); do [ -e "$1" ] && return 0; sleep 0.05; done
   echo "timeout waiting for $1"; return 1
+}
+
+# stats_of FILE: sets read, passed, dropped, failed and errors from the
+# last --stats=json line in FILE (empty where there is none)
+stats_of() {
+  read=$(jsonfield "$1" read); passed=$(jsonfield "$1" passed)
+  dropped=$(jsonfield "$1" dropped); failed=$(jsonfield "$1" failed)
+  errors=$(jsonfield "$1" errors)
+}
+# complete FILE: tcpdump reads the pcap FILE to its end without a warning
+# (no record cut short)
+complete() {
+  [ -z "$(tcpdump -r "$1" 2>&1 >/dev/null | grep -iv 'reading from file')" ]
+}
+
+# check_disk_full WHAT OUT TOTAL ERR: after a run that wrote OUT onto a
+# small_disk until it was full (TOTAL packets in, its stderr in ERR, read
+# by stats_of; its status in rc): exit 1; one line names the first packet
+# not in OUT; the run stopped there; passed counts what OUT holds
+# (capinfos); read = passed + failed
+check_disk_full() {
+  local line
+  check "$1: exit 1 (got $rc)" [ "$rc" = 1 ]
+  line=$(grep '^pktlua: ' "$4")
+  check "$1: one line names the first lost packet ($line)" \
+    [ "$line" = "pktlua: $2: packet $((passed + 1)): write error: No space left on device" ]
+  check "$1: the run stopped there" [ "$read" -lt "$3" ]
+  check "$1: passed counts what the file holds" \
+    [ "$(capinfos -c -M "$2" | sed -n 's/^Number of packets: *//p')" = "$passed" ]
+  check "$1: read = passed + failed" [ "$read" -eq $((passed + failed)) ]
+}
+
+# Signal tests: a run is started, caught in the middle, signalled, and its
+# output checked. The script says when it is under way by leaving $MARK
+# (each test's own, in its scratch directory).
+export MARK=$_tmpbase/mark
+# mark_script N [SPIN] [VERDICT]: a script that leaves $MARK at its N-th
+# packet, spins SPIN empty loops a packet (default 3000: slow enough to be
+# caught in the middle however fast the machine) and returns VERDICT (Lua,
+# over the packet count n; default true)
+mark_script() {
+  printf 'local n = 0
+function packet()
+  n = n + 1
+  if n == %d then io.open(os.getenv("MARK"), "w"):close() end
+  for k = 1, %d do end
+  return %s
+end
+' "$1" "${2:-3000}" "${3:-true}"
+}
+# start_marked ERR ARGS...: pktlua ARGS in the background, its stderr to
+# ERR; returns once $MARK exists (non-zero on a timeout); sets pid
+start_marked() {
+  local err=$1; shift
+  rm -f "$MARK"
+  "$PKTLUA" "$@" 2>"$err" &
+  pid=$!
+  wait_for "$MARK"
+}
+# ended PID SECONDS: the process PID is gone within SECONDS
+ended() {
+  local i
+  for i in $(seq $(( $2 * 20 ))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+  return 1
+}
+# reap PID SECONDS: waits at most SECONDS for the background job PID to
+# end (then kills it); sets rc to its exit status, or "killed"
+reap() {
+  if ended "$1" "$2"; then wait "$1"; rc=$?; else
+    kill -KILL "$1" 2>/dev/null; wait "$1"; rc=killed; fi
 }
 
 # run_pktlua ARGS...: runs the binary quietly; its stderr goes to $LAST_ERR

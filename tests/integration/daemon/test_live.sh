@@ -20,17 +20,23 @@ ready () {  # wait until pktlua has the interface open
   for i in $(seq 100); do grep -q "lo: live" "$1" 2>/dev/null && return 0; sleep 0.05; done
   return 1
 }
+# capture N ARGS...: pktlua -v ARGS (stderr to $TMP/err) while N datagrams
+# are sent, until it ends by itself (-c); sets rc
+capture () {
+  local n=$1 sender; shift
+  "$PKTLUA" -v "$@" 2>"$TMP/err" &
+  pid=$!
+  ready "$TMP/err"
+  send "$n" &
+  sender=$!
+  wait $pid; rc=$?
+  kill $sender 2>/dev/null; wait $sender 2>/dev/null
+}
 
-"$PKTLUA" -v -i lo -c 5 -w "$TMP/live.pcap" --stats=json -e '
+capture 20 -i lo -c 5 -w "$TMP/live.pcap" --stats=json -e '
   function packet(p, i)
     io.stderr:write("seen ", i.linktype, " ", tostring(i.l3), " ", i.len, "\n")
-  end' udp port $port 2>"$TMP/err" &
-pid=$!
-ready "$TMP/err"
-send 20 &
-sender=$!
-wait $pid; rc=$?
-kill $sender 2>/dev/null; wait $sender 2>/dev/null
+  end' udp port $port
 check "live: exit 0 after -c 5" test $rc -eq 0
 check "live: 5 packets written" test "$(count "$TMP/live.pcap")" -eq 5
 check "live: tcpdump sees our UDP datagrams in them" \
@@ -46,8 +52,7 @@ pid=$!
 ready "$TMP/err"
 sleep 0.3
 kill -TERM $pid
-for i in $(seq 40); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
-check "live: SIGTERM ends a capture waiting for packets within 2 s" test "$(kill -0 $pid 2>/dev/null; echo $?)" -ne 0
+check "live: SIGTERM ends a capture waiting for packets within 2 s" ended $pid 2
 wait $pid; rc=$?
 check "live: ... with exit 0 and a valid empty output" test $rc -eq 0 -a "$(count "$TMP/idle.pcap")" -eq 0
 
@@ -55,17 +60,11 @@ check "live: ... with exit 0 and a valid empty output" test $rc -eq 0 -a "$(coun
 user=nobody
 id "$user" >/dev/null 2>&1 || { echo "no user $user: -Z part skipped"; finish; }
 chmod 777 "$TMP"; chmod 711 "$(dirname "$TMP")"  # -Z: reachable by $user
-"$PKTLUA" -v -i lo -c 2 -Z "$user" -w "$TMP/z.pcap" -e '
+capture 10 -i lo -c 2 -Z "$user" -w "$TMP/z.pcap" -e '
   local f = assert(io.open("/proc/self/status"))
   for l in f:lines() do if l:match("^[UG]id:") then io.stderr:write(l, "\n") end end
   f:close()
-  function packet() end' udp port $port 2>"$TMP/err" &
-pid=$!
-ready "$TMP/err"
-send 10 &
-sender=$!
-wait $pid; rc=$?
-kill $sender 2>/dev/null; wait $sender 2>/dev/null
+  function packet() end' udp port $port
 uid=$(id -u "$user")
 check "-Z: exit 0" test $rc -eq 0
 check "-Z: real, effective, saved uid all $uid" \

@@ -22,13 +22,12 @@ check "not a terminal: only the summary" test "$(wc -l < "$TMP/err")" -eq 1 -a -
 
 # stuck in packet(): the first SIGTERM waits for the packet, the second
 # interrupts it, and the run ends cleanly
-MARK=$TMP/mark "$PKTLUA" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json \
-  -e 'function packet() io.open(os.getenv("MARK"), "w"):close() while true do end end' 2> "$TMP/err" &
-pid=$!
-wait_for "$TMP/mark"; kill -TERM $pid; sleep 0.3
+start_marked "$TMP/err" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json \
+  -e 'function packet() io.open(os.getenv("MARK"), "w"):close() while true do end end'
+kill -TERM $pid; sleep 0.3
 check "one SIGTERM does not break into a running packet()" kill -0 $pid
 kill -TERM $pid
-for i in $(seq 40); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+ended $pid 2
 wait $pid; rc=$?
 check "the second one does: exit 3 (the interrupted call is a script error)" test $rc -eq 3
 check "reported as interrupted at its line" grep -q "(command line):1: interrupted (packet 1)" "$TMP/err"

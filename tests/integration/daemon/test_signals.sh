@@ -8,30 +8,18 @@ need_pktlua
 TMP=$(tmp)
 long_capture "$TMP/long.pcap"
 total=$(count "$TMP/long.pcap")
-# slow enough to be caught in the middle; drops every third packet; leaves
-# a mark at packet 1000 so signals come when the run is under way
-export MARK=$TMP/mark
-slow='local n = 0
-function packet()
-  n = n + 1
-  if n == 1000 then io.open(os.getenv("MARK"), "w"):close() end
-  for k = 1, 5000 do end
-  return n % 3 ~= 0
-end'
+# drops every third packet; signals come once packet 1000 has run
+slow=$(mark_script 1000 5000 'n % 3 ~= 0')
 
 for sig in TERM INT; do
-  "$PKTLUA" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -e "$slow" 2>"$TMP/err" &
-  pid=$!
-  rm -f "$MARK"; wait_for "$MARK"
+  start_marked "$TMP/err" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -e "$slow"
   kill -"$sig" $pid
   wait $pid; rc=$?
-  read=$(jsonfield "$TMP/err" read); passed=$(jsonfield "$TMP/err" passed)
-  dropped=$(jsonfield "$TMP/err" dropped)
+  stats_of "$TMP/err"
   check "SIG$sig: exit 0" test $rc -eq 0
   check "SIG$sig: stopped in the middle ($read of $total)" test "$read" -gt 0 -a "$read" -lt "$total"
   check "SIG$sig: read = passed + dropped" test "$read" -eq $((passed + dropped))
-  check "SIG$sig: the output is complete (no truncation)" \
-    test -z "$(tcpdump -r "$TMP/o.pcap" 2>&1 >/dev/null | grep -iv 'reading from file')"
+  check "SIG$sig: the output is complete (no truncation)" complete "$TMP/o.pcap"
   check "SIG$sig: the output holds exactly the passed packets" test "$(count "$TMP/o.pcap")" -eq "$passed"
   check "SIG$sig: they are the first ones not dropped" \
     cmp -s <(dump "$TMP/o.pcap") <(dump "$TMP/long.pcap" | head -n "$read" | awk 'NR % 3 != 0')
@@ -45,38 +33,23 @@ local t = os.clock() + 1.5
 while os.clock() < t do end
 function packet() return true end
 LUA
-rm -f "$MARK"
-"$PKTLUA" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -f "$TMP/slowstart.lua" 2>"$TMP/err" &
-pid=$!
-wait_for "$MARK"
+start_marked "$TMP/err" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -f "$TMP/slowstart.lua"
 kill -TERM $pid; wait $pid; rc=$?
 check "SIGTERM during start-up: exit 0" test $rc -eq 0
 check "SIGTERM during start-up: no packet read" test "$(jsonfield "$TMP/err" read)" = 0
-check "SIGTERM during start-up: an empty but complete output" \
-  test "$(count "$TMP/o.pcap")" -eq 0 -a -z "$(tcpdump -r "$TMP/o.pcap" 2>&1 >/dev/null | grep -iv 'reading from file')"
+check "SIGTERM during start-up: an empty output" test "$(count "$TMP/o.pcap")" -eq 0
+check "SIGTERM during start-up: a complete output" complete "$TMP/o.pcap"
 
 # SIGUSR1: stats now, the run goes on
-"$PKTLUA" -r "$TMP/long.pcap" -e "$slow" 2>"$TMP/err" &
-pid=$!
-rm -f "$MARK"; wait_for "$MARK"
+start_marked "$TMP/err" -r "$TMP/long.pcap" -e "$slow"
 kill -USR1 $pid; sleep 0.3; kill -TERM $pid; wait $pid
 check "SIGUSR1 prints the stats during the run" test "$(grep -c 'packets read' "$TMP/err")" -eq 2
 
 # SIGHUP: v1 passes everything, v2 drops everything, v3 does not compile
-cat > "$TMP/s.lua" <<'LUA'
-local n = 0
-function packet()
-  n = n + 1
-  if n == 1000 then io.open(os.getenv("MARK"), "w"):close() end
-  for k = 1, 5000 do end
-  return true
-end
-function finish() io.stderr:write("finish v1 after ", n, "\n") end
-LUA
-rm -f "$MARK"
-"$PKTLUA" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -f "$TMP/s.lua" 2>"$TMP/err" &
-pid=$!
-wait_for "$MARK"
+{ mark_script 1000 5000
+  echo 'function finish() io.stderr:write("finish v1 after ", n, "\n") end'
+} > "$TMP/s.lua"
+start_marked "$TMP/err" -r "$TMP/long.pcap" -w "$TMP/o.pcap" --stats=json -f "$TMP/s.lua"
 cat > "$TMP/s.lua" <<'LUA'
 local n = 0
 io.open(os.getenv("MARK") .. "2", "w"):close()
@@ -90,8 +63,7 @@ printf 'function packet( return end\n' > "$TMP/s.lua"
 kill -HUP $pid
 sleep 0.3
 kill -TERM $pid; wait $pid; rc=$?
-read=$(jsonfield "$TMP/err" read); passed=$(jsonfield "$TMP/err" passed)
-dropped=$(jsonfield "$TMP/err" dropped)
+stats_of "$TMP/err"
 v1=$(sed -n 's/^finish v1 after //p' "$TMP/err"); v2=$(sed -n 's/^finish v2 after //p' "$TMP/err")
 check "SIGHUP: exit 0" test $rc -eq 0
 check "SIGHUP: says the script was reloaded" grep -q "script reloaded" "$TMP/err"

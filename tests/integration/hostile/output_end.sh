@@ -16,8 +16,7 @@ for reader in "head -c 100" "tcpdump -r - -c 5"; do
   "$PKTLUA" --stats=json -r "$t/in.pcap" -w - -e "$script" 2>"$t/err" |
     $reader > "$t/out" 2>/dev/null
   rc=${PIPESTATUS[0]}
-  read=$(jsonfield "$t/err" read); passed=$(jsonfield "$t/err" passed)
-  failed=$(jsonfield "$t/err" failed)
+  stats_of "$t/err"
   what="| $reader (read $read, passed $passed, failed $failed)"
   check "$what: exit 0 (got $rc)" [ "$rc" -eq 0 ]
   check "$what: statistics printed" [ -n "$read" ]
@@ -29,17 +28,7 @@ done
 check "tcpdump -c 5 printed 5 packets" [ "$(grep -c . "$t/out")" -eq 5 ]
 
 # SIGUSR1 during a slow run: the report's passed packets are in the file
-export MARK=$t/mark
-slow='local n = 0
-function packet ()
-  n = n + 1
-  if n == 3000 then io.open(os.getenv("MARK"), "w"):close() end
-  for k = 1, 3000 do end
-  return true
-end'
-"$PKTLUA" --stats=json -r "$t/in.pcap" -w "$t/o.pcap" -e "$slow" 2>"$t/err" &
-pid=$!
-wait_for "$MARK"
+start_marked "$t/err" --stats=json -r "$t/in.pcap" -w "$t/o.pcap" -e "$(mark_script 3000)"
 kill -USR1 $pid
 for i in $(seq 100); do grep -q '^{' "$t/err" && break; sleep 0.05; done
 size=$(stat -c %s "$t/o.pcap")

@@ -11,20 +11,15 @@ t=$(tmp)
 small=$CAPTURES/ipv4.pcap
 nsmall=$(count "$small")
 long=$CAP_LONG
-export MARK=$t/mark
 
 # pk ARGS...: a run that must end by itself (a hang fails, not blocks)
 pk() { timeout 300 "$PKTLUA" "$@"; }
-# complete FILE: tcpdump reads it to the end without a complaint
-complete() { [ -z "$(tcpdump -r "$1" 2>&1 >/dev/null | grep -iv 'reading from file')" ]; }
 # stop PID SIG: the first signal, then the second, then at most 30 s for
-# the process to end (killed after that: the check on its status fails)
+# the process to end (killed after that: the check on its status fails);
+# sets rc
 stop() {
-  local i
   kill -"$2" "$1"; sleep 0.3; kill -"$2" "$1"
-  for i in $(seq 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null
-  wait "$1"
+  reap "$1" 30
 }
 
 # 1. the "strict globals" idiom: the daemon's own look-ups (packet,
@@ -61,17 +56,14 @@ for case in coroutine pcall; do
   else
     body='while true do pcall(function () while true do end end) end'
   fi
-  rm -f "$MARK"
-  "$PKTLUA" -q --stats=json -r "$small" -w "$t/$case.pcap" -e "
+  start_marked "$t/$case.err" -q --stats=json -r "$small" -w "$t/$case.pcap" -e "
     function packet ()
       io.open(os.getenv('MARK'), 'w'):close()
       $body
-    end" 2>"$t/$case.err" &
-  pid=$!
-  wait_for "$MARK"
-  stop $pid INT; rc=$?
+    end"
+  stop $pid INT
   # the interrupted call is a script error: exit 3
-  check "$case loop, two SIGINTs: exit 3 (rc $rc)" [ "$rc" -eq 3 ]
+  check "$case loop, two SIGINTs: exit 3 (rc $rc)" [ "$rc" = 3 ]
   check "$case loop: the packet is counted as an error" \
     [ "$(jsonfield "$t/$case.err" errors)" = 1 ]
   check "$case loop: says interrupted" grep -q "interrupted (packet 1)" "$t/$case.err"
@@ -106,26 +98,15 @@ check "budget caught by pcall in a loop: every call ended" \
 
 # 4. a SIGHUP loads a chunk that loops: the new state is interruptible
 # too; two SIGTERMs end the run with a complete file
-cat > "$t/reload.lua" <<'LUA'
-local n = 0
-function packet ()
-  n = n + 1
-  if n == 100 then io.open(os.getenv("MARK"), "w"):close() end
-  for k = 1, 20000 do end
-  return true
-end
-LUA
-rm -f "$MARK"
-"$PKTLUA" -q --stats=json -r "$long" -w "$t/reload.pcap" -f "$t/reload.lua" \
-  2>"$t/reload.err" &
-pid=$!
-wait_for "$MARK"
+mark_script 100 20000 > "$t/reload.lua"
+start_marked "$t/reload.err" -q --stats=json -r "$long" -w "$t/reload.pcap" \
+  -f "$t/reload.lua"
 printf 'io.open(os.getenv("MARK") .. "2", "w"):close()\nwhile true do end\n' \
   > "$t/reload.lua"
 kill -HUP $pid
 wait_for "$MARK"2
-stop $pid TERM; rc=$?
-check "reload into a loop, two SIGTERMs: exit 0 (rc $rc)" [ "$rc" -eq 0 ]
+stop $pid TERM
+check "reload into a loop, two SIGTERMs: exit 0 (rc $rc)" [ "$rc" = 0 ]
 check "reload into a loop: the reload failed, the script stayed" \
   grep -q "reload failed, the running script stays: .*interrupted" "$t/reload.err"
 check "reload into a loop: output complete" complete "$t/reload.pcap"

@@ -10,7 +10,6 @@ need_pktlua
 t=$(tmp)
 cap=$CAPTURES/ipv4.pcap
 want=$(count "$cap")
-export MARK=$t/mark
 script='local n = 0
 function packet ()
   n = n + 1
@@ -32,12 +31,6 @@ writer() {
   done
 }
 runs=0
-# ended PID SECONDS: the process is gone within SECONDS
-ended() {
-  local i
-  for i in $(seq $(( $2 * 20 ))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
-  return 1
-}
 # awaiting PID: the process waits in a FIFO's open (so its signal handlers
 # are in place: a signal before main() would kill it, and under valgrind
 # getting there takes a while)
@@ -63,17 +56,14 @@ start() {
           writer "$cap" "$donefile" > "$t/fifo" & ;;
   esac
 }
-# done_ok WHAT: exit 0, no error line, every packet in the output
+# finished WHAT: exit 0, no error line, every packet in the output
 finished() {
-  local rc
   touch "$donefile"
-  if ended "$pid" 10; then wait "$pid"; rc=$?; else
-    kill -KILL "$pid"; wait "$pid"; rc=killed; fi
+  reap "$pid" 10
   check "$1: exit 0 (got $rc)" [ "$rc" = 0 ]
   check "$1: no error line" [ -z "$(grep -v '^{' "$t/err" | grep -v 'script reloaded')" ]
   check "$1: every packet written" [ "$(count "$t/o.pcap")" -eq "$want" ]
-  check "$1: the output is complete" \
-    [ -z "$(tcpdump -r "$t/o.pcap" 2>&1 >/dev/null | grep -v '^reading from')" ]
+  check "$1: the output is complete" complete "$t/o.pcap"
   check "$1: read $want" [ "$(jsonfield "$t/err" read)" = "$want" ]
   grep -v '^{' "$t/err" | sed 's/^/  /'
 }
@@ -102,24 +92,25 @@ for how in pipe fifo; do
   done
 done
 
+# term_awaiting WHAT ARGS...: pktlua ARGS, which wait in a FIFO's open,
+# then SIGTERM: a clean end (exit 0, no error line)
+term_awaiting() {
+  local what=$1; shift
+  "$PKTLUA" --stats=json "$@" 2>"$t/err" & pid=$!
+  awaiting $pid
+  kill -TERM $pid
+  reap $pid 30
+  check "$what: exit 0 (got $rc)" [ "$rc" = 0 ]
+  check "$what: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
+}
 # SIGTERM while a FIFO waits for its writer: a clean end, a stats record
 rm -f "$t/fifo"; mkfifo "$t/fifo"
-"$PKTLUA" --stats=json -r "$t/fifo" -w "$t/o.pcap" 2>"$t/err" & pid=$!
-awaiting $pid
-kill -TERM $pid
-if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
-check "SIGTERM awaiting a FIFO writer: exit 0 (got $rc)" [ "$rc" = 0 ]
-check "SIGTERM awaiting a FIFO writer: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
+term_awaiting "SIGTERM awaiting a FIFO writer" -r "$t/fifo" -w "$t/o.pcap"
 check "SIGTERM awaiting a FIFO writer: a stats record" [ "$(jsonfield "$t/err" read)" = 0 ]
 
 # the same for a -w FIFO waiting for its reader
 rm -f "$t/ofifo"; mkfifo "$t/ofifo"
-"$PKTLUA" --stats=json -r "$cap" -w "$t/ofifo" 2>"$t/err" & pid=$!
-awaiting $pid
-kill -TERM $pid
-if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
-check "SIGTERM awaiting a -w FIFO's reader: exit 0 (got $rc)" [ "$rc" = 0 ]
-check "SIGTERM awaiting a -w FIFO's reader: no error line" [ -z "$(grep -v '^{' "$t/err")" ]
+term_awaiting "SIGTERM awaiting a -w FIFO's reader" -r "$cap" -w "$t/ofifo"
 
 # SIGTERM in the middle of a record: the whole records before are written
 head -c $(( $(stat -c %s "$cap") - 20 )) "$cap" > "$t/cut.pcap"
@@ -130,7 +121,7 @@ export WANT=$((want - 1))
   < <(writer "$t/cut.pcap" "$donefile") 2>"$t/err" & pid=$!
 wait_for "$MARK"; sleep 0.2
 kill -TERM $pid
-if ended $pid 30; then wait $pid; rc=$?; else kill -KILL $pid; rc=killed; fi
+reap $pid 30
 touch "$donefile"
 check "SIGTERM inside a record: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "SIGTERM inside a record: no error line" [ -z "$(grep -v '^{' "$t/err")" ]

@@ -6,25 +6,16 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rot.sh"
 long_capture "$TMP/long.pcap" 3
-export MARK=$TMP/mark
-slow='local n = 0
-function packet()
-  n = n + 1
-  if n == 3000 then io.open(os.getenv("MARK"), "w"):close() end
-  for k = 1, 3000 do end
-  return true
-end'
+slow=$(mark_script 3000)
 
 for run in "TERM pcap" "INT pcapng"; do
   set -- $run; sig=$1; ext=$2
-  d=$TMP/$ext; mkdir -p "$d"; rm -f "$MARK" "$TMP/log"
-  "$PKTLUA" -r "$TMP/long.pcap" -w "$d/o-%s.$ext" -C 64k -G 1 \
-    -z "echo >> $TMP/log" --stats=json -e "$slow" 2>"$TMP/err" &
-  pid=$!
-  wait_for "$MARK"
+  d=$TMP/$ext; mkdir -p "$d"; rm -f "$TMP/log"
+  start_marked "$TMP/err" -r "$TMP/long.pcap" -w "$d/o-%s.$ext" -C 64k -G 1 \
+    -z "echo >> $TMP/log" --stats=json -e "$slow"
   kill -"$sig" $pid
   wait $pid; rc=$?
-  passed=$(jsonfield "$TMP/err" passed); read=$(jsonfield "$TMP/err" read)
+  stats_of "$TMP/err"
   check "SIG$sig $ext: exit 0" test $rc -eq 0
   check "SIG$sig $ext: stopped in the middle ($read read)" \
     test "$read" -ge 3000 -a "$read" -lt "$(count "$TMP/long.pcap")"
