@@ -1,5 +1,6 @@
 # memory regions: slices, streams, mapped files (src/memory/lmemslice.c,
-# lmemstream.c, lmemmap.c), and the blocklist example end to end.
+# lmemstream.c, lmemmap.c: a Lua suite each), and the blocklist example end
+# to end.
 
 # a C host of referenced memories for the slice tests (the daemon's ways of
 # re-pointing `pkt`), on the same library copy as memory.so
@@ -10,6 +11,8 @@ set_target_properties(testhostref PROPERTIES PREFIX ""
                       LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/lua)
 
 pktlua_add_lua_test(test_memory_regions lua/test_memory_regions.lua)
+pktlua_add_lua_test(test_memory_streams lua/test_memory_streams.lua)
+pktlua_add_lua_test(test_memory_map lua/test_memory_map.lua)
 
 # the C API of slices and maps, from a C host
 pktlua_add_cmocka_test(test_lmemregions SOURCES c/test_lmemregions.c

@@ -9,12 +9,7 @@ local M = {}
 
 local unpack = string.unpack
 
-local function readall(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local readall = require("testlib").readfile
 
 -- classic pcap: 24-byte header, then 16-byte record headers
 local function pcap(s, yield)

@@ -52,6 +52,21 @@ function T.errors(pattern, fn, ...)
   return err
 end
 
+-- n pseudo-random bytes (a string), the same for the same seed
+function T.randbytes(n, seed)
+  local t, x = {}, seed
+  for i = 1, n do x = (x * 1103515245 + 12345) % 2147483648; t[i] = x % 256 end
+  return string.char(table.unpack(t))
+end
+
+-- the whole content of the file at path (a string); errors raise
+function T.readfile(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
 -- prints the closing line ctest readers look for; returns the exit status
 function T.summary()
   print(string.format("%d passed, %d failed", passed, failed))

@@ -2,7 +2,8 @@
 ** hostref.c - a Lua module acting as a C host of referenced memories, as
 ** the daemon is for `pkt`: it re-points them through the API or by storing
 ** into their heads, and reads heads the way layout pointers do
-** (test_memory_regions.lua). Links the same library copy as memory.so.
+** (test_memory_regions.lua, test_memory_streams.lua). Links the same
+** library copy as memory.so.
 */
 #include <string.h>
 
