@@ -9,7 +9,6 @@
 
 /* Ethernet IPv4: TCP, DNS, NTP, ICMP, IP options, TTL 1, UDP without sum */
 static void demo_ipv4 (Out *o, Rng *r) {
-  static const uint8_t a_ex[4] = A4(93, 184, 215, 14);
   static const uint8_t a6_ex[16] = {0x26, 0x06, 0x28, 0, 0x02, 0x1f, 0xcb,
                                     0x07, 0x68, 0x20, 0x80, 0xda, 0xaf,
                                     0x6b, 0x8b, 0x2c};
@@ -72,7 +71,6 @@ static void demo_ipv4 (Out *o, Rng *r) {
 /* 802.1Q-tagged (VID 10) and QinQ-tagged (802.1ad VID 100 + 802.1Q VID 10)
 ** IPv4 traffic */
 static void demo_vlan (Out *o, Rng *r) {
-  static const uint8_t a_ex[4] = A4(93, 184, 215, 14);
   Spec b = {0}, s;
   b.vlans = 1;
   tcp_conv(o, r, b, h_laptop, h_web, 4, 41000, 80);
@@ -110,7 +108,6 @@ static void demo_ipv6 (Out *o, Rng *r) {
 
 /* a nanosecond-precision file: a DNS exchange and a ping */
 static void demo_nano (Out *o, Rng *r) {
-  static const uint8_t a_ex[4] = A4(93, 184, 215, 14);
   Spec b = {0};
   o->t += 123456789;  /* a fraction that microseconds cannot hold */
   dns_pair(o, r, b, h_laptop, h_dns, 4, 36000, "example.com", 1, a_ex, 4);

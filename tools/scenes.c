@@ -17,6 +17,7 @@ const uint8_t h_web[4] = A4(192, 0, 2, 80);
 const uint8_t h_router[4] = A4(192, 0, 2, 1);
 const uint8_t h_dns[4] = A4(198, 51, 100, 53);
 const uint8_t h_ntp[4] = A4(203, 0, 113, 123);
+const uint8_t a_ex[4] = A4(93, 184, 215, 14);
 
 const uint8_t h6_client[16] =
   {0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};

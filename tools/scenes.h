@@ -12,6 +12,7 @@
 #define A4(a, b, c, d) {a, b, c, d}
 extern const uint8_t h_client[4], h_client2[4], h_laptop[4], h_phone[4],
   h_gw[4], h_lab[4], h_web[4], h_router[4], h_dns[4], h_ntp[4];
+extern const uint8_t a_ex[4];      /* an example.com address, in answers */
 extern const uint8_t h6_client[16], h6_web[16], h6_dns[16];
 
 extern const uint8_t opt_mss[4];   /* MSS 1460 */
