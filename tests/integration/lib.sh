@@ -7,7 +7,7 @@
 #   t=$(tmp)                             # a scratch dir removed at exit
 #   check "ttl of packet 3" [ "$a" = "$b" ]   # counts a failure, goes on
 #   finish                               # prints a summary, exit status
-#   small_disk "$t/mnt" 3m               # a tmpfs, unmounted at exit
+#   small_disk "$t/mnt" 3m               # a tmpfs, unmounted at exit (disk_full)
 #   start_marked "$t/err" -r ... -e "$(mark_script 1000)"   # signal tests
 #
 # Captures: $CAPS is the corpus a test runs over, and $CAP_LONG, $CAP_MIXED,
@@ -235,21 +235,30 @@ complete() {
   [ -z "$(tcpdump -r "$1" 2>&1 >/dev/null | grep -iv 'reading from file')" ]
 }
 
-# check_disk_full WHAT OUT TOTAL ERR: after a run that wrote OUT onto a
-# small_disk until it was full (TOTAL packets in, its stderr in ERR, read
-# by stats_of; its status in rc): exit 1; one line names the first packet
-# not in OUT; the run stopped there; passed counts what OUT holds
-# (capinfos); read = passed + failed
-check_disk_full() {
-  local line
-  check "$1: exit 1 (got $rc)" [ "$rc" = 1 ]
-  line=$(grep '^pktlua: ' "$4")
-  check "$1: one line names the first lost packet ($line)" \
-    [ "$line" = "pktlua: $2: packet $((passed + 1)): write error: No space left on device" ]
-  check "$1: the run stopped there" [ "$read" -lt "$3" ]
-  check "$1: passed counts what the file holds" \
-    [ "$(capinfos -c -M "$2" | sed -n 's/^Number of packets: *//p')" = "$passed" ]
-  check "$1: read = passed + failed" [ "$read" -eq $((passed + failed)) ]
+# disk_full MODE OUT TOTAL ERR ARGS...: pktlua --stats=json ARGS -w OUT
+# (a file on a small_disk, removed first; -U added for MODE unbuffered),
+# TOTAL packets in, its stderr to ERR; sets rc, the stats_of ERR and what
+# (MODE and the counts, for the caller's own checks), and checks what every
+# full disk must give: exit 1; one line names the first packet not in
+# OUT; the run stopped there; passed counts what OUT holds (capinfos);
+# read = passed + failed
+disk_full() {
+  local mode=$1 out=$2 total=$3 err=$4 line
+  shift 4
+  rm -f "$out"
+  if [ "$mode" = unbuffered ]; then set -- "$@" -U; fi
+  "$PKTLUA" --stats=json "$@" -w "$out" 2>"$err"
+  rc=$?
+  stats_of "$err"
+  what="$mode (read $read, passed $passed, failed $failed)"
+  check "$what: exit 1 (got $rc)" [ "$rc" = 1 ]
+  line=$(grep '^pktlua: ' "$err")
+  check "$what: one line names the first lost packet ($line)" \
+    [ "$line" = "pktlua: $out: packet $((passed + 1)): write error: No space left on device" ]
+  check "$what: the run stopped there" [ "$read" -lt "$total" ]
+  check "$what: passed counts what the file holds" \
+    [ "$(capinfos -c -M "$out" | sed -n 's/^Number of packets: *//p')" = "$passed" ]
+  check "$what: read = passed + failed" [ "$read" -eq $((passed + failed)) ]
 }
 
 # Signal tests: a run is started, caught in the middle, signalled, and its
@@ -309,6 +318,14 @@ tshark_fields() {
     -o tcp.desegment_tcp_streams:FALSE \
     -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
     -o udp.check_checksum:TRUE -T fields -E occurrence=f "${args[@]}" 2>/dev/null
+}
+
+# cksum_statuses FILE: one line per frame, tab-separated: the IPv4, TCP,
+# UDP and ICMP checksum statuses tshark finds (reassembly on, so that the
+# transport sum of a fragmented datagram is checked in its last fragment)
+cksum_statuses() {
+  TSHARK_DEFRAG=1 tshark_fields "$1" ip.checksum.status tcp.checksum.status \
+    udp.checksum.status icmp.checksum.status
 }
 
 # bad_cksums FILE [ip]: the numbers of the frames in which tcpdump -vv finds

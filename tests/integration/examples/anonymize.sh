@@ -10,11 +10,6 @@ need_pktlua
 t=$(tmp)
 LAST_ERR=$t/err
 
-statuses() {
-  TSHARK_DEFRAG=1 tshark_fields "$1" ip.checksum.status tcp.checksum.status \
-    udp.checksum.status icmp.checksum.status
-}
-
 # pairs IN OUT: "before after" for every occurrence of every IPv4, IPv6
 # and ARP address field (those of the header an ICMP error quotes too); not
 # of frames with a tunnel (a second IP header not quoted by ICMP, ARP
@@ -124,7 +119,7 @@ n=$(wc -l <"$t/pairs")
 check "address pairs to check ($n)" [ "$n" -gt 50 ]
 wrong=$(property "$t/pairs" 2>/dev/null)
 check "all captures: one-to-one, prefix-preserving mapping $wrong" [ -z "$wrong" ]
-statuses "$t/in.pcapng" >"$t/sin"; statuses "$t/out.pcapng" >"$t/sout"
+cksum_statuses "$t/in.pcapng" >"$t/sin"; cksum_statuses "$t/out.pcapng" >"$t/sout"
 same "all captures: checksum statuses unchanged" "$t/sin" "$t/sout"
 check "good checksums verified" [ "$(tr '\t' '\n' <"$t/sout" | grep -cx 1)" -gt 15000 ]
 # and addresses did change: the same pairs file, as a 'before after' list

@@ -9,11 +9,6 @@ need_pktlua
 t=$(tmp)
 LAST_ERR=$t/err
 
-statuses() {
-  TSHARK_DEFRAG=1 tshark_fields "$1" ip.checksum.status tcp.checksum.status \
-    udp.checksum.status icmp.checksum.status
-}
-
 # expect IN.tsv MAP DIR: the frames' v, src, dst after MAP (FROM:TO,...)
 expect() {
   awk -F'\t' -v OFS='\t' -v map="$2" -v dir="$3" '
@@ -64,7 +59,7 @@ nat_run() {
   moved=$(paste <(cut -f2,5,6 "$t/in.tsv") "$t/want" | awk -F'\t' '$2 != $5 || $3 != $6' | wc -l)
   check "$name: the summaries say $said packets rewritten, $moved moved" [ "$said" -eq "$moved" ]
   rewritten=$((rewritten + moved))
-  statuses "$t/in.pcapng" >"$t/sin"; statuses "$t/out.pcapng" >"$t/sout"
+  cksum_statuses "$t/in.pcapng" >"$t/sin"; cksum_statuses "$t/out.pcapng" >"$t/sout"
   same "$name: IP/TCP/UDP/ICMP checksum statuses unchanged" "$t/sin" "$t/sout"
   good=$((good + $(tr '\t' '\n' <"$t/sout" | grep -cx 1)))
 }

@@ -17,13 +17,7 @@ script='function packet () return true end
 function finish () io.stderr:write("finish ran\n") end'
 
 for mode in buffered unbuffered; do
-  rm -f "$mnt/o.pcap"
-  if [ $mode = buffered ]; then u=; else u=-U; fi
-  "$PKTLUA" --stats=json -r "$t/in.pcap" -w "$mnt/o.pcap" -e "$script" $u 2>"$t/err"
-  rc=$?
-  stats_of "$t/err"
-  what="$mode (read $read, passed $passed, failed $failed)"
-  check_disk_full "$what" "$mnt/o.pcap" 100000 "$t/err"
+  disk_full $mode "$mnt/o.pcap" 100000 "$t/err" -r "$t/in.pcap" -e "$script"
   check "$what: the file ends on a whole record" \
     [ "$(stat -c %s "$mnt/o.pcap")" -eq $((24 + 80 * passed)) ]
   warn=$( (tcpdump -r "$mnt/o.pcap" -w /dev/null; capinfos "$mnt/o.pcap") 2>&1 >/dev/null |

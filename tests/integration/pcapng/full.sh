@@ -27,13 +27,7 @@ end'
 header=$(stat -c %s "$t/empty.pcapng")
 
 for mode in buffered unbuffered; do
-  rm -f "$mnt/o.pcapng"
-  if [ $mode = buffered ]; then u=; else u=-U; fi
-  "$PKTLUA" --stats=json -r "$t/in.pcap" -w "$mnt/o.pcapng" -e "$script" $u 2>"$t/err"
-  rc=$?
-  stats_of "$t/err"
-  what="$mode (read $read, passed $passed, failed $failed)"
-  check_disk_full "$what" "$mnt/o.pcapng" 100000 "$t/err"
+  disk_full $mode "$mnt/o.pcapng" 100000 "$t/err" -r "$t/in.pcap" -e "$script"
   # the blocks: 32 bytes of EPB header and trailer, 64 of packet, and
   # 12 for each comment option with its end
   comments=$(tshark -r "$mnt/o.pcapng" -Y frame.comment 2>/dev/null | wc -l)

@@ -138,42 +138,42 @@ local function fourth_block (s)  -- offset of the EPB after the IDBs
   end
 end
 
-function kinds.bad_trailer ()
+-- the little-endian capture with comments, and the offset of its first
+-- EPB: what the bad_* kinds below break
+local function commented_epb ()
   local s = kinds.comments("<")
-  local at = fourth_block(s)
+  return s, fourth_block(s)
+end
+
+function kinds.bad_trailer ()
+  local s, at = commented_epb()
   local len = string.unpack("<I4", s, at + 5)
   return patch32(s, at + len - 4, len + 4), at
 end
 function kinds.bad_caplen ()
-  local s = kinds.comments("<")
-  local at = fourth_block(s)
+  local s, at = commented_epb()
   return patch32(s, at + 20, 0x7fffffff), at
 end
 function kinds.bad_option ()
-  local s = kinds.comments("<")
-  local at = fourth_block(s)
+  local s, at = commented_epb()
   local caplen = string.unpack("<I4", s, at + 21)
   local o = at + 28 + caplen + (4 - caplen % 4) % 4
   return s:sub(1, o + 2) .. string.pack("<I2", 0xfff0) .. s:sub(o + 5), at
 end
 function kinds.bad_length ()
-  local s = kinds.comments("<")
-  local at = fourth_block(s)
+  local s, at = commented_epb()
   return patch32(s, at + 4, 0x7ffffff0), at
 end
 function kinds.bad_short ()
-  local s = kinds.comments("<")
-  local at = fourth_block(s)
+  local s, at = commented_epb()
   return patch32(s, at + 4, 8), at
 end
 function kinds.bad_ifid ()
-  local s = kinds.comments("<")
-  local at = fourth_block(s)
+  local s, at = commented_epb()
   return patch32(s, at + 8, 7), at
 end
 function kinds.bad_cut ()
-  local s = kinds.comments("<")
-  local at = fourth_block(s)
+  local s, at = commented_epb()
   return s:sub(1, at + 30), at
 end
 function kinds.bad_bom ()
