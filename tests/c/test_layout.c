@@ -131,6 +131,15 @@ static void test_bits_hand_vectors (void **state) {
 /* ---- compiling ---- */
 #define NF 64
 
+/* a nested struct of four one-byte numbers a, b, c, d: an IPv4 address */
+static void addr4 (lay_Struct *S, const char *key) {
+  static const char *const bytes[] = {"a", "b", "c", "d"};
+  int i;
+  lay_open(S, key, 0, 0);
+  for (i = 0; i < 4; i++) lay_add(S, bytes[i], LAY_NUMBER, 1, 1, LAY_NATIVE);
+  lay_close(S);
+}
+
 /* the IPv4 header */
 static void buildipv4 (lay_Struct *S, lay_Field *f) {
   lay_init(S, f, NF);
@@ -147,18 +156,8 @@ static void buildipv4 (lay_Struct *S, lay_Field *f) {
   lay_add(S, "timetolive", LAY_NUMBER, 1, 1, LAY_NATIVE);
   lay_add(S, "protocol", LAY_NUMBER, 1, 1, LAY_NATIVE);
   lay_add(S, "checksum", LAY_NUMBER, 2, 1, LAY_BIG);
-  lay_open(S, "source", 0, 0);
-  lay_add(S, "a", LAY_NUMBER, 1, 1, LAY_NATIVE);
-  lay_add(S, "b", LAY_NUMBER, 1, 1, LAY_NATIVE);
-  lay_add(S, "c", LAY_NUMBER, 1, 1, LAY_NATIVE);
-  lay_add(S, "d", LAY_NUMBER, 1, 1, LAY_NATIVE);
-  lay_close(S);
-  lay_open(S, "destination", 0, 0);
-  lay_add(S, "a", LAY_NUMBER, 1, 1, LAY_NATIVE);
-  lay_add(S, "b", LAY_NUMBER, 1, 1, LAY_NATIVE);
-  lay_add(S, "c", LAY_NUMBER, 1, 1, LAY_NATIVE);
-  lay_add(S, "d", LAY_NUMBER, 1, 1, LAY_NATIVE);
-  lay_close(S);
+  addr4(S, "source");
+  addr4(S, "destination");
 }
 
 static int findkey (const lay_Struct *S, int from, const char *key) {

@@ -208,6 +208,24 @@ local function check_l4sum(m, l3, eq, row, f)
   end
 end
 
+-- the transport header at l4 of an IP packet at l3 (protocol or next
+-- header proto; v6: ICMPv6, not ICMP), when it fits, with its checksum
+local function check_transport(m, l3, l4, proto, eq, row, v6)
+  if proto == 6 and fits(m, l4, L.tcpsize) then
+    check_tcp(m, l4, eq)
+    check_l4sum(m, l3, eq, row, "tcp")
+  elseif proto == 17 and fits(m, l4, L.udpsize) then
+    check_udp(m, l4, eq)
+    check_l4sum(m, l3, eq, row, "udp")
+  elseif not v6 and proto == 1 and fits(m, l4, L.icmpsize) then
+    check_icmp(m, l4, eq, row, false)
+    check_l4sum(m, l3, eq, row, "icmp")
+  elseif v6 and proto == 58 and fits(m, l4, L.icmpv6size) then
+    check_icmp(m, l4, eq, row, true)
+    check_l4sum(m, l3, eq, row, "icmpv6")
+  end
+end
+
 local function check_ipv4(m, l3, eq, row)
   local p = layout.setpointer(L.ipv4, m, l3)
   eq("ip.version", p.version); eq("ip.hdr_len", p.ihl * 4)
@@ -233,17 +251,7 @@ local function check_ipv4(m, l3, eq, row)
     end
   end
   if p.fragoffset ~= 0 or p.ihl < 5 then return end
-  local l4, proto = l3 + p.ihl * 4, p.protocol
-  if proto == 6 and fits(m, l4, L.tcpsize) then
-    check_tcp(m, l4, eq)
-    check_l4sum(m, l3, eq, row, "tcp")
-  elseif proto == 17 and fits(m, l4, L.udpsize) then
-    check_udp(m, l4, eq)
-    check_l4sum(m, l3, eq, row, "udp")
-  elseif proto == 1 and fits(m, l4, L.icmpsize) then
-    check_icmp(m, l4, eq, row, false)
-    check_l4sum(m, l3, eq, row, "icmp")
-  end
+  check_transport(m, l3, l3 + p.ihl * 4, p.protocol, eq, row, false)
 end
 
 local function check_ipv6(m, l3, eq, row)
@@ -258,17 +266,7 @@ local function check_ipv6(m, l3, eq, row)
   eq("ipv6.src", ipv6.tostring(p.source))
   eq("ipv6.dst", ipv6.tostring(p.destination))
   eq("ipv6.src", mac(ipv6.parse(row["ipv6.src"] and row["ipv6.src"][1] or "::")), 1, norm)
-  local l4, nh = l3 + 40, p.nextheader
-  if nh == 6 and fits(m, l4, L.tcpsize) then
-    check_tcp(m, l4, eq)
-    check_l4sum(m, l3, eq, row, "tcp")
-  elseif nh == 17 and fits(m, l4, L.udpsize) then
-    check_udp(m, l4, eq)
-    check_l4sum(m, l3, eq, row, "udp")
-  elseif nh == 58 and fits(m, l4, L.icmpv6size) then
-    check_icmp(m, l4, eq, row, true)
-    check_l4sum(m, l3, eq, row, "icmpv6")
-  end
+  check_transport(m, l3, l3 + 40, p.nextheader, eq, row, true)
 end
 
 local function check_arp(m, pos, eq)

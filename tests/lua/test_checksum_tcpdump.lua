@@ -40,19 +40,24 @@ local function ipverdict(block)
   return true
 end
 
+-- the first of tcpdump's two verdicts in block b: true when the pattern
+-- ok comes first, false and the correct value (bad's capture) when bad
+-- does, nothing when neither is there
+local function first_verdict(b, ok, bad)
+  local at_ok = b:find(ok)
+  local at_bad, _, y = b:find(bad)
+  if at_ok and (not at_bad or at_ok < at_bad) then return true end
+  if at_bad then return false, tonumber(y, 16) end
+end
+
 -- the first transport verdict of a kind in the block
 local L4 = {
   [6] = function(b)
-    local ok = b:find("cksum 0x%x+ %(correct%)")
-    local bad, _, y = b:find("cksum 0x%x+ %(incorrect %-> 0x(%x+)%)")
-    if ok and (not bad or ok < bad) then return true end
-    if bad then return false, tonumber(y, 16) end
+    return first_verdict(b, "cksum 0x%x+ %(correct%)",
+                         "cksum 0x%x+ %(incorrect %-> 0x(%x+)%)")
   end,
   [17] = function(b)
-    local ok = b:find("[udp sum ok]", 1, true)
-    local bad, _, y = b:find("%[bad udp cksum 0x%x+ %-> 0x(%x+)!%]")
-    if ok and (not bad or ok < bad) then return true end
-    if bad then return false, tonumber(y, 16) end
+    return first_verdict(b, "%[udp sum ok%]", "%[bad udp cksum 0x%x+ %-> 0x(%x+)!%]")
   end,
   [1] = function(b)  -- tcpdump says only when it is wrong
     local y = b:match("%(wrong icmp cksum %x+ %(%->(%x+)%)!%)")
@@ -60,10 +65,7 @@ local L4 = {
     return "silent"
   end,
   [58] = function(b)
-    local ok = b:find("[icmp6 sum ok]", 1, true)
-    local bad, _, y = b:find("%[bad icmp6 cksum 0x%x+ %-> 0x(%x+)!%]")
-    if ok and (not bad or ok < bad) then return true end
-    if bad then return false, tonumber(y, 16) end
+    return first_verdict(b, "%[icmp6 sum ok%]", "%[bad icmp6 cksum 0x%x+ %-> 0x(%x+)!%]")
   end,
 }
 
