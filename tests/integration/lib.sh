@@ -94,9 +94,10 @@ netns() {
 }
 
 # small_disk DIR SIZE: a tmpfs of SIZE (mount's size=, e.g. 3m) at DIR,
-# made here, for the full-disk tests; SKIP(root) when it cannot be
-# mounted; unmounted at exit, before the scratch directories go
+# made here, for the full-disk tests; SKIP(root) unless root or when it
+# cannot be mounted; unmounted at exit, before the scratch directories go
 small_disk() {
+  need_root
   mkdir -p "$1" || die "cannot make $1"
   mount -t tmpfs -o size="$2" tmpfs "$1" || skip_root "cannot mount a tmpfs"
   _mounts+=("$1")
@@ -299,6 +300,15 @@ ended() {
 reap() {
   if ended "$1" "$2"; then wait "$1"; rc=$?; else
     kill -KILL "$1" 2>/dev/null; wait "$1"; rc=killed; fi
+}
+
+# wait_grep FILE PATTERN [TRIES]: until FILE has a line grep finds
+# PATTERN in (a program saying it is ready: "listening on", "lo: live"),
+# TRIES times 0.05 s (default 100); says so and fails on a timeout
+wait_grep() {
+  local i
+  for i in $(seq "${3:-100}"); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+  echo "timeout waiting for '$2' in $1"; return 1
 }
 
 # run_pktlua ARGS...: runs the binary quietly; its stderr goes to $LAST_ERR

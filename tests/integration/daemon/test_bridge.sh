@@ -20,17 +20,12 @@ ip -n "$A" addr add 10.99.0.1/24 dev va0; ip -n "$A" link set va0 up
 ip -n "$B" addr add 10.99.0.2/24 dev vb0; ip -n "$B" link set vb0 up
 ip -n "$M" link set va1 up; ip -n "$M" link set vb1 up
 
-waitfor () {  # waitfor FILE PATTERN
-  local i
-  for i in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  echo "timeout waiting for '$2' in $1"; return 1
-}
 # bridge NAME ARGS...: both directions, pids in $b1 $b2
 bridge () {
   local name=$1; shift
   ip netns exec "$M" "$PKTLUA" -v -i va1 -o vb1 --stats=json "$@" 2>"$TMP/$name.ab" & b1=$!
   ip netns exec "$M" "$PKTLUA" -v -i vb1 -o va1 --stats=json "$@" 2>"$TMP/$name.ba" & b2=$!
-  waitfor "$TMP/$name.ab" "va1: live" && waitfor "$TMP/$name.ba" "vb1: live"
+  wait_grep "$TMP/$name.ab" "va1: live" && wait_grep "$TMP/$name.ba" "vb1: live"
 }
 unbridge () { sleep 0.3; kill -INT $b1 $b2; wait $b1 $b2; }
 # tcp BYTES: A sends BYTES to B's echo of the count; prints B's answer
@@ -89,7 +84,7 @@ check "GSO: no send error (not 'Message too long')" test -z "$(grep 'too long' "
 # 4. frames cut by -s: refused and counted, never sent short
 bridge cut -s 100 --fix-checksums
 ip netns exec "$B" tcpdump -n -p -U -i vb0 -w "$TMP/cut.pcap" udp port 7778 2>"$TMP/cut.tcpdump" & td=$!
-waitfor "$TMP/cut.tcpdump" "listening on"
+wait_grep "$TMP/cut.tcpdump" "listening on"
 ip netns exec "$A" bash -c 'for i in 1 2 3; do printf "%0500d" 0 > /dev/udp/10.99.0.2/7778; printf small > /dev/udp/10.99.0.2/7778; sleep 0.1; done'
 sleep 0.5
 unbridge

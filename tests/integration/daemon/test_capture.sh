@@ -15,11 +15,6 @@ netns "$NS"
 in_ns () { ip netns exec "$NS" "$@"; }
 ip -n "$NS" link add va0 type veth peer name va1
 ip -n "$NS" link set va0 up; ip -n "$NS" link set va1 up
-waitfor () {  # waitfor FILE PATTERN
-  local i
-  for i in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  echo "timeout waiting for '$2' in $1"; return 1
-}
 kernel () {  # kernel FILE FIELD: the kernel's counter in the JSON stats
   grep -o '"kernel":{[^}]*}' "$1" | tail -1 | grep -o "\"$2\":[0-9]*" | cut -d: -f2
 }
@@ -28,7 +23,7 @@ capture () {
   local name=$1; shift
   ip netns exec "$NS" "$PKTLUA" -v -i va1 --stats=json "$@" 2>"$TMP/$name.err" &
   pid=$!
-  waitfor "$TMP/$name.err" "va1: live"
+  wait_grep "$TMP/$name.err" "va1: live"
 }
 stop () {  # stop: SIGINT once everything sent was handed over; $rc
   sleep 1

@@ -16,11 +16,6 @@ in_ns sh -c 'for f in all default; do echo 1 > /proc/sys/net/ipv6/conf/$f/disabl
 in_ns ip link add va0 type veth peer name va1
 in_ns ip link add vb0 type veth peer name vb1
 for l in lo va0 va1 vb0 vb1; do in_ns ip link set "$l" up; done
-waitfor () {  # waitfor FILE PATTERN
-  local i
-  for i in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  echo "timeout waiting for '$2' in $1"; return 1
-}
 
 # the IPv4 UDP packets of a real capture (DNS and more)
 tcpdump -r "$CAP_MIXED" -w "$TMP/udp.pcap" 'ip and udp and not ip[6:2] & 0x3fff != 0' 2>/dev/null
@@ -38,7 +33,7 @@ in_ns "$PKTLUA" -v -i va1 -o vb1 -c "$n" --stats=json -e '
     checksum.fixipv4(pkt, info.l3)
   end' udp 2>"$TMP/bridge.err" &
 bridge_pid=$!
-waitfor "$TMP/tcpdump.err" "listening on" && waitfor "$TMP/bridge.err" "va1: live"
+wait_grep "$TMP/tcpdump.err" "listening on" && wait_grep "$TMP/bridge.err" "va1: live"
 sleep 0.2
 in_ns "$PKTLUA" -q -r "$TMP/udp.pcap" -o va0; rc=$?
 check "inject from a file: exit 0" test $rc -eq 0

@@ -82,7 +82,7 @@ cat "$TMP/twenty.pcap" >&3
 wait_for "$TMP/running"
 sed -i 's/linktype(1)/linktype(101)/' "$TMP/s.lua"
 kill -HUP $pid
-for i in $(seq 100); do grep -q "reload" "$TMP/reload.err" && break; sleep 0.05; done
+wait_grep "$TMP/reload.err" reload
 exec 3>&-
 wait $pid
 check "a reload that changes the link type: exit 0 (the old script runs on)" test $? -eq 0

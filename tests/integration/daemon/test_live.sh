@@ -15,11 +15,7 @@ send () {  # send N datagrams "pktlua-test K" to the port, slowly
     sleep 0.05
   done
 }
-ready () {  # wait until pktlua has the interface open
-  local i
-  for i in $(seq 100); do grep -q "lo: live" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  return 1
-}
+ready () { wait_grep "$1" "lo: live"; }  # pktlua has the interface open
 # capture N ARGS...: pktlua -v ARGS (stderr to $TMP/err) while N datagrams
 # are sent, until it ends by itself (-c); sets rc
 capture () {

@@ -252,7 +252,7 @@ if [ "$CORPUS" = generated ] && [ "$(id -u)" -eq 0 ] && ip link show lo >/dev/nu
     pids+=($!)
   done
   for k in 1 2; do
-    for i in $(seq 100); do grep -q "lo: live" "$TMP/live$k.err" && break; sleep 0.05; done
+    wait_grep "$TMP/live$k.err" "lo: live"
   done
   for i in $(seq 40); do
     echo "pktlua-shard $i" >/dev/udp/127.0.0.1/$port 2>/dev/null

@@ -91,7 +91,7 @@ for fmt in json text; do
   wait_for "$TMP/mark.$fmt"
   sleep 0.2
   kill -USR1 $pid
-  for i in $(seq 100); do [ "$(grep -c 'read' "$TMP/usr1.$fmt")" -ge 1 ] && break; sleep 0.05; done
+  wait_grep "$TMP/usr1.$fmt" read
   size=$(stat -c %s "$TMP/usr1.$fmt.pcap")
   exec 3>&-
   wait $pid; rc=$?

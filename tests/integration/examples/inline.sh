@@ -50,7 +50,7 @@ live_case() {
   # (ip netns exec execs the command: $! is tcpdump's, pktlua's own pid)
   # both listening: tcpdump says so; give pktlua a second to open its capture
   local i
-  for i in $(seq 50); do grep -q 'listening on' "$t/tcpdump.err" && break; sleep 0.1; done
+  wait_grep "$t/tcpdump.err" 'listening on'
   sleep 1
   check "$name: pktlua is running inline ($(cat "$t/pktlua.err"))" kill -0 "$pk"
   nsx "$A" tcpreplay -q -i va0 "$cap" >/dev/null 2>"$t/tcpreplay.err" || bad "$name: tcpreplay: $(cat "$t/tcpreplay.err")"

@@ -30,7 +30,7 @@ check "tcpdump -c 5 printed 5 packets" [ "$(grep -c . "$t/out")" -eq 5 ]
 # SIGUSR1 during a slow run: the report's passed packets are in the file
 start_marked "$t/err" --stats=json -r "$t/in.pcap" -w "$t/o.pcap" -e "$(mark_script 3000)"
 kill -USR1 $pid
-for i in $(seq 100); do grep -q '^{' "$t/err" && break; sleep 0.05; done
+wait_grep "$t/err" '^{'
 size=$(stat -c %s "$t/o.pcap")
 kill -TERM $pid; wait $pid
 reported=$(grep '^{' "$t/err" | head -1 | grep -o '"passed":[0-9]*' | cut -d: -f2)

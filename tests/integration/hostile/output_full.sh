@@ -6,7 +6,6 @@
 # what the disk refused; finish() still runs; exit 1.
 . "$(dirname "$0")/../lib.sh"
 need tcpdump capinfos
-need_root
 need_pktlua
 need_pktgen
 t=$(tmp)

@@ -18,7 +18,6 @@ npkts=${SIGNAL_PACKETS:-2000000}
 script='local n = 0
 function packet() n = n + 1; return n % 5 ~= 0 end'
 
-field() { grep -o "\"$2\":[0-9]*" "$1" | tail -1 | cut -d: -f2; }
 # nth_passed K: the input index of the K-th packet the script passes
 nth_passed() { echo $(( ($1 - 1) / 4 * 5 + ($1 - 1) % 4 + 1 )); }
 # Listing millions of packets with tcpdump takes minutes here, so the
@@ -78,8 +77,7 @@ for r in $(seq 1 "$rounds"); do
   at_share "$pid" "$share"
   kill -"$sig" "$pid" 2>/dev/null
   wait "$pid"; rc=$?
-  read=$(field "$t/err" read); passed=$(field "$t/err" passed)
-  dropped=$(field "$t/err" dropped)
+  stats_of "$t/err"
   what="round $r: SIG$sig at ${share}% (read $read, passed $passed)"
   check "$what: exit 0" test "$rc" -eq 0
   check "$what: stats printed" test -n "$read" -a -n "$passed" -a -n "$dropped"
@@ -115,8 +113,7 @@ for i in 1 2 3; do
 done
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"; rc=$?
-read=$(field "$t/err" read); passed=$(field "$t/err" passed)
-dropped=$(field "$t/err" dropped)
+stats_of "$t/err"
 check "SIGHUP x3: exit 0" test "$rc" -eq 0
 check "SIGHUP x3: reloads reported" test "$(grep -c 'script reloaded' "$t/err")" -ge 1
 check "SIGHUP x3: read = passed + dropped (no packet lost)" \

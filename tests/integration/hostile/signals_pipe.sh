@@ -71,7 +71,7 @@ finished() {
 for how in pipe fifo; do
   start $how; wait_for "$MARK"
   kill -USR1 $pid
-  for i in $(seq 100); do [ "$(grep -c '^{' "$t/err")" -ge 1 ] && break; sleep 0.05; done
+  wait_grep "$t/err" '^{'
   check "$how SIGUSR1: reported while the input waits" [ "$(grep -c '^{' "$t/err")" -eq 1 ]
   check "$how SIGUSR1: the run goes on" kill -0 $pid
   finished "$how SIGUSR1"
@@ -79,7 +79,7 @@ for how in pipe fifo; do
 
   start $how; wait_for "$MARK"
   kill -HUP $pid
-  for i in $(seq 100); do grep -q 'script reloaded' "$t/err" && break; sleep 0.05; done
+  wait_grep "$t/err" 'script reloaded'
   check "$how SIGHUP: reloaded while the input waits" grep -q 'script reloaded' "$t/err"
   check "$how SIGHUP: the run goes on" kill -0 $pid
   finished "$how SIGHUP"

@@ -7,7 +7,6 @@
 # what the disk refused; a comment a script set does not change that.
 . "$(dirname "$0")/../lib.sh"
 need tshark capinfos
-need_root
 need_pktlua
 need_pktgen
 t=$(tmp)

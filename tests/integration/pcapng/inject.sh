@@ -38,8 +38,7 @@ done
 listen() {
   : > "$2.err"
   ip netns exec "$B" tcpdump -i "$1" -n -U -p --immediate-mode -w "$2" udp 2>"$2.err" &
-  local i
-  for i in $(seq 100); do grep -q "listening on" "$2.err" && break; sleep 0.05; done
+  wait_grep "$2.err" "listening on"
 }
 listen ijb0 "$TMP/b0.pcap"; t0=$!
 listen ijb1 "$TMP/b1.pcap"; t1=$!

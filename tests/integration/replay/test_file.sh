@@ -101,7 +101,7 @@ pid=$!
 wait_for "$MARK"   # the first packet ran; the second one's sleep is next
 sleep 0.3
 kill -USR1 $pid
-for i in $(seq 30); do grep -q '"replay":{' "$TMP/err" && break; sleep 0.1; done
+wait_grep "$TMP/err" '"replay":{' 60
 check "SIGUSR1 during a sleep: the stats within 3 s, not after the 10 s sleep" grep -q '"replay":{"packets":[01],' "$TMP/err"
 check "SIGUSR1 during a sleep: the run goes on" kill -0 $pid
 t0=$(date +%s%N)

@@ -29,8 +29,7 @@ onwire() {
   ip netns exec "$B" tcpdump -i rpb -n -U -p --immediate-mode --time-stamp-precision=nano \
     -w "$out" udp 2>"$TMP/tcpdump.err" &
   local td=$!
-  local i
-  for i in $(seq 100); do grep -q "listening on" "$TMP/tcpdump.err" && break; sleep 0.05; done
+  wait_grep "$TMP/tcpdump.err" "listening on"
   ip netns exec "$A" "$PKTLUA" -q -o rpa "$@"
   PKTLUA_RC=$?
   sleep 0.3
