@@ -11,7 +11,7 @@ endforeach()
 # (and, .corpus, over ../shared/captures); dnsname over its generated DNS
 # captures; guide: every command of doc/guide.md gives the output shown
 # there; heap: no Lua allocation per packet in the examples
-foreach(script ttl filter nat anonymize stats vlan fixlen mtu sll2eth decap)
+foreach(script ttl filter nat anonymize stats vlan fixlen mtu sll2eth decap encap)
   pktlua_add_shell_test(examples.${script} ${_ex}/${script}.sh CORPUS
                         LABELS examples)
 endforeach()

@@ -18,9 +18,10 @@
 -- a type are Ethernet with any VLAN tags before the outer IP header, SLL
 -- and SLL2; raw IP (LINKTYPE_RAW, _IPV4, _IPV6) takes an inner IP packet
 -- of a version it can hold. Other packets pass unchanged: those that are
--- no tunnel, fragments of one, PPTP's GRE (PPP inside), tunnels whose
--- inner packet pktlua.inner does not find (an ARP in VXLAN), inside PPPoE
--- or MPLS, or cut before their inner packet. The inner packet's bytes do
+-- no tunnel, fragments of one, PPTP's GRE (PPP inside), GTP-U other than
+-- a G-PDU, inside PPPoE or MPLS, or cut before their inner packet.
+-- Tunnels are known by protocol number and UDP destination port, as
+-- pktlua.inner knows them, whatever they carry (an ARP in VXLAN too). The inner packet's bytes do
 -- not change (bad checksums stay bad); what followed the outer IP packet
 -- (Ethernet padding) stays after it.
 local pktlua = require "pktlua"
@@ -41,20 +42,30 @@ local count = {}     -- packets stripped, by outermost tunnel
 
 local function get16 (pkt, i) return pkt:get(i) << 8 | pkt:get(i + 1) end
 
--- where the tunnel `kind` at l4 has its payload, and the payload's type
--- (ETH for a frame); nil when it is none this script can stand in place
-local function payload (pkt, kind, l4, in3)
-  if kind == "vxlan" then return l4 + 16, ETH end
-  if kind == "gre" then
+-- the tunnel at l4 of an IP packet at l3 (protocol proto): its kind, where
+-- its payload starts and the payload's type (ETH for a frame); nil when
+-- it is none this script can put in place of its packet
+local function tunnel (pkt, l3, l4, proto)
+  local n = #pkt
+  if (proto == 4 or proto == 41) and pkt:get(l4) >> 4 == (proto == 4 and 4 or 6) then
+    return "ip", l4, proto == 4 and 0x0800 or 0x86dd
+  elseif proto == 47 and l4 + 3 <= n then  -- version 0, no routing
     local flags = pkt:get(l4)
-    if pkt:get(l4 + 1) & 7 ~= 0 then return nil end  -- PPTP: PPP inside
+    if flags & 0x40 ~= 0 or pkt:get(l4 + 1) & 7 ~= 0 then return nil end
     local hl = 4 + (flags >> 7 & 1) * 4 + (flags >> 5 & 1) * 4 + (flags >> 4 & 1) * 4
-    return l4 + hl, get16(pkt, l4 + 2)
+    return "gre", l4 + hl, get16(pkt, l4 + 2)
+  elseif proto ~= 17 or l4 + 15 > n then
+    return nil
   end
-  if kind == "geneve" then
-    return l4 + 16 + (pkt:get(l4 + 8) & 0x3f) * 4, get16(pkt, l4 + 10)
+  local port = get16(pkt, l4 + 2)
+  if port == 4789 and pkt:get(l4 + 8) & 0x08 ~= 0 then  -- I: a valid VNI
+    return "vxlan", l4 + 16, ETH
+  elseif port == 6081 and pkt:get(l4 + 8) >> 6 == 0 then
+    return "geneve", l4 + 16 + (pkt:get(l4 + 8) & 0x3f) * 4, get16(pkt, l4 + 10)
+  elseif port == 2152 then  -- a G-PDU's IP packet, past the extensions
+    local in3 = inner(pkt, l3)
+    if in3 then return "gtpu", in3, pkt:get(in3) >> 4 == 6 and 0x86dd or 0x0800 end
   end
-  return in3, pkt:get(in3) >> 4 == 6 and 0x86dd or 0x0800  -- ip, gtpu
 end
 
 -- where the link layer of linktype lt says the type of what follows, for
@@ -82,12 +93,10 @@ function packet (pkt, info)
   for _ = 1, levels do
     local l3 = info.l3
     if not l3 then break end
-    local in3, _, _, kind = inner(pkt, l3)
-    if not in3 then break end
-    local l4, _, frag = l4of(pkt, l3)
-    if frag ~= "none" then break end
-    local from, type = payload(pkt, kind, l4, in3)
-    if not from or from > #pkt then break end
+    local l4, proto, frag = l4of(pkt, l3)
+    if not l4 or frag ~= "none" then break end
+    local kind, from, type = tunnel(pkt, l3, l4, proto)
+    if not kind or from > #pkt or type == ETH and from + 13 > #pkt then break end
     if type == ETH then
       if lt ~= 1 then break end
       remove(pkt, 1, from - 1)
