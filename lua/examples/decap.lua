@@ -35,7 +35,9 @@ if args.levels then
   end
 end
 local quiet = args.quiet == "1"
+local link = require "pktlua.link"
 local inner, l4of, remove = pktlua.inner, pktlua.l4, pktlua.remove
+local typeat, holds = link.typeat, link.holds
 
 local ETH = 0x6558   -- transparent Ethernet bridging: a frame inside
 local count = {}     -- packets stripped, by outermost tunnel
@@ -68,26 +70,6 @@ local function tunnel (pkt, l3, l4, proto)
   end
 end
 
--- where the link layer of linktype lt says the type of what follows, for
--- an IP header at l3: its offset; 0 for raw IP, whose type is the
--- version (`ok` tells which types it holds); nil for none
-local function typeat (pkt, lt, l3)
-  if lt == 1 then
-    local at = 13
-    while at + 2 < l3 do
-      local t = get16(pkt, at)
-      if t ~= 0x8100 and t ~= 0x88a8 and t ~= 0x9100 then return nil end
-      at = at + 4
-    end
-    return at + 2 == l3 and at or nil
-  end
-  if lt == 113 then return l3 == 17 and 15 or nil end
-  if lt == 276 then return l3 == 21 and 1 or nil end
-  if lt == 101 or lt == 228 or lt == 229 then return 0 end
-end
-local rawholds = {[101] = {[0x0800] = true, [0x86dd] = true},
-                  [228] = {[0x0800] = true}, [229] = {[0x86dd] = true}}
-
 function packet (pkt, info)
   local lt, first = info.linktype, nil
   for _ = 1, levels do
@@ -102,7 +84,7 @@ function packet (pkt, info)
       remove(pkt, 1, from - 1)
     else
       local at = typeat(pkt, lt, l3)
-      if not at or at == 0 and not rawholds[lt][type] then break end
+      if not at or not holds(lt, type) then break end
       remove(pkt, l3, from - l3)
       if at > 0 then pkt:set(at, type >> 8, type & 255) end
     end

@@ -1,7 +1,7 @@
--- encap.lua - each Ethernet frame wrapped in a tunnel toward an endpoint:
--- VXLAN or GRE with the whole frame inside, or GRE or IP in IP with its
+-- encap.lua - each packet wrapped in a tunnel toward an endpoint: VXLAN
+-- or GRE with the whole Ethernet frame inside, or GRE or IP in IP with its
 -- IP packet inside, over IPv4 or IPv6, every length and checksum valid.
--- decap.lua -a levels=1 gives the frames back, byte for byte.
+-- decap.lua -a levels=1 gives the packets back, byte for byte.
 --
 --   pktlua -r in.pcap -w vxlan.pcap -f lua/examples/encap.lua \
 --          -a local=192.0.2.1 -a remote=192.0.2.2 -a vni=42
@@ -26,19 +26,23 @@
 --               it); by default it is computed
 --
 -- vxlan and gretap put a new Ethernet, IP and tunnel header in front of
--- the frame; gre and ipip put the IP and GRE headers between the frame's
--- link layer (with any VLAN tags) and its IP packet, and set the
--- ethertype to the outer IP's. The frame's own bytes do not change (bad
--- checksums stay bad); in gre and ipip mode what followed its IP packet
--- (Ethernet padding) stays after the outer one. The VXLAN source port is
--- 49152 + the frame's flow hash mod 16384 (RFC 7348: one flow, one port).
--- Lengths count the bytes on the wire; a record captured short gets an
--- IPv4 UDP checksum of 0 (none). Frames of other link types, and in gre
--- and ipip mode frames without IP, pass unchanged.
+-- the frame; gre and ipip put the IP and GRE headers between the link
+-- layer (Ethernet with any VLAN tags, SLL, SLL2, raw IP) and the IP
+-- packet, and set the link layer's type to the outer IP's. The packet's
+-- own bytes do not change (bad checksums stay bad); in gre and ipip mode
+-- what followed its IP packet (Ethernet padding) stays after the outer
+-- one. The VXLAN source port is 49152 + the frame's flow hash mod 16384
+-- (RFC 7348: one flow, one port). Lengths count the bytes on the wire; a
+-- record captured short gets a UDP checksum of 0 (none; RFC 6935 allows
+-- it over IPv6 too). What a mode cannot wrap passes unchanged: vxlan and
+-- gretap take Ethernet frames only, gre and ipip IP packets behind the
+-- link layers above (LINKTYPE_IPV4 and _IPV6 links only an outer header
+-- of their version).
 local pktlua = require "pktlua"
 local checksum = require "checksum"
 local ipv4 = require "pktlua.ipv4"
 local ipv6 = require "pktlua.ipv6"
+local link = require "pktlua.link"
 
 local args = arg or {}
 local mode = args.mode or "vxlan"
@@ -103,38 +107,31 @@ local hlen = #hdr
 local etype = v6 and 0x86dd or 0x0800
 
 local insert, fixipv4, fixl4 = pktlua.insert, checksum.fixipv4, checksum.fixl4
+local typeat, holds = link.typeat, link.holds
 local id, unchanged = 0, 0
 
 local function get16 (pkt, i) return pkt:get(i) << 8 | pkt:get(i + 1) end
 
--- the ethertype field right before the IP header at l3 of an Ethernet
--- frame (through VLAN tags), or nil
-local function typeat (pkt, l3)
-  local at = 13
-  while at + 2 < l3 do
-    local t = get16(pkt, at)
-    if t ~= 0x8100 and t ~= 0x88a8 and t ~= 0x9100 then return nil end
-    at = at + 4
-  end
-  return at + 2 == l3 and at or nil
-end
-
 function packet (pkt, info)
-  if info.linktype ~= 1 or #pkt < 14 then unchanged = unchanged + 1; return end
   local at, l3, n, inner6  -- where the headers go, the outer IP header,
                            -- the bytes after them it carries
   if frame then
+    if info.linktype ~= 1 or #pkt < 14 then unchanged = unchanged + 1; return end
     at, l3, n = 1, 15, info.len
   else
+    local lt = info.linktype
     l3 = info.l3
-    local t = l3 and typeat(pkt, l3)
-    if not t or l3 + 19 > #pkt then unchanged = unchanged + 1; return end
+    local t = l3 and typeat(pkt, lt, l3)
+    if not t or not holds(lt, etype) or l3 + 19 > #pkt then
+      unchanged = unchanged + 1
+      return
+    end
     inner6 = pkt:get(l3) >> 4 == 6
     -- the IP packet's own length (not the padding after it), else the rest
     n = inner6 and 40 + get16(pkt, l3 + 4) or get16(pkt, l3 + 2)
     local rest = info.len - l3 + 1
     if n < 20 or n > rest then n = rest end
-    pkt:set(t, etype >> 8, etype & 255)
+    if t > 0 then pkt:set(t, etype >> 8, etype & 255) end
     at = l3
   end
   local sport = mode == "vxlan" and 49152 + (info.flow or 0) % 16384
@@ -168,7 +165,7 @@ end
 
 function finish ()
   if unchanged > 0 and args.quiet ~= "1" then
-    io.stderr:write(("encap.lua: %d packets passed unchanged (not Ethernet%s)\n")
-      :format(unchanged, frame and "" or ", or no IP"))
+    io.stderr:write(("encap.lua: %d packets passed unchanged (%s)\n")
+      :format(unchanged, frame and "not Ethernet" or "no IP behind a known link layer"))
   end
 end

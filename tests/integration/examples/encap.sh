@@ -28,14 +28,15 @@ outer() {
 n=0
 for f in $(readable_captures); do
   name=$(basename "$f")
-  [ "$(linktype "$f")" = 1 ] || {
-    run_pktlua -r "$f" -w "$t/o.pcap" -f "$EXAMPLES/encap.lua"
-    check "$name: not Ethernet: unchanged" cmp -s <(records "$f") <(records "$t/o.pcap")
-    continue
-  }
-  n=$((n + 1))
+  lt=$(linktype "$f")
   records "$f" >"$t/in.r"
+  [ "$lt" = 1 ] && n=$((n + 1))
   for mode in vxlan gretap gre ipip; do
+    if [ "$lt" != 1 ] && { [ $mode = vxlan ] || [ $mode = gretap ]; }; then
+      run_pktlua -r "$f" -w "$t/o.pcap" -f "$EXAMPLES/encap.lua" -a mode=$mode
+      same "$name (link type $lt) $mode: unchanged" "$t/in.r" <(records "$t/o.pcap")
+      continue
+    fi
     for ends in "192.0.2.1 192.0.2.2" "2001:db8::1 2001:db8::2"; do
       set -- $ends
       run_pktlua -r "$f" -w "$t/e.pcap" -f "$EXAMPLES/encap.lua" -a mode=$mode \
@@ -82,6 +83,21 @@ for c in eth-mixed snaplen68 vlan ipv6-ext tunnels; do
           if (index($2, ":" $1) == 0 && index($2, ":" i) == 0 && $1 != $2) print NR }' >"$t/bad"
       check "$what: the layers inside$(head -3 "$t/bad" | tr '\n' ' ')" test ! -s "$t/bad"
     done
+  done
+done
+
+# gre and ipip behind other link layers: every IP packet wrapped (an
+# IPv6-only link type with IPv6 outside), the link layer's type set
+for c in sll-nano sll2 raw linktype-ipv4 linktype-ipv6; do
+  f=$CAPS/$c.pcap
+  set -- 192.0.2.1 192.0.2.2
+  [ $c = linktype-ipv6 ] && set -- 2001:db8::1 2001:db8::2
+  nip=$(ip_frames "$f" | awk -F'\t' '$2 == 4 || $2 == 6' | wc -l)
+  check "$c: IP packets to wrap ($nip)" test "$nip" -gt 0
+  for mode in gre ipip; do
+    run_pktlua -r "$f" -w "$t/e.pcap" -f "$EXAMPLES/encap.lua" -a mode=$mode -a local=$1 -a remote=$2
+    check "$c $mode: its $nip IP packets wrapped" test "$(tshark_fields "$t/e.pcap" frame.protocols |
+      grep -c -E '(^|:)ipv?6?:(gre:)?ipv?6?(:|$)')" = "$nip"
   done
 done
 
