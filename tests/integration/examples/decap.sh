@@ -13,9 +13,10 @@ need_pktlua
 t=$(tmp)
 LAST_ERR=$t/err
 
-# protocols IN [LEVELS]: per frame, the layers tshark must see after decap
+# protocols PROTOCOLS [LEVELS]: per frame, the layers tshark must see
+# after decap, from tshark's frame.protocols of the input
 protocols() {
-  tshark_fields "$1" frame.protocols | awk -v levels="${2:-99}" '
+  awk -v levels="${2:-99}" '
     { s = $0
       for (n = 0; n < levels; n++) {
         if (!match(s, /^(eth:ethertype:((vlan|ieee8021ad):ethertype:)*|sll:ethertype:|raw:)/)) break
@@ -31,7 +32,7 @@ protocols() {
         else if (link == "raw:" && inner !~ /^ipv?6?:/) break
         else s = link inner
       }
-      print s }'
+      print s }' "$1"
 }
 FIELDS="ip.src ip.dst ip.ttl ip.id ip.len ip.checksum ipv6.src ipv6.dst ipv6.hlim ipv6.plen tcp.seq_raw tcp.checksum udp.length udp.checksum"
 fields() {
@@ -40,15 +41,17 @@ fields() {
   tshark -r "$1" -n -o ip.defragment:FALSE -T fields -E occurrence=a "${a[@]}" 2>/dev/null
 }
 
-# check_decap IN OUT [LEVELS]: OUT is IN decapsulated
+# check_decap IN OUT [LEVELS]: OUT is IN decapsulated (tshark's view of
+# OUT only where IN has tunnels)
 check_decap() {
   local name=$1 in=$2 out=$3
-  protocols "$in" "${4:-}" >"$t/want.p"
   tshark_fields "$in" frame.protocols >"$t/in.p"
-  same "$name: the inner layers" "$t/want.p" <(tshark_fields "$out" frame.protocols)
+  protocols "$t/in.p" "${4:-}" >"$t/want.p"
   # the frames no tunnel (by tshark): the same bytes
   paste "$t/in.p" "$t/want.p" | awk -F'\t' '$1 != $2 { print NR }' >"$t/changed"
   same "$name: frames without a tunnel unchanged" <(records "$in" "$t/changed") <(records "$out" "$t/changed")
+  [ -s "$t/changed" ] || return 0
+  same "$name: the inner layers" "$t/want.p" <(tshark_fields "$out" frame.protocols)
   check "$name: the inner packets' fields" test -z "$(paste <(fields "$in") <(fields "$out") | awk -F'\t' '
     { n = NF / 2
       for (i = 1; i <= n; i++) { a = $i; b = $(i + n)
