@@ -17,9 +17,10 @@
 --   quiet=1    no summary at the end
 --
 -- The cooked header's address is the sender's (packet(7)): it becomes the
--- Ethernet source when it is a MAC (6 bytes long); a header without one
--- (a tun device, IPoIB's 20 bytes, a loopback's zeros are a MAC) takes us
--- or peer by the packet type: sent by this host (4), or not. The
+-- Ethernet source when it is a MAC (6 bytes long; a loopback's six zeros
+-- count as one); a header without one (none on a tun or PPP device,
+-- IPoIB's 20 bytes) takes us or peer by the packet type: sent by this
+-- host (4), or not. The
 -- destination follows the packet type too: us (0, to this host),
 -- ff:ff:ff:ff:ff:ff (1, broadcast), the group's MAC for IPv4 and IPv6
 -- multicast (2, else peer), peer (3 and 4). The protocol is the
