@@ -20,11 +20,10 @@
 -- Ethernet source when it is a MAC (6 bytes long; a loopback's six zeros
 -- count as one); a header without one (none on a tun or PPP device,
 -- IPoIB's 20 bytes) takes us or peer by the packet type: sent by this
--- host (4), or not. The
--- destination follows the packet type too: us (0, to this host),
--- ff:ff:ff:ff:ff:ff (1, broadcast), the group's MAC for IPv4 and IPv6
--- multicast (2, else peer), peer (3 and 4). The protocol is the
--- ethertype; 802.2 LLC (4) and Novell's raw 802.3 (1) frames become
+-- host (4), or not. The destination follows the packet type too: us (0,
+-- to this host), ff:ff:ff:ff:ff:ff (1, broadcast), the group's MAC for
+-- IPv4 and IPv6 multicast (2, else peer), peer (3 and 4). The protocol is
+-- the ethertype; 802.2 LLC (4) and Novell's raw 802.3 (1) frames become
 -- 802.3 frames with their length; other protocols (CAN, ...) have no
 -- Ethernet form: those packets are dropped and counted, as are records
 -- cut inside the cooked header. Ethernet input passes as it is. Lengths
