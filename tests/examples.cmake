@@ -15,6 +15,12 @@ foreach(script ttl filter nat anonymize stats vlan fixlen mtu)
   pktlua_add_shell_test(examples.${script} ${_ex}/${script}.sh CORPUS
                         LABELS examples)
 endforeach()
+# tshark on every frame of every capture, some several times: slow on a
+# loaded machine
+foreach(script sll2eth decap encap)
+  pktlua_add_shell_test(examples.${script} ${_ex}/${script}.sh CORPUS
+                        LABELS examples TIMEOUT 900)
+endforeach()
 foreach(script guide heap dnsname)
   pktlua_add_shell_test(examples.${script} ${_ex}/${script}.sh LABELS examples)
 endforeach()

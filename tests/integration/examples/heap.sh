@@ -33,4 +33,14 @@ for cap in udp rep; do
 done
 heap "anonymize.lua rep" "$t/rep.pcap" anonymize.lua -a quiet=1
 heap "stats.lua rep" "$t/rep.pcap" stats.lua -a out=/dev/null
+# the length-changing ones: encap.lua's VXLAN and GRE, decap.lua on them,
+# sll2eth.lua on the generated SLL2 capture 300 times over
+for mode in vxlan gre; do
+  heap "encap.lua $mode rep" "$t/rep.pcap" encap.lua -a mode=$mode
+  "$PKTLUA" -q -r "$t/rep.pcap" -w "$t/$mode.pcap" -f "$EXAMPLES/encap.lua" -a mode=$mode
+  heap "decap.lua $mode rep" "$t/$mode.pcap" decap.lua -a quiet=1
+done
+reps=(); for i in $(seq 300); do reps+=("$CAPS/sll2.pcap"); done
+mergecap -a -F pcap -w "$t/sll2.pcap" "${reps[@]}" || die "mergecap"
+heap "sll2eth.lua sll2" "$t/sll2.pcap" sll2eth.lua -a quiet=1
 finish
