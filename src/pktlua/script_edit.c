@@ -100,7 +100,8 @@ static void edited (lua_State *L, pkt_Script *S) {
   pkt_Packet *p = S->edit.cur;
   pkt_script_repoint(S, 1, p->data, p->hdr.caplen);
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &S->info) == LUA_TTABLE)
-    pkt_info_edited(L, &S->info, lua_gettop(L), outlinktype(S), p);
+    pkt_info_edited(L, &S->info, lua_gettop(L), p,
+                    pkt_l3(outlinktype(S), p->data, p->hdr.caplen));
   lua_pop(L, 1);
 }
 
