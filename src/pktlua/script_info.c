@@ -343,6 +343,16 @@ void pkt_info_new (lua_State *L, pkt_Info *in) {
   lua_setfield(L, m, "__metatable");
   lua_pushvalue(L, m);
   lua_setmetatable(L, info);
+  /* what an edit, in a C function's frame with no slots, reaches info
+  ** and the stored fields' names through: one array */
+  lua_createtable(L, 1 + NRAW, 0);
+  lua_pushvalue(L, info);
+  lua_rawseti(L, -2, 1);
+  for (i = 0; i < NRAW; i++) {
+    lua_pushvalue(L, info + S_RAW + i);
+    lua_rawseti(L, -2, 2 + i);
+  }
+  in->kit = luaL_ref(L, LUA_REGISTRYINDEX);
   in->want = in->wantl4 = in->swapped = 0;
 }
 
@@ -360,18 +370,25 @@ static void swap (lua_State *L, pkt_Info *in, int info) {
   }
 }
 
-void pkt_info_edited (lua_State *L, pkt_Info *in, int info,
-                      const pkt_Packet *p, long l3) {
-  int r;
+void pkt_info_edited (lua_State *L, pkt_Info *in, const pkt_Packet *p,
+                      long l3) {
+  int kit, info, r;
   in->l3 = l3;
   in->len = (lua_Integer)p->hdr.len;
   in->ipversion = l3 >= 0 ? ipversion(p->data[l3]) : 0;
-  for (r = 0; r < NRAW; r++) {  /* no slots in this frame: by name */
+  if (!in->want && !in->wantl4) return;  /* nothing stored to refresh */
+  lua_rawgeti(L, LUA_REGISTRYINDEX, in->kit);
+  kit = lua_gettop(L);
+  lua_rawgeti(L, kit, 1);
+  info = kit + 1;
+  for (r = 0; r < NRAW; r++) {
     if (!(in->want & (1 << r))) continue;
+    lua_rawgeti(L, kit, 2 + r);
     pushraw(L, r, rawvalue(in, r));
-    lua_setfield(L, info, rawnames[r]);
+    lua_settable(L, info);
   }
   swap(L, in, info);
+  lua_pop(L, 2);
 }
 
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,

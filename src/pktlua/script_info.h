@@ -39,6 +39,7 @@ typedef struct pkt_Info {
   int want;                    /* bit R_...: caplen, l3, ipversion read or
                                ** written, stored in info every packet */
   lua_Integer cached[PKT_INFO_NCACHED];  /* what D holds, -1: nil */
+  int kit;                     /* registry ref: {info, stored fields' names} */
   const void *keys[PKT_INFO_NFIELDS];  /* the field names' strings */
 } pkt_Info;
 
@@ -51,10 +52,10 @@ void pkt_info_new (lua_State *L, pkt_Info *in);
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,
                       const pkt_Packet *p);
 /* after an edit of p: caplen, len, l3 (0-based, -1: none, found by the
-** caller for the output's link type) and ipversion as the bytes are now;
-** `info` is the table (any stack index: no slots needed) */
-void pkt_info_edited (lua_State *L, pkt_Info *in, int info,
-                      const pkt_Packet *p, long l3);
+** caller for the output's link type) and ipversion as the bytes are now
+** (any frame: no slots needed) */
+void pkt_info_edited (lua_State *L, pkt_Info *in, const pkt_Packet *p,
+                      long l3);
 /* after the last packet: l4, proto and fragment nil (pkt is empty) */
 void pkt_info_done (lua_State *L, pkt_Info *in, int info);
 /* the timestamp and comment the script wrote into p (in->tswritten) */
