@@ -22,9 +22,10 @@
 --   invert=1        keep what the predicate rejects
 --
 -- Speed: a Lua call per packet costs about as much as tcpdump's whole
--- filtered read, and each of info.proto, info.l4 and the ports is one
--- more C call, so on a large file of 64-byte frames this script alone
--- takes ~3x tcpdump's time (~2.3x on a real capture). When the
+-- filtered read; info.proto and info.l4 are table reads (the daemon finds
+-- them before each packet once a script has read them) and the ports one
+-- layout read, so on a large file of 64-byte frames this script alone
+-- takes ~2.3x tcpdump's time (doc/bench/filter-l4.md). When the
 -- condition can be said in BPF, put it on the
 -- command line as well: pktlua then runs it before the script (in the
 -- kernel for a live capture), and Lua sees only what it selects:

@@ -529,7 +529,10 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   pkt_reports_flush(&S->reports);
   verdictsummary(S);
   /* a script that kept pkt now sees an empty memory, never freed bytes */
-  if (S->started) setpkt(S, NULL, 0);
+  if (S->started) {
+    setpkt(S, NULL, 0);
+    pkt_info_done(S->L, &S->info, SLOT_INFO);
+  }
   if (pkt_guard_stopped()) {  /* a second SIGINT/SIGTERM: no more script code */
     if (!S->o->quiet) fprintf(stderr, "pktlua: interrupted: finish() "
                               "not called\n");

@@ -54,17 +54,24 @@ static pkt_Script *checkpkt (lua_State *L) {
     luaL_argerror(L, 1, "the packet (pkt of packet()) expected");
   if (!S->edit.begun) {  /* the trailer of the frame as it came */
     pkt_Packet *p = S->edit.cur;
-    S->edit.trailer = pkt_trailer(p->data, p->hdr.caplen, p->hdr.len,
-                                  pkt_l3(inlinktype(S, p), p->data,
-                                         p->hdr.caplen));
+    long l3 = S->wantsinfo ? S->info.l3  /* found for this packet already */
+                           : pkt_l3(inlinktype(S, p), p->data, p->hdr.caplen);
+    S->edit.trailer = pkt_trailer(p->data, p->hdr.caplen, p->hdr.len, l3);
   }
   return S;
+}
+
+/* luaL_checkinteger, its call saved on the way every edit takes */
+static lua_Integer checkint (lua_State *L, int arg) {
+  int isnum;
+  lua_Integer v = lua_tointegerx(L, arg, &isnum);
+  return isnum ? v : luaL_checkinteger(L, arg);
 }
 
 /* a 1-based position in len bytes (negative: from the end), 0-based;
 ** `end`: one past the last byte is a position too */
 static size_t checkpos (lua_State *L, int arg, size_t len, int end) {
-  lua_Integer pos = luaL_checkinteger(L, arg);
+  lua_Integer pos = checkint(L, arg);
   if (pos < 0 && (lua_Unsigned)-(pos + 1) < len) pos += (lua_Integer)len + 1;
   if (pos < 1 || (lua_Unsigned)pos > len + (end ? 1 : 0))
     luaL_argerror(L, arg, lua_pushfstring(L, "position %I out of bounds "
@@ -74,7 +81,7 @@ static size_t checkpos (lua_State *L, int arg, size_t len, int end) {
 
 /* a byte count in [0, max]: past it, out of bounds (remove) */
 static size_t checkcount (lua_State *L, int arg, size_t max) {
-  lua_Integer n = luaL_checkinteger(L, arg);
+  lua_Integer n = checkint(L, arg);
   if (n < 0) luaL_argerror(L, arg, "negative count");
   if ((lua_Unsigned)n > max)
     luaL_argerror(L, arg, lua_pushfstring(L, "%I bytes out of bounds (%I "
@@ -99,9 +106,8 @@ static int outlinktype (pkt_Script *S) {
 static void edited (lua_State *L, pkt_Script *S) {
   pkt_Packet *p = S->edit.cur;
   pkt_script_repoint(S, 1, p->data, p->hdr.caplen);
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &S->info) == LUA_TTABLE)
-    pkt_info_edited(L, &S->info, lua_gettop(L), outlinktype(S), p);
-  lua_pop(L, 1);
+  pkt_info_edited(L, &S->info, p,
+                  pkt_l3(outlinktype(S), p->data, p->hdr.caplen));
 }
 
 /* n bytes at 0-based at: room made, then filled by argument fillarg (0:
@@ -113,20 +119,24 @@ static void insert (lua_State *L, pkt_Script *S, size_t at, size_t n,
   const unsigned char *fill = NULL;
   size_t flen = 0;
   int byte = 0;
-  if (fillarg == 0) {  /* zeros */
-  } else if (lua_type(L, fillarg) == LUA_TNUMBER) {
+  int type = fillarg == 0 ? LUA_TNONE : lua_type(L, fillarg);
+  if (type == LUA_TNUMBER) {
     lua_Integer b = luaL_checkinteger(L, fillarg);
     luaL_argcheck(L, b >= 0 && b <= 255, fillarg, "byte out of range");
     byte = (int)b;
-  } else if (!lua_isnoneornil(L, fillarg)) {
-    fill = (const unsigned char *)luamem_checkarray(L, fillarg, &flen);
+  } else if (type != LUA_TNONE && type != LUA_TNIL) {
+    /* a string (the common fill, checked without luamem's type test) is
+    ** never the packet's bytes; a memory may be */
+    fill = type == LUA_TSTRING
+           ? (const unsigned char *)lua_tolstring(L, fillarg, &flen)
+           : (const unsigned char *)luamem_checkarray(L, fillarg, &flen);
     luaL_argcheck(L, flen > 0 || n == 0, fillarg, "empty fill");
     if (flen > n) flen = n;
     /* the packet's own bytes move with the edit: copied first */
-    if (flen > 0 && pkt_edit_overlaps(E, fill, flen) &&
+    if (type != LUA_TSTRING && flen > 0 && pkt_edit_overlaps(E, fill, flen) &&
         (fill = pkt_edit_stage(E, fill, flen)) == NULL)
       luaL_error(L, "not enough memory");
-  }
+  }  /* else zeros */
   if (pkt_edit_insert(E, at, n, err) != PKT_OK)
     luaL_error(L, "%s", err);
   if (fill == NULL) {
@@ -143,7 +153,7 @@ static int lib_insert (lua_State *L) {
   pkt_Script *S = checkpkt(L);
   size_t len = S->edit.cur->hdr.caplen;
   size_t at = checkpos(L, 2, len, 1);
-  lua_Integer n = luaL_checkinteger(L, 3);
+  lua_Integer n = checkint(L, 3);
   luaL_argcheck(L, n >= 0, 3, "negative count");
   checkmax(L, n > PKT_EDIT_MAX ? n : (lua_Integer)len + n);
   insert(L, S, at, (size_t)n, 4);

@@ -9,33 +9,45 @@
 #include "layers.h"
 #include "script_info.h"
 
-/* the stored fields' keys, at info + KEY_... on the stack */
-#define KEY_CAPLEN 1
-#define KEY_L3     2
-#define KEY_IPVER  3
-
 /*
-** caplen, l3 and ipversion, which scripts read on every packet to find
-** their headers, are plain fields of the table: a read costs what any
-** table read costs. They are stored before every packet, changed or not:
-** a table has no hook for writes to keys it holds, so a store skipped
-** because the value had not changed would leave a script's write in place
-** for later packets. So a script may overwrite them (to hand a helper
-** another header, say) and the next packet still sees its own.
-** len, sec, nsec, linktype and loop are not in the table: info's __index
-** computes them when read, which costs nothing to scripts that do not
-** read them (a store is the dearest step of the per-packet path), and
-** their writes reach __newindex: sec and nsec set the packet's timestamp
-** (what -w writes, and when a replay sends the packet); len sets the
-** length on the wire (#pkt or more: what was never captured, which edits
-** then keep, script_edit.c); linktype and loop (the pass over the file,
-** --loop) are read-only. Edits re-store caplen, l3 and ipversion. Other
-** keys are the script's own and stay. l4, proto and fragment are computed too, when
-** read (layers.c's walk over the IP header chain, in the bytes as they are
-** then): a script that never reads them pays not even the walk. So is
-** flow, the symmetric flow hash (flowhash.c) that --shard splits by.
-** interface, ifname and comment (a pcapng input's) are computed too;
-** comment is writable (what a pcapng -w writes).
+** How the table is built, for speed. A read of a key a table holds costs
+** a few instructions; one that goes on to a second table through an
+** __index table ~125 more; one that reaches a C __index a function call,
+** ~350; a store ~100. So:
+**
+** caplen, l3 and ipversion, which most scripts read on every packet, are
+** plain fields of info, stored before every packet, changed or not (a
+** table has no hook for writes to keys it holds, so a store skipped
+** because the value had not changed would leave a script's write in
+** place for later packets): a script may overwrite them, to hand a
+** helper another header say, and the next packet still sees its own.
+** Each is stored only once the script has read (or written) it: until
+** then info_index answers it, and a script that never reads it pays no
+** store.
+**
+** linktype, l4, proto and fragment are read-only, so they live in a
+** second table, D, info's __index: a write to info.l4 still reaches
+** info_newindex (info has no such key) and is refused. D is written only
+** when a value differs from the one it holds (in->cached): a run of
+** packets alike costs a comparison each. l4, proto and fragment are
+** cached from the packet after the script first read one of them (until
+** then they are computed when read: a script that never reads them pays
+** not even layers.c's walk), before packet() is called, so they describe
+** the packet as it came in, or as the last edit left it.
+**
+** The rest (len, sec, nsec, loop, flow, interface, ifname, comment) is
+** computed when read, by D's __index, info_index.
+**
+** An edit (pktlua.insert, remove, resize) stores caplen, l3 and ipversion
+** again where they are stored, and, where D caches l4, makes info's
+** __index info_index itself until the next packet puts D back: one swap.
+**
+** sec and nsec set the packet's timestamp (what -w writes, and when a
+** replay sends the packet); len sets the length on the wire (#pkt or
+** more: what was never captured, which edits then keep, script_edit.c);
+** comment is what a pcapng -w writes; linktype, loop, l4, proto,
+** fragment, interface, ifname and flow are read-only. Other keys are the
+** script's own and stay.
 */
 enum {  /* fieldnames' order: the per-packet reads first (fieldof's loop) */
   F_L4, F_PROTO, F_FRAGMENT, F_LEN, F_SEC, F_NSEC, F_LINKTYPE, F_LOOP,
@@ -45,6 +57,25 @@ static const char *const fieldnames[PKT_INFO_NFIELDS] = {
   "l4", "proto", "fragment", "len", "sec", "nsec", "linktype", "loop",
   "caplen", "l3", "ipversion", "interface", "ifname", "comment", "flow"
 };
+
+/* the fields stored in info (R_) and cached in D (C_), by slot */
+enum { R_CAPLEN, R_L3, R_IPVERSION, NRAW };
+enum { C_LINKTYPE, C_L4, C_PROTO, C_FRAGMENT };
+static const char *const rawnames[NRAW] = { "caplen", "l3", "ipversion" };
+static const char *const cachednames[PKT_INFO_NCACHED] = {
+  "linktype", "l4", "proto", "fragment"
+};
+#define S_D       1   /* info + S_D: D */
+#define S_META    2   /* info's metatable */
+#define S_INDEX   3   /* the string "__index" */
+#define S_RAW     4   /* info + S_RAW + R_...: the stored fields' names */
+#define S_KEY     (S_RAW + NRAW)  /* + C_...: the cached fields' names */
+#define S_FRAG    (S_KEY + PKT_INFO_NCACHED)  /* "none", "first", "later" */
+#define NONE      (-1)  /* a cached value that is nil */
+/* the metatable's array part: info_index, for the swap after an edit,
+** and "__index" (script_edit.c's frame has no slots) */
+#define M_INDEXFN   1
+#define M_INDEXNAME 2
 
 /* the packet's own link type: its interface's, or the source's */
 static int linktypeof (const pkt_Info *in, const pkt_Iface *iface) {
@@ -65,18 +96,49 @@ static int fieldof (pkt_Info *in, lua_State *L, int arg) {
   return -1;
 }
 
+/* the IP version of a header that starts with byte b: 4, 6 or 0 */
+static int ipversion (unsigned char b) {
+  return (b >> 4 == 4 || b >> 4 == 6) ? b >> 4 : 0;
+}
+
+/* l4, proto and fragment as the packet's bytes are now */
+static void walk (const pkt_Info *in, pkt_L4 *r) {
+  pkt_l4((const unsigned char *)in->pkt->mem, in->pkt->len, in->l3, r);
+}
+
+/* stored field r's value v (R_...; 0: nil for l3, false for ipversion) */
+static inline void pushraw (lua_State *L, int r, lua_Integer v) {
+  if (v > 0 || r == R_CAPLEN) lua_pushinteger(L, v);
+  else if (r == R_L3) lua_pushnil(L);  /* l3: nil when not IP */
+  else lua_pushboolean(L, 0);  /* ipversion: false, a key never emptied */
+}
+
+/* stored field r's value now, as pushraw takes it */
+static lua_Integer rawvalue (const pkt_Info *in, int r) {
+  return r == R_CAPLEN ? (lua_Integer)in->pkt->len : r == R_L3 ? in->l3 + 1 : in->ipversion;
+}
+
+/* D's __index (after an edit with l4 cached, info's): every field that
+** neither info nor D holds, from the C side */
 static int info_index (lua_State *L) {
   pkt_Info *in = (pkt_Info *)lua_touserdata(L, lua_upvalueindex(1));
   int f = fieldof(in, L, 2);
   switch (f) {
     case F_L4: case F_PROTO: case F_FRAGMENT: {
       pkt_L4 r;
-      pkt_l4((const unsigned char *)in->pkt->mem, in->pkt->len, in->l3, &r);
+      walk(in, &r);
+      in->wantl4 = 1;  /* cached in D from the next packet on */
       if (f == F_L4 && r.off >= 0) lua_pushinteger(L, r.off + 1);
       else if (f == F_PROTO && r.proto >= 0) lua_pushinteger(L, r.proto);
       else if (f == F_FRAGMENT && r.frag >= 0)  /* "none", "first", "later" */
         lua_pushvalue(L, lua_upvalueindex(2 + r.frag));
       else lua_pushnil(L);
+      break;
+    }
+    case F_CAPLEN: case F_L3: case F_IPVERSION: {
+      int r = f - F_CAPLEN;  /* R_..., in the same order */
+      in->want |= 1 << r;   /* stored in info from the next packet on */
+      pushraw(L, r, rawvalue(in, r));
       break;
     }
     case F_LEN: lua_pushinteger(L, in->len); break;
@@ -103,7 +165,7 @@ static int info_index (lua_State *L) {
                                       (const unsigned char *)in->pkt->mem,
                                       in->pkt->len, in->l3));
       break;
-    default: lua_pushnil(L); break;  /* l3 when not IP, the script's own */
+    default: lua_pushnil(L); break;  /* a key nobody set */
   }
   return 1;
 }
@@ -117,6 +179,50 @@ static lua_Integer tsfield (lua_State *L, const char *name,
     luaL_error(L, "info.%s: %s is not an integer in 0..%I", name,
                luaL_tolstring(L, 3, NULL), max);
   return v;
+}
+
+/* cached field c's value v into D, which does not hold it yet */
+static void store (lua_State *L, pkt_Info *in, int info, int c,
+                   lua_Integer v) {
+  in->cached[c] = v;
+  lua_pushvalue(L, info + S_KEY + c);
+  if (v == NONE) lua_pushnil(L);
+  else if (c == C_FRAGMENT) lua_pushvalue(L, info + S_FRAG + (int)v);
+  else lua_pushinteger(L, v);
+  lua_rawset(L, info + S_D);
+}
+
+/* the comparison inline: on most packets, nothing else runs */
+#define cache(c, v) do { lua_Integer v_ = (v); \
+    if (in->cached[c] != v_) store(L, in, info, c, v_); } while (0)
+
+/*
+** the stored fields the script wants into info (at `info`), and D made
+** to hold the C side's values. lua_settable, not lua_rawset: over a
+** value it stores in place without rawset's bookkeeping (a third
+** cheaper); a key the script emptied goes through info_newindex, which
+** stores it raw.
+*/
+static void setraw (lua_State *L, int info, int r, lua_Integer v) {
+  lua_pushvalue(L, info + S_RAW + r);
+  pushraw(L, r, v);
+  lua_settable(L, info);
+}
+
+static void refresh (lua_State *L, pkt_Info *in, int info) {
+  if (in->want & (1 << R_CAPLEN))
+    setraw(L, info, R_CAPLEN, (lua_Integer)in->pkt->len);
+  if (in->want & (1 << R_L3)) setraw(L, info, R_L3, in->l3 + 1);
+  if (in->want & (1 << R_IPVERSION))
+    setraw(L, info, R_IPVERSION, in->ipversion);
+  cache(C_LINKTYPE, linktypeof(in, in->iface));
+  if (in->wantl4) {
+    pkt_L4 r4;
+    walk(in, &r4);
+    cache(C_L4, r4.off >= 0 ? r4.off + 1 : NONE);
+    cache(C_PROTO, r4.proto >= 0 ? r4.proto : NONE);
+    cache(C_FRAGMENT, r4.frag >= 0 ? r4.frag : NONE);
+  }
 }
 
 static int info_newindex (lua_State *L) {
@@ -147,12 +253,17 @@ static int info_newindex (lua_State *L) {
       in->len = v;
       return 0;
     }
+    case F_CAPLEN: case F_L3: case F_IPVERSION:
+      /* the script's value until the next packet, which stores its own */
+      in->want |= 1 << (f - F_CAPLEN);
+      lua_rawset(L, 1);
+      return 0;
     case F_LINKTYPE: case F_L4: case F_PROTO: case F_FRAGMENT:
     case F_LOOP: case F_IFACE: case F_IFNAME: case F_FLOW:
       return luaL_error(L, "info.%s is read-only (only info.sec, "
                         "info.nsec, info.len and info.comment can be "
                         "written)", fieldnames[f]);
-    default: lua_rawset(L, 1); return 0;  /* stored, reset next packet */
+    default: lua_rawset(L, 1); return 0;  /* the script's own: it stays */
   }
   in->tswritten = 1;
   return 0;
@@ -168,79 +279,116 @@ void pkt_info_settime (pkt_Info *in, pkt_Packet *p) {
   in->tswritten = 0;
 }
 
-void pkt_info_new (lua_State *L, pkt_Info *in) {
-  static const char *const keys[] = {  /* the order of the KEY_... */
-    "caplen", "l3", "ipversion"
-  };
-  int info = lua_gettop(L) + 1;
-  size_t i;
-  /* l3 comes and goes (nil when not IP). Inserted first, it sits in its
-  ** main position of the node array, where re-inserting it always finds
-  ** room: no rehash, so no allocation, however often it changes. */
-  lua_createtable(L, 0, 4);                            /* info */
-  lua_pushstring(L, "l3");
-  lua_pushinteger(L, 0);
-  lua_rawset(L, info);
-  for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-    lua_pushstring(L, keys[i]);                        /* KEY_... */
-    lua_pushvalue(L, -1);
-    lua_pushinteger(L, 0);
-    lua_rawset(L, info);
+/* a table of names[0..n) set, then emptied: each key keeps its node, so
+** a later store finds it in place (no rehash, no allocation); the first
+** inserted sits in its main position, where re-inserting it always
+** finds room, however often it comes and goes */
+static void keep (lua_State *L, int t, const char *const names[], int n) {
+  int i;
+  for (i = 0; i < n; i++) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, t, names[i]);
   }
-  lua_createtable(L, PKT_INFO_NFIELDS, 3);
+  for (i = 0; i < n; i++) {
+    lua_pushnil(L);
+    lua_setfield(L, t, names[i]);
+  }
+}
+
+void pkt_info_new (lua_State *L, pkt_Info *in) {
+  static const char *const raworder[] = { "l3", "caplen", "ipversion" };
+  int info = lua_gettop(L) + 1, d = info + S_D, m = info + S_META;
+  int i;
+  luaL_checkstack(L, PKT_INFO_NSLOTS + 4, "info");
+  lua_createtable(L, 0, 4);                            /* info */
+  keep(L, info, raworder, NRAW);  /* l3, the one that comes and goes, first */
+  lua_createtable(L, 0, PKT_INFO_NCACHED);             /* D */
+  keep(L, d, cachednames + 1, PKT_INFO_NCACHED - 1);   /* l4 first */
+  keep(L, d, cachednames, 1);
+  for (i = 0; i < PKT_INFO_NCACHED; i++) in->cached[i] = NONE;
+  lua_createtable(L, 2, 4);                            /* S_META */
+  lua_pushliteral(L, "__index");                       /* S_INDEX */
+  for (i = 0; i < NRAW; i++) lua_pushstring(L, rawnames[i]);  /* S_RAW.. */
+  for (i = 0; i < PKT_INFO_NCACHED; i++)               /* S_KEY.. */
+    lua_pushstring(L, cachednames[i]);
+  lua_pushliteral(L, "none");                          /* S_FRAG.. */
+  lua_pushliteral(L, "first");
+  lua_pushliteral(L, "later");
   /* the field names, anchored in the metatable for their addresses */
+  lua_createtable(L, PKT_INFO_NFIELDS, 0);
   for (i = 0; i < PKT_INFO_NFIELDS; i++) {
     lua_pushstring(L, fieldnames[i]);
     in->keys[i] = lua_topointer(L, -1);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  lua_pushlightuserdata(L, in);
+  lua_setfield(L, m, "pktlua.fields");
+  lua_pushlightuserdata(L, in);                        /* info_index */
   lua_pushliteral(L, "none");  /* info.fragment's values, PKT_FRAG_... */
   lua_pushliteral(L, "first");
   lua_pushliteral(L, "later");
   lua_pushcclosure(L, info_index, 4);
+  lua_createtable(L, 0, 1);                            /* D's metatable */
+  lua_pushvalue(L, -2);
   lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, d);
+  lua_rawseti(L, m, M_INDEXFN);
+  lua_pushvalue(L, info + S_INDEX);
+  lua_rawseti(L, m, M_INDEXNAME);
+  lua_pushvalue(L, d);
+  lua_setfield(L, m, "__index");
   lua_pushlightuserdata(L, in);
   lua_pushcclosure(L, info_newindex, 1);
-  lua_setfield(L, -2, "__newindex");
+  lua_setfield(L, m, "__newindex");
   lua_pushliteral(L, "pktlua info");  /* setmetatable(info) is an error */
-  lua_setfield(L, -2, "__metatable");
+  lua_setfield(L, m, "__metatable");
+  lua_pushvalue(L, m);
   lua_setmetatable(L, info);
+  /* what an edit, in a C function's frame with no slots, reaches info
+  ** and the stored fields' names through: one array */
+  lua_createtable(L, 1 + NRAW, 0);
+  lua_pushvalue(L, info);
+  lua_rawseti(L, -2, 1);
+  for (i = 0; i < NRAW; i++) {
+    lua_pushvalue(L, info + S_RAW + i);
+    lua_rawseti(L, -2, 2 + i);
+  }
+  in->kit = luaL_ref(L, LUA_REGISTRYINDEX);
+  in->want = in->wantl4 = in->swapped = 0;
 }
 
-/*
-** info[key] = v, the key at info + k (no lookup by name). lua_settable,
-** not lua_rawset: over a value it stores in place without rawset's
-** bookkeeping (a third cheaper); a key the script emptied goes through
-** info_newindex, which stores it raw.
-*/
-static void setfield (lua_State *L, int info, int k, lua_Integer v) {
-  lua_pushvalue(L, info + k);
-  if (v > 0 || k == KEY_CAPLEN) lua_pushinteger(L, v);
-  else if (k == KEY_L3) lua_pushnil(L);  /* l3 0: not IP */
-  else lua_pushboolean(L, 0);  /* ipversion: a key that never goes away */
-  lua_settable(L, info);
+/* info's __index made info_index (info at index `info`): l4, proto and
+** fragment come from the bytes as they are, until pkt_info_update puts
+** D back */
+static void swap (lua_State *L, pkt_Info *in, int info) {
+  if (!in->swapped && in->wantl4 && lua_getmetatable(L, info)) {
+    int m = lua_gettop(L);
+    lua_rawgeti(L, m, M_INDEXNAME);
+    lua_rawgeti(L, m, M_INDEXFN);
+    lua_rawset(L, m);
+    lua_pop(L, 1);
+    in->swapped = 1;
+  }
 }
 
-/* the IP version of a header that starts with byte b: 4, 6 or 0 */
-static lua_Integer ipversion (unsigned char b) {
-  return (b >> 4 == 4 || b >> 4 == 6) ? b >> 4 : 0;
-}
-
-void pkt_info_edited (lua_State *L, pkt_Info *in, int info, int linktype,
-                      const pkt_Packet *p) {
-  long l3 = pkt_l3(linktype, p->data, p->hdr.caplen);
+void pkt_info_edited (lua_State *L, pkt_Info *in, const pkt_Packet *p,
+                      long l3) {
+  int kit, info, r;
   in->l3 = l3;
   in->len = (lua_Integer)p->hdr.len;
-  lua_pushinteger(L, (lua_Integer)p->hdr.caplen);
-  lua_setfield(L, info, "caplen");
-  if (l3 >= 0) lua_pushinteger(L, (lua_Integer)l3 + 1);
-  else lua_pushnil(L);
-  lua_setfield(L, info, "l3");
-  if (l3 >= 0 && ipversion(p->data[l3]) != 0)
-    lua_pushinteger(L, ipversion(p->data[l3]));
-  else lua_pushboolean(L, 0);
-  lua_setfield(L, info, "ipversion");
+  in->ipversion = l3 >= 0 ? ipversion(p->data[l3]) : 0;
+  if (!in->want && !in->wantl4) return;  /* nothing stored to refresh */
+  lua_rawgeti(L, LUA_REGISTRYINDEX, in->kit);
+  kit = lua_gettop(L);
+  lua_rawgeti(L, kit, 1);
+  info = kit + 1;
+  for (r = 0; r < NRAW; r++) {
+    if (!(in->want & (1 << r))) continue;
+    lua_rawgeti(L, kit, 2 + r);
+    pushraw(L, r, rawvalue(in, r));
+    lua_settable(L, info);
+  }
+  swap(L, in, info);
+  lua_pop(L, 2);
 }
 
 void pkt_info_update (lua_State *L, pkt_Info *in, int info,
@@ -252,13 +400,22 @@ void pkt_info_update (lua_State *L, pkt_Info *in, int info,
   in->pcommentlen = p->commentlen;
   in->commentset = 0;
   in->len = (lua_Integer)p->hdr.len;
+  /* the version nibble a script would read first: one byte here saves it
+  ** a layout access (pkt_l3 checked that byte is captured) */
+  in->ipversion = l3 >= 0 ? ipversion(p->data[l3]) : 0;
   in->loop = p->loop;
   in->sec = (lua_Integer)p->hdr.ts.tv_sec;
   in->nsec = p->nano ? (lua_Integer)p->hdr.ts.tv_usec
                      : (lua_Integer)p->hdr.ts.tv_usec * 1000;
-  setfield(L, info, KEY_CAPLEN, (lua_Integer)p->hdr.caplen);
-  setfield(L, info, KEY_L3, l3 >= 0 ? (lua_Integer)l3 + 1 : 0);  /* 1-based */
-  /* the version nibble a script would read first: one byte here saves it
-  ** a layout access (pkt_l3 checked that byte is captured) */
-  setfield(L, info, KEY_IPVER, l3 >= 0 ? ipversion(p->data[l3]) : 0);
+  if (in->swapped) {  /* D back in place, after an edit */
+    lua_pushvalue(L, info + S_INDEX);
+    lua_pushvalue(L, info + S_D);
+    lua_rawset(L, info + S_META);
+    in->swapped = 0;
+  }
+  refresh(L, in, info);
+}
+
+void pkt_info_done (lua_State *L, pkt_Info *in, int info) {
+  swap(L, in, info);  /* l4, proto, fragment: nil in the emptied pkt */
 }
