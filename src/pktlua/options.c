@@ -29,7 +29,7 @@ static const char usage_text[] =
 "              [--max-instructions=N] [--max-lua-memory=SIZE]\n"
 "              [--timing=original|topspeed | -x F | --pps=N | --mbps=N |\n"
 "               --topspeed] [--loop=N] [--duration=SECONDS] [--limit=N]\n"
-"              [--shard=K/N] [BPF expression]\n";
+"              [--shard=K/N] [--fanout=hash|cpu|lb] [BPF expression]\n";
 
 static const char help_text[] =
 "Run every packet of a capture file or an interface through a Lua script.\n"
@@ -107,6 +107,13 @@ static const char help_text[] =
 "                 a connection, and all fragments of a datagram, in one\n"
 "                 share; N runs with K = 1..N together do the whole input\n"
 "                 (-c counts packets read, in the share or not)\n"
+"  --fanout=hash|cpu|lb\n"
+"                 -i with several workers: each worker captures on its own\n"
+"                 socket, and the kernel hands each packet to one of them\n"
+"                 (PACKET_FANOUT): by a hash of its flow, both ways of a\n"
+"                 connection to one worker, IPv4 fragments reassembled\n"
+"                 first (hash, the default); by the CPU that received it;\n"
+"                 or in turn (lb). Only hash keeps a flow on one worker\n"
 "Reporting:\n"
 "  -q             no progress line, no summary at exit\n"
 "  -v             more detail: link type at start, script tracebacks\n"
@@ -140,7 +147,7 @@ enum {
   OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION,
   OPT_FORMAT, OPT_TIMING, OPT_PPS, OPT_MBPS, OPT_TOPSPEED, OPT_LOOP,
   OPT_DURATION, OPT_LIMIT, OPT_SHARD, OPT_IMMEDIATE, OPT_NOIMMEDIATE,
-  OPT_FIXCKSUM
+  OPT_FIXCKSUM, OPT_FANOUT
 };
 
 static const struct option longopts[] = {
@@ -164,6 +171,7 @@ static const struct option longopts[] = {
   {"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
   {"no-immediate-mode", no_argument, NULL, OPT_NOIMMEDIATE},
   {"fix-checksums", no_argument, NULL, OPT_FIXCKSUM},
+  {"fanout", required_argument, NULL, OPT_FANOUT},
   {NULL, 0, NULL, 0}
 };
 
@@ -421,6 +429,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   int c;
   long long n;
   const char *chosen = NULL;  /* the timing option given */
+  int fanoutgiven = 0;
   memset(o, 0, sizeof(*o));
   o->outlinktype = -1;  /* main.c: the script's, once it started */
   o->outputs = calloc(PKT_MAXOUTPUTS, sizeof(*o->outputs));
@@ -540,6 +549,14 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
       case OPT_IMMEDIATE: o->immediate = 1; break;
       case OPT_NOIMMEDIATE: o->immediate = 0; break;
       case OPT_FIXCKSUM: o->fixcksum = 1; break;
+      case OPT_FANOUT:
+        if (strcmp(optarg, "hash") == 0) o->fanout = PKT_FANOUT_HASH;
+        else if (strcmp(optarg, "cpu") == 0) o->fanout = PKT_FANOUT_CPU;
+        else if (strcmp(optarg, "lb") == 0) o->fanout = PKT_FANOUT_LB;
+        else
+          return bad("option --fanout: '%s' is not hash, cpu or lb", optarg);
+        fanoutgiven = 1;
+        break;
       case OPT_STATS:
         if (strcmp(optarg, "json") != 0)
           return bad("option --stats: '%s' is not json", optarg);
@@ -584,6 +601,9 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
     }
   }
   if (joinfilter(o, argc, argv) != PKT_OK) return PKT_ERROR_USAGE;
+  if (fanoutgiven && o->rfile)
+    return bad("--fanout spreads a live capture over the workers: it "
+               "needs -i");
   return crosscheck(o, chosen);
 }
 

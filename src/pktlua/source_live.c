@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fanout.h"
 #include "source.h"
 
 #define LIVE_TIMEOUT_MS 50  /* a block waits this long at most (V3) */
@@ -130,7 +131,8 @@ static int defaultsnaplen (const pkt_Options *o) {
   return PKT_SNAPLEN;
 }
 
-int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
+int pkt_source_openlive (pkt_Source **out, const pkt_Options *o,
+                         int *group, char *err) {
   char perr[PCAP_ERRBUF_SIZE] = "";
   pkt_Source *s = pkt_source_new(&live_ops, sizeof(Live));
   pcap_t *p;
@@ -164,6 +166,15 @@ int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
     fprintf(stderr, "pktlua: warning: %s: %s%s%s\n", o->iface,
             pcap_statustostr(rc), pcap_geterr(p)[0] ? ": " : "",
             pcap_geterr(p));
+  /* bound by pcap_activate: the group can be joined now. The moment
+  ** between the two, this socket sees all of the interface's packets,
+  ** as the group's members do: the workers' captures are all open
+  ** before the traffic they split matters (doc/workers.md) */
+  if (group &&
+      pkt_fanout_join(p, o->iface, o->fanout, group, err) != PKT_OK) {
+    pkt_source_close(s);
+    return PKT_ERROR;
+  }
   /* the precision actually in effect */
   s->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
   /* a bridge forwards what it receives; without this, -i X -o X would
@@ -179,6 +190,9 @@ int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
     fprintf(stderr, "pktlua: %s: immediate mode %s, kernel buffer %d KiB, "
             "snaplen %d", o->iface, LIVE(s)->immediate ? "on" : "off",
             LIVE(s)->bufkib, s->snaplen);
+  if (o->verbose && group)
+    fprintf(stderr, ", fanout group %d (%s)", *group,
+            pkt_fanout_name(o->fanout));
   if (o->verbose && !LIVE(s)->immediate)
     fprintf(stderr, ", packets handed over in blocks at most %d ms late",
             LIVE_TIMEOUT_MS);
