@@ -86,6 +86,9 @@ typedef struct pkt_Output {
   const char *iface;        /* -o: NULL: none */
 } pkt_Output;
 
+/* --workers: at most this many (a record's worker fits a byte) */
+#define PKT_MAXWORKERS 256
+
 /* when passed packets leave (pacer.c; --timing, -x, --pps, --mbps) */
 enum pkt_Timing {
   PKT_TIMING_NONE,          /* -r -w: as fast as the loop goes, no pacer */
@@ -139,6 +142,7 @@ typedef struct pkt_Options {
   long long loops;          /* --loop: times the file is sent, 0: forever */
   double duration;          /* --duration in seconds, 0: none */
   unsigned shardk, shardn;  /* --shard K/N (flowhash.h), shardn 0: none */
+  int workers;              /* --workers: Lua states in threads (1) */
   int outlinktype;          /* set by main.c once the script started: the
                             ** LINKTYPE_ it declared (pktlua.linktype) for
                             ** every output, -1: the input's */
