@@ -241,6 +241,7 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st,
     fprintf(stderr, "pktlua: kernel: %u packets received, %u dropped, "
             "%u dropped by the interface\n", st->kreceived, st->kdropped,
             st->kifdropped);
+  if (st->haskernel && W) pkt_workers_kernel(W, stderr);
 }
 
 static double now (void) {
@@ -480,7 +481,12 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if ((rc = pkt_source_open(&src, &o, err)) != PKT_OK) {
+  /* -i with workers: a capture each, in one fanout group, all opened
+  ** before -Z */
+  if (o.iface && o.workers > 1 && script)
+    rc = pkt_source_openfanoutset(&src, &o, o.workers, err);
+  else rc = pkt_source_open(&src, &o, err);
+  if (rc != PKT_OK) {
     /* PKT_END: a stop signal came while the input was awaited */
     if (rc != PKT_END) {
       fprintf(stderr, "pktlua: %s\n", err);
@@ -596,7 +602,9 @@ int main (int argc, char **argv) {
   lp.hook = onloop;
   lp.ud = &pg;
   err[0] = '\0';
-  rc = W ? pkt_workers_run(W, &lp, err) : pkt_loop_run(&lp, err);
+  rc = !W ? pkt_loop_run(&lp, err)
+     : o.iface ? pkt_workers_runlive(W, &lp, err)
+     : pkt_workers_run(W, &lp, err);
   st.elapsed = now() - pg.start;
   if ((o.rotsecs > 0 || o.rotcmd) && o.iface) {  /* the timer, if set */
     struct itimerval off = { {0, 0}, {0, 0} };

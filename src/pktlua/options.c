@@ -113,7 +113,7 @@ static const char help_text[] =
 "                 run the script in N Lua states, one thread each (auto:\n"
 "                 one per online CPU); a flow's packets all go to one\n"
 "                 worker (the shares of --shard), and the output keeps the\n"
-"                 input's order (-r; not yet with -i)\n"
+"                 input's order (-r; with -i, see --fanout)\n"
 "  --fanout=hash|cpu|lb\n"
 "                 -i with several workers: each worker captures on its own\n"
 "                 socket, and the kernel hands each packet to one of them\n"
@@ -435,9 +435,6 @@ static int crosscheck (pkt_Options *o, const char *chosen) {
     return bad("no input: give -r FILE or -i IFACE");
   if (o->rfile != NULL && o->iface != NULL)
     return bad("-r and -i exclude each other");
-  if (o->iface != NULL && o->workers > 1)
-    return bad("--workers %d with -i: live capture with several workers "
-               "is not supported yet (use --workers 1, or -r)", o->workers);
   if (o->script != NULL && o->chunk != NULL)
     return bad("-f and -e exclude each other");
   if (o->rfile && o->rfile[0] == '\0')

@@ -460,12 +460,20 @@ void pkt_workers_json (pkt_Workers *W, FILE *f) {
     pkt_Worker *w = &W->w[i];
     fprintf(f, "%s{\"worker\":%d,\"read\":%llu,\"passed\":%llu,"
             "\"dropped\":%llu,\"emitted\":%llu,\"errors\":%llu,"
-            "\"lua_memory\":%zu}", i > 0 ? "," : "", w->index,
+            "\"lua_memory\":%zu", i > 0 ? "," : "", w->index,
             (unsigned long long)w->passed + w->dropped,
             (unsigned long long)w->passed, (unsigned long long)w->dropped,
             (unsigned long long)w->emitted,
             (unsigned long long)atomic_load(&w->errors),
             (size_t)atomic_load(&w->luamem));
+    if (w->src) {  /* -i: its capture's kernel counters */
+      pkt_Stats k;
+      memset(&k, 0, sizeof(k));
+      pkt_live_published(w->src, &k);
+      fprintf(f, ",\"kernel\":{\"received\":%u,\"dropped\":%u,"
+              "\"ifdropped\":%u}", k.kreceived, k.kdropped, k.kifdropped);
+    }
+    fputs("}", f);
   }
   fputs("]", f);
 }

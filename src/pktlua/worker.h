@@ -67,6 +67,12 @@ int pkt_workers_linktype (pkt_Workers *W);
 ** dropped...), the workers' own in each pkt_Worker. Signals: lp's flags,
 ** read by the calling thread only */
 int pkt_workers_run (pkt_Workers *W, pkt_Loop *lp, char *err);
+/* worker_live.c: -i, lp->src a fanout set (pkt_source_openfanoutset)
+** whose member i worker i+1 reads and runs its script on, the verdicts
+** written under one lock, as they come; otherwise as pkt_workers_run */
+int pkt_workers_runlive (pkt_Workers *W, pkt_Loop *lp, char *err);
+/* the end-of-run summary's line per worker of the kernel's counters (-i) */
+void pkt_workers_kernel (pkt_Workers *W, FILE *f);
 /* every worker's finish() (worker 1 first), then merge(): PKT_OK, or
 ** PKT_ERROR when one failed (reported, counted in st) */
 int pkt_workers_finish (pkt_Workers *W, pkt_Stats *st);
