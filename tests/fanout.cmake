@@ -12,3 +12,11 @@ if(TARGET pktlua AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
     PKTLUA_HAVE_LAYOUT PKTLUA_HAVE_CHECKSUM)
   set_tests_properties(test_fanout PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
 endif()
+
+# -i with --workers: the real binary in a namespace with a veth pair; the
+# workers label (.ci/run runs it again under ThreadSanitizer)
+if(TARGET pktlua)
+  pktlua_add_shell_test(fanout_live
+    ${CMAKE_CURRENT_SOURCE_DIR}/integration/fanout/test_live.sh
+    LABELS workers TIMEOUT 300)
+endif()
