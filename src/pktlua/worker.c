@@ -208,18 +208,23 @@ static void wdeliver (void *ud, const pkt_Packet *p, int pass) {
   rec->fate = pass ? PKT_FATE_PASS : PKT_FATE_DROP;
 }
 
+int pkt_worker_script (pkt_Worker *w, pkt_Fetch fetch,
+                       pkt_Deliver deliver, void *ud) {
+  int rc;
+  pkt_guard_thread(w->index);
+  for (;;) {
+    rc = pkt_script_run(w->S, fetch, deliver, ud, &w->st);
+    if (rc != PKT_RELOAD) break;
+    pkt_script_reload(&w->S, w->W->linktype, &w->st);
+  }
+  return w->status = rc;
+}
+
 /* a worker's thread: the script over its records until the end */
 static void *wmain (void *ud) {
   pkt_Worker *w = (pkt_Worker *)ud;
   pkt_Packet p;
-  int rc;
-  pkt_guard_thread(w->index);
-  for (;;) {
-    rc = pkt_script_run(w->S, wfetch, wdeliver, w, &w->st);
-    if (rc != PKT_RELOAD) break;
-    pkt_script_reload(&w->S, w->W->linktype, &w->st);
-  }
-  w->status = rc;
+  int rc = pkt_worker_script(w, wfetch, wdeliver, w);
   if (rc < 0) {  /* a script error ended its run: the writer stops after
                  ** its record; its other records are left alone */
     if (w->cur) w->cur->last = 1;

@@ -67,6 +67,10 @@ int pkt_workers_linktype (pkt_Workers *W);
 ** dropped...), the workers' own in each pkt_Worker. Signals: lp's flags,
 ** read by the calling thread only */
 int pkt_workers_run (pkt_Workers *W, pkt_Loop *lp, char *err);
+/* in w's thread: its script over what fetch gives until the end,
+** reloading it when fetch says so; its last status (w->status) */
+int pkt_worker_script (pkt_Worker *w, pkt_Fetch fetch,
+                       pkt_Deliver deliver, void *ud);
 /* worker_live.c: -i, lp->src a fanout set (pkt_source_openfanoutset)
 ** whose member i worker i+1 reads and runs its script on, the verdicts
 ** written under one lock, as they come; otherwise as pkt_workers_run */

@@ -151,15 +151,7 @@ static void *lmain (void *ud) {
   LiveWorker *lw = (LiveWorker *)ud;
   pkt_Worker *w = lw->w;
   pkt_Stats k;
-  int rc;
-  pkt_guard_thread(w->index);
-  for (;;) {
-    rc = pkt_script_run(w->S, lfetch, ldeliver, lw, &w->st);
-    if (rc != PKT_RELOAD) break;
-    pkt_script_reload(&w->S, w->W->linktype, &w->st);
-  }
-  w->status = rc;
-  if (rc < 0) {  /* abort, or the early stop: the run ends */
+  if (pkt_worker_script(w, lfetch, ldeliver, lw) < 0) {  /* abort, or the early stop: the run ends */
     atomic_store(&lw->R->scripterror, 1);
     stopall(lw->R);
   }

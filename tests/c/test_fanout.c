@@ -281,6 +281,18 @@ static void assert_complete (const Catch *c, int n) {
   assert_int_equal(total, NPKTS);
 }
 
+/* two members of a new group of `mode`, the flows sent through, each
+** packet read once by one of them */
+static void splitby (int mode, pkt_Source **s, Catch *c) {
+  int group = -1;
+  openmember(&s[0], mode, &group);
+  openmember(&s[1], mode, &group);
+  reset(c, 2);
+  sendflows();
+  collect(s, c, 2, NPKTS);
+  assert_complete(c, 2);
+}
+
 /* }====================================================== */
 
 
@@ -289,14 +301,9 @@ static void assert_complete (const Catch *c, int n) {
 static void test_hash (void **state) {
   pkt_Source *s[2];
   Catch c[2];
-  int group = -1, f, q, i;
+  int f, q, i;
   (void)state;
-  openmember(&s[0], PKT_FANOUT_HASH, &group);
-  openmember(&s[1], PKT_FANOUT_HASH, &group);
-  reset(c, 2);
-  sendflows();
-  collect(s, c, 2, NPKTS);
-  assert_complete(c, 2);
+  splitby(PKT_FANOUT_HASH, s, c);
   for (f = 0; f < NFLOWS; f++) {
     int on = c[0].seen[f][0] ? 0 : 1;
     for (q = 0; q < PERFLOW; q++)
@@ -362,24 +369,12 @@ static void test_hash_defrag (void **state) {
 static void test_lb_cpu (void **state) {
   pkt_Source *s[2];
   Catch c[2];
-  int group = -1;
   (void)state;
-  openmember(&s[0], PKT_FANOUT_LB, &group);
-  openmember(&s[1], PKT_FANOUT_LB, &group);
-  reset(c, 2);
-  sendflows();
-  collect(s, c, 2, NPKTS);
-  assert_complete(c, 2);
+  splitby(PKT_FANOUT_LB, s, c);
   /* round robin: one each in turn */
   assert_true(abs(c[0].n - c[1].n) <= 1);
   closeall(s, 2);
-  group = -1;
-  openmember(&s[0], PKT_FANOUT_CPU, &group);
-  openmember(&s[1], PKT_FANOUT_CPU, &group);
-  reset(c, 2);
-  sendflows();
-  collect(s, c, 2, NPKTS);
-  assert_complete(c, 2);
+  splitby(PKT_FANOUT_CPU, s, c);
   closeall(s, 2);
 }
 
