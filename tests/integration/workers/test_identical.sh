@@ -74,6 +74,12 @@ for cap in "$t/flows.pcap" "$t/mixed.pcap" "$CAP_MIXED"; do
   run reply "$cap" -f "$EXAMPLES/reply.lua" -w out.pcap
   run count "$cap" -f "$EXAMPLES/nat.lua" -c 777 -w out.pcap
   run loop "$cap" -e "$FLOWSTATE" --loop=3 -w out.pcap
+  run rotate "$cap" -f "$EXAMPLES/ttl.lua" -C 100k -w out.pcap
+  export PKTLUA_ROTATE_CLOCK=packet  # -G by the packets' time
+  run period "$cap" -w 'g-%s.pcap' -G 1 \
+    -e 'function packet (p, info) info.sec = info.sec + 1 end'
+  unset PKTLUA_ROTATE_CLOCK
+  run paced "$cap" -f "$EXAMPLES/ttl.lua" --pps 200000 -w out.pcap
   run json "$cap" -f "$EXAMPLES/filter.lua" -w out.pcap --stats=json
   # the JSON counts agree (but the time and the memory of N states)
   for n in 2 3; do
