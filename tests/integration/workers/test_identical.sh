@@ -43,6 +43,8 @@ run() {
     (cd "$d" && "$PKTLUA" -q -r "$cap" --workers "$n" "$@" \
        >../$name.$n.out 2>../$name.$n.err; echo $? >status)
   done
+  check "$name over $(basename "$cap"): exit 0 ($(cat "$t/$name.1/status"): $(head -c 300 "$t/$name.1.err"))" \
+    [ "$(cat "$t/$name.1/status")" = 0 ]
   for n in 2 3; do
     if diff -r "$t/$name.1" "$t/$name.$n" >"$t/diff" 2>&1; then ok
     else bad "$name over $(basename "$cap"): --workers $n differs from 1: $(head -c 300 "$t/diff")"
