@@ -282,7 +282,7 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
 /* the global `name` as the script defined it: a raw lookup, so a
 ** "strict globals" __index on _G is not asked about functions the script
 ** may leave out (and no script code runs to find them) */
-static int rawglobal (lua_State *L, const char *name) {
+int pkt_rawglobal (lua_State *L, const char *name) {
   lua_pushglobaltable(L);
   lua_pushstring(L, name);
   lua_rawget(L, -2);
@@ -305,7 +305,7 @@ static int declaredkind (lua_State *L) {
 /* the chunk, then the packet function it defined, in one protected call */
 static int runchunk (lua_State *L) {
   lua_call(L, 0, 0);
-  rawglobal(L, "packet");
+  pkt_rawglobal(L, "packet");
   return 1;
 }
 
@@ -545,7 +545,7 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   }
   /* raw, and outside the cap: a script that filled its heap still
   ** finishes (or, without a finish, has nothing to fail) */
-  if (rawglobal(L, "finish") != LUA_TFUNCTION) {
+  if (pkt_rawglobal(L, "finish") != LUA_TFUNCTION) {
     lua_pop(L, 1);
     return PKT_OK;
   }

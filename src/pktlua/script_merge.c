@@ -71,20 +71,11 @@ static void copyvalue (lua_State *L, lua_State *from, int depth) {
   }
 }
 
-/* the global `name` of L, raw (no __index of the script's runs) */
-static int rawglobal (lua_State *L, const char *name) {
-  lua_pushglobaltable(L);
-  lua_pushstring(L, name);
-  lua_rawget(L, -2);
-  lua_remove(L, -2);
-  return lua_type(L, -1);
-}
-
 /* merge(results) in the fresh state; argument 1 the Results */
 static int runmerge (lua_State *L) {
   const Results *r = (const Results *)lua_touserdata(L, 1);
   int i;
-  if (rawglobal(L, "merge") != LUA_TFUNCTION)
+  if (pkt_rawglobal(L, "merge") != LUA_TFUNCTION)
     return luaL_error(L, "merge: the script defines no merge() when it "
                       "starts again");
   lua_createtable(L, r->n, 1);
@@ -109,7 +100,7 @@ int pkt_script_merge (pkt_Script *const *scripts, int n, int linktype,
   pkt_Script *M;
   int i, status, has;
   if (n < 1 || n > PKT_MAXWORKERS || pkt_guard_stopped()) return PKT_OK;
-  has = rawglobal(scripts[0]->L, "merge") == LUA_TFUNCTION;
+  has = pkt_rawglobal(scripts[0]->L, "merge") == LUA_TFUNCTION;
   lua_pop(scripts[0]->L, 1);
   if (!has) return PKT_OK;
   M = pkt_script_new(scripts[0]->o, err);

@@ -49,6 +49,10 @@ struct pkt_Script {
   int outlinktype;           /* pktlua.linktype's LINKTYPE_, -1: none */
 };
 
+/* pushes the global `name` as the script defined it (a raw lookup: no
+** __index of the script's runs) and returns its type (script.c) */
+int pkt_rawglobal (lua_State *L, const char *name);
+
 /* the registry key of finish()'s result, which merge() gets */
 #define PKT_RESULTKEY "pktlua.result"
 

@@ -249,6 +249,20 @@ typedef struct Reader {
   int ended;                /* the input ended (or -c, or a stop) */
 } Reader;
 
+/*
+** The hash that picks a packet's worker: the flow hash, as --shard w/N
+** takes it. Within a --shard K/M share the hashes span 1/M of the range:
+** they are stretched over all of it (h * M, modulo 2^32), so that the
+** share's flows still spread over every worker.
+*/
+static uint32_t workerhash (const pkt_Loop *lp, const pkt_Packet *p,
+                            const unsigned char *bytes) {
+  uint32_t h = pkt_flowhash_frame(p->iface ? p->iface->linktype
+                                           : lp->src->linktype,
+                                  bytes, p->hdr.caplen);
+  return lp->shardn > 1 ? h * (uint32_t)lp->shardn : h;
+}
+
 /* batch b filled with what the loop reads next */
 static void fill (pkt_Workers *W, pkt_Loop *lp, pkt_Batch *b, Reader *rd) {
   b->nrec = 0;
@@ -290,9 +304,8 @@ static void fill (pkt_Workers *W, pkt_Loop *lp, pkt_Batch *b, Reader *rd) {
     rec->nemit = 0;
     rec->fate = PKT_FATE_NONE;
     rec->moved = rec->commented = rec->last = 0;
-    rec->worker = (uint8_t)pkt_flowshare(
-        pkt_flowhash_frame(p->iface ? p->iface->linktype : lp->src->linktype,
-                           at, p->hdr.caplen), (unsigned)W->n);
+    rec->worker = (uint8_t)pkt_flowshare(workerhash(lp, p, at),
+                                         (unsigned)W->n);
     rd->held = 0;
   }
 }

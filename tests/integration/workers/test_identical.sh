@@ -43,6 +43,8 @@ run() {
     (cd "$d" && "$PKTLUA" -q -r "$cap" --workers "$n" "$@" \
        >../$name.$n.out 2>../$name.$n.err; echo $? >status)
   done
+  check "$name over $(basename "$cap"): exit 0 ($(cat "$t/$name.1/status"): $(head -c 300 "$t/$name.1.err"))" \
+    [ "$(cat "$t/$name.1/status")" = 0 ]
   for n in 2 3; do
     if diff -r "$t/$name.1" "$t/$name.$n" >"$t/diff" 2>&1; then ok
     else bad "$name over $(basename "$cap"): --workers $n differs from 1: $(head -c 300 "$t/diff")"
@@ -74,6 +76,12 @@ for cap in "$t/flows.pcap" "$t/mixed.pcap" "$CAP_MIXED"; do
   run reply "$cap" -f "$EXAMPLES/reply.lua" -w out.pcap
   run count "$cap" -f "$EXAMPLES/nat.lua" -c 777 -w out.pcap
   run loop "$cap" -e "$FLOWSTATE" --loop=3 -w out.pcap
+  run rotate "$cap" -f "$EXAMPLES/ttl.lua" -C 100k -w out.pcap
+  export PKTLUA_ROTATE_CLOCK=packet  # -G by the packets' time
+  run period "$cap" -w 'g-%s.pcap' -G 1 \
+    -e 'function packet (p, info) info.sec = info.sec + 1 end'
+  unset PKTLUA_ROTATE_CLOCK
+  run paced "$cap" -f "$EXAMPLES/ttl.lua" --pps 200000 -w out.pcap
   run json "$cap" -f "$EXAMPLES/filter.lua" -w out.pcap --stats=json
   # the JSON counts agree (but the time and the memory of N states)
   for n in 2 3; do

@@ -94,6 +94,15 @@ for w in 1 2 3; do
                 function packet (p, info) return info.worker == w end'
   same "info.worker $w holds the flows of --shard $w/3" "$t/shard$w.pcap" "$t/worker$w.pcap"
 done
+# within a --shard share the flows still spread over the workers
+"$PKTLUA" -q -r "$t/flows.pcap" --shard 2/4 --workers 2 --stats=json -e "function packet () end" \
+  -w "$t/sw.pcap" 2>"$t/json"
+"$PKTLUA" -q -r "$t/flows.pcap" --shard 2/4 -w "$t/s.pcap"
+same "--shard 2/4 --workers 2 writes --shard 2/4's output" "$t/s.pcap" "$t/sw.pcap"
+for w in 1 2; do
+  n=$(grep -o "{\"worker\":$w,\"read\":[0-9]*" "$t/json" | cut -d: -f3)
+  check "--shard 2/4 --workers 2: worker $w had packets ($n)" [ "${n:-0}" -gt 300 ]
+done
 out=$("$PKTLUA" -q -r "$t/mixed.pcap" -c 1 -e 'function packet (p, i) print(i.worker) end')
 check "info.worker is 1 without --workers ($out)" [ "$out" = 1 ]
 "$PKTLUA" -q -r "$t/mixed.pcap" -c 1 -e 'function packet (p, i) i.worker = 2 end' 2>"$t/err"

@@ -47,28 +47,43 @@ for i in $(seq "$tries"); do
     sh -c "tcpdump -r '$t/cut.pcap' -w /dev/null 2>&1 | grep -vq -i 'truncated'"
 done
 
-# SIGHUP: every worker's script starts again (its chunk runs once more)
-"$PKTLUA" -r "$t/flows.pcap" --workers 3 -a mark="$t/chunks" -w "$t/hup.pcap" -e "
-  local f = io.open(arg.mark, 'a'); f:write('chunk\n'); f:close()
+# lines FILE N: wait until FILE has N lines (or more)
+lines() {
+  local i
+  for i in $(seq 400); do
+    [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# SIGHUP: every worker's script starts again (its chunk runs once more);
+# the input read over and over (--loop=0) until SIGTERM
+"$PKTLUA" -r "$t/flows.pcap" --loop=0 --workers 3 -a mark="$t/chunks" \
+  -w "$t/hup.pcap" --stats=json -e "
+  local f = io.open(arg.mark, 'a'); f:write('chunk\\n'); f:close()
   $SLOW" 2>"$t/err" &
 pid=$!
-wait_for "$t/chunks"
-sleep 0.3
+lines "$t/chunks" 3
 kill -HUP "$pid"
+check "SIGHUP with 3 workers: 3 chunks, then 3 more" lines "$t/chunks" 6
+kill -TERM "$pid"
 wait "$pid"
 rc=$?
-check "SIGHUP with 3 workers: exit 0 ($rc)" [ "$rc" = 0 ]
-check "SIGHUP: 3 chunks, then 3 more ($(wc -l <"$t/chunks"))" \
-  [ "$(wc -l <"$t/chunks")" = 6 ]
+check "SIGHUP, then SIGTERM: exit 0 ($rc)" [ "$rc" = 0 ]
+check "SIGHUP: 6 chunks in all ($(wc -l <"$t/chunks"))" [ "$(wc -l <"$t/chunks")" = 6 ]
 check "SIGHUP: reloaded said" grep -q 'script reloaded' "$t/err"
-check "SIGHUP: the output is whole ($(count "$t/hup.pcap"))" \
-  [ "$(count "$t/hup.pcap")" = "$all" ]
+check "SIGHUP: the output holds the packets passed" \
+  [ "$(count "$t/hup.pcap")" = "$(total "$t/err" passed)" ]
 
-# SIGUSR1: a report while running
-"$PKTLUA" -r "$t/flows.pcap" --workers 2 -e "$SLOW" -w /dev/null 2>"$t/err" &
+# SIGUSR1: a report while running, then the summary at the end
+"$PKTLUA" -r "$t/flows.pcap" --loop=0 --workers 2 -e "$SLOW" -w /dev/null \
+  2>"$t/err" &
 pid=$!
-sleep 0.3
+sleep 0.2
 kill -USR1 "$pid"
+check "SIGUSR1 with 2 workers: a report" lines "$t/err" 1
+kill -TERM "$pid"
 wait "$pid"
 check "SIGUSR1 with 2 workers: a report and the summary" \
   [ "$(grep -c 'packets read' "$t/err")" = 2 ]
