@@ -6,6 +6,7 @@
 ** its first member.
 */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,20 +47,22 @@ static int fanouttype (int mode) {
   }
 }
 
+/* the kernel reads a u32: the id below, type and flags above (DEFRAG's
+** bit lands on bit 31: unsigned, or the shift would overflow an int) */
 static int setfanout (int fd, int id, int typeflags) {
-  int arg = (id & 0xffff) | (typeflags << 16);
+  uint32_t arg = ((uint32_t)id & 0xffffu) | (uint32_t)typeflags << 16;
   return setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg));
 }
 
 /* a new group: an id the kernel picks among the free ones (Linux 4.4);
 ** before that, one made of the process id */
 static int newgroup (int fd, int typeflags, int *group) {
-  int arg = 0;
+  uint32_t arg = 0;
   socklen_t len = sizeof(arg);
   if (setfanout(fd, 0, typeflags | PACKET_FANOUT_FLAG_UNIQUEID) == 0) {
     if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) != 0)
       return -1;
-    *group = arg & 0xffff;
+    *group = (int)(arg & 0xffffu);
     return 0;
   }
   if (errno != EINVAL) return -1;
