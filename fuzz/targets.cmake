@@ -44,7 +44,7 @@ function(pktlua_fuzz_targets mode)
   pktlua_fuzz_add(${mode} capture SOURCES ${PKTLUA_FUZZ_DIR}/fuzz_capture.c
                   ${PKTLUA_DAEMON_SOURCES}
                   LIBS layout_static memory_static checksum_static
-                       PkgConfig::PCAP)
+                       PkgConfig::PCAP Threads::Threads)
   set(t fuzz_capture)
   if(mode STREQUAL "REPLAY")
     set(t fuzz_replay_capture)

@@ -49,7 +49,8 @@ if(TARGET pktlua)
   pktlua_add_cmocka_test(test_pkt_loop
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/c/test_pkt_loop.c
             ${PKTLUA_DAEMON_SOURCES}
-    LIBS layout_static checksum_static memory_static PkgConfig::PCAP)
+    LIBS layout_static checksum_static memory_static PkgConfig::PCAP
+         Threads::Threads)
   target_include_directories(test_pkt_loop PRIVATE ${PKTLUA_DAEMON_DIR})
   target_compile_definitions(test_pkt_loop PRIVATE _DEFAULT_SOURCE
     PKTLUA_HAVE_LAYOUT PKTLUA_HAVE_CHECKSUM)

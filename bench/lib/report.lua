@@ -97,6 +97,17 @@ local pktluaname = {
   pcapng = "`pktlua -r F.pcapng -w O.pcapng` (no script)",
   split = "`pktlua -f lua/examples/split.lua -w tcp=… -w udp=… -w icmp=… -w other=…`",
 }
+-- CASE-w2: CASE's commands, pktlua's with --workers 2
+for _, names in ipairs{ peername, pktluaname } do
+  setmetatable(names, { __index = function (t, c)
+    local base = type(c) == "string" and c:match("^(.-)%-w2$")
+    local name = base and rawget(t, base)
+    if name and t == pktluaname then
+      name = name:gsub("^`pktlua ", "`pktlua --workers 2 ", 1)
+    end
+    return name
+  end })
+end
 
 -- ---- results.csv ----
 local csv = assert(io.open(out .. "/results.csv", "w"))

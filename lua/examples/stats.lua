@@ -1,7 +1,11 @@
 -- stats.lua - count packets and bytes per protocol and find the top talkers;
--- the report is printed at the end, in finish(). Every packet passes.
+-- the report is printed at the end. Every packet passes. With --workers N
+-- each worker counts its own flows and returns its counters from finish();
+-- merge() adds them up and prints the one report (the same as one
+-- worker's).
 --
 --   pktlua -r captures/ipv4.pcap -f lua/examples/stats.lua
+--   pktlua -r big.pcap -f stats.lua --workers auto
 --   pktlua -i eth0 -f stats.lua -a top=5          (Ctrl-C prints the report)
 --
 -- Arguments (-a NAME=VALUE):
@@ -95,7 +99,37 @@ local function addrtostring(a)
   return ipv6.tostring(a)
 end
 
+local report  -- below
+
+-- the counters, which cross from each worker's state to merge's
 function finish()
+  return { pkts = pkts, bytes = bytes, nonip = nonip, nonipbytes = nonipbytes,
+           trunc = trunc, truncbytes = truncbytes, total = total,
+           totalbytes = totalbytes, tpkts = tpkts, tbytes = tbytes }
+end
+
+-- t[k] += v for every k of from
+local function add(t, from)
+  for k, v in pairs(from) do t[k] = (t[k] or 0) + v end
+end
+
+-- results[w]: worker w's counters (one worker without --workers)
+function merge(results)
+  for w = 1, results.n do
+    local r = results[w]
+    if r then
+      for v = 1, 2 do add(pkts[v], r.pkts[v]); add(bytes[v], r.bytes[v]) end
+      nonip, nonipbytes = nonip + r.nonip, nonipbytes + r.nonipbytes
+      trunc, truncbytes = trunc + r.trunc, truncbytes + r.truncbytes
+      total, totalbytes = total + r.total, totalbytes + r.totalbytes
+      add(tpkts, r.tpkts)
+      add(tbytes, r.tbytes)
+    end
+  end
+  report()
+end
+
+function report()
   local function line(name, n, b)
     out:write(string.format("%-16s %12d %14d\n", name, n, b))
   end

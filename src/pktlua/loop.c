@@ -143,7 +143,9 @@ static int fetch (void *ud, pkt_Packet *p) {
   p->no = st->read;
   p->nano = src->nano;
   p->loop = lp->loop;
-  if (lp->ticking) tick(lp, p);  /* no cost for sinks that do not rotate */
+  /* no cost for sinks that do not rotate; with workers the writer ticks,
+  ** in the order it writes */
+  if (lp->ticking && !lp->writerticks) tick(lp, p);
   /* a paced run is slow enough for a progress check on every packet */
   if (lp->hook && ((st->read & 1023) == 0 || lp->pacer))
     lp->hook(lp, PKT_LOOP_PROGRESS);
@@ -241,16 +243,39 @@ static int run (pkt_Loop *lp) {
   return lp->status;
 }
 
-int pkt_loop_run (pkt_Loop *lp, char *err) {
-  int rc, i;
+void pkt_loop_begin (pkt_Loop *lp, char *err) {
+  int i;
   lp->status = PKT_OK;
   lp->halted = 0;
   lp->ticking = 0;
   for (i = 0; i < lp->nsinks; i++)
     if (lp->sinks[i]->ticks) lp->ticking = 1;
   lp->err = err;
-  rc = run(lp);
+}
+
+int pkt_loop_end (pkt_Loop *lp, int rc) {
   flush(lp);
   /* an output's error outranks a script's: the output is incomplete */
   return lp->status != PKT_OK ? lp->status : rc;
+}
+
+int pkt_loop_run (pkt_Loop *lp, char *err) {
+  pkt_loop_begin(lp, err);
+  return pkt_loop_end(lp, run(lp));
+}
+
+int pkt_loop_fetch (pkt_Loop *lp, pkt_Packet *p) {
+  return fetch(lp, p);
+}
+
+void pkt_loop_deliver (pkt_Loop *lp, const pkt_Packet *p, int pass) {
+  deliver(lp, p, pass);
+}
+
+void pkt_loop_tick (pkt_Loop *lp, const pkt_Packet *p) {
+  if (lp->ticking) tick(lp, p);
+}
+
+void pkt_loop_report (pkt_Loop *lp) {
+  if (lp->report && *lp->report) report(lp);
 }

@@ -45,6 +45,8 @@ typedef struct pkt_Loop {
   volatile sig_atomic_t *report;  /* refresh the stats, PKT_LOOP_REPORT */
   void (*hook) (struct pkt_Loop *lp, int event);  /* NULL: none */
   void *ud;                 /* the hook's */
+  int writerticks;          /* the sinks' ticks are the caller's
+                            ** (pkt_loop_tick, worker.c), not fetch's */
   int status;               /* (the loop's own) */
   int halted;               /* (the loop's own) a sink took no more */
   int paceend;              /* (the loop's own) the pacer said stop */
@@ -62,5 +64,24 @@ typedef struct pkt_Loop {
 ** are flushed before it returns, so st->passed counts what the outputs
 ** have. */
 int pkt_loop_run (pkt_Loop *lp, char *err);
+
+/*
+** The loop's parts, for a run that reads, runs the script and writes in
+** different threads (worker.c): pkt_loop_begin, then any number of the
+** middle ones from one thread, then pkt_loop_end (the sinks flushed; its
+** result as pkt_loop_run's, rc the script side's).
+*/
+void pkt_loop_begin (pkt_Loop *lp, char *err);
+int pkt_loop_end (pkt_Loop *lp, int rc);
+/* the next packet read (numbered, counted): PKT_PACKET, PKT_RELOAD (only
+** with lp->script), or PKT_END (input over, -c, a stop, a halted sink, or
+** an input error in lp->status) */
+int pkt_loop_fetch (pkt_Loop *lp, pkt_Packet *p);
+/* a verdict: counted, then written by the sinks its route names */
+void pkt_loop_deliver (pkt_Loop *lp, const pkt_Packet *p, int pass);
+/* the sinks' clocks before packet p is written (lp->writerticks) */
+void pkt_loop_tick (pkt_Loop *lp, const pkt_Packet *p);
+/* SIGUSR1's report when its flag is set */
+void pkt_loop_report (pkt_Loop *lp);
 
 #endif

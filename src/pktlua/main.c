@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "worker.h"
 
 
 /*
@@ -170,7 +171,9 @@ static void printcause (const char *what, uint64_t n, uint64_t first) {
             (unsigned long long)n, what, (unsigned long long)first);
 }
 
-static void printstats (const pkt_Options *o, const pkt_Stats *st) {
+/* W: --workers N's, for the per-worker counters (NULL: one worker) */
+static void printstats (const pkt_Options *o, const pkt_Stats *st,
+                        pkt_Workers *W) {
   if (o->statsjson) {
     fprintf(stderr, "{\"read\":%llu,\"passed\":%llu,\"failed\":%llu,"
             "\"emitted\":%llu,\"dropped\":%llu,\"outside\":%llu,"
@@ -198,6 +201,7 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
     else
       fputs(",\"kernel\":null", stderr);
     printreplayjson(o, st);
+    if (W) pkt_workers_json(W, stderr);
     fputs("}\n", stderr);
     return;
   }
@@ -237,6 +241,7 @@ static void printstats (const pkt_Options *o, const pkt_Stats *st) {
     fprintf(stderr, "pktlua: kernel: %u packets received, %u dropped, "
             "%u dropped by the interface\n", st->kreceived, st->kdropped,
             st->kifdropped);
+  if (st->haskernel && W) pkt_workers_kernel(W, stderr);
 }
 
 static double now (void) {
@@ -247,6 +252,7 @@ static double now (void) {
 
 typedef struct Progress {
   const pkt_Options *o;
+  pkt_Workers *W;           /* --workers N's, NULL: one worker */
   int on;                   /* stderr is a terminal, a file is read, no -q */
   double start, last;       /* times of the start and of the last line */
   int shown;                /* a line is on screen */
@@ -396,13 +402,17 @@ static void onloop (pkt_Loop *lp, int event) {
     case PKT_LOOP_PROGRESS:
       if (pg->on) progress(pg, lp->src, lp->st, lp->pacer);
       break;
-    case PKT_LOOP_REPORT:
+    case PKT_LOOP_REPORT: {
+      pkt_Stats sum;  /* with the workers' */
       progressclear(pg);
       lp->st->elapsed = now() - pg->start;
       if (lp->pacer) pkt_pacer_report(lp->pacer, lp->st);
       lp->st->loop = lp->loop;
-      printstats(pg->o, lp->st);
+      sum = *lp->st;
+      if (pg->W) pkt_workers_sum(pg->W, &sum, 0);
+      printstats(pg->o, &sum, pg->W);
       break;
+    }
   }
 }
 
@@ -428,6 +438,7 @@ int main (int argc, char **argv) {
   pkt_Sink *order[2 * PKT_MAXOUTPUTS];
   int nfiles = 0, ninjects = 0, i;
   pkt_Script *script = NULL;
+  pkt_Workers *W = NULL;    /* --workers N: the scripts are theirs */
   pkt_Stats st;
   Progress pg;
   pkt_Loop lp;
@@ -470,7 +481,12 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if ((rc = pkt_source_open(&src, &o, err)) != PKT_OK) {
+  /* -i with workers: a capture each, in one fanout group, all opened
+  ** before -Z */
+  if (o.iface && o.workers > 1 && script)
+    rc = pkt_source_openfanoutset(&src, &o, o.workers, err);
+  else rc = pkt_source_open(&src, &o, err);
+  if (rc != PKT_OK) {
     /* PKT_END: a stop signal came while the input was awaited */
     if (rc != PKT_END) {
       fprintf(stderr, "pktlua: %s\n", err);
@@ -516,15 +532,22 @@ int main (int argc, char **argv) {
     goto done;
   }
   closeonexec();  /* before the script's chunk can run a program */
-  /* the script's own code runs as USER, and may not start: no output */
-  if (script && pkt_script_start(script, src->linktype, err) != PKT_OK) {
+  /* the script's own code runs as USER, and may not start: no output.
+  ** With --workers N its chunk runs in each worker's state */
+  rc = PKT_OK;
+  if (script && o.workers > 1) {
+    rc = pkt_workers_new(&W, &o, script, src->linktype, err);
+    script = NULL;  /* worker 1's now */
+  }
+  else if (script) rc = pkt_script_start(script, src->linktype, err);
+  if (rc != PKT_OK) {
     fprintf(stderr, "pktlua: %s\n", err);
     status = PKT_EXIT_USAGE;
     goto done;
   }
   /* the outputs' link type: the script's (pktlua.linktype), which the
   ** files' headers then say, else the input's */
-  o.outlinktype = pkt_script_linktype(script);
+  o.outlinktype = W ? pkt_workers_linktype(W) : pkt_script_linktype(script);
   for (i = 0; i < ninjects; i++)
     if (pkt_sink_injectlink(injects[i], o.outlinktype >= 0 ?
                             pkt_dlt(o.outlinktype) : src->dlt,
@@ -549,6 +572,7 @@ int main (int argc, char **argv) {
     setitimer(ITIMER_REAL, &half, NULL);
   }
   pg.o = &o;
+  pg.W = W;
   pg.on = !o.quiet && isatty(2) &&
           (src->ops->progress(src) >= 0.0 || o.timing != PKT_TIMING_NONE ||
            o.iface);
@@ -578,7 +602,9 @@ int main (int argc, char **argv) {
   lp.hook = onloop;
   lp.ud = &pg;
   err[0] = '\0';
-  rc = pkt_loop_run(&lp, err);
+  rc = !W ? pkt_loop_run(&lp, err)
+     : o.iface ? pkt_workers_runlive(W, &lp, err)
+     : pkt_workers_run(W, &lp, err);
   st.elapsed = now() - pg.start;
   if ((o.rotsecs > 0 || o.rotcmd) && o.iface) {  /* the timer, if set */
     struct itimerval off = { {0, 0}, {0, 0} };
@@ -596,9 +622,13 @@ int main (int argc, char **argv) {
 
 finish:
   sig_source = NULL;
-  if (script && pkt_script_finish(script, &st) != PKT_OK &&
-      status == PKT_EXIT_OK)
-    status = PKT_EXIT_SCRIPT;
+  /* finish() in every state, then merge() the results */
+  if (W) rc = pkt_workers_finish(W, &st);
+  else if (script && (rc = pkt_script_finish(script, &st)) == PKT_OK)
+    rc = pkt_script_merge(&script, 1, src->linktype, &st);
+  else rc = PKT_OK;
+  if (rc != PKT_OK && status == PKT_EXIT_OK) status = PKT_EXIT_SCRIPT;
+  if (W) pkt_workers_sum(W, &st, 1);
   /* packets lost to refused injections: the run went on, but not all
   ** that passed went out */
   if (st.injecterrors > 0) status = PKT_EXIT_FAIL;
@@ -614,19 +644,20 @@ finish:
   }
   nfiles = 0;
   if (src) src->ops->stats(src, &st);
-  st.luamem = pkt_script_memory(script);
-  if (!o.quiet || o.statsjson) printstats(&o, &st);
+  if (!W) st.luamem = pkt_script_memory(script);
+  if (!o.quiet || o.statsjson) printstats(&o, &st, W);
   printed = 1;
 done:
   /* monitoring gets its record whatever ended the run */
   if (o.statsjson && !printed) {
     st.luamem = pkt_script_memory(script);
-    printstats(&o, &st);
+    printstats(&o, &st, NULL);
   }
   sig_source = NULL;
   for (i = 0; i < nfiles; i++) pkt_sink_close(sinks[i], err);
   for (i = 0; i < ninjects; i++) pkt_sink_close(injects[i], err);
   pkt_script_close(script);
+  pkt_workers_close(W);
   pkt_source_close(src);
   pkt_options_free(&o);
   return status;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lua.h>
 
@@ -29,7 +30,8 @@ static const char usage_text[] =
 "              [--max-instructions=N] [--max-lua-memory=SIZE]\n"
 "              [--timing=original|topspeed | -x F | --pps=N | --mbps=N |\n"
 "               --topspeed] [--loop=N] [--duration=SECONDS] [--limit=N]\n"
-"              [--shard=K/N] [BPF expression]\n";
+"              [--shard=K/N] [--workers=N|auto] [--fanout=hash|cpu|lb]\n"
+"              [BPF expression]\n";
 
 static const char help_text[] =
 "Run every packet of a capture file or an interface through a Lua script.\n"
@@ -107,6 +109,18 @@ static const char help_text[] =
 "                 a connection, and all fragments of a datagram, in one\n"
 "                 share; N runs with K = 1..N together do the whole input\n"
 "                 (-c counts packets read, in the share or not)\n"
+"  --workers=N|auto\n"
+"                 run the script in N Lua states, one thread each (auto:\n"
+"                 one per online CPU); a flow's packets all go to one\n"
+"                 worker (the shares of --shard), and the output keeps the\n"
+"                 input's order (-r; with -i, see --fanout)\n"
+"  --fanout=hash|cpu|lb\n"
+"                 -i with several workers: each worker captures on its own\n"
+"                 socket, and the kernel hands each packet to one of them\n"
+"                 (PACKET_FANOUT): by a hash of its flow, both ways of a\n"
+"                 connection to one worker, IPv4 fragments reassembled\n"
+"                 first (hash, the default); by the CPU that received it;\n"
+"                 or in turn (lb). Only hash keeps a flow on one worker\n"
 "Reporting:\n"
 "  -q             no progress line, no summary at exit\n"
 "  -v             more detail: link type at start, script tracebacks\n"
@@ -129,7 +143,9 @@ static const char help_text[] =
 "Returning false drops the packet; "
 "true or nil passes it (to the default\n"
 "output); an output's name or a list of names sends it there. finish()\n"
-"(optional) runs once at the end. pktlua.kind(\"filter\" or \"rewriter\")\n"
+"(optional) runs once at the end, in every worker; merge(results)\n"
+"(optional) then gets what they returned, in a fresh state.\n"
+"info.worker is the worker (1..N). pktlua.kind(\"filter\" or \"rewriter\")\n"
 "in the chunk says what a packet the script fails on becomes by default.\n"
 "Signals: INT/TERM stop cleanly, HUP reloads the script, USR1 prints stats.\n"
 "Exit status: 0 ok, 1 runtime, input or output error, 2 usage error or a\n"
@@ -140,7 +156,7 @@ enum {
   OPT_STATS = 256, OPT_ONERROR, OPT_MAXINSTR, OPT_MAXMEM, OPT_VERSION,
   OPT_FORMAT, OPT_TIMING, OPT_PPS, OPT_MBPS, OPT_TOPSPEED, OPT_LOOP,
   OPT_DURATION, OPT_LIMIT, OPT_SHARD, OPT_IMMEDIATE, OPT_NOIMMEDIATE,
-  OPT_FIXCKSUM
+  OPT_FIXCKSUM, OPT_WORKERS, OPT_FANOUT
 };
 
 static const struct option longopts[] = {
@@ -164,6 +180,8 @@ static const struct option longopts[] = {
   {"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
   {"no-immediate-mode", no_argument, NULL, OPT_NOIMMEDIATE},
   {"fix-checksums", no_argument, NULL, OPT_FIXCKSUM},
+  {"workers", required_argument, NULL, OPT_WORKERS},
+  {"fanout", required_argument, NULL, OPT_FANOUT},
   {NULL, 0, NULL, 0}
 };
 
@@ -249,6 +267,19 @@ static int getreal (const char *opt, const char *s, double max, double *v) {
     return bad("option %s: '%s' is not a number", opt, s);
   if (errno == ERANGE || !(*v > 0.0) || *v > max)
     return bad("option %s: %s: out of range (0, %g]", opt, s, max);
+  return PKT_OK;
+}
+
+/* --workers N (1..PKT_MAXWORKERS) or auto: the online CPUs */
+static int getworkers (pkt_Options *o, const char *s) {
+  long long n;
+  if (strcmp(s, "auto") == 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    n = cpus < 1 ? 1 : cpus > PKT_MAXWORKERS ? PKT_MAXWORKERS : cpus;
+  }
+  else if (getnum("--workers", s, 1, PKT_MAXWORKERS, &n) != PKT_OK)
+    return PKT_ERROR_USAGE;
+  o->workers = (int)n;
   return PKT_OK;
 }
 
@@ -421,6 +452,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   int c;
   long long n;
   const char *chosen = NULL;  /* the timing option given */
+  int fanoutgiven = 0;
   memset(o, 0, sizeof(*o));
   o->outlinktype = -1;  /* main.c: the script's, once it started */
   o->outputs = calloc(PKT_MAXOUTPUTS, sizeof(*o->outputs));
@@ -431,6 +463,7 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   o->loops = 1;
   o->immediate = -1;
   o->promisc = 1;
+  o->workers = 1;
   o->buffered = 1;
   o->onerror = PKT_ONERR_DEFAULT;
   opterr = 0;  /* our own messages */
@@ -523,6 +556,9 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
       case OPT_SHARD:
         if (getshard(o, optarg) != PKT_OK) return PKT_ERROR_USAGE;
         break;
+      case OPT_WORKERS:
+        if (getworkers(o, optarg) != PKT_OK) return PKT_ERROR_USAGE;
+        break;
       case OPT_DURATION:
         if (getreal("--duration", optarg, 1e9, &o->duration) != PKT_OK)
           return PKT_ERROR_USAGE;
@@ -540,6 +576,14 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
       case OPT_IMMEDIATE: o->immediate = 1; break;
       case OPT_NOIMMEDIATE: o->immediate = 0; break;
       case OPT_FIXCKSUM: o->fixcksum = 1; break;
+      case OPT_FANOUT:
+        if (strcmp(optarg, "hash") == 0) o->fanout = PKT_FANOUT_HASH;
+        else if (strcmp(optarg, "cpu") == 0) o->fanout = PKT_FANOUT_CPU;
+        else if (strcmp(optarg, "lb") == 0) o->fanout = PKT_FANOUT_LB;
+        else
+          return bad("option --fanout: '%s' is not hash, cpu or lb", optarg);
+        fanoutgiven = 1;
+        break;
       case OPT_STATS:
         if (strcmp(optarg, "json") != 0)
           return bad("option --stats: '%s' is not json", optarg);
@@ -584,6 +628,9 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
     }
   }
   if (joinfilter(o, argc, argv) != PKT_OK) return PKT_ERROR_USAGE;
+  if (fanoutgiven && o->rfile)
+    return bad("--fanout spreads a live capture over the workers: it "
+               "needs -i");
   return crosscheck(o, chosen);
 }
 

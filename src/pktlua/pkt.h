@@ -66,6 +66,15 @@ enum pkt_OnError {
   PKT_ONERR_DEFAULT, PKT_ONERR_PASS, PKT_ONERR_DROP, PKT_ONERR_ABORT
 };
 
+/* --fanout: how the kernel spreads a live interface's packets over the
+** workers' captures (fanout.c) */
+enum pkt_Fanout {
+  PKT_FANOUT_HASH,          /* by flow, both ways of a connection to one
+                            ** worker; IPv4 fragments reassembled first */
+  PKT_FANOUT_CPU,           /* by the CPU that received the packet */
+  PKT_FANOUT_LB             /* round robin: no flow affinity */
+};
+
 /* -w outputs; a script's verdict routes each packet to some of them */
 #define PKT_MAXOUTPUTS 64   /* route bits in a uint64_t */
 #define PKT_MAXNAME    32   /* bytes of an output's name */
@@ -76,6 +85,9 @@ typedef struct pkt_Output {
   const char *file;         /* -w: NULL: none */
   const char *iface;        /* -o: NULL: none */
 } pkt_Output;
+
+/* --workers: at most this many (a record's worker fits a byte) */
+#define PKT_MAXWORKERS 256
 
 /* when passed packets leave (pacer.c; --timing, -x, --pps, --mbps) */
 enum pkt_Timing {
@@ -111,6 +123,8 @@ typedef struct pkt_Options {
                                -1: not given (on with -o, off otherwise) */
   int fixcksum;             /* --fix-checksums: TCP/UDP sums before -o */
   int promisc;              /* 0 with -p */
+  int fanout;               /* --fanout: enum pkt_Fanout, how the workers'
+                            ** live captures share the interface */
   int quiet;                /* -q: no progress line, no stats summary */
   int verbose;              /* -v: tracebacks, details on stderr */
   int buffered;             /* 0 with -U: flush the output every packet */
@@ -128,6 +142,7 @@ typedef struct pkt_Options {
   long long loops;          /* --loop: times the file is sent, 0: forever */
   double duration;          /* --duration in seconds, 0: none */
   unsigned shardk, shardn;  /* --shard K/N (flowhash.h), shardn 0: none */
+  int workers;              /* --workers: Lua states in threads (1) */
   int outlinktype;          /* set by main.c once the script started: the
                             ** LINKTYPE_ it declared (pktlua.linktype) for
                             ** every output, -1: the input's */

@@ -241,6 +241,7 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
     return NULL;
   }
   S->o = o;
+  S->info.worker = 1;
   L = S->L = lua_newstate(pkt_alloc, S);
   if (L == NULL) {
     snprintf(err, PKT_ERRSIZE, "cannot create a Lua state");
@@ -281,7 +282,7 @@ pkt_Script *pkt_script_new (const pkt_Options *o, char *err) {
 /* the global `name` as the script defined it: a raw lookup, so a
 ** "strict globals" __index on _G is not asked about functions the script
 ** may leave out (and no script code runs to find them) */
-static int rawglobal (lua_State *L, const char *name) {
+int pkt_rawglobal (lua_State *L, const char *name) {
   lua_pushglobaltable(L);
   lua_pushstring(L, name);
   lua_rawget(L, -2);
@@ -304,7 +305,7 @@ static int declaredkind (lua_State *L) {
 /* the chunk, then the packet function it defined, in one protected call */
 static int runchunk (lua_State *L) {
   lua_call(L, 0, 0);
-  rawglobal(L, "packet");
+  pkt_rawglobal(L, "packet");
   return 1;
 }
 
@@ -432,12 +433,17 @@ static int verdict (const pkt_Script *S) {
 ** The typo case: a script that failed on every packet it was given, and
 ** on PKT_FIRSTFAILS of them, would fail on the whole capture. It is
 ** stopped (its packets had their verdict) unless --on-error=pass said to
-** run on regardless. Counted on the error path only: packet p is the
-** (p->no - readbase)th the script saw.
+** run on regardless. Counted on the error path only: the script saw the
+** packets st counts as read (outside --shard's share, or given to another
+** worker, they are not) since readbase.
 */
-static int failsall (pkt_Script *S, const pkt_Packet *p) {
+static uint64_t seen (const pkt_Stats *st) {
+  return st->read - st->outside;
+}
+
+static int failsall (pkt_Script *S, const pkt_Stats *st) {
   if (S->o->onerror == PKT_ONERR_PASS || S->pkterrors < PKT_FIRSTFAILS ||
-      S->pkterrors != p->no - S->readbase)
+      S->pkterrors != seen(st) - S->readbase)
     return 0;
   fprintf(stderr, "pktlua: the script failed on each of its first %d "
           "packets: stopped (fix the error shown above; --on-error=pass "
@@ -456,7 +462,7 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
   Batch b;
   if (!S->ran) {
     S->ran = 1;
-    S->readbase = st->read;
+    S->readbase = seen(st);
   }
   memset(&b, 0, sizeof(b));
   b.S = S;
@@ -493,15 +499,17 @@ int pkt_script_run (pkt_Script *S, pkt_Fetch fetch, pkt_Deliver deliver,
       return PKT_ERROR_SCRIPT;
     }
     deliver(ud, &b.p, verdict(S) == PKT_ONERR_PASS);
-    if (failsall(S, &b.p)) return PKT_ERROR_SCRIPT;
+    if (failsall(S, st)) return PKT_ERROR_SCRIPT;
   }
 }
 
 /* }====================================================== */
 
 
+/* finish(), its first result kept for merge (script_merge.c) */
 static int runfinish (lua_State *L) {
-  lua_call(L, 0, 0);
+  lua_call(L, 0, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, PKT_RESULTKEY);
   return 0;
 }
 
@@ -540,7 +548,7 @@ int pkt_script_finish (pkt_Script *S, pkt_Stats *st) {
   }
   /* raw, and outside the cap: a script that filled its heap still
   ** finishes (or, without a finish, has nothing to fail) */
-  if (rawglobal(L, "finish") != LUA_TFUNCTION) {
+  if (pkt_rawglobal(L, "finish") != LUA_TFUNCTION) {
     lua_pop(L, 1);
     return PKT_OK;
   }
@@ -574,11 +582,17 @@ int pkt_script_reload (pkt_Script **pS, int linktype, pkt_Stats *st) {
     return PKT_ERROR;
   }
   /* the old script ends as at exit: it may have something to report */
-  pkt_script_finish(old, st);
+  S->info.worker = old->info.worker;
+  if (pkt_script_finish(old, st) == PKT_OK)
+    pkt_script_merge(&old, 1, linktype, st);
   pkt_script_close(old);
   *pS = S;
   if (!S->o->quiet) fprintf(stderr, "pktlua: script reloaded\n");
   return PKT_OK;
+}
+
+void pkt_script_setworker (pkt_Script *S, int w) {
+  S->info.worker = w;
 }
 
 int pkt_script_linktype (pkt_Script *S) {

@@ -65,6 +65,19 @@ void pkt_script_close (pkt_Script *S);
 ** "interrupted", and no script code runs after that in this process:
 ** not the rest of a call, not finish(), not a reload's chunk */
 void pkt_script_interrupt (void);
+/* this OS thread runs worker w's script (1..PKT_MAXWORKERS; 0: the main
+** thread), so that pkt_script_interrupt reaches it (script_guard.c) */
+void pkt_guard_thread (int w);
+/* a second SIGINT/SIGTERM came: no more script code in this process */
+int pkt_guard_stopped (void);
+/* info.worker of S's packets (1 unless --workers) */
+void pkt_script_setworker (pkt_Script *S, int w);
+/* once every finish() ran: when the script defines merge(results), it
+** runs in a fresh state with the values finish() returned in scripts[0..n)
+** (numbers, strings, booleans, tables of them; script_merge.c). PKT_OK,
+** or PKT_ERROR (reported, counted in st) */
+int pkt_script_merge (pkt_Script *const *scripts, int n, int linktype,
+                      pkt_Stats *st);
 
 
 

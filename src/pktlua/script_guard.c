@@ -5,6 +5,7 @@
 ** library functions replaced so a script cannot step around them.
 */
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include <lua.h>
@@ -21,9 +22,26 @@
 ** resumed (co_resume). Once a second SIGINT/SIGTERM came, `stopping`
 ** stays set: every thread entered later is hooked before it runs, and
 ** the hook fires on every instruction, so no pcall can catch it away.
+** With --workers N every worker thread has its own slot in `running`
+** (slot 0: the main thread), which the handler walks; lock-free atomics
+** are safe in a signal handler and between threads.
 */
-static lua_State *volatile running;      /* the thread running, or NULL */
-static volatile sig_atomic_t stopping;   /* pkt_script_interrupt called */
+static _Atomic(lua_State *) running[PKT_MAXWORKERS + 1];  /* per thread */
+static atomic_int stopping;              /* pkt_script_interrupt called */
+static _Thread_local int slot;           /* this thread's in running */
+
+/* the thread running in this OS thread's slot */
+static void setrunning (lua_State *L) {
+  atomic_store_explicit(&running[slot], L, memory_order_release);
+}
+
+static int isstopping (void) {
+  return atomic_load_explicit(&stopping, memory_order_relaxed);
+}
+
+void pkt_guard_thread (int worker) {
+  slot = worker;
+}
 
 static pkt_Script *scriptof (lua_State *L) {
   void *ud;
@@ -66,7 +84,7 @@ void pkt_guard_arm (pkt_Script *S) {
     S->call++;
     S->exhausted = 0;
     lua_sethook(S->L, hook_budget, LUA_MASKCOUNT, (int)S->o->maxinstr);
-    if (stopping) setinterrupt(S->L);
+    if (isstopping()) setinterrupt(S->L);
   }
 }
 
@@ -84,7 +102,7 @@ static void armthread (pkt_Script *S, lua_State *L) {
       lua_sethook(L, hook_budget, LUA_MASKCOUNT, (int)S->o->maxinstr);
     }
   }
-  if (stopping) setinterrupt(L);
+  if (isstopping()) setinterrupt(L);
 }
 
 int pkt_guard_call (pkt_Script *S, lua_CFunction f, int nargs,
@@ -96,29 +114,33 @@ int pkt_guard_call (pkt_Script *S, lua_CFunction f, int nargs,
   lua_sethook(L, NULL, 0, 0);  /* a hook from earlier code */
   pkt_guard_arm(S);
   S->inlua = 1;
-  running = L;
-  if (stopping) setinterrupt(L);
+  setrunning(L);
+  if (isstopping()) setinterrupt(L);
   status = lua_pcall(L, nargs, nresults, SLOT_MSGH);
-  running = NULL;
+  setrunning(NULL);
   S->inlua = 0;
   lua_sethook(L, NULL, 0, 0);
   return status;
 }
 
 void pkt_guard_running (lua_State *L) {
-  running = L;
-  if (L != NULL && stopping) setinterrupt(L);
+  setrunning(L);
+  if (L != NULL && isstopping()) setinterrupt(L);
 }
 
 int pkt_guard_stopped (void) {
-  return stopping;
+  return isstopping();
 }
 
 void pkt_script_interrupt (void) {
-  lua_State *L = running;
-  stopping = 1;
-  /* lua_sethook is safe in a signal handler (lua.c does the same) */
-  if (L != NULL) setinterrupt(L);
+  int i;
+  atomic_store(&stopping, 1);
+  /* lua_sethook is safe in a signal handler (lua.c does the same); a
+  ** worker's state gets it from the main thread, as a handler would */
+  for (i = 0; i <= PKT_MAXWORKERS; i++) {
+    lua_State *L = atomic_load(&running[i]);
+    if (L != NULL) setinterrupt(L);
+  }
 }
 
 /* ---- coroutines: each resume keeps the thread running known ---- */
@@ -134,10 +156,10 @@ static int resumeco (lua_State *L, lua_State *co, int narg) {
     return -1;
   }
   lua_xmove(L, co, narg);
-  running = co;
+  setrunning(co);
   armthread(S, co);
   status = lua_resume(co, L, narg, &nres);
-  running = L;
+  setrunning(L);
   armthread(S, L);  /* a budget spent or a stop there ends the caller */
   if (status != LUA_OK && status != LUA_YIELD) {
     lua_xmove(co, L, 1);  /* the error */
@@ -156,10 +178,10 @@ static int resumeco (lua_State *L, lua_State *co, int narg) {
 ** code), with co known as the thread running */
 static int resetco (lua_State *L, lua_State *co) {
   int status;
-  running = co;
+  setrunning(co);
   armthread(scriptof(L), co);
   status = lua_resetthread(co);
-  running = L;
+  setrunning(L);
   armthread(scriptof(L), L);
   return status;
 }

@@ -35,8 +35,8 @@
 ** not even layers.c's walk), before packet() is called, so they describe
 ** the packet as it came in, or as the last edit left it.
 **
-** The rest (len, sec, nsec, loop, flow, interface, ifname, comment) is
-** computed when read, by D's __index, info_index.
+** The rest (len, sec, nsec, loop, flow, interface, ifname, comment,
+** worker) is computed when read, by D's __index, info_index.
 **
 ** An edit (pktlua.insert, remove, resize) stores caplen, l3 and ipversion
 ** again where they are stored, and, where D caches l4, makes info's
@@ -51,11 +51,13 @@
 */
 enum {  /* fieldnames' order: the per-packet reads first (fieldof's loop) */
   F_L4, F_PROTO, F_FRAGMENT, F_LEN, F_SEC, F_NSEC, F_LINKTYPE, F_LOOP,
-  F_CAPLEN, F_L3, F_IPVERSION, F_IFACE, F_IFNAME, F_COMMENT, F_FLOW
+  F_CAPLEN, F_L3, F_IPVERSION, F_IFACE, F_IFNAME, F_COMMENT, F_FLOW,
+  F_WORKER
 };
 static const char *const fieldnames[PKT_INFO_NFIELDS] = {
   "l4", "proto", "fragment", "len", "sec", "nsec", "linktype", "loop",
-  "caplen", "l3", "ipversion", "interface", "ifname", "comment", "flow"
+  "caplen", "l3", "ipversion", "interface", "ifname", "comment", "flow",
+  "worker"
 };
 
 /* the fields stored in info (R_) and cached in D (C_), by slot */
@@ -165,6 +167,7 @@ static int info_index (lua_State *L) {
                                       (const unsigned char *)in->pkt->mem,
                                       in->pkt->len, in->l3));
       break;
+    case F_WORKER: lua_pushinteger(L, in->worker); break;
     default: lua_pushnil(L); break;  /* a key nobody set */
   }
   return 1;
@@ -259,7 +262,7 @@ static int info_newindex (lua_State *L) {
       lua_rawset(L, 1);
       return 0;
     case F_LINKTYPE: case F_L4: case F_PROTO: case F_FRAGMENT:
-    case F_LOOP: case F_IFACE: case F_IFNAME: case F_FLOW:
+    case F_LOOP: case F_IFACE: case F_IFNAME: case F_FLOW: case F_WORKER:
       return luaL_error(L, "info.%s is read-only (only info.sec, "
                         "info.nsec, info.len and info.comment can be "
                         "written)", fieldnames[f]);

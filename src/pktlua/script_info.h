@@ -11,7 +11,7 @@
 #include "lmemlib.h"
 #include "pkt.h"
 
-#define PKT_INFO_NFIELDS 15  /* info's fields (script_info.c's fieldnames) */
+#define PKT_INFO_NFIELDS 16  /* info's fields (script_info.c's fieldnames) */
 #define PKT_INFO_NCACHED 4   /* of which D caches (script_info.c) */
 /* stack slots of pkt_info_new: info, D, info's metatable, "__index", the
 ** names of the 3 stored and the cached fields, info.fragment's 3 values */
@@ -21,6 +21,7 @@ typedef struct pkt_Info {
   lua_Integer len, sec, nsec;  /* the computed fields, this packet's */
   int ipversion;               /* info.ipversion, 0: false */
   int linktype;                /* the source's link type */
+  int worker;                  /* info.worker: 1..N with --workers N */
   long l3;                     /* this packet's IP header, 0-based, or -1 */
   const luamem_Head *pkt;      /* the bytes info.l4 is looked for in */
   uint64_t loop;               /* info.loop */

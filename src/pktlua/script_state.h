@@ -49,6 +49,13 @@ struct pkt_Script {
   int outlinktype;           /* pktlua.linktype's LINKTYPE_, -1: none */
 };
 
+/* pushes the global `name` as the script defined it (a raw lookup: no
+** __index of the script's runs) and returns its type (script.c) */
+int pkt_rawglobal (lua_State *L, const char *name);
+
+/* the registry key of finish()'s result, which merge() gets */
+#define PKT_RESULTKEY "pktlua.result"
+
 /* ---- script_guard.c ---- */
 
 /* Calls f with the nargs values on top of the stack as a protected call
@@ -61,8 +68,6 @@ void pkt_guard_arm (pkt_Script *S);
 /* L starts running script code (NULL: none runs any more); a stop that
 ** came before reaches it */
 void pkt_guard_running (lua_State *L);
-/* a second SIGINT/SIGTERM came: no more script code in this process */
-int pkt_guard_stopped (void);
 /* replaces the library functions that would escape the guard: coroutine
 ** resume/wrap/close, debug.sethook, setmetatable with a __gc */
 void pkt_guard_libs (lua_State *L);

@@ -87,7 +87,9 @@ notng:
   return 0;
 }
 
-int pkt_source_open (pkt_Source **out, const pkt_Options *o, char *err) {
+/* the source the options ask for; group: see pkt_source_openfanout */
+static int opensource (pkt_Source **out, const pkt_Options *o, int *group,
+                       char *err) {
   pkt_Source *s;
   int rc;
   *out = NULL;
@@ -98,7 +100,7 @@ int pkt_source_open (pkt_Source **out, const pkt_Options *o, char *err) {
     rc = pkt_source_opensavefile(&s, o->rfile, err);
     if (rc == PKT_OK) s = pkt_source_fastpcap(s);
   }
-  else rc = pkt_source_openlive(&s, o, err);
+  else rc = pkt_source_openlive(&s, o, group, err);
   if (rc != PKT_OK) return rc;
   if (o->filter && (rc = s->ops->setfilter(s, o->filter, err)) != PKT_OK) {
     pkt_source_close(s);
@@ -106,4 +108,17 @@ int pkt_source_open (pkt_Source **out, const pkt_Options *o, char *err) {
   }
   *out = s;
   return PKT_OK;
+}
+
+int pkt_source_open (pkt_Source **out, const pkt_Options *o, char *err) {
+  return opensource(out, o, NULL, err);
+}
+
+int pkt_source_openfanout (pkt_Source **out, const pkt_Options *o,
+                           int *group, char *err) {
+  if (o->iface == NULL) {
+    snprintf(err, PKT_ERRSIZE, "a fanout group is for live capture (-i)");
+    return PKT_ERROR_USAGE;
+  }
+  return opensource(out, o, group, err);
 }

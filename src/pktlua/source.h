@@ -60,6 +60,11 @@ struct pkt_Source {
 /* opens the source the options ask for, with their BPF filter: PKT_OK
 ** and *out, or PKT_ERROR / PKT_ERROR_USAGE (bad filter) with err */
 int pkt_source_open (pkt_Source **out, const pkt_Options *o, char *err);
+/* one of several live captures of o->iface that share its packets (one
+** per worker): as pkt_source_open, and joined to the fanout group *group
+** (o->fanout; *group < 0: a new group, whose id is stored there) */
+int pkt_source_openfanout (pkt_Source **out, const pkt_Options *o,
+                           int *group, char *err);
 /* closes and frees (NULL is fine) */
 void pkt_source_close (pkt_Source *s);
 
@@ -88,8 +93,21 @@ static inline uint32_t pkt_rd32 (const unsigned char *p, int swap) {
   return v;
 }
 
-/* source_live.c */
-int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err);
+/* source_live.c: group NULL: a capture of its own, else one joined to
+** the fanout group *group (pkt_fanout_join) */
+int pkt_source_openlive (pkt_Source **out, const pkt_Options *o,
+                         int *group, char *err);
+/* the kernel's counters of a live source s, as the thread reading it
+** last saw them (every LIVE_CHECKEVERY packets, on a wakeup, at its
+** stats), added to st: safe from any thread */
+void pkt_live_published (pkt_Source *s, pkt_Stats *st);
+/* source_fanout.c: -i with --workers N, n live captures of o->iface in
+** one fanout group, each with the filter: one source that stands for all
+** of them (its stats the sum of pkt_live_published, its wakeup every
+** member's); each worker reads its member (pkt_source_member) */
+int pkt_source_openfanoutset (pkt_Source **out, const pkt_Options *o,
+                              int n, char *err);
+pkt_Source *pkt_source_member (pkt_Source *set, int i);
 /* source_savefile.c */
 int pkt_source_opensavefile (pkt_Source **out, const char *name, char *err);
 pcap_t *pkt_savefile_pcap (pkt_Source *s);

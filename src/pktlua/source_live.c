@@ -12,10 +12,12 @@
 ** twice libpcap's, and with -o a snaplen of the MTU, so that V2's slots
 ** are small.
 */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fanout.h"
 #include "source.h"
 
 #define LIVE_TIMEOUT_MS 50  /* a block waits this long at most (V3) */
@@ -28,6 +30,10 @@ typedef struct Live {
   int bufkib;               /* the kernel buffer asked for */
   unsigned seen;            /* packets since the last look at the drops */
   int warned;               /* the kernel's drops were told */
+  /* the kernel's counters as the reading thread last saw them, for
+  ** another thread's report (--workers: pkt_live_published) */
+  atomic_uint pubrecv, pubdrop, pubifdrop;
+  atomic_int published;
 } Live;
 
 #define LIVE(s) ((Live *)(s)->priv)
@@ -41,7 +47,12 @@ static void checkdrops (pkt_Source *s) {
   Live *l = LIVE(s);
   struct pcap_stat ps;
   l->seen = 0;
-  if (l->warned || pcap_stats(l->pcap, &ps) != 0 || ps.ps_drop == 0) return;
+  if (pcap_stats(l->pcap, &ps) != 0) return;
+  atomic_store_explicit(&l->pubrecv, ps.ps_recv, memory_order_relaxed);
+  atomic_store_explicit(&l->pubdrop, ps.ps_drop, memory_order_relaxed);
+  atomic_store_explicit(&l->pubifdrop, ps.ps_ifdrop, memory_order_relaxed);
+  atomic_store_explicit(&l->published, 1, memory_order_release);
+  if (l->warned || ps.ps_drop == 0) return;
   l->warned = 1;
   fprintf(stderr, "%spktlua: warning: %s: the kernel dropped %u of %u "
           "packets so far: the capture buffer was full; ",
@@ -68,7 +79,8 @@ static int live_next (pkt_Source *s, pkt_Packet *p, char *err) {
     if (++LIVE(s)->seen >= LIVE_CHECKEVERY) checkdrops(s);
     return PKT_PACKET;
   }
-  if (rc == 0) checkdrops(s);  /* a timeout: nothing came for a while */
+  /* a timeout (nothing came for a while), or a wakeup */
+  if (rc == 0 || rc == PCAP_ERROR_BREAK) checkdrops(s);
   if (rc == 0 || rc == PCAP_ERROR_BREAK) return PKT_AGAIN;  /* signal */
   snprintf(err, PKT_ERRSIZE, "%s", pcap_geterr(LIVE(s)->pcap));
   return PKT_ERROR;
@@ -96,6 +108,16 @@ static void live_stats (pkt_Source *s, pkt_Stats *st) {
     st->kdropped = ps.ps_drop;
     st->kifdropped = ps.ps_ifdrop;
   }
+}
+
+void pkt_live_published (pkt_Source *s, pkt_Stats *st) {
+  Live *l = LIVE(s);
+  if (!atomic_load_explicit(&l->published, memory_order_acquire)) return;
+  st->haskernel = 1;
+  st->kreceived += atomic_load_explicit(&l->pubrecv, memory_order_relaxed);
+  st->kdropped += atomic_load_explicit(&l->pubdrop, memory_order_relaxed);
+  st->kifdropped += atomic_load_explicit(&l->pubifdrop,
+                                         memory_order_relaxed);
 }
 
 static double live_progress (pkt_Source *s) {
@@ -130,7 +152,8 @@ static int defaultsnaplen (const pkt_Options *o) {
   return PKT_SNAPLEN;
 }
 
-int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
+int pkt_source_openlive (pkt_Source **out, const pkt_Options *o,
+                         int *group, char *err) {
   char perr[PCAP_ERRBUF_SIZE] = "";
   pkt_Source *s = pkt_source_new(&live_ops, sizeof(Live));
   pcap_t *p;
@@ -164,6 +187,15 @@ int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
     fprintf(stderr, "pktlua: warning: %s: %s%s%s\n", o->iface,
             pcap_statustostr(rc), pcap_geterr(p)[0] ? ": " : "",
             pcap_geterr(p));
+  /* bound by pcap_activate: the group can be joined now. The moment
+  ** between the two, this socket sees all of the interface's packets,
+  ** as the group's members do: the workers' captures are all open
+  ** before the traffic they split matters (doc/workers.md) */
+  if (group &&
+      pkt_fanout_join(p, o->iface, o->fanout, group, err) != PKT_OK) {
+    pkt_source_close(s);
+    return PKT_ERROR;
+  }
   /* the precision actually in effect */
   s->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
   /* a bridge forwards what it receives; without this, -i X -o X would
@@ -179,6 +211,9 @@ int pkt_source_openlive (pkt_Source **out, const pkt_Options *o, char *err) {
     fprintf(stderr, "pktlua: %s: immediate mode %s, kernel buffer %d KiB, "
             "snaplen %d", o->iface, LIVE(s)->immediate ? "on" : "off",
             LIVE(s)->bufkib, s->snaplen);
+  if (o->verbose && group)
+    fprintf(stderr, ", fanout group %d (%s)", *group,
+            pkt_fanout_name(o->fanout));
   if (o->verbose && !LIVE(s)->immediate)
     fprintf(stderr, ", packets handed over in blocks at most %d ms late",
             LIVE_TIMEOUT_MS);

@@ -1,0 +1,123 @@
+/*
+** batch.h - the records that one reader hands to N workers and one
+** writer (batch.c, doc/workers.md). A ring of K batches, each a few
+** hundred records with their bytes, all allocated before the first
+** packet: the reader fills a batch and publishes it; every worker scans
+** it for the records of its share, runs the script on them in order and
+** writes each verdict into its record; the writer waits until all N are
+** done with the batch and writes the passed records in record order, so
+** the output is a single worker's, byte for byte.
+**
+** Synchronisation: a batch's `ready` is stored with release by the reader
+** once the batch is filled, and loaded with acquire by the workers;
+** `pending` (workers still at it) is decremented with release by each
+** worker and loaded with acquire by the writer, which makes the verdicts,
+** the edited bytes and the emitted packets visible to it. A mutex and two
+** condition variables only put waiting threads to sleep.
+*/
+#ifndef PKT_BATCH_H
+#define PKT_BATCH_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/time.h>
+
+#include "pkt.h"
+
+#define PKT_BATCH_RECORDS 256         /* records of a batch */
+#define PKT_BATCH_BYTES (512 * 1024)  /* its bytes (grows for a record
+                                      ** that would not fit alone) */
+
+/* what became of a record (its worker's verdict) */
+enum pkt_Fate {
+  PKT_FATE_NONE,            /* not handled (yet) */
+  PKT_FATE_DROP,            /* verdict drop */
+  PKT_FATE_PASS,            /* passed, to the outputs of p.route */
+  PKT_FATE_SKIP             /* left alone: the run is ending */
+};
+
+typedef struct pkt_Record {
+  pkt_Packet p;             /* as read; then as its worker left it */
+  struct timeval ts;        /* the timestamp as read (the sinks' clocks) */
+  unsigned char *bytes;     /* the bytes as read, in the batch: an edit */
+  uint32_t caplen;          /* that cuts leaves p.data within them */
+  uint32_t nemit;           /* packets pktlua.emit made while handling it */
+  size_t dataoff;           /* moved: offset of the bytes in the arena */
+  size_t commentoff;        /* commented: offset of the comment there */
+  uint8_t worker;           /* its worker - 1: the flow's share */
+  uint8_t fate;             /* enum pkt_Fate */
+  uint8_t moved;            /* an edit moved the bytes into the arena */
+  uint8_t commented;        /* the script's comment is in the arena */
+  uint8_t last;             /* the run ends after it (a script error
+                            ** ended its worker's run) */
+} pkt_Record;
+
+/* a packet pktlua.emit made: its bytes in the arena */
+typedef struct pkt_Emitted {
+  pkt_Packet p;
+  size_t dataoff;
+} pkt_Emitted;
+
+/*
+** One worker's side of one batch: the bytes of its edited records (an
+** edit moves a packet into the script's reused buffer, which the next
+** packet reuses before the writer has written this one) and the packets
+** it emitted. Grown on demand and kept: no allocation once the run has
+** seen its largest batch. Offsets, not pointers, survive the growth.
+*/
+typedef struct pkt_Arena {
+  unsigned char *buf;
+  size_t used, size;
+  pkt_Emitted *emits;
+  size_t nemits, maxemits;
+  size_t nextemit;          /* (the writer's) the next one to write */
+} pkt_Arena;
+
+typedef struct pkt_Batch {
+  atomic_ullong ready;      /* seq + 1 once filled (0: never) */
+  atomic_int pending;       /* workers not done with it */
+  uint64_t seq;             /* its number in the run, 0-based */
+  int nrec;
+  pkt_Record *rec;          /* PKT_BATCH_RECORDS (owned) */
+  unsigned char *bytes;     /* the records' bytes and comments (owned) */
+  size_t nbytes, size;
+  pkt_Arena *arenas;        /* one per worker (owned) */
+} pkt_Batch;
+
+typedef struct pkt_Ring {
+  pkt_Batch *b;             /* k batches; seq s lives in b[s % k] */
+  int k;
+  int nworkers;
+  atomic_ullong end;        /* batches the run has: workers wait for no
+                            ** seq at or past it (UINT64_MAX: open) */
+  atomic_int quit;          /* the writer stopped: workers skip the rest */
+  pthread_mutex_t mu;
+  pthread_cond_t work;      /* a batch was published, or the end */
+  pthread_cond_t done;      /* a batch's last worker finished it */
+} pkt_Ring;
+
+/* k batches for n workers: PKT_OK or PKT_ERROR (err) */
+int pkt_ring_init (pkt_Ring *r, int k, int n, char *err);
+void pkt_ring_free (pkt_Ring *r);
+/* the reader: room for a record of n bytes in b (its first record may
+** make it grow): NULL when it is full (or out of memory, err) */
+unsigned char *pkt_batch_room (pkt_Batch *b, size_t n, int *fail);
+/* the reader: b holds seq's records, for the workers */
+void pkt_ring_publish (pkt_Ring *r, pkt_Batch *b, uint64_t seq);
+/* the reader: no batch comes after `nbatches` */
+void pkt_ring_close (pkt_Ring *r, uint64_t nbatches);
+/* a worker: batch seq, once published; NULL when the run has no such
+** batch */
+pkt_Batch *pkt_ring_wait (pkt_Ring *r, uint64_t seq);
+/* a worker is done with b */
+void pkt_ring_done (pkt_Ring *r, pkt_Batch *b);
+/* the writer: every worker is done with b (1), or not yet after waiting
+** up to `ms` milliseconds (0) */
+int pkt_ring_finished (pkt_Ring *r, pkt_Batch *b, int ms);
+/* a worker's arena: room for n more bytes (at a->buf + a->used): the
+** offset, or (size_t)-1 when out of memory */
+size_t pkt_arena_add (pkt_Arena *a, const void *src, size_t n);
+/* a worker's arena: one more emitted packet, NULL when out of memory */
+pkt_Emitted *pkt_arena_emit (pkt_Arena *a);
+
+#endif
