@@ -42,6 +42,9 @@
 ** =======================================================
 */
 
+static int wfetch (void *ud, pkt_Packet *p);
+static void wdeliver (void *ud, const pkt_Packet *p, int pass);
+
 int pkt_workers_new (pkt_Workers **out, const pkt_Options *o,
                      pkt_Script *first, int linktype, char *err) {
   pkt_Workers *W = calloc(1, sizeof(*W));
@@ -61,6 +64,8 @@ int pkt_workers_new (pkt_Workers **out, const pkt_Options *o,
     pkt_Worker *w = &W->w[i];
     w->W = W;
     w->index = i + 1;
+    w->fetch = wfetch;
+    w->deliver = wdeliver;
     atomic_init(&w->errors, 0);
     atomic_init(&w->luamem, 0);
   }
@@ -215,7 +220,7 @@ static void *wmain (void *ud) {
   int rc;
   pkt_guard_thread(w->index);
   for (;;) {
-    rc = pkt_script_run(w->S, wfetch, wdeliver, w, &w->st);
+    rc = pkt_script_run(w->S, w->fetch, w->deliver, w, &w->st);
     if (rc != PKT_RELOAD) break;
     pkt_script_reload(&w->S, w->W->linktype, &w->st);
   }
@@ -224,7 +229,7 @@ static void *wmain (void *ud) {
                  ** its record; its other records are left alone */
     if (w->cur) w->cur->last = 1;
     w->ended = 1;
-    while (wfetch(w, &p) != PKT_END) {}
+    while (w->fetch(w, &p) != PKT_END) {}
   }
   return NULL;
 }
