@@ -42,6 +42,9 @@
 ** =======================================================
 */
 
+static int wfetch (void *ud, pkt_Packet *p);
+static void wdeliver (void *ud, const pkt_Packet *p, int pass);
+
 int pkt_workers_new (pkt_Workers **out, const pkt_Options *o,
                      pkt_Script *first, int linktype, char *err) {
   pkt_Workers *W = calloc(1, sizeof(*W));
@@ -61,6 +64,8 @@ int pkt_workers_new (pkt_Workers **out, const pkt_Options *o,
     pkt_Worker *w = &W->w[i];
     w->W = W;
     w->index = i + 1;
+    w->fetch = wfetch;
+    w->deliver = wdeliver;
     atomic_init(&w->errors, 0);
     atomic_init(&w->luamem, 0);
   }
@@ -224,12 +229,12 @@ int pkt_worker_script (pkt_Worker *w, pkt_Fetch fetch,
 static void *wmain (void *ud) {
   pkt_Worker *w = (pkt_Worker *)ud;
   pkt_Packet p;
-  int rc = pkt_worker_script(w, wfetch, wdeliver, w);
+  int rc = pkt_worker_script(w, w->fetch, w->deliver, w);
   if (rc < 0) {  /* a script error ended its run: the writer stops after
                  ** its record; its other records are left alone */
     if (w->cur) w->cur->last = 1;
     w->ended = 1;
-    while (wfetch(w, &p) != PKT_END) {}
+    while (w->fetch(w, &p) != PKT_END) {}
   }
   return NULL;
 }

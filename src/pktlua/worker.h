@@ -25,6 +25,10 @@ typedef struct pkt_Worker {
   int index;                /* 1..N: info.worker, its share + 1 */
   pkt_Script *S;            /* its own state (reloads replace it) */
   pkt_Source *src;          /* its own source; NULL: the shared batches */
+  /* the halves its thread runs the script with: the batches' (worker.c),
+  ** or a driver's that reads src and hands the verdicts to the writer */
+  pkt_Fetch fetch;
+  pkt_Deliver deliver;
   pkt_Stats st;             /* its counters: read (packets it got),
                             ** errors, unknown outputs */
   pthread_t thread;
