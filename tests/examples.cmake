@@ -11,13 +11,13 @@ endforeach()
 # (and, .corpus, over ../shared/captures); dnsname over its generated DNS
 # captures; guide: every command of doc/guide.md gives the output shown
 # there; heap: no Lua allocation per packet in the examples
-foreach(script ttl filter nat anonymize stats vlan fixlen mtu)
+foreach(script ttl filter nat anonymize stats fixlen mtu)
   pktlua_add_shell_test(examples.${script} ${_ex}/${script}.sh CORPUS
                         LABELS examples)
 endforeach()
 # tshark on every frame of every capture, some several times: slow on a
 # loaded machine
-foreach(script sll2eth decap encap)
+foreach(script vlan sll2eth decap encap)
   pktlua_add_shell_test(examples.${script} ${_ex}/${script}.sh CORPUS
                         LABELS examples TIMEOUT 900)
 endforeach()
