@@ -41,6 +41,12 @@ done
 same "halves put back are the capture" <(body "$t/m.pcap") \
   <(body "$t/flows.pcap")
 
+# a BPF expression applies to every file
+"$PKTLUA" -q -r "$t/h1.pcap" -r "$t/h2.pcap" -w "$t/f.pcap" udp
+"$PKTLUA" -q -r "$t/flows.pcap" -w "$t/f1.pcap" udp
+check "the filter kept some packets" [ "$(count "$t/f.pcap")" -gt 0 ]
+same "a filter over two files" <(body "$t/f.pcap") <(body "$t/f1.pcap")
+
 # -c counts merged packets; read counts every file; --loop rewinds all
 n1=$(count "$t/h1.pcap"); n2=$(count "$t/h2.pcap")
 "$PKTLUA" -q -r "$t/h1.pcap" -r "$t/h2.pcap" -c 25 -w "$t/c.pcap"
