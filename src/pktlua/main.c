@@ -371,28 +371,34 @@ static void closeonexec (void) {
   closedir(d);
 }
 
-/* an output naming the -r file would truncate the input before it is
+/* an output naming a -r file would truncate the input before it is
 ** read: that output's file, or NULL */
 static const char *sameasinput (const pkt_Options *o) {
   struct stat a, b;
-  int i;
-  if (!o->rfile) return NULL;
-  if (strcmp(o->rfile, "-") == 0) {
-    if (fstat(0, &a) != 0) return NULL;
-  }
-  else if (stat(o->rfile, &a) != 0) return NULL;
-  for (i = 0; i < o->noutputs; i++) {
-    const char *f = o->outputs[i].file;
-    if (f == NULL || strcmp(f, "-") == 0 || stat(f, &b) != 0) continue;
-    if (a.st_dev == b.st_dev && a.st_ino == b.st_ino) return f;
+  int i, r;
+  for (r = 0; r < o->nrfiles; r++) {
+    if (strcmp(o->rfiles[r], "-") == 0) {
+      if (fstat(0, &a) != 0) continue;
+    }
+    else if (stat(o->rfiles[r], &a) != 0) continue;
+    for (i = 0; i < o->noutputs; i++) {
+      const char *f = o->outputs[i].file;
+      if (f == NULL || strcmp(f, "-") == 0 || stat(f, &b) != 0) continue;
+      if (a.st_dev == b.st_dev && a.st_ino == b.st_ino) return f;
+    }
   }
   return NULL;
 }
 
-/* --loop reads the file again: a pipe's bytes are gone */
-static int rereadable (const char *name) {
+/* --loop reads the files again: a pipe's bytes are gone. NULL: all can
+** be, else the first that cannot */
+static const char *notrereadable (const pkt_Options *o) {
   struct stat sb;
-  return stat(name, &sb) == 0 && S_ISREG(sb.st_mode);
+  int i;
+  for (i = 0; i < o->nrfiles; i++)
+    if (stat(o->rfiles[i], &sb) != 0 || !S_ISREG(sb.st_mode))
+      return o->rfiles[i];
+  return NULL;
 }
 
 /* the loop's news: the progress line, SIGUSR1's report, reloads */
@@ -463,9 +469,9 @@ int main (int argc, char **argv) {
     status = PKT_EXIT_USAGE;
     goto done;
   }
-  if (o.loops != 1 && !rereadable(o.rfile)) {
+  if (o.loops != 1 && notrereadable(&o)) {
     fprintf(stderr, "pktlua: --loop: %s is not a regular file: it cannot "
-            "be read again\n", o.rfile);
+            "be read again\n", notrereadable(&o));
     status = PKT_EXIT_USAGE;
     goto done;
   }

@@ -36,8 +36,9 @@ static const char usage_text[] =
 static const char help_text[] =
 "Run every packet of a capture file or an interface through a Lua script.\n"
 "\n"
-"Input (exactly one):\n"
-"  -r FILE        read a pcap/pcapng file; \"-\" reads standard input\n"
+"Input (files or one interface):\n"
+"  -r FILE        read a pcap/pcapng file; \"-\" reads standard input; may\n"
+"                 be repeated: the files' packets merged in timestamp order\n"
 "  -i IFACE       capture live on IFACE (needs root or CAP_NET_RAW)\n"
 "Output (any, or none):\n"
 "  -w FILE        write passed packets to FILE: pcapng when it ends in\n"
@@ -400,13 +401,15 @@ static int addoutput (pkt_Options *o, int opt, const char *arg) {
 ** and --duration, which go as fast as possible with the replay's stats.
 */
 static int checktiming (pkt_Options *o, const char *chosen) {
+  int i;
   const char *what = chosen ? chosen
                    : o->loops != 1 ? "--loop"
                    : o->duration > 0 ? "--duration" : NULL;
   if (what && o->rfile == NULL)
     return bad("%s replays a file: it needs -r", what);
-  if (o->loops != 1 && o->rfile && strcmp(o->rfile, "-") == 0)
-    return bad("--loop: standard input cannot be read again");
+  for (i = 0; o->loops != 1 && i < o->nrfiles; i++)
+    if (strcmp(o->rfiles[i], "-") == 0)
+      return bad("--loop: standard input cannot be read again");
   if (chosen == NULL) {
     if (o->rfile && o->oface) o->timing = PKT_TIMING_ORIGINAL;
     else if (what) o->timing = PKT_TIMING_TOPSPEED;
@@ -430,15 +433,18 @@ static int checkrotate (const pkt_Options *o, int nstdout) {
 
 /* checks that need every option seen */
 static int crosscheck (pkt_Options *o, const char *chosen) {
-  int i, nstdout = 0;
+  int i, nstdout = 0, nstdin = 0;
   if (o->rfile == NULL && o->iface == NULL)
     return bad("no input: give -r FILE or -i IFACE");
   if (o->rfile != NULL && o->iface != NULL)
     return bad("-r and -i exclude each other");
   if (o->script != NULL && o->chunk != NULL)
     return bad("-f and -e exclude each other");
-  if (o->rfile && o->rfile[0] == '\0')
-    return bad("-r: empty file name");
+  for (i = 0; i < o->nrfiles; i++) {
+    if (o->rfiles[i][0] == '\0') return bad("-r: empty file name");
+    if (strcmp(o->rfiles[i], "-") == 0) nstdin++;
+  }
+  if (nstdin > 1) return bad("-r: only one input can be standard input");
   for (i = 0; i < o->noutputs; i++)
     if (o->outputs[i].file && strcmp(o->outputs[i].file, "-") == 0)
       nstdout++;
@@ -470,7 +476,13 @@ int pkt_options_parse (pkt_Options *o, int argc, char **argv) {
   while ((c = getopt_long(argc, argv, ":r:i:w:o:f:e:a:c:s:B:pUZ:qvhx:C:G:W:z:",
                           longopts, NULL)) != -1) {
     switch (c) {
-      case 'r': o->rfile = optarg; break;
+      case 'r':
+        if (o->rfiles == NULL &&
+            (o->rfiles = calloc((size_t)argc, sizeof(*o->rfiles))) == NULL)
+          return bad("out of memory");
+        o->rfiles[o->nrfiles++] = optarg;
+        if (o->rfile == NULL) o->rfile = optarg;
+        break;
       case 'i': o->iface = optarg; break;
       case 'w': case 'o':
         if (addoutput(o, c, optarg) != PKT_OK) return PKT_ERROR_USAGE;
@@ -639,6 +651,9 @@ void pkt_options_free (pkt_Options *o) {
   for (i = 1; i < o->noutputs; i++) free((void *)o->outputs[i].name);
   free(o->outputs);
   o->outputs = NULL;
+  free((void *)o->rfiles);
+  o->rfiles = NULL;
+  o->nrfiles = 0;
   o->noutputs = 0;
   free(o->filter);
   free((void *)o->args);

@@ -99,7 +99,10 @@ enum pkt_Timing {
 };
 
 typedef struct pkt_Options {
-  const char *rfile;        /* -r: capture file, "-" for stdin */
+  const char *rfile;        /* -r: capture file, "-" for stdin; the
+                            ** first when -r is repeated */
+  const char **rfiles;      /* every -r, in order (owned array) */
+  int nrfiles;              /* >1: their packets merged (source_merge.c) */
   const char *iface;        /* -i: capture interface */
   const char *wfile;        /* -w FILE: output "default"'s file, "-" for
                             ** stdout, NULL: none */
@@ -207,6 +210,8 @@ typedef struct pkt_Iface {
   unsigned tsresol;         /* if_tsresol as the file says it (6: usec) */
   const char *name;         /* if_name, NULL when absent */
   const char *description;  /* if_description, NULL when absent */
+  const char *file;         /* the -r file it is in, when several are
+                            ** merged (source_merge.c), else NULL */
 } pkt_Iface;
 
 /*

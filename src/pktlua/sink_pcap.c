@@ -150,10 +150,17 @@ static int onelinktype (pkt_Sink *k, const pkt_Source *src, char *err) {
     if (src->ifaces[i]->linktype != src->ifaces[0]->linktype) {
       const char *a = pcap_datalink_val_to_name(src->dlt);
       const char *b = pcap_datalink_val_to_name(src->ifaces[i]->dlt);
-      snprintf(err, PKT_ERRSIZE, "%s: the input has interfaces of several "
-               "link types (%s, %s): a pcap file holds one; write pcapng "
-               "(a .pcapng name or --format=pcapng)", k->name,
-               a ? a : "?", b ? b : "?");
+      const char *fa = src->ifaces[0]->file, *fb = src->ifaces[i]->file;
+      if (fa && fb)  /* merged -r files (source_merge.c) */
+        snprintf(err, PKT_ERRSIZE, "%s: the inputs have several link types "
+                 "(%s: %s, %s: %s): a pcap file holds one; write pcapng "
+                 "(a .pcapng name or --format=pcapng)", k->name, fa,
+                 a ? a : "?", fb, b ? b : "?");
+      else
+        snprintf(err, PKT_ERRSIZE, "%s: the input has interfaces of several "
+                 "link types (%s, %s): a pcap file holds one; write pcapng "
+                 "(a .pcapng name or --format=pcapng)", k->name,
+                 a ? a : "?", b ? b : "?");
       return PKT_ERROR;
     }
   return PKT_OK;

@@ -87,19 +87,24 @@ notng:
   return 0;
 }
 
+int pkt_source_openfile (pkt_Source **s, const char *name, char *err) {
+  int rc;
+  *s = NULL;
+  if (openpcapng(s, name, &rc, err)) return rc;
+  rc = pkt_source_opensavefile(s, name, err);
+  if (rc == PKT_OK) *s = pkt_source_fastpcap(*s);
+  return rc;
+}
+
 /* the source the options ask for; group: see pkt_source_openfanout */
 static int opensource (pkt_Source **out, const pkt_Options *o, int *group,
                        char *err) {
   pkt_Source *s;
   int rc;
   *out = NULL;
-  if (o->rfile && openpcapng(&s, o->rfile, &rc, err)) {
-    if (rc != PKT_OK) return rc;
-  }
-  else if (o->rfile) {
-    rc = pkt_source_opensavefile(&s, o->rfile, err);
-    if (rc == PKT_OK) s = pkt_source_fastpcap(s);
-  }
+  if (o->nrfiles > 1)
+    rc = pkt_source_openmerge(&s, o->rfiles, o->nrfiles, err);
+  else if (o->rfile) rc = pkt_source_openfile(&s, o->rfile, err);
   else rc = pkt_source_openlive(&s, o, group, err);
   if (rc != PKT_OK) return rc;
   if (o->filter && (rc = s->ops->setfilter(s, o->filter, err)) != PKT_OK) {

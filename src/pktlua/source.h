@@ -11,6 +11,8 @@
 **                       back to for any record it does not take)
 **   source_pcapng.c     -r: pcapng regular files, every interface and
 **                       link type (libpcap reads one link type only)
+**   source_merge.c      -r A -r B...: several files, merged in timestamp
+**                       order
 **
 ** A new input format is one new source_*.c with its ops table and an
 ** opener that pkt_source_open calls; nothing else changes.
@@ -108,6 +110,13 @@ void pkt_live_published (pkt_Source *s, pkt_Stats *st);
 int pkt_source_openfanoutset (pkt_Source **out, const pkt_Options *o,
                               int n, char *err);
 pkt_Source *pkt_source_member (pkt_Source *set, int i);
+/* one -r file, pcap or pcapng ("-": standard input), by the back-end
+** that suits it: PKT_OK and *s, or PKT_ERROR with err naming it */
+int pkt_source_openfile (pkt_Source **s, const char *name, char *err);
+/* source_merge.c: the n files, each opened by pkt_source_openfile, as one
+** source of their packets in timestamp order (ties: the files' order) */
+int pkt_source_openmerge (pkt_Source **out, const char *const *names,
+                          int n, char *err);
 /* source_savefile.c */
 int pkt_source_opensavefile (pkt_Source **out, const char *name, char *err);
 pcap_t *pkt_savefile_pcap (pkt_Source *s);
