@@ -97,13 +97,14 @@ local pktluaname = {
   pcapng = "`pktlua -r F.pcapng -w O.pcapng` (no script)",
   split = "`pktlua -f lua/examples/split.lua -w tcp=… -w udp=… -w icmp=… -w other=…`",
 }
--- CASE-w2: CASE's commands, pktlua's with --workers 2
+-- CASE-wN: CASE's commands, pktlua's with --workers N
 for _, names in ipairs{ peername, pktluaname } do
   setmetatable(names, { __index = function (t, c)
-    local base = type(c) == "string" and c:match("^(.-)%-w2$")
+    local base, n = nil, nil
+    if type(c) == "string" then base, n = c:match("^(.-)%-w(%d+)$") end
     local name = base and rawget(t, base)
     if name and t == pktluaname then
-      name = name:gsub("^`pktlua ", "`pktlua --workers 2 ", 1)
+      name = name:gsub("^`pktlua ", "`pktlua --workers " .. n .. " ", 1)
     end
     return name
   end })
