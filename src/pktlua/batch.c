@@ -18,6 +18,7 @@ int pkt_ring_init (pkt_Ring *r, int k, int n, char *err) {
   r->nworkers = n;
   atomic_init(&r->end, UINT64_MAX);
   atomic_init(&r->quit, 0);
+  atomic_init(&r->awaited, UINT64_MAX);
   pthread_mutex_init(&r->mu, NULL);
   pthread_cond_init(&r->work, NULL);
   pthread_cond_init(&r->done, NULL);
@@ -27,11 +28,16 @@ int pkt_ring_init (pkt_Ring *r, int k, int n, char *err) {
     pkt_Batch *b = &r->b[i];
     atomic_init(&b->ready, 0);
     atomic_init(&b->pending, 0);
-    b->rec = calloc(PKT_BATCH_RECORDS, sizeof(*b->rec));
-    b->bytes = malloc(PKT_BATCH_BYTES);
+    b->rec = aligned_alloc(PKT_CACHELINE,
+                           PKT_BATCH_RECORDS * sizeof(*b->rec));
+    b->bytes = aligned_alloc(PKT_CACHELINE, PKT_BATCH_BYTES);
     b->size = PKT_BATCH_BYTES;
+    b->mine = calloc(PKT_BATCH_RECORDS, sizeof(*b->mine));
+    b->first = calloc((size_t)n + 1, sizeof(*b->first));
     b->arenas = calloc((size_t)n, sizeof(*b->arenas));
-    if (b->rec == NULL || b->bytes == NULL || b->arenas == NULL) goto fail;
+    if (b->rec == NULL || b->bytes == NULL || b->mine == NULL ||
+        b->first == NULL || b->arenas == NULL)
+      goto fail;
   }
   return PKT_OK;
 fail:
@@ -47,6 +53,8 @@ void pkt_ring_free (pkt_Ring *r) {
     pkt_Batch *b = &r->b[i];
     free(b->rec);
     free(b->bytes);
+    free(b->mine);
+    free(b->first);
     if (b->arenas)
       for (w = 0; w < r->nworkers; w++) {
         free(b->arenas[w].buf);
@@ -61,23 +69,44 @@ void pkt_ring_free (pkt_Ring *r) {
   pthread_cond_destroy(&r->done);
 }
 
+/* n rounded up to whole cache lines */
+static size_t lines (size_t n) {
+  return (n + PKT_CACHELINE - 1) & ~(size_t)(PKT_CACHELINE - 1);
+}
+
 unsigned char *pkt_batch_room (pkt_Batch *b, size_t n, int *fail) {
   unsigned char *at;
+  size_t need = lines(n);
   *fail = 0;
   if (b->nrec >= PKT_BATCH_RECORDS) return NULL;
-  if (n > b->size - b->nbytes) {
+  if (need < n || need > b->size - b->nbytes) {
     unsigned char *nb;
     if (b->nrec > 0) return NULL;  /* full: the record opens the next */
-    if ((nb = realloc(b->bytes, n)) == NULL) {  /* a giant record */
+    /* a giant record: a buffer of its own size, aligned as the first */
+    if (need < n || (nb = aligned_alloc(PKT_CACHELINE, need)) == NULL) {
       *fail = 1;
       return NULL;
     }
+    free(b->bytes);
     b->bytes = nb;
-    b->size = n;
+    b->size = need;
   }
   at = b->bytes + b->nbytes;
-  b->nbytes += n;
+  b->nbytes += need;
   return at;
+}
+
+void pkt_batch_sort (pkt_Batch *b, int nworkers) {
+  int i, w;
+  for (w = 0; w <= nworkers; w++) b->first[w] = 0;
+  for (i = 0; i < b->nrec; i++) b->first[b->rec[i].worker + 1]++;
+  for (w = 0; w < nworkers; w++) b->first[w + 1] += b->first[w];
+  /* first[w] runs ahead while worker w's records are placed, and ends
+  ** where w + 1's begin: shifted back below */
+  for (i = 0; i < b->nrec; i++)
+    b->mine[b->first[b->rec[i].worker]++] = (uint16_t)i;
+  for (w = nworkers; w > 0; w--) b->first[w] = b->first[w - 1];
+  b->first[0] = 0;
 }
 
 void pkt_ring_publish (pkt_Ring *r, pkt_Batch *b, uint64_t seq) {
@@ -96,7 +125,7 @@ void pkt_ring_close (pkt_Ring *r, uint64_t nbatches) {
   pthread_mutex_unlock(&r->mu);
 }
 
-/* batch seq is there to take (1), or never will be (0), or not yet (-1) */
+/* batch seq is there to take (1), never will be (0), or not yet (-1) */
 static int available (pkt_Ring *r, pkt_Batch *b, uint64_t seq) {
   if (atomic_load_explicit(&b->ready, memory_order_acquire) == seq + 1)
     return 1;
@@ -115,16 +144,22 @@ pkt_Batch *pkt_ring_wait (pkt_Ring *r, uint64_t seq) {
   return a ? b : NULL;
 }
 
-void pkt_ring_done (pkt_Ring *r, pkt_Batch *b) {
-  if (atomic_fetch_sub_explicit(&b->pending, 1, memory_order_acq_rel) == 1) {
+int pkt_ring_done (pkt_Ring *r, pkt_Batch *b) {
+  uint64_t seq = b->seq;  /* read before: once done, b is the reader's */
+  /* sequentially consistent, both here and in pkt_ring_finished: either
+  ** this worker sees the writer's `awaited`, or the writer sees the
+  ** batch finished before it sleeps */
+  int last = atomic_fetch_sub(&b->pending, 1) == 1;
+  if (last && seq >= atomic_load(&r->awaited)) {
     pthread_mutex_lock(&r->mu);
     pthread_cond_signal(&r->done);
     pthread_mutex_unlock(&r->mu);
   }
+  return last;
 }
 
 static int finished (pkt_Batch *b) {
-  return atomic_load_explicit(&b->pending, memory_order_acquire) == 0;
+  return atomic_load(&b->pending) == 0;
 }
 
 int pkt_ring_finished (pkt_Ring *r, pkt_Batch *b, int ms) {
@@ -136,8 +171,10 @@ int pkt_ring_finished (pkt_Ring *r, pkt_Batch *b, int ms) {
   until.tv_sec += until.tv_nsec / 1000000000L;
   until.tv_nsec %= 1000000000L;
   pthread_mutex_lock(&r->mu);
+  atomic_store(&r->awaited, b->seq);
   while (!finished(b))
     if (pthread_cond_timedwait(&r->done, &r->mu, &until) == ETIMEDOUT) break;
+  atomic_store(&r->awaited, UINT64_MAX);
   pthread_mutex_unlock(&r->mu);
   return finished(b);
 }

@@ -24,9 +24,18 @@
 
 #include "pkt.h"
 
-#define PKT_BATCH_RECORDS 256         /* records of a batch */
-#define PKT_BATCH_BYTES (512 * 1024)  /* its bytes (grows for a record
+/* Batches are large so that a thread sleeps and wakes once per thousand
+** packets, not per few hundred: with the reader, the writer and the
+** workers sharing the cores, each wakeup costs a switch. */
+#define PKT_BATCH_RECORDS 1024        /* records of a batch */
+#define PKT_BATCH_BYTES (1024 * 1024) /* its bytes (grows for a record
                                       ** that would not fit alone) */
+/* Two workers write into the same batch at once: records and bytes start
+** on cache lines of their own, so one worker's writes do not evict the
+** line the other is using (false sharing). */
+#define PKT_CACHELINE 64
+
+_Static_assert(PKT_BATCH_RECORDS <= 65536, "pkt_Batch.mine is 16 bits");
 
 /* what became of a record (its worker's verdict) */
 enum pkt_Fate {
@@ -37,7 +46,7 @@ enum pkt_Fate {
 };
 
 typedef struct pkt_Record {
-  pkt_Packet p;             /* as read; then as its worker left it */
+  _Alignas(PKT_CACHELINE) pkt_Packet p;            /* as read; then as its worker left it */
   struct timeval ts;        /* the timestamp as read (the sinks' clocks) */
   unsigned char *bytes;     /* the bytes as read, in the batch: an edit */
   uint32_t caplen;          /* that cuts leaves p.data within them */
@@ -79,6 +88,11 @@ typedef struct pkt_Batch {
   uint64_t seq;             /* its number in the run, 0-based */
   int nrec;
   pkt_Record *rec;          /* PKT_BATCH_RECORDS (owned) */
+  /* the records by worker, each worker's in input order: worker w's are
+  ** rec[mine[first[w]]] .. rec[mine[first[w + 1] - 1]], so a worker
+  ** touches no other worker's record */
+  uint16_t *mine;           /* PKT_BATCH_RECORDS (owned) */
+  int *first;               /* nworkers + 1 (owned) */
   unsigned char *bytes;     /* the records' bytes and comments (owned) */
   size_t nbytes, size;
   pkt_Arena *arenas;        /* one per worker (owned) */
@@ -91,6 +105,9 @@ typedef struct pkt_Ring {
   atomic_ullong end;        /* batches the run has: workers wait for no
                             ** seq at or past it (UINT64_MAX: open) */
   atomic_int quit;          /* the writer stopped: workers skip the rest */
+  atomic_ullong awaited;    /* the batch the writer sleeps on: the worker
+                            ** that finishes it wakes the writer, the
+                            ** ones that finish earlier batches do not */
   pthread_mutex_t mu;
   pthread_cond_t work;      /* a batch was published, or the end */
   pthread_cond_t done;      /* a batch's last worker finished it */
@@ -102,6 +119,8 @@ void pkt_ring_free (pkt_Ring *r);
 /* the reader: room for a record of n bytes in b (its first record may
 ** make it grow): NULL when it is full (or out of memory, err) */
 unsigned char *pkt_batch_room (pkt_Batch *b, size_t n, int *fail);
+/* the reader: b's records sorted by worker (mine, first) */
+void pkt_batch_sort (pkt_Batch *b, int nworkers);
 /* the reader: b holds seq's records, for the workers */
 void pkt_ring_publish (pkt_Ring *r, pkt_Batch *b, uint64_t seq);
 /* the reader: no batch comes after `nbatches` */
@@ -109,10 +128,11 @@ void pkt_ring_close (pkt_Ring *r, uint64_t nbatches);
 /* a worker: batch seq, once published; NULL when the run has no such
 ** batch */
 pkt_Batch *pkt_ring_wait (pkt_Ring *r, uint64_t seq);
-/* a worker is done with b */
-void pkt_ring_done (pkt_Ring *r, pkt_Batch *b);
+/* a worker is done with b: 1 if it was the last */
+int pkt_ring_done (pkt_Ring *r, pkt_Batch *b);
 /* the writer: every worker is done with b (1), or not yet after waiting
-** up to `ms` milliseconds (0) */
+** up to `ms` milliseconds (0). Batches finish in order (each worker takes
+** them in order), so b done means every batch before it is done. */
 int pkt_ring_finished (pkt_Ring *r, pkt_Batch *b, int ms);
 /* a worker's arena: room for n more bytes (at a->buf + a->used): the
 ** offset, or (size_t)-1 when out of memory */

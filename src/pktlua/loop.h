@@ -8,6 +8,7 @@
 #define PKT_LOOP_H
 
 #include <signal.h>
+#include <stdatomic.h>
 
 #include "pacer.h"
 #include "pkt.h"
@@ -39,10 +40,12 @@ typedef struct pkt_Loop {
   /* --shard K/N: other shares' packets are counted (st->outside) and
   ** skipped before the script; shardn 0: every packet */
   unsigned shardk, shardn;
-  /* set by the caller's signal handlers, cleared here; NULL: none */
-  volatile sig_atomic_t *stop;    /* end the run before the next packet */
-  volatile sig_atomic_t *reload;  /* reload the script between packets */
-  volatile sig_atomic_t *report;  /* refresh the stats, PKT_LOOP_REPORT */
+  /* set by the caller's signal handlers, cleared here; NULL: none.
+  ** Lock-free atomics, not sig_atomic_t: with --workers the thread that
+  ** reads them is not always the one the handler ran in. */
+  atomic_int *stop;         /* end the run before the next packet */
+  atomic_int *reload;       /* reload the script between packets */
+  atomic_int *report;       /* refresh the stats, PKT_LOOP_REPORT */
   void (*hook) (struct pkt_Loop *lp, int event);  /* NULL: none */
   void *ud;                 /* the hook's */
   int writerticks;          /* the sinks' ticks are the caller's

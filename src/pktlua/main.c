@@ -27,9 +27,12 @@
 ** =======================================================
 */
 
-static volatile sig_atomic_t sig_stop;    /* SIGINT/SIGTERM seen */
-static volatile sig_atomic_t sig_reload;  /* SIGHUP */
-static volatile sig_atomic_t sig_report;  /* SIGUSR1 */
+/* atomics a handler may set (C11 7.14.1.1: lock-free ones), read by
+** whichever thread does the reading (worker_io.c) */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "signal flags must be lock-free");
+static atomic_int sig_stop;    /* SIGINT/SIGTERM seen */
+static atomic_int sig_reload;  /* SIGHUP */
+static atomic_int sig_report;  /* SIGUSR1 */
 static pkt_Source *volatile sig_source;   /* to wake a waiting source */
 
 static void onsignal (int sig) {

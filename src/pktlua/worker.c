@@ -2,20 +2,20 @@
 ** worker.c - --workers N: N Lua states in threads of one process, each
 ** running the same script on the packets of its flows.
 **
-** A capture file goes through one reader, the workers and one writer
-** (doc/workers.md). The reader and the writer are the calling thread: it
-** fills a ring of batches (batch.h), each record marked with its flow's
-** worker (pkt_flowshare of the flow hash, the share --shard w/N takes);
-** each worker runs the script on its records, in order, through the same
-** pkt_script_run as a single-worker run, with a fetch that scans the
-** batches and a deliver that writes the verdict into the record; the
-** writer waits for all N and writes the batch's records in input order
-** through the loop's own deliver (loop.c). A script that decides on the
-** packet and its flow's earlier packets writes what one worker writes.
+** A capture file is read into a ring of batches (batch.h), each record
+** marked with its flow's worker (pkt_flowshare of the flow hash, the
+** share --shard w/N takes); each worker runs the script on its records,
+** in order, through the same pkt_script_run as a single-worker run, with
+** a fetch that takes its records of each batch and a deliver that writes
+** the verdict into the record; once all N are done with a batch its
+** records are written in input order through the loop's own deliver
+** (loop.c). A script that decides on the packet and its flow's earlier
+** packets writes what one worker writes. The reading and the writing are
+** the calling thread's (worker_io.c, doc/workers.md).
 **
 ** Signals reach the calling thread only (the workers block them), which
-** reads the loop's flags: a stop ends the reading, what was read is
-** written; a reload is relayed to every worker (W->reloads, acted on
+** reads the loop's flags: a stop ends the reading, what was read
+** is written; a reload is relayed to every worker (W->reloads, acted on
 ** between two batches); a second stop interrupts every worker's script
 ** (script_guard.c) and the writer stops at the first record left alone.
 */
@@ -25,16 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flowhash.h"
 #include "worker.h"
 
 /* batches in flight per worker: the reader runs ahead of the slowest */
 #define RING_PER_WORKER 3
-
-/* milliseconds the writer sleeps on a batch before it looks at the
-** signal flags again */
-#define WAIT_MS 50
-
 
 /*
 ** {======================================================
@@ -244,133 +238,9 @@ static void *wmain (void *ud) {
 
 /*
 ** {======================================================
-** The reader and the writer: the calling thread
+** The run: the threads, and the calling thread's duty
 ** =======================================================
 */
-
-typedef struct Reader {
-  pkt_Packet p;             /* the record read last */
-  int held;                 /* p did not fit its batch: the next one's */
-  int ended;                /* the input ended (or -c, or a stop) */
-} Reader;
-
-/*
-** The hash that picks a packet's worker: the flow hash, as --shard w/N
-** takes it. Within a --shard K/M share the hashes span 1/M of the range:
-** they are stretched over all of it (h * M, modulo 2^32), so that the
-** share's flows still spread over every worker.
-*/
-static uint32_t workerhash (const pkt_Loop *lp, const pkt_Packet *p,
-                            const unsigned char *bytes) {
-  uint32_t h = pkt_flowhash_frame(p->iface ? p->iface->linktype
-                                           : lp->src->linktype,
-                                  bytes, p->hdr.caplen);
-  return lp->shardn > 1 ? h * (uint32_t)lp->shardn : h;
-}
-
-/* batch b filled with what the loop reads next */
-static void fill (pkt_Workers *W, pkt_Loop *lp, pkt_Batch *b, Reader *rd) {
-  b->nrec = 0;
-  b->nbytes = 0;
-  while (!rd->ended) {
-    pkt_Packet *p = &rd->p;
-    pkt_Record *rec;
-    unsigned char *at;
-    size_t n;
-    int fail;
-    if (!rd->held) {
-      if (pkt_loop_fetch(lp, p) != PKT_PACKET) {
-        rd->ended = 1;
-        break;
-      }
-      rd->held = 1;
-    }
-    n = (size_t)p->hdr.caplen + (p->comment ? p->commentlen : 0);
-    if ((at = pkt_batch_room(b, n, &fail)) == NULL) {
-      if (fail && lp->status == PKT_OK) {
-        lp->status = PKT_ERROR;
-        snprintf(lp->err, PKT_ERRSIZE, "%s: packet %llu: out of memory for "
-                 "a %zu-byte record", lp->src->name,
-                 (unsigned long long)p->no, n);
-        rd->ended = 1;
-      }
-      break;  /* full: p opens the next batch */
-    }
-    rec = &b->rec[b->nrec++];
-    rec->p = *p;
-    memcpy(at, p->data, p->hdr.caplen);
-    rec->p.data = rec->bytes = at;
-    if (p->comment) {
-      memcpy(at + p->hdr.caplen, p->comment, p->commentlen);
-      rec->p.comment = (const char *)at + p->hdr.caplen;
-    }
-    rec->ts = p->hdr.ts;
-    rec->caplen = p->hdr.caplen;
-    rec->nemit = 0;
-    rec->fate = PKT_FATE_NONE;
-    rec->moved = rec->commented = rec->last = 0;
-    rec->worker = (uint8_t)pkt_flowshare(workerhash(lp, p, at),
-                                         (unsigned)W->n);
-    rd->held = 0;
-  }
-}
-
-/* the outcome of writing a batch */
-enum { WRITTEN, WRITE_STOP, WRITE_SCRIPTERROR };
-
-/*
-** Batch b's records to the sinks, in input order, through the loop's
-** deliver (counted, paced, ticked as with one worker): what each record's
-** worker emitted while handling it first, then the record. *done: the
-** records written.
-*/
-static int writebatch (pkt_Workers *W, pkt_Loop *lp, pkt_Batch *b,
-                       int *done) {
-  int i, w;
-  for (w = 0; w < W->n; w++) b->arenas[w].nextemit = 0;
-  for (i = 0; i < b->nrec; i++) {
-    pkt_Record *rec = &b->rec[i];
-    pkt_Worker *wk = &W->w[rec->worker];
-    pkt_Arena *a = &b->arenas[rec->worker];
-    pkt_Packet q;
-    uint32_t j;
-    *done = i;
-    if (rec->fate == PKT_FATE_NONE || rec->fate == PKT_FATE_SKIP)
-      return WRITE_STOP;  /* the run ended before its worker had it */
-    if (lp->ticking) {  /* the sinks' clocks see the time as read */
-      q = rec->p;
-      q.hdr.ts = rec->ts;
-      pkt_loop_tick(lp, &q);
-    }
-    for (j = 0; j < rec->nemit; j++) {
-      pkt_Emitted *e = &a->emits[a->nextemit++];
-      q = e->p;
-      q.data = a->buf + e->dataoff;
-      pkt_loop_deliver(lp, &q, 1);
-      wk->emitted++;
-    }
-    q = rec->p;
-    if (rec->moved) q.data = a->buf + rec->dataoff;
-    if (rec->commented) q.comment = (const char *)a->buf + rec->commentoff;
-    pkt_loop_deliver(lp, &q, rec->fate == PKT_FATE_PASS);
-    if (rec->fate == PKT_FATE_PASS) wk->passed++;
-    else wk->dropped++;
-    *done = i + 1;
-    if (rec->last) return WRITE_SCRIPTERROR;
-    if (lp->halted || lp->paceend) return WRITE_STOP;
-  }
-  return WRITTEN;
-}
-
-/* records read but not written (the run stopped first) are not counted
-** as read: the counters describe what went through */
-static void unread (pkt_Stats *st, const pkt_Batch *b, int from) {
-  int i;
-  for (i = from; i < b->nrec; i++) {
-    st->read--;
-    st->bytes -= b->rec[i].caplen;
-  }
-}
 
 /* starts the workers' threads, which take no signal */
 static int startthreads (pkt_Workers *W, char *err) {
@@ -391,58 +261,24 @@ static int startthreads (pkt_Workers *W, char *err) {
 }
 
 int pkt_workers_run (pkt_Workers *W, pkt_Loop *lp, char *err) {
-  pkt_Ring *r = &W->ring;
-  volatile sig_atomic_t *reload = lp->reload;
-  uint64_t head = 0, tail = 0, k = (uint64_t)r->k;
-  Reader rd;
-  int stop = 0, rc = PKT_OK, i;
-  memset(&rd, 0, sizeof(rd));
-  lp->reload = NULL;  /* relayed to the workers below */
+  atomic_int *reload = lp->reload;
+  int i;
+  lp->reload = NULL;  /* relayed to the workers by the calling thread */
   lp->script = NULL;
   lp->writerticks = 1;
   pkt_loop_begin(lp, err);
+  pkt_io_begin(W, lp, reload);
   if (startthreads(W, err) != PKT_OK) {
     lp->status = PKT_ERROR;
-    stop = 1;
+    W->io.stopped = 1;
+    pkt_io_halt(W);
   }
-  while (!stop) {
-    pkt_Batch *b;
-    if (reload && *reload) {
-      *reload = 0;
-      atomic_fetch_add(&W->reloads, 1);
-    }
-    pkt_loop_report(lp);
-    if (tail < head && pkt_ring_finished(r, &r->b[tail % k], 0)) {
-      int done, how = writebatch(W, lp, &r->b[tail % k], &done);
-      if (how != WRITTEN) {
-        unread(lp->st, &r->b[tail % k], done);
-        if (how == WRITE_SCRIPTERROR) rc = PKT_ERROR_SCRIPT;
-        stop = 1;
-      }
-      tail++;
-      continue;
-    }
-    if (!rd.ended && head - tail < k) {
-      b = &r->b[head % k];
-      fill(W, lp, b, &rd);
-      if (b->nrec > 0) pkt_ring_publish(r, b, head++);
-      continue;
-    }
-    if (tail == head) break;  /* all read, all written */
-    pkt_ring_finished(r, &r->b[tail % k], WAIT_MS);
-  }
-  /* the workers skip what is left, and wait for nothing more */
-  if (stop) atomic_store(&r->quit, 1);
-  pkt_ring_close(r, head);
+  else pkt_io_drive(W);
   for (i = 0; i < W->n; i++)
     if (W->w[i].started) pthread_join(W->w[i].thread, NULL);
-  for (; tail < head; tail++) unread(lp->st, &r->b[tail % k], 0);
-  if (rd.held) {
-    lp->st->read--;
-    lp->st->bytes -= rd.p.hdr.caplen;
-  }
+  pkt_io_end(W);
   lp->reload = reload;
-  return pkt_loop_end(lp, rc);
+  return pkt_loop_end(lp, W->io.rc);
 }
 
 /* }====================================================== */

@@ -4,8 +4,8 @@
 ** of its flows (the share pkt_flowshare gives, as --shard does).
 **
 ** A worker is fed by the shared batches of a capture file (batch.h): the
-** calling thread reads them and writes the passed records in input
-** order. A worker may instead own a source of its own (a live capture
+** calling thread reads them and writes the passed records in input order
+** (worker_io.c). A worker may instead own a source of its own (a live capture
 ** joined to a fanout group): `src` in pkt_Worker, for that driver to set;
 ** the script, the verdicts and the writer stay the same.
 */
@@ -45,9 +45,23 @@ typedef struct pkt_Worker {
   /* published for the main thread at the end of each batch */
   atomic_ullong errors;
   atomic_size_t luamem;
-  /* counted by the writer (the main thread) */
+  /* counted by the writer (the calling thread) */
   uint64_t passed, dropped, emitted;
 } pkt_Worker;
+
+/* the reading and the writing of the ring (worker_io.c): the calling
+** thread's */
+typedef struct pkt_Io {
+  pkt_Loop *lp;
+  atomic_int *reload;       /* the loop's SIGHUP flag, relayed to workers */
+  pkt_Packet held;          /* read, but its batch was full: the next's */
+  int isheld;
+  int ended;                /* the input is over (or -c, or a stop) */
+  uint64_t head;            /* batches published */
+  uint64_t tail;            /* batches written */
+  int stopped;              /* the writer ended the run early */
+  int rc;                   /* PKT_ERROR_SCRIPT: a script error did */
+} pkt_Io;
 
 struct pkt_Workers {
   const pkt_Options *o;
@@ -55,7 +69,8 @@ struct pkt_Workers {
   int linktype;             /* the input's, for reloads */
   pkt_Worker *w;            /* n of them (owned) */
   pkt_Ring ring;
-  atomic_uint reloads;      /* SIGHUPs seen by the main thread */
+  pkt_Io io;
+  atomic_uint reloads;      /* SIGHUPs seen by the calling thread */
 };
 
 /* n >= 2 workers for the script `first` (compiled, not started: it
@@ -75,6 +90,17 @@ int pkt_workers_run (pkt_Workers *W, pkt_Loop *lp, char *err);
 ** reloading it when fetch says so; its last status (w->status) */
 int pkt_worker_script (pkt_Worker *w, pkt_Fetch fetch,
                        pkt_Deliver deliver, void *ud);
+/* worker_io.c: the duty set up for lp's run (reload: its SIGHUP flag) */
+void pkt_io_begin (pkt_Workers *W, pkt_Loop *lp, atomic_int *reload);
+/* the duty until the run is over: all read and written, or stopped */
+void pkt_io_drive (pkt_Workers *W);
+/* the workers told that no batch comes after the last one read (and, if
+** the run was stopped, to skip what they hold) */
+void pkt_io_halt (pkt_Workers *W);
+/* after the threads: what was read and not written is not counted */
+void pkt_io_end (pkt_Workers *W);
+/* the cache lines of a record and its bytes, fetched ahead */
+void pkt_record_prefetch (const pkt_Record *rec);
 /* worker_live.c: -i, lp->src a fanout set (pkt_source_openfanoutset)
 ** whose member i worker i+1 reads and runs its script on, the verdicts
 ** written under one lock, as they come; otherwise as pkt_workers_run */

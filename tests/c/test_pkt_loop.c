@@ -32,7 +32,7 @@ typedef struct Feed {
   unsigned char frames[NPKT][FRAMELEN];
   int next;                 /* frames handed out */
   int failat;               /* frame whose read fails, -1: none */
-  volatile sig_atomic_t *raise;  /* set when frame `raiseat` is read */
+  atomic_int *raise;  /* set when frame `raiseat` is read */
   int raiseat;
 } Feed;
 
@@ -344,7 +344,7 @@ static void test_count_and_stop (void **state) {
   teardown(&r);
 
   {
-    volatile sig_atomic_t stop = 0;
+    atomic_int stop = 0;
     setup(&r, NULL, 1);
     ((Feed *)r.src->priv)->raise = &stop;
     ((Feed *)r.src->priv)->raiseat = 3;
@@ -357,7 +357,7 @@ static void test_count_and_stop (void **state) {
 }
 
 static void test_reload (void **state) {
-  volatile sig_atomic_t reload = 0;
+  atomic_int reload = 0;
   Run r;
   (void)state;
   /* each state passes its first three packets only */
