@@ -57,6 +57,16 @@ if(TARGET pktlua)
   pktlua_test_env(test_pkt_loop)
 endif()
 
+# The ring of batches --workers hands packets over in (batch.c).
+if(TARGET pktlua)
+  pktlua_add_cmocka_test(test_batch
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/c/test_batch.c
+            ${PROJECT_SOURCE_DIR}/src/pktlua/batch.c
+    LIBS PkgConfig::PCAP Threads::Threads)
+  target_include_directories(test_batch PRIVATE ${PROJECT_SOURCE_DIR}/src/pktlua)
+  target_compile_definitions(test_batch PRIVATE _DEFAULT_SOURCE)
+endif()
+
 # Packets that change length: edit.c's moves on their own.
 if(TARGET pktlua)
   pktlua_add_cmocka_test(test_pkt_edit
