@@ -43,6 +43,24 @@ void pkt_record_prefetch (const pkt_Record *rec) {
 #endif
 }
 
+/* the lines of record i of b, and of its bytes ahead, fetched for
+** writing: the batch's last run left them in other cores' caches */
+static void prefetchw (const pkt_Batch *b, int i) {
+#if defined(__GNUC__)
+  if (i < PKT_BATCH_RECORDS) {
+    const char *c = (const char *)&b->rec[i];
+    size_t j;
+    for (j = 0; j < sizeof(b->rec[i]); j += PKT_CACHELINE)
+      __builtin_prefetch(c + j, 1);
+  }
+  if (b->nbytes + 4 * PKT_CACHELINE < b->size)
+    __builtin_prefetch(b->bytes + b->nbytes + 4 * PKT_CACHELINE, 1);
+#else
+  (void)b;
+  (void)i;
+#endif
+}
+
 static pkt_Batch *slot (pkt_Workers *W, uint64_t seq) {
   return &W->ring.b[seq % (uint64_t)W->ring.k];
 }
@@ -98,6 +116,7 @@ static void fill (pkt_Workers *W, pkt_Loop *lp, pkt_Batch *b) {
       break;  /* full: p opens the next batch */
     }
     rec = &b->rec[b->nrec++];
+    prefetchw(b, b->nrec + AHEAD);
     rec->p = *p;
     memcpy(at, p->data, p->hdr.caplen);
     rec->p.data = rec->bytes = at;
@@ -110,7 +129,10 @@ static void fill (pkt_Workers *W, pkt_Loop *lp, pkt_Batch *b) {
     rec->nemit = 0;
     rec->fate = PKT_FATE_NONE;
     rec->moved = rec->commented = rec->last = 0;
-    rec->worker = (uint8_t)pkt_flowshare(workerhash(lp, p, at),
+    /* hashed from the bytes as read, not from their copy: the copy's
+    ** lines may still be on their way from the core that wrote them
+    ** last, and the hash would wait for them */
+    rec->worker = (uint8_t)pkt_flowshare(workerhash(lp, p, p->data),
                                          (unsigned)W->n);
     io->isheld = 0;
   }
