@@ -45,20 +45,29 @@ enum pkt_Fate {
   PKT_FATE_SKIP             /* left alone: the run is ending */
 };
 
+/*
+** A record's first two cache lines are what its worker writes (the packet
+** as it left it, the verdict, where the arena holds what it kept); the
+** third is the reader's alone. So the writer fetches two lines from the
+** worker's core per record, not three.
+*/
 typedef struct pkt_Record {
-  _Alignas(PKT_CACHELINE) pkt_Packet p;            /* as read; then as its worker left it */
-  struct timeval ts;        /* the timestamp as read (the sinks' clocks) */
-  unsigned char *bytes;     /* the bytes as read, in the batch: an edit */
-  uint32_t caplen;          /* that cuts leaves p.data within them */
-  uint32_t nemit;           /* packets pktlua.emit made while handling it */
+  _Alignas(PKT_CACHELINE)
+  pkt_Packet p;             /* as read; then as its worker left it */
   size_t dataoff;           /* moved: offset of the bytes in the arena */
   size_t commentoff;        /* commented: offset of the comment there */
-  uint8_t worker;           /* its worker - 1: the flow's share */
+  uint32_t nemit;           /* packets pktlua.emit made while handling it */
   uint8_t fate;             /* enum pkt_Fate */
   uint8_t moved;            /* an edit moved the bytes into the arena */
   uint8_t commented;        /* the script's comment is in the arena */
   uint8_t last;             /* the run ends after it (a script error
                             ** ended its worker's run) */
+  /* the reader's */
+  _Alignas(PKT_CACHELINE)
+  struct timeval ts;        /* the timestamp as read (the sinks' clocks) */
+  unsigned char *bytes;     /* the bytes as read, in the batch: an edit */
+  uint32_t caplen;          /* that cuts leaves p.data within them */
+  uint8_t worker;           /* its worker - 1: the flow's share */
 } pkt_Record;
 
 /* a packet pktlua.emit made: its bytes in the arena */

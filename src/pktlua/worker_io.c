@@ -30,7 +30,7 @@
 
 /* The records were written on another core: fetching the one a few
 ** records ahead hides the transfer behind the work on this one. */
-#define AHEAD 4
+#define AHEAD 8
 
 void pkt_record_prefetch (const pkt_Record *rec) {
 #if defined(__GNUC__)
