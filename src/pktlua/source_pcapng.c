@@ -278,7 +278,7 @@ static int readidb (pkt_Source *s, const Block *b, char *err) {
   Ng *g = NG(s);
   size_t at = 8, vlen;
   unsigned code, tsresol = 6;
-  const unsigned char *v;
+  const unsigned char *v = NULL;
   Iface *f;
   int rc;
   if (b->len < 8)
@@ -379,7 +379,7 @@ static Iface *ifaceof (Ng *g, const Block *b, uint32_t id, char *err) {
 /* opt_comment options from `at` on, joined by newlines, into p */
 static int comments (Ng *g, const Block *b, size_t at, pkt_Packet *p,
                      char *err) {
-  const unsigned char *v;
+  const unsigned char *v = NULL;
   size_t vlen, n = 0;
   unsigned code;
   int rc;
@@ -475,7 +475,7 @@ static int readshb (Ng *g, const Block *b, char *err) {
 */
 static int advance (pkt_Source *s, pkt_Packet *p, int peek, char *err) {
   Ng *g = NG(s);
-  Block b;
+  Block b = {0};  /* (gcc -O3 cannot see readblock set it) */
   for (;;) {
     int rc;
     if (peek) {
