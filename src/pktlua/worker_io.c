@@ -53,8 +53,8 @@ static void prefetchw (const pkt_Batch *b, int i) {
     for (j = 0; j < sizeof(b->rec[i]); j += PKT_CACHELINE)
       __builtin_prefetch(c + j, 1);
   }
-  if (b->nbytes + 4 * PKT_CACHELINE < b->size)
-    __builtin_prefetch(b->bytes + b->nbytes + 4 * PKT_CACHELINE, 1);
+  if (b->nbytes + 16 * PKT_CACHELINE < b->size)
+    __builtin_prefetch(b->bytes + b->nbytes + 16 * PKT_CACHELINE, 1);
 #else
   (void)b;
   (void)i;
