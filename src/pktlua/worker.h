@@ -56,6 +56,7 @@ typedef struct pkt_Io {
   atomic_int *reload;       /* the loop's SIGHUP flag, relayed to workers */
   pkt_Packet held;          /* read, but its batch was full: the next's */
   int isheld;
+  int maxrec;               /* records per batch (fewer from a pipe) */
   int ended;                /* the input is over (or -c, or a stop) */
   uint64_t head;            /* batches published */
   uint64_t tail;            /* batches written */

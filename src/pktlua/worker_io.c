@@ -20,9 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "flowhash.h"
 #include "worker.h"
+
+/* records of a batch read from a pipe or a FIFO */
+#define PKT_BATCH_PIPE 256
 
 /* milliseconds the calling thread sleeps on a batch before it looks at
 ** the signal flags again */
@@ -91,7 +95,7 @@ static void fill (pkt_Workers *W, pkt_Loop *lp, pkt_Batch *b) {
   pkt_Io *io = &W->io;
   b->nrec = 0;
   b->nbytes = 0;
-  while (!io->ended) {
+  while (!io->ended && b->nrec < io->maxrec) {
     pkt_Packet *p = &io->held;
     pkt_Record *rec;
     unsigned char *at;
@@ -205,12 +209,28 @@ static void unread (pkt_Stats *st, const pkt_Batch *b, int from) {
 ** =======================================================
 */
 
+/* every input is a regular file (standard input too) */
+static int regular (const pkt_Options *o) {
+  struct stat sb;
+  int i;
+  for (i = 0; i < o->nrfiles; i++) {
+    const char *f = o->rfiles[i];
+    if ((strcmp(f, "-") == 0 ? fstat(0, &sb) : stat(f, &sb)) != 0 ||
+        !S_ISREG(sb.st_mode))
+      return 0;
+  }
+  return 1;
+}
+
 void pkt_io_begin (pkt_Workers *W, pkt_Loop *lp, atomic_int *reload) {
   pkt_Io *io = &W->io;
   memset(io, 0, sizeof(*io));
   io->lp = lp;
   io->reload = reload;
   io->rc = PKT_OK;
+  /* a batch goes to the workers once full: from a pipe that trickles,
+  ** smaller ones reach the script sooner */
+  io->maxrec = regular(W->o) ? PKT_BATCH_RECORDS : PKT_BATCH_PIPE;
 }
 
 /*

@@ -98,4 +98,33 @@ for w in 1 2 3; do
   n=$(grep -o "{\"worker\":$w,\"read\":[0-9]*" "$t/spread" | cut -d: -f3)
   check "worker $w had packets of the flows capture ($n)" [ "${n:-0}" -gt 100 ]
 done
+# from a pipe: the same bytes; and a pipe that trickles (300 packets, then
+# nothing while it stays open) has its first 256 reach the script (a batch
+# from a pipe is 256 records) before the writer closes it
+"$PKTGEN" --flows 200 -w "$t/small.pcap" >/dev/null
+# (a pipe is read in nanoseconds: source_savefile.c)
+cat "$t/small.pcap" | "$PKTLUA" -q -r - -f "$EXAMPLES/ttl.lua" -a quiet=1 \
+  -w "$t/pipe1.pcap" 2>/dev/null
+cat "$t/small.pcap" | "$PKTLUA" -q -r - --workers 2 -f "$EXAMPLES/ttl.lua" \
+  -a quiet=1 -w "$t/pipe2.pcap" 2>/dev/null
+same "ttl.lua from a pipe, --workers 2" "$t/pipe1.pcap" "$t/pipe2.pcap"
+"$PKTLUA" -q -r "$t/small.pcap" -c 300 -w "$t/300.pcap" 2>/dev/null
+mkfifo "$t/fifo"
+"$PKTLUA" -q -r - --workers 2 -w "$t/trickle.pcap" \
+  -e 'function packet () io.stderr:write("seen\n"); io.stderr:flush() end' \
+  <"$t/fifo" 2>"$t/seen" &
+pid=$!
+{ cat "$t/300.pcap"; sleep 20; } >"$t/fifo" &
+feeder=$!
+for i in $(seq 200); do
+  [ "$(grep -c seen "$t/seen")" -ge 256 ] && break
+  sleep 0.05
+done
+check "a trickling pipe's first 256 packets reach the script while it is open ($(grep -c seen "$t/seen") seen)" \
+  [ "$(grep -c seen "$t/seen")" -ge 256 ]
+kill "$feeder" 2>/dev/null
+pkill -P "$feeder" sleep 2>/dev/null
+wait "$pid" 2>/dev/null
+check "all 300 seen once the pipe closed ($(grep -c seen "$t/seen"))" \
+  [ "$(grep -c seen "$t/seen")" = 300 ]
 finish
