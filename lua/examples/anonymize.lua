@@ -11,9 +11,10 @@
 --
 -- The summary is one line, whatever --workers says (each worker's finish()
 -- returns its counts, merge() adds them up): the IP and ARP packets
--- rewritten, the ICMP errors whose quote was, and the distinct addresses
--- anonymised, counted while there are at most 65536 of each IP version
--- (what the caches below hold; past it the line says "over 65536").
+-- rewritten, the ICMP errors whose quoted header was too, and the distinct
+-- addresses anonymised, counted while there are at most 65536 of each IP
+-- version (what the caches below hold; past it the line says "over
+-- 65536").
 --
 -- The scheme is the idea of Crypto-PAn (Xu, Fan, Ammar, Moon 2002): bit i of
 -- the output is bit i of the input flipped by a keyed pseudo-random function
@@ -172,8 +173,9 @@ end
 -- over: more addresses of a version than its cache holds were met (it
 -- started over)
 function finish()
-  return { done = done, arps = arps, quoted = quoted, addrs4 = by32,
-           addrs6 = by128, over = computed > n32 + n128 }
+  local over = computed > n32 + n128
+  return { done = done, arps = arps, quoted = quoted, over = over,
+           addrs4 = over and {} or by32, addrs6 = over and {} or by128 }
 end
 
 -- the addresses of set not yet in seen, added to it; how many

@@ -170,13 +170,16 @@ end
 
 -- the count, from each worker's state to merge's
 function finish ()
-  return unchanged
+  return { unchanged = unchanged }
 end
 
 -- the one summary, whatever --workers says: results[w] is worker w's
 -- count; merge runs in a fresh state, whose count is 0
 function merge (results)
-  for w = 1, results.n do unchanged = unchanged + (results[w] or 0) end
+  for w = 1, results.n do
+    local r = results[w]
+    if r then unchanged = unchanged + r.unchanged end
+  end
   if unchanged > 0 and args.quiet ~= "1" then
     io.stderr:write(("encap.lua: %d packets passed unchanged (%s)\n")
       :format(unchanged, frame and "not Ethernet" or "no IP behind a known link layer"))

@@ -106,13 +106,16 @@ end
 
 -- the count, from each worker's state to merge's
 function finish ()
-  return dropped
+  return { dropped = dropped }
 end
 
 -- the one summary, whatever --workers says: results[w] is worker w's
 -- count; merge runs in a fresh state, whose count is 0
 function merge (results)
-  for w = 1, results.n do dropped = dropped + (results[w] or 0) end
+  for w = 1, results.n do
+    local r = results[w]
+    if r then dropped = dropped + r.dropped end
+  end
   if not quiet and dropped > 0 then
     io.stderr:write(("sll2eth.lua: %d packets dropped (no Ethernet form, "
                      .. "or cut in the cooked header)\n"):format(dropped))
