@@ -9,6 +9,13 @@
 --              and file (default "pktlua": fine for tests, not for privacy)
 --   quiet=1    no summary at the end
 --
+-- The summary is one line, whatever --workers says (each worker's finish()
+-- returns its counts, merge() adds them up): the IP and ARP packets
+-- rewritten, the ICMP errors whose quoted header was too, and the distinct
+-- addresses anonymised, counted while there are at most 65536 of each IP
+-- version (what the caches below hold; past it the line says "over
+-- 65536").
+--
 -- The scheme is the idea of Crypto-PAn (Xu, Fan, Ammar, Moon 2002): bit i of
 -- the output is bit i of the input flipped by a keyed pseudo-random function
 -- of the first i input bits. So two addresses that share exactly their first
@@ -162,9 +169,42 @@ function packet(pkt, info)
   return true
 end
 
+-- the counts and the addresses met, from each worker's state to merge's;
+-- over: more addresses of a version than its cache holds were met (it
+-- started over)
 function finish()
+  local over = computed > n32 + n128
+  return { done = done, arps = arps, quoted = quoted, over = over,
+           addrs4 = over and {} or by32, addrs6 = over and {} or by128 }
+end
+
+-- the addresses of set not yet in seen, added to it; how many
+local function union(seen, set)
+  local n = 0
+  for a in pairs(set) do
+    if not seen[a] then seen[a], n = true, n + 1 end
+  end
+  return n
+end
+
+-- the one summary, whatever --workers says: results[w] is worker w's
+-- counts; merge runs in a fresh state, whose counts are all 0. Workers may
+-- meet the same address (a host in flows of two workers): the addresses
+-- are counted once, as one worker counts them, up to what a cache holds.
+function merge(results)
+  local over, seen4, seen6, v4, v6 = false, {}, {}, 0, 0
+  for w = 1, results.n do
+    local r = results[w]
+    if r then
+      done, arps, quoted = done + r.done, arps + r.arps, quoted + r.quoted
+      over = over or r.over
+      v4, v6 = v4 + union(seen4, r.addrs4), v6 + union(seen6, r.addrs6)
+    end
+  end
   if quiet then return end
+  local addrs = (over or v4 > CACHEMAX or v6 > CACHEMAX)
+                and "over " .. CACHEMAX or tostring(v4 + v6)
   io.stderr:write(string.format(
-    "anonymize.lua: %d IP packets, %d ARP, %d quoted ICMP headers, %d addresses anonymised\n",
-    done, arps, quoted, computed))
+    "anonymize.lua: %d IP packets, %d ARP, %d quoted ICMP headers, %s addresses anonymised\n",
+    done, arps, quoted, addrs))
 end

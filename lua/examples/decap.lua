@@ -8,7 +8,9 @@
 -- Arguments (-a NAME=VALUE):
 --   levels=N   tunnels stripped at most, outermost first (default: all,
 --              down to the innermost packet)
---   quiet=1    no summary at the end
+--   quiet=1    no summary at the end (one line, whatever --workers says:
+--              each worker's finish() returns its counts, merge() adds
+--              them up)
 --
 -- An Ethernet frame inside (VXLAN; GRE and Geneve with type 0x6558,
 -- transparent Ethernet bridging) replaces the whole outer frame. Anything
@@ -93,7 +95,17 @@ function packet (pkt, info)
   if first then count[first] = (count[first] or 0) + 1 end
 end
 
+-- the counts, from each worker's state to merge's
 function finish ()
+  return count
+end
+
+-- the one summary, whatever --workers says: results[w] is worker w's
+-- counts by tunnel; merge runs in a fresh state, whose count is empty
+function merge (results)
+  for w = 1, results.n do
+    for k, n in pairs(results[w] or {}) do count[k] = (count[k] or 0) + n end
+  end
   if quiet then return end
   local t = {}
   for k, n in pairs(count) do t[#t + 1] = k .. " " .. n end

@@ -13,13 +13,17 @@
 --              count: 12.5 is one packet in eight); default 100
 --   to=NAME    the output the copies go to (default mirror); to=default
 --              writes each chosen packet twice to the default output
---   quiet=1    no summary at the end
+--   quiet=1    no summary at the end (one line, whatever --workers says:
+--              each worker's finish() returns its counts, merge() adds
+--              them up)
 --
 -- The share is kept exactly and spread evenly: a counter adds P for each
 -- packet and mirrors one whenever it passes 100, so share=25 mirrors
 -- packets 4, 8, 12, ... The copy is pktlua.emit(pkt, to): written at once,
 -- before the packet itself, with its timestamp; nothing is allocated per
--- packet.
+-- packet. With --workers N each worker keeps the share of the packets it
+-- sees: other packets are chosen than with one worker (but with share=100
+-- or 0), and the total can differ by a packet per worker.
 local args = arg or {}
 local to = args.to or "mirror"
 local quiet = args.quiet == "1"
@@ -43,7 +47,18 @@ function packet (pkt)
   return true
 end
 
+-- the counters, from each worker's state to merge's
 function finish ()
+  return { seen = seen, mirrored = mirrored }
+end
+
+-- the one summary, whatever --workers says: results[w] is worker w's
+-- counters; merge runs in a fresh state, whose counters are all 0
+function merge (results)
+  for w = 1, results.n do
+    local r = results[w]
+    if r then seen, mirrored = seen + r.seen, mirrored + r.mirrored end
+  end
   if not quiet then
     io.stderr:write(("dup.lua: %d of %d packets mirrored to %s\n"):format(
       mirrored, seen, to))

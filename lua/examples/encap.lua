@@ -24,6 +24,9 @@
 --               the frame's header)
 --   udpsum=0    VXLAN over IPv4 without a UDP checksum (RFC 7348 allows
 --               it); by default it is computed
+--   quiet=1     no line at the end saying how many packets passed
+--               unchanged (one line, whatever --workers says: each
+--               worker's finish() returns its count, merge() adds them up)
 --
 -- vxlan and gretap put a new Ethernet, IP and tunnel header in front of
 -- the frame; gre and ipip put the IP and GRE headers between the link
@@ -37,7 +40,9 @@
 -- it over IPv6 too). What a mode cannot wrap passes unchanged: vxlan and
 -- gretap take Ethernet frames only, gre and ipip IP packets behind the
 -- link layers above (LINKTYPE_IPV4 and _IPV6 links only an outer header
--- of their version).
+-- of their version). The outer IPv4 header's identification counts the
+-- packets wrapped: with --workers N each worker counts its own, so over
+-- IPv4 the output is not one worker's byte for byte (over IPv6 it is).
 local pktlua = require "pktlua"
 local checksum = require "checksum"
 local ipv4 = require "pktlua.ipv4"
@@ -163,7 +168,18 @@ function packet (pkt, info)
   end
 end
 
+-- the count, from each worker's state to merge's
 function finish ()
+  return { unchanged = unchanged }
+end
+
+-- the one summary, whatever --workers says: results[w] is worker w's
+-- count; merge runs in a fresh state, whose count is 0
+function merge (results)
+  for w = 1, results.n do
+    local r = results[w]
+    if r then unchanged = unchanged + r.unchanged end
+  end
   if unchanged > 0 and args.quiet ~= "1" then
     io.stderr:write(("encap.lua: %d packets passed unchanged (%s)\n")
       :format(unchanged, frame and "not Ethernet" or "no IP behind a known link layer"))

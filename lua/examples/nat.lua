@@ -21,7 +21,9 @@
 --                of packets leaving the prefix and destinations of packets
 --                coming back, like a 1:1 NAT or iptables' NETMAP; src is a
 --                plain source rewrite)
---   quiet=1      no summary at the end
+--   quiet=1      no summary at the end (one line, whatever --workers says:
+--                each worker's finish() returns its counters, merge() adds
+--                them up)
 --
 -- What is rewritten (pktlua.readdress does it): the IPv4 and IPv6
 -- addresses; the sender and target addresses of ARP for IPv4 (sender by
@@ -157,7 +159,21 @@ function packet(pkt, info)
   return true
 end
 
+-- the counters, from each worker's state to merge's
 function finish()
+  return { rewritten = rewritten, arps = arps, quoted = quoted }
+end
+
+-- the one summary, whatever --workers says: results[w] is worker w's
+-- counters; merge runs in a fresh state, whose counters are all 0
+function merge(results)
+  for w = 1, results.n do
+    local r = results[w]
+    if r then
+      rewritten, arps, quoted = rewritten + r.rewritten, arps + r.arps,
+                                quoted + r.quoted
+    end
+  end
   if quiet then return end
   io.stderr:write(string.format(
     "nat.lua: rewrote %d packets, %d ARP, %d quoted ICMP headers\n",

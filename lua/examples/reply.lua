@@ -13,7 +13,9 @@
 --                  02:00:A:B:C:D, the address in a locally administered
 --                  MAC)
 --   ttl=N          the reply's time-to-live (default 64)
---   quiet=1        no summary at the end
+--   quiet=1        no summary at the end (one line, whatever --workers
+--                  says: each worker's finish() returns its counts,
+--                  merge() adds them up)
 --
 -- Ethernet and IPv4 (any link type pktlua finds IPv4 in works the same;
 -- the link-layer addresses are swapped only for Ethernet). The reply is
@@ -130,7 +132,20 @@ function packet (pkt, info)
   return false
 end
 
+-- the counters, from each worker's state to merge's
 function finish ()
+  return { seen = seen, answered = answered, arps = arps }
+end
+
+-- the one summary, whatever --workers says: results[w] is worker w's
+-- counters; merge runs in a fresh state, whose counters are all 0
+function merge (results)
+  for w = 1, results.n do
+    local r = results[w]
+    if r then
+      seen, answered, arps = seen + r.seen, answered + r.answered, arps + r.arps
+    end
+  end
   if not quiet then
     io.stderr:write(("reply.lua: %d echo requests and %d ARP requests answered, "
       .. "%d packets seen\n"):format(answered, arps, seen))

@@ -14,7 +14,9 @@
 --              when the header has none (default 02:00:00:00:00:02)
 --   smac=MAC, dmac=MAC  every frame's source, destination, whatever the
 --              header says (tcprewrite --enet-smac, --enet-dmac)
---   quiet=1    no summary at the end
+--   quiet=1    no summary at the end (one line, whatever --workers says:
+--              each worker's finish() returns its count, merge() adds
+--              them up)
 --
 -- The cooked header's address is the sender's (packet(7)): it becomes the
 -- Ethernet source when it is a MAC (6 bytes long; a loopback's six zeros
@@ -102,7 +104,18 @@ function packet (pkt, info)
   return true
 end
 
+-- the count, from each worker's state to merge's
 function finish ()
+  return { dropped = dropped }
+end
+
+-- the one summary, whatever --workers says: results[w] is worker w's
+-- count; merge runs in a fresh state, whose count is 0
+function merge (results)
+  for w = 1, results.n do
+    local r = results[w]
+    if r then dropped = dropped + r.dropped end
+  end
   if not quiet and dropped > 0 then
     io.stderr:write(("sll2eth.lua: %d packets dropped (no Ethernet form, "
                      .. "or cut in the cooked header)\n"):format(dropped))

@@ -14,7 +14,9 @@
 -- incrementally (RFC 1624). A checksum that was wrong before stays exactly
 -- as wrong, so nothing is hidden. Packets that are not IP, or whose IP header
 -- is not fully captured, pass unchanged. The summary (to stderr, like the
--- daemon's own statistics) counts what happened.
+-- daemon's own statistics) counts what happened: one line, whatever
+-- --workers says (each worker's finish() returns its counters, merge()
+-- adds them up).
 --
 -- Both pointers are made once, here: the per-packet path allocates nothing.
 -- pkt is the same memory object for every packet (re-pointed by the daemon
@@ -60,7 +62,23 @@ function packet(pkt, info)
   return true
 end
 
+-- the counters, from each worker's state to merge's (with --workers N
+-- each worker counted its own flows)
 function finish()
+  return { n4 = n4, n6 = n6, expired = expired, badsum = badsum,
+           skipped = skipped }
+end
+
+-- the one summary: results[w] is worker w's counters (one worker without
+-- --workers); merge runs in a fresh state, whose counters are all 0
+function merge(results)
+  for w = 1, results.n do
+    local r = results[w]
+    if r then
+      n4, n6, expired = n4 + r.n4, n6 + r.n6, expired + r.expired
+      badsum, skipped = badsum + r.badsum, skipped + r.skipped
+    end
+  end
   if quiet then return end
   io.stderr:write(string.format("ttl.lua: decremented %d IPv4 + %d IPv6,"
     .. " dropped %d expired", n4, n6, expired))

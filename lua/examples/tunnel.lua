@@ -9,7 +9,9 @@
 --   ttl=N      set the inner TTL / hop limit to N (0..255) instead of
 --              decrementing it (a decrement drops the packet when it
 --              reaches 0, as a router would)
---   quiet=1    no summary at the end
+--   quiet=1    no summary at the end (one line, whatever --workers says:
+--              each worker's finish() returns its counts, merge() adds
+--              them up)
 --
 -- pktlua.inner(pkt, at) (the preloaded `pktlua` module) finds the packet
 -- inside the one whose IP header is at `at` (info: its l3), and returns
@@ -91,7 +93,21 @@ function packet(pkt, info)
   return true
 end
 
+-- the counts, from each worker's state to merge's
 function finish()
+  return { count = count, expired = expired }
+end
+
+-- the one summary, whatever --workers says: results[w] is worker w's
+-- counts; merge runs in a fresh state, whose counts are empty
+function merge(results)
+  for w = 1, results.n do
+    local r = results[w]
+    if r then
+      for k, n in pairs(r.count) do count[k] = (count[k] or 0) + n end
+      expired = expired + r.expired
+    end
+  end
   if quiet then return end
   local t = {}
   for k, n in pairs(count) do t[#t + 1] = k .. " " .. n end
