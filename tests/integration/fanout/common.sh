@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # common.sh - what the live fanout tests share (sourced by test_*.sh, not
 # a test): lib.sh, root, a network namespace $NS of their own, $N UDP
 # packets of $FLOWS flows both ways in $t/flows.pcap (flows.lua) and
