@@ -10,13 +10,18 @@ if(TARGET pktlua AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
   target_include_directories(test_fanout PRIVATE ${PKTLUA_DAEMON_DIR})
   target_compile_definitions(test_fanout PRIVATE _DEFAULT_SOURCE
     PKTLUA_HAVE_LAYOUT PKTLUA_HAVE_CHECKSUM)
-  set_tests_properties(test_fanout PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+  set_tests_properties(test_fanout PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120
+    LABELS fanout)
 endif()
 
-# -i with --workers: the real binary in a namespace with a veth pair; the
-# workers label (.ci/run runs it again under ThreadSanitizer)
+# -i with --workers: the real binary in a namespace with veth pairs,
+# capturing (live) and bridging to another interface (bridge); the workers
+# label (.ci/run runs them again under ThreadSanitizer), and fanout for
+# all of this file (ctest -L fanout)
 if(TARGET pktlua)
-  pktlua_add_shell_test(fanout_live
-    ${CMAKE_CURRENT_SOURCE_DIR}/integration/fanout/test_live.sh
-    LABELS workers TIMEOUT 300)
+  foreach(t live bridge)
+    pktlua_add_shell_test(fanout_${t}
+      ${CMAKE_CURRENT_SOURCE_DIR}/integration/fanout/test_${t}.sh
+      LABELS workers fanout TIMEOUT 300)
+  endforeach()
 endif()

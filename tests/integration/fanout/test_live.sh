@@ -6,42 +6,15 @@
 # exactly once, each flow in its order, each flow on one worker (both
 # ways); the kernel's counters are summed and per worker; -c, SIGTERM
 # when idle, -Z and --fanout=lb with workers. Needs root.
-. "$(dirname "$0")/../lib.sh"
-need_pktlua
-need_pktgen
-need tcpdump
-t=$(tmp)
-need_root
-here=$(cd "$(dirname "$0")" && pwd)
-NS=pktlua-fanout-$$
-netns "$NS"
-ip -n "$NS" link add lf0 type veth peer name lf1 || die "veth"
-ip -n "$NS" link set lf0 up; ip -n "$NS" link set lf1 up
-N=2000 FLOWS=64
-"$PKTGEN" --udp64 $N -w "$t/base.pcap" >/dev/null || die "pktgen"
-"$PKTLUA" -q -r "$t/base.pcap" -w "$t/flows.pcap" -a flows=$FLOWS \
-  -f "$here/flows.lua" || die "flows.pcap"
+. "$(dirname "$0")/common.sh"
+veth lf0 lf1
 
-ready() {  # ready ERR: both workers' captures are open
-  local i
-  for i in $(seq 200); do
-    [ "$(grep -c 'lf1: immediate mode' "$1" 2>/dev/null)" -ge 2 ] && return 0
-    sleep 0.05
-  done
-  echo "timeout waiting for the captures"; return 1
-}
+ready() { wait_for "$1" 'lf1: immediate mode' 2; }  # both captures open
 send() { ip netns exec "$NS" "$PKTLUA" -q -r "$t/flows.pcap" -o lf0 --pps "${1:-4000}"; }
-# "flow seq" of each packet of a capture, in its order (flows.lua's bytes)
-flowseq() {
-  "$PKTLUA" -q -r "$1" -e 'function packet (p)
-    local a, b, c, d = p:get(45, 48)
-    print(a << 8 | b, c << 8 | d) end'
-}
-# a field of the totals of a --stats=json line (not the per-worker ones)
-total() { sed 's/,"workers":\[.*//' "$1" | grep -o "\"$2\":[0-9]*" | tail -1 | cut -d: -f2; }
 workers() { grep -o '"workers":\[.*' "$1"; }
 
 # 1. two workers, the flows sent, every packet once, each flow in order
+: >"$t/err"  # ready must not see the last run's lines
 ip netns exec "$NS" "$PKTLUA" -v -i lf1 --workers 2 --stats=json -w "$t/out.pcap" \
   -f "$here/state.lua" udp >"$t/lines" 2>"$t/err" &
 pid=$!
@@ -77,6 +50,7 @@ check "workers 2: per worker kernel counters ($r1 + $r2) are its reads ($n1, $n2
   [ "$r1" = "$n1" -a "$r2" = "$n2" -a $((r1 + r2)) = $N ]
 
 # 2. the summary: the kernel's line per worker
+: >"$t/err"  # ready must not see the last run's lines
 ip netns exec "$NS" "$PKTLUA" -v -i lf1 --workers 2 -c 100 -w "$t/c.pcap" \
   -e 'function packet () end' udp 2>"$t/err" &
 pid=$!
@@ -91,6 +65,7 @@ check "-c 100: 100 packets written" [ "$(count "$t/c.pcap")" = 100 ]
 check "-c 100: a kernel line per worker" [ "$(grep -c '^pktlua: kernel, worker [12]:' "$t/err")" = 2 ]
 
 # 3. SIGTERM with nothing coming: every worker wakes and ends
+: >"$t/err"  # ready must not see the last run's lines
 ip netns exec "$NS" "$PKTLUA" -v -i lf1 --workers 2 -w "$t/idle.pcap" \
   -e 'function packet () end' udp 2>"$t/err" &
 pid=$!
@@ -105,6 +80,7 @@ check "idle: exit 0 ($rc), an empty whole file" [ "$rc" = 0 -a "$(count "$t/idle
 # all captures are open: the scripts run as the user
 user=nobody
 chmod 777 "$t"; chmod 711 "$(dirname "$t")"
+: >"$t/err"  # ready must not see the last run's lines
 ip netns exec "$NS" "$PKTLUA" -v -i lf1 --workers 2 --fanout=lb -Z $user --stats=json \
   -w "$t/lb.pcap" -e '
   local f = assert(io.open("/proc/self/status"))
