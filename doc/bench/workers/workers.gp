@@ -16,23 +16,23 @@ do for [t in 'svg png'] {
        'workers.dat' index 2 using 1:2 with linespoints lw 2 title 'filter', \
        'workers.dat' index 3 using 1:2 with linespoints lw 2 title 'ttl', \
        'workers.dat' index 4 using 1:2 with linespoints lw 2 title 'nat', \
-      0.6670 with lines dt 2 lc rgb 'gray40' title 'tcprewrite --ttl=-1', \
-       3.5633 with lines dt 3 lc rgb 'gray60' title "tcpdump 'udp port 53'"
+      2.1261 with lines dt 2 lc rgb 'gray40' title 'tcprewrite --ttl=-1', \
+       12.3790 with lines dt 3 lc rgb 'gray60' title "tcpdump 'udp port 53'"
   set title 'mixed'
   plot 'workers.dat' index 5 using 1:2 with linespoints lw 2 title 'copy', \
        'workers.dat' index 6 using 1:2 with linespoints lw 2 title 'empty', \
        'workers.dat' index 7 using 1:2 with linespoints lw 2 title 'filter', \
        'workers.dat' index 8 using 1:2 with linespoints lw 2 title 'ttl', \
        'workers.dat' index 9 using 1:2 with linespoints lw 2 title 'nat', \
-      0.3751 with lines dt 2 lc rgb 'gray40' title 'tcprewrite --ttl=-1', \
-       1.3718 with lines dt 3 lc rgb 'gray60' title "tcpdump 'udp port 53'"
+      0.5707 with lines dt 2 lc rgb 'gray40' title 'tcprewrite --ttl=-1', \
+       3.1539 with lines dt 3 lc rgb 'gray60' title "tcpdump 'udp port 53'"
   set title 'real'
   plot 'workers.dat' index 10 using 1:2 with linespoints lw 2 title 'copy', \
        'workers.dat' index 11 using 1:2 with linespoints lw 2 title 'empty', \
        'workers.dat' index 12 using 1:2 with linespoints lw 2 title 'filter', \
        'workers.dat' index 13 using 1:2 with linespoints lw 2 title 'ttl', \
        'workers.dat' index 14 using 1:2 with linespoints lw 2 title 'nat', \
-      1.2089 with lines dt 2 lc rgb 'gray40' title 'tcprewrite --ttl=-1', \
-       4.5799 with lines dt 3 lc rgb 'gray60' title "tcpdump 'udp port 53'"
+      1.8041 with lines dt 2 lc rgb 'gray40' title 'tcprewrite --ttl=-1', \
+       12.6130 with lines dt 3 lc rgb 'gray60' title "tcpdump 'udp port 53'"
   unset multiplot
 }
