@@ -27,7 +27,7 @@
 /* Batches are large so that a thread sleeps and wakes once per thousand
 ** small packets, not per few hundred: with the reader, the writer and the
 ** workers sharing the cores, each wakeup costs a switch. Their bytes are
-** few enough that the ring's (2 MiB) stay in the caches between the
+** few enough that the ring's (1.5 MiB) stay in the caches between the
 ** reader's copy and the writer's: with 1 MiB each, large packets (the
 ** mixed workload) ran no faster with 2 workers than with 1. */
 #define PKT_BATCH_RECORDS 1024        /* records of a batch */
