@@ -30,12 +30,14 @@ int pkt_ring_init (pkt_Ring *r, int k, int n, char *err) {
     atomic_init(&b->pending, 0);
     b->rec = aligned_alloc(PKT_CACHELINE,
                            PKT_BATCH_RECORDS * sizeof(*b->rec));
+    b->out = aligned_alloc(PKT_CACHELINE,
+                           PKT_BATCH_RECORDS * sizeof(*b->out));
     b->bytes = aligned_alloc(PKT_CACHELINE, PKT_BATCH_BYTES);
     b->size = PKT_BATCH_BYTES;
     b->mine = calloc(PKT_BATCH_RECORDS, sizeof(*b->mine));
     b->first = calloc((size_t)n + 1, sizeof(*b->first));
     b->arenas = calloc((size_t)n, sizeof(*b->arenas));
-    if (b->rec == NULL || b->bytes == NULL || b->mine == NULL ||
+    if (b->rec == NULL || b->out == NULL || b->bytes == NULL || b->mine == NULL ||
         b->first == NULL || b->arenas == NULL)
       goto fail;
   }
@@ -52,6 +54,7 @@ void pkt_ring_free (pkt_Ring *r) {
   for (i = 0; i < r->k; i++) {
     pkt_Batch *b = &r->b[i];
     free(b->rec);
+    free(b->out);
     free(b->bytes);
     free(b->mine);
     free(b->first);
@@ -107,6 +110,22 @@ void pkt_batch_sort (pkt_Batch *b, int nworkers) {
     b->mine[b->first[b->rec[i].worker]++] = (uint16_t)i;
   for (w = nworkers; w > 0; w--) b->first[w] = b->first[w - 1];
   b->first[0] = 0;
+}
+
+void pkt_record_packet (const pkt_Batch *b, const pkt_Record *rec,
+                        pkt_Packet *p) {
+  p->hdr.ts = rec->ts;
+  p->hdr.caplen = rec->caplen;
+  p->hdr.len = rec->len;
+  p->data = b->bytes + rec->off;
+  p->no = rec->no;
+  p->route = PKT_ROUTE_DEFAULT;  /* as the loop's fetch hands it out */
+  p->nano = rec->nano;
+  p->emitted = 0;
+  p->loop = rec->loop;
+  p->iface = rec->iface;
+  p->comment = rec->hascomment ? (const char *)p->data + rec->caplen : NULL;
+  p->commentlen = rec->commentlen;
 }
 
 void pkt_ring_publish (pkt_Ring *r, pkt_Batch *b, uint64_t seq) {

@@ -38,6 +38,14 @@
 ** line the other is using (false sharing). */
 #define PKT_CACHELINE 64
 
+/* a cache line fetched ahead (rw 1: for writing); nothing where the
+** compiler has no such builtin */
+#if defined(__GNUC__)
+#define pkt_prefetch(a, rw) __builtin_prefetch((a), (rw))
+#else
+#define pkt_prefetch(a, rw) ((void)(a))
+#endif
+
 _Static_assert(PKT_BATCH_RECORDS <= 65536, "pkt_Batch.mine is 16 bits");
 
 /* what became of a record (its worker's verdict) */
@@ -49,29 +57,56 @@ enum pkt_Fate {
 };
 
 /*
-** A record's first two cache lines are what its worker writes (the packet
-** as it left it, the verdict, where the arena holds what it kept); the
-** third is the reader's alone. So the writer fetches two lines from the
-** worker's core per record, not three.
+** A record is two cache lines, each written by one thread: the packet as
+** read (the reader's), and what its worker made of it (the worker's).
+** Kept apart and a line each, so the worker fetches one line from the
+** reader's core and the writer one from the worker's, and two workers
+** never write into the same line. The fields a packet has as read and
+** no script changes (its number, pass, interface) are in the first only.
 */
 typedef struct pkt_Record {
   _Alignas(PKT_CACHELINE)
-  pkt_Packet p;             /* as read; then as its worker left it */
-  size_t dataoff;           /* moved: offset of the bytes in the arena */
-  size_t commentoff;        /* commented: offset of the comment there */
+  struct timeval ts;        /* the timestamp as read (the sinks' clocks) */
+  uint64_t no;              /* pkt_Packet's */
+  uint64_t loop;
+  const pkt_Iface *iface;
+  uint32_t off;             /* its bytes: the batch's bytes + off, caplen of
+                            ** them, then its comment's */
+  uint32_t caplen, len;     /* as read */
+  uint32_t commentlen;
+  uint8_t hascomment;       /* it was read with a comment */
+  uint8_t nano;
+  uint8_t worker;           /* its worker - 1: the flow's share */
+} pkt_Record;
+
+/* where the comment a record leaves with is */
+enum pkt_Comment {
+  PKT_COMMENT_NONE,         /* none */
+  PKT_COMMENT_READ,         /* the one it was read with */
+  PKT_COMMENT_ARENA         /* one the script set, kept in the arena */
+};
+
+/* the record as its worker left it: its verdict, and the fields of its
+** pkt_Packet the script may have changed */
+typedef struct pkt_Verdict {
+  _Alignas(PKT_CACHELINE)
+  struct timeval ts;
+  uint64_t route;
+  size_t dataoff;           /* moved: its bytes' offset in the arena; else
+                            ** from the start of the record's */
+  size_t commentoff;        /* PKT_COMMENT_ARENA: the comment's there */
+  size_t commentlen;
+  uint32_t caplen, len;
   uint32_t nemit;           /* packets pktlua.emit made while handling it */
   uint8_t fate;             /* enum pkt_Fate */
   uint8_t moved;            /* an edit moved the bytes into the arena */
-  uint8_t commented;        /* the script's comment is in the arena */
+  uint8_t comment;          /* enum pkt_Comment */
   uint8_t last;             /* the run ends after it (a script error
                             ** ended its worker's run) */
-  /* the reader's */
-  _Alignas(PKT_CACHELINE)
-  struct timeval ts;        /* the timestamp as read (the sinks' clocks) */
-  unsigned char *bytes;     /* the bytes as read, in the batch: an edit */
-  uint32_t caplen;          /* that cuts leaves p.data within them */
-  uint8_t worker;           /* its worker - 1: the flow's share */
-} pkt_Record;
+} pkt_Verdict;
+
+_Static_assert(sizeof(pkt_Record) == PKT_CACHELINE, "a record's line");
+_Static_assert(sizeof(pkt_Verdict) == PKT_CACHELINE, "a verdict's line");
 
 /* a packet pktlua.emit made: its bytes in the arena */
 typedef struct pkt_Emitted {
@@ -100,6 +135,7 @@ typedef struct pkt_Batch {
   uint64_t seq;             /* its number in the run, 0-based */
   int nrec;
   pkt_Record *rec;          /* PKT_BATCH_RECORDS (owned) */
+  pkt_Verdict *out;         /* rec[i]'s is out[i] (owned) */
   /* the records by worker, each worker's in input order: worker w's are
   ** rec[mine[first[w]]] .. rec[mine[first[w + 1] - 1]], so a worker
   ** touches no other worker's record */
@@ -133,6 +169,9 @@ void pkt_ring_free (pkt_Ring *r);
 unsigned char *pkt_batch_room (pkt_Batch *b, size_t n, int *fail);
 /* the reader: b's records sorted by worker (mine, first) */
 void pkt_batch_sort (pkt_Batch *b, int nworkers);
+/* a record as read: its bytes and comment in b */
+void pkt_record_packet (const pkt_Batch *b, const pkt_Record *rec,
+                        pkt_Packet *p);
 /* the reader: b holds seq's records, for the workers */
 void pkt_ring_publish (pkt_Ring *r, pkt_Batch *b, uint64_t seq);
 /* the reader: no batch comes after `nbatches` */

@@ -38,8 +38,10 @@ typedef struct pkt_Worker {
   /* reading the batches */
   pkt_Batch *b;             /* the batch it scans, NULL: between two */
   uint64_t seq;             /* that batch's number, or the next one's */
-  int at;                   /* the next record of b to look at */
+  int at;                   /* the next of its records in b (an index
+                            ** into b->mine) */
   pkt_Record *cur;          /* the record being handled */
+  pkt_Verdict *out;         /* its verdict */
   unsigned reloads;         /* reload requests acted on */
   int ended;                /* a script error ended its run */
   /* published for the main thread at the end of each batch */
@@ -100,8 +102,9 @@ void pkt_io_drive (pkt_Workers *W);
 void pkt_io_halt (pkt_Workers *W);
 /* after the threads: what was read and not written is not counted */
 void pkt_io_end (pkt_Workers *W);
-/* the cache lines of a record and its bytes, fetched ahead */
-void pkt_record_prefetch (const pkt_Record *rec);
+/* the lines of b's record i's verdict and bytes fetched ahead (its own
+** line read: in the writer's cache, or fetched earlier) */
+void pkt_record_prefetch (const pkt_Batch *b, int i);
 /* worker_live.c: -i, lp->src a fanout set (pkt_source_openfanoutset)
 ** whose member i worker i+1 reads and runs its script on, the verdicts
 ** written under one lock, as they come; otherwise as pkt_workers_run */

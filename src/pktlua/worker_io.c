@@ -36,33 +36,17 @@
 ** records ahead hides the transfer behind the work on this one. */
 #define AHEAD 8
 
-void pkt_record_prefetch (const pkt_Record *rec) {
-#if defined(__GNUC__)
-  const char *c = (const char *)rec;
-  size_t i;
-  for (i = 0; i < sizeof(*rec); i += PKT_CACHELINE) __builtin_prefetch(c + i);
-  __builtin_prefetch(rec->bytes);
-#else
-  (void)rec;
-#endif
+void pkt_record_prefetch (const pkt_Batch *b, int i) {
+  pkt_prefetch(&b->out[i], 0);
+  pkt_prefetch(b->bytes + b->rec[i].off, 0);
 }
 
-/* the lines of record i of b, and of its bytes ahead, fetched for
-** writing: the batch's last run left them in other cores' caches */
+/* record i of b and the bytes ahead, fetched for writing: the batch's
+** last run left their lines in other cores' caches */
 static void prefetchw (const pkt_Batch *b, int i) {
-#if defined(__GNUC__)
-  if (i < PKT_BATCH_RECORDS) {
-    const char *c = (const char *)&b->rec[i];
-    size_t j;
-    for (j = 0; j < sizeof(b->rec[i]); j += PKT_CACHELINE)
-      __builtin_prefetch(c + j, 1);
-  }
+  if (i < PKT_BATCH_RECORDS) pkt_prefetch(&b->rec[i], 1);
   if (b->nbytes + 16 * PKT_CACHELINE < b->size)
-    __builtin_prefetch(b->bytes + b->nbytes + 16 * PKT_CACHELINE, 1);
-#else
-  (void)b;
-  (void)i;
-#endif
+    pkt_prefetch(b->bytes + b->nbytes + 16 * PKT_CACHELINE, 1);
 }
 
 static pkt_Batch *slot (pkt_Workers *W, uint64_t seq) {
@@ -121,18 +105,18 @@ static void fill (pkt_Workers *W, pkt_Loop *lp, pkt_Batch *b) {
     }
     rec = &b->rec[b->nrec++];
     prefetchw(b, b->nrec + AHEAD);
-    rec->p = *p;
     memcpy(at, p->data, p->hdr.caplen);
-    rec->p.data = rec->bytes = at;
-    if (p->comment) {
-      memcpy(at + p->hdr.caplen, p->comment, p->commentlen);
-      rec->p.comment = (const char *)at + p->hdr.caplen;
-    }
+    if (p->comment) memcpy(at + p->hdr.caplen, p->comment, p->commentlen);
     rec->ts = p->hdr.ts;
+    rec->no = p->no;
+    rec->loop = p->loop;
+    rec->iface = p->iface;
+    rec->off = (uint32_t)(at - b->bytes);
     rec->caplen = p->hdr.caplen;
-    rec->nemit = 0;
-    rec->fate = PKT_FATE_NONE;
-    rec->moved = rec->commented = rec->last = 0;
+    rec->len = p->hdr.len;
+    rec->commentlen = p->comment ? (uint32_t)p->commentlen : 0;
+    rec->hascomment = p->comment != NULL;
+    rec->nano = (uint8_t)p->nano;
     /* hashed from the bytes as read, not from their copy: the copy's
     ** lines may still be on their way from the core that wrote them
     ** last, and the hash would wait for them */
@@ -156,35 +140,39 @@ static int writebatch (pkt_Workers *W, pkt_Loop *lp, pkt_Batch *b,
   int i, w;
   for (w = 0; w < W->n; w++) b->arenas[w].nextemit = 0;
   for (i = 0; i < b->nrec; i++) {
-    pkt_Record *rec = &b->rec[i];
+    const pkt_Record *rec = &b->rec[i];
+    const pkt_Verdict *v = &b->out[i];
     pkt_Worker *wk = &W->w[rec->worker];
     pkt_Arena *a = &b->arenas[rec->worker];
     pkt_Packet q;
     uint32_t j;
     *done = i;
-    if (i + AHEAD < b->nrec) pkt_record_prefetch(&b->rec[i + AHEAD]);
-    if (rec->fate == PKT_FATE_NONE || rec->fate == PKT_FATE_SKIP)
+    if (i + AHEAD < b->nrec) pkt_record_prefetch(b, i + AHEAD);
+    if (v->fate == PKT_FATE_NONE || v->fate == PKT_FATE_SKIP)
       return WRITE_STOP;  /* the run ended before its worker had it */
-    if (lp->ticking) {  /* the sinks' clocks see the time as read */
-      q = rec->p;
-      q.hdr.ts = rec->ts;
-      pkt_loop_tick(lp, &q);
-    }
-    for (j = 0; j < rec->nemit; j++) {
+    pkt_record_packet(b, rec, &q);
+    if (lp->ticking) pkt_loop_tick(lp, &q);  /* the time as read */
+    for (j = 0; j < v->nemit; j++) {
       pkt_Emitted *e = &a->emits[a->nextemit++];
-      q = e->p;
-      q.data = a->buf + e->dataoff;
-      pkt_loop_deliver(lp, &q, 1);
+      pkt_Packet ep = e->p;
+      ep.data = a->buf + e->dataoff;
+      pkt_loop_deliver(lp, &ep, 1);
       wk->emitted++;
     }
-    q = rec->p;
-    if (rec->moved) q.data = a->buf + rec->dataoff;
-    if (rec->commented) q.comment = (const char *)a->buf + rec->commentoff;
-    pkt_loop_deliver(lp, &q, rec->fate == PKT_FATE_PASS);
-    if (rec->fate == PKT_FATE_PASS) wk->passed++;
+    q.hdr.ts = v->ts;
+    q.hdr.caplen = v->caplen;
+    q.hdr.len = v->len;
+    q.route = v->route;
+    q.data = v->moved ? a->buf + v->dataoff : q.data + v->dataoff;
+    q.comment = v->comment == PKT_COMMENT_NONE ? NULL
+              : v->comment == PKT_COMMENT_ARENA
+                ? (const char *)a->buf + v->commentoff : q.comment;
+    q.commentlen = v->commentlen;
+    pkt_loop_deliver(lp, &q, v->fate == PKT_FATE_PASS);
+    if (v->fate == PKT_FATE_PASS) wk->passed++;
     else wk->dropped++;
     *done = i + 1;
-    if (rec->last) return WRITE_SCRIPTERROR;
+    if (v->last) return WRITE_SCRIPTERROR;
     if (lp->halted || lp->paceend) return WRITE_STOP;
   }
   return WRITTEN;

@@ -90,6 +90,24 @@ for cap in "$t/flows.pcap" "$t/mixed.pcap" "$CAP_MIXED"; do
     check "--stats=json over $(basename "$cap"): $n workers sum to one's" [ "$a" = "$b" ]
   done
 done
+# comments as read kept, cleared and replaced: the three places a
+# verdict's comment can be (the edits run's pcapng has one per packet)
+COMMENTS='
+function packet (pkt, info)
+  local n = tonumber(info.comment:match("%d+")) % 3  -- "len N"
+  if n == 0 then info.comment = nil
+  elseif n == 1 then info.comment = info.comment .. "!"
+  end
+  return true
+end'
+run comments "$t/edits.1/out.pcapng" -e "$COMMENTS" -w out.pcapng
+if command -v tshark >/dev/null; then  # (CI has it)
+  tshark -r "$t/comments.1/out.pcapng" -T fields -e frame.comment \
+    >"$t/comments" 2>/dev/null
+  check "comments: some cleared" grep -qx '' "$t/comments"
+  check "comments: some replaced" grep -q '!$' "$t/comments"
+  check "comments: some kept" grep -q '[0-9]$' "$t/comments"
+fi
 # the last runs were not empty; the flows capture spread over the workers
 check "packets written" [ "$(count "$t/ttl.1/out.pcap")" -gt 30 ]
 "$PKTLUA" -q -r "$t/flows.pcap" --workers 3 -e 'function packet() end' \
