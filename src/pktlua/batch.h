@@ -29,9 +29,11 @@
 ** workers sharing the cores, each wakeup costs a switch. Their bytes are
 ** few enough that the ring's (1.5 MiB) stay in the caches between the
 ** reader's copy and the writer's: with 1 MiB each, large packets (the
-** mixed workload) ran no faster with 2 workers than with 1. */
+** mixed workload) ran no faster with 2 workers than with 1. 64 KiB hold
+** a full batch of 64-byte frames; larger packets make more, shorter
+** batches, with the same bytes in flight. */
 #define PKT_BATCH_RECORDS 1024        /* records of a batch */
-#define PKT_BATCH_BYTES (256 * 1024)  /* its bytes (grows for a record
+#define PKT_BATCH_BYTES (64 * 1024)   /* its bytes (grows for a record
                                       ** that would not fit alone) */
 /* Two workers write into the same batch at once: records and bytes start
 ** on cache lines of their own, so one worker's writes do not evict the

@@ -29,8 +29,11 @@
 
 /* batches in flight, whatever the number of workers (each takes its
 ** records from every batch): the reader runs ahead of the slowest, and
-** the memory (about 2.3 MiB) does not grow with --workers */
-#define RING_BATCHES 6
+** the memory (about 4.6 MiB) does not grow with --workers. Many, so that
+** while the calling thread takes a core to write and refill a few
+** (worker_io.c), the workers have plenty left to run on: with 6, a
+** worker it preempted fell behind and the other ran out of batches */
+#define RING_BATCHES 24
 
 /*
 ** {======================================================
