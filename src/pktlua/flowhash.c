@@ -190,7 +190,42 @@ uint32_t pkt_flowhash (int linktype, const unsigned char *p, size_t caplen,
   return fold(h);
 }
 
+/*
+** The frame most captures are made of, hashed without the walks: Ethernet
+** with no tag, IPv4 with no options and no fragment, a protocol with
+** ports, the ports captured. The words and their order are
+** pkt_flowhash's, so is the value (tests/c/test_flowhash.c compares the
+** two over mutated frames). The reader of --workers hashes every packet
+** before any worker sees it: this is a third of its work per 64-byte
+** frame, the walks two thirds of that.
+*/
+static int fastframe (const unsigned char *p, size_t caplen, uint32_t *h) {
+  const unsigned char *ip = p + 14;
+  uint64_t a, b;
+  unsigned pa, pb, proto;
+  if (caplen < 14 + 20 + 4 || p[12] != 0x08 || p[13] != 0x00 ||
+      ip[0] != 0x45 || (ip[6] & 0x3f) | ip[7] || !hasports(ip[9]))
+    return 0;
+  proto = ip[9];
+  a = get32(ip + 12);
+  b = get32(ip + 16);
+  pa = (unsigned)ip[20] << 8 | ip[21];
+  pb = (unsigned)ip[22] << 8 | ip[23];
+  if (a > b || (a == b && pa > pb)) {
+    uint64_t t = a;
+    unsigned tp = pa;
+    a = b; b = t;
+    pa = pb; pb = tp;
+  }
+  *h = fold(absorb(absorb(SEED, a << 32 | b),
+                   (uint64_t)pa << 48 | (uint64_t)pb << 32 |
+                   (uint64_t)proto << 8 | 4));
+  return 1;
+}
+
 uint32_t pkt_flowhash_frame (int linktype, const unsigned char *p,
                              size_t caplen) {
+  uint32_t h;
+  if (linktype == LT_ETHERNET && fastframe(p, caplen, &h)) return h;
   return pkt_flowhash(linktype, p, caplen, pkt_l3(linktype, p, caplen));
 }

@@ -84,13 +84,16 @@ static void ports (Frame *f, unsigned sp, unsigned dp, size_t n) {
   f->len += n;
 }
 
-/* the hash of exactly f's bytes, from a buffer of exactly that size */
+/* the hash of exactly f's bytes, from a buffer of exactly that size;
+** pkt_flowhash_frame (with its shortcut for plain Ethernet/IPv4 frames)
+** must give what the walk to the IP header and pkt_flowhash give */
 static uint32_t hashof (const Frame *f, int linktype) {
   unsigned char *copy = malloc(f->len);
   uint32_t h;
   assert_non_null(copy);
   memcpy(copy, f->b, f->len);
   h = pkt_flowhash(linktype, copy, f->len, pkt_l3(linktype, copy, f->len));
+  assert_int_equal(pkt_flowhash_frame(linktype, copy, f->len), h);
   free(copy);
   return h;
 }
@@ -367,6 +370,48 @@ static void test_bounds (void **state) {
   }
 }
 
+/*
+** The shortcut's every condition, on the edge: frames one byte away from
+** the plain Ethernet/IPv4/ports frame (the type, the version and header
+** length, the fragment bits, the protocol, the length), each hashed both
+** ways by hashof.
+*/
+static void test_frame_shortcut (void **state) {
+  static const unsigned char types[][2] = {{8, 0}, {8, 6}, {0x86, 0xdd},
+                                           {0x81, 0}, {0, 8}};
+  static const unsigned char vihl[] = {0x45, 0x46, 0x44, 0x55, 0x65, 0x4f};
+  static const unsigned frags[] = {0, 0x4000, 0x8000, 0x2000, 0x0001,
+                                   0x1fff, 0x6000};
+  static const int protos[] = {6, 17, 132, 33, 136, 1, 51, 44, 0};
+  Frame f;
+  size_t t, v, g, q, len;
+  uint32_t plain;
+  (void)state;
+  for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+    for (v = 0; v < sizeof(vihl); v++)
+      for (g = 0; g < sizeof(frags) / sizeof(frags[0]); g++)
+        for (q = 0; q < sizeof(protos) / sizeof(protos[0]); q++) {
+          ipv4(&f, 0xc0a80102, 0x0a000001, protos[q], frags[g]);
+          ports(&f, 53, 40000, 40);
+          f.b[12] = types[t][0];
+          f.b[13] = types[t][1];
+          f.b[14] = vihl[v];
+          for (len = 30; len <= 42; len++) {
+            Frame cut = f;
+            cut.len = len;
+            (void)hashof(&cut, LT_ETHERNET);
+          }
+          (void)hashof(&f, LT_ETHERNET);
+        }
+  /* equal addresses: the ports decide the order, both ways round */
+  ipv4(&f, 0x0a000001, 0x0a000001, 17, 0);
+  ports(&f, 5353, 53, 8);
+  plain = hashof(&f, LT_ETHERNET);
+  ipv4(&f, 0x0a000001, 0x0a000001, 17, 0);
+  ports(&f, 53, 5353, 8);
+  assert_int_equal(hashof(&f, LT_ETHERNET), plain);
+}
+
 int main (void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_symmetric),
@@ -378,6 +423,7 @@ int main (void) {
     cmocka_unit_test(test_distribution),
     cmocka_unit_test(test_share),
     cmocka_unit_test(test_bounds),
+    cmocka_unit_test(test_frame_shortcut),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
