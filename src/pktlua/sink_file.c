@@ -16,13 +16,6 @@
 
 #include "sink.h"
 
-/* the fewest bytes of a record (a pcap record header; a pcapng block is
-** more): how many records the buffer can hold */
-#define MINREC 16
-#define MAXRECS (PKT_IOBUF / MINREC)
-/* in a record's packet number: a sink before this one lost that packet
-** already, so it is not counted as failed again (sink.h) */
-#define LOSTBEFORE (UINT64_C(1) << 62)  /* beside PKT_NO_EMITTED */
 
 /* writes n bytes, past EINTR and short writes: the bytes written; on a
 ** failure fewer, with *e the reason */
@@ -53,7 +46,7 @@ static size_t wholerecords (const pkt_OutFile *f, size_t done, size_t *n) {
 ** into failed, but for those a sink before had lost */
 static void uncount (const pkt_OutFile *f, size_t n, pkt_Stats *st) {
   for (; n < f->nrec; n++) {
-    if (f->no[n] & LOSTBEFORE) continue;
+    if (f->no[n] & PKT_NO_LOSTBEFORE) continue;
     if (f->no[n] & PKT_NO_EMITTED) st->emitted--;
     else {
       st->passed--;
@@ -79,7 +72,7 @@ static int drain (pkt_OutFile *f, pkt_Stats *st, char *err) {
   f->broken = 1;
   f->endrc = e == EPIPE ? PKT_END : PKT_ERROR;
   first = (unsigned long long)(f->no[nwhole] &
-                               ~(LOSTBEFORE | PKT_NO_EMITTED));
+                               ~(PKT_NO_LOSTBEFORE | PKT_NO_EMITTED));
   uncount(f, nwhole, st);
   if (f->regular && done > whole &&
       ftruncate(f->fd, f->size + (off_t)whole) != 0) {
@@ -106,7 +99,7 @@ int pkt_outfile_room (pkt_OutFile *f, size_t n, const pkt_Packet *p,
     rc = f->endrc;
     goto lost;
   }
-  if (n > PKT_IOBUF - f->nbuf || f->nrec == MAXRECS) {
+  if (n > PKT_IOBUF - f->nbuf || f->nrec == PKT_OUTFILE_MAXRECS) {
     if ((rc = drain(f, st, err)) != PKT_OK) goto lost;
     if (n > PKT_IOBUF) {  /* libpcap's records are less; long comments */
       snprintf(err, PKT_ERRSIZE, "%s: packet %llu: a %zu-byte record does "
@@ -121,18 +114,6 @@ int pkt_outfile_room (pkt_OutFile *f, size_t n, const pkt_Packet *p,
 lost:  /* this packet is not written either */
   if (p) pkt_sink_lost(st, p);
   return rc;
-}
-
-int pkt_outfile_keep (pkt_OutFile *f, size_t n, const pkt_Packet *p,
-                      pkt_Stats *st, char *err) {
-  f->nbuf += n;
-  f->records++;
-  f->no[f->nrec] = p->no | (p->emitted ? PKT_NO_EMITTED : 0);
-  if (st->lostno == (p->no << 1 | (p->emitted != 0)))
-    f->no[f->nrec] |= LOSTBEFORE;  /* rare */
-  f->cap[f->nrec] = p->hdr.caplen;
-  f->len[f->nrec++] = (uint32_t)n;
-  return f->flush ? drain(f, st, err) : PKT_OK;
 }
 
 int pkt_outfile_header (pkt_OutFile *f, size_t n, char *err) {
@@ -376,9 +357,9 @@ int pkt_outfile_open (pkt_OutFile *f, const char *name, const char *file,
   f->fd = -1;
   f->flush = !o->buffered;
   f->buf = malloc(PKT_IOBUF);
-  f->no = malloc(MAXRECS * sizeof(*f->no));
-  f->len = malloc(MAXRECS * sizeof(*f->len));
-  f->cap = malloc(MAXRECS * sizeof(*f->cap));
+  f->no = malloc(PKT_OUTFILE_MAXRECS * sizeof(*f->no));
+  f->len = malloc(PKT_OUTFILE_MAXRECS * sizeof(*f->len));
+  f->cap = malloc(PKT_OUTFILE_MAXRECS * sizeof(*f->cap));
   if (f->buf == NULL || f->no == NULL || f->len == NULL || f->cap == NULL) {
     snprintf(err, PKT_ERRSIZE, "%s: out of memory", name);
     return PKT_ERROR;

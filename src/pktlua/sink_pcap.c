@@ -51,8 +51,7 @@ static int pcapfile_write (pkt_Sink *k, const pkt_Packet *p, pkt_Stats *st,
     pkt_sink_lost(st, p);
     return PKT_ERROR;
   }
-  if ((rc = pkt_outfile_next(&f->out, need, p, st, err)) != PKT_OK ||
-      (rc = pkt_outfile_room(&f->out, need, p, st, &at, err)) != PKT_OK)
+  if ((rc = pkt_outfile_place(&f->out, need, p, st, &at, err)) != PKT_OK)
     return rc;
   hdr[0] = (uint32_t)h->ts.tv_sec;
   hdr[1] = (uint32_t)h->ts.tv_usec;
